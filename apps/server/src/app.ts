@@ -1,0 +1,68 @@
+import type { Context, Services } from '@careernexus/api';
+import cors from '@fastify/cors';
+import multipart from '@fastify/multipart';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { registerDocs } from './docs.js';
+import { handleTransportError, sendDetail } from './errors.js';
+import { registerUrlencodedParser } from './forms.js';
+import { restBridge } from './rest-bridge.js';
+import { registerTrpcEndpoint } from './trpc-endpoint.js';
+
+export interface AppOptions {
+  services: Services;
+  /** Checks the database for `/healthz`. */
+  ping: () => Promise<void>;
+}
+
+/** The whole HTTP face of the API: REST bridge, /trpc, docs and health, one fastify instance. */
+export async function buildApp({ services, ping }: AppOptions): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    loggerInstance: services.log as FastifyBaseLogger,
+    bodyLimit: config.BODY_LIMIT,
+    trustProxy: config.TRUST_PROXY,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    // Request ids only tie log lines together; never trust a client-sent one.
+    genReqId: () => crypto.randomUUID(),
+  });
+
+  const createContext = (request: FastifyRequest): Context => ({
+    services,
+    ip: request.ip,
+    authorization: request.headers.authorization,
+  });
+
+  app.setErrorHandler(handleTransportError);
+  app.setNotFoundHandler((_request, reply) => sendDetail(reply, 404, 'Not found.'));
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('X-Frame-Options', 'DENY');
+    reply.header('Referrer-Policy', 'no-referrer');
+    return payload;
+  });
+
+  await app.register(cors, {
+    // An allow-list when configured; otherwise any origin is echoed (compat C6).
+    origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : true,
+    credentials: true,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['authorization', 'content-type', 'x-temp-token', 'trpc-accept'],
+    exposedHeaders: ['Retry-After'],
+    maxAge: 600,
+  });
+  registerUrlencodedParser(app);
+  await app.register(multipart, { limits: { fieldSize: config.BODY_LIMIT, fields: 100, fileSize: config.BODY_LIMIT } });
+
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await ping();
+      return { status: 'ok', database: 'ok' };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', database: 'unreachable', message: 'The database cannot be reached.' });
+    }
+  });
+  await registerDocs(app, config.PUBLIC_URL);
+  await registerTrpcEndpoint(app, createContext);
+  await app.register(restBridge, { createContext });
+  return app;
+}

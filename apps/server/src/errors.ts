@@ -1,0 +1,32 @@
+import type { ClientError } from '@careernexus/api';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+/** A REST error body: the original's keys plus `message`, always (compat C3). */
+export function restErrorBody(error: Pick<ClientError, 'message' | 'body'>) {
+  return { ...error.body, message: error.message };
+}
+
+export function sendDetail(reply: FastifyReply, status: number, detail: string, headers: Record<string, string> = {}) {
+  return reply.code(status).headers(headers).type('application/json; charset=utf-8').send(restErrorBody({ message: detail, body: { detail } }));
+}
+
+/** Errors raised by fastify itself (body parsing, limits), in the same shape as procedure errors. */
+export function handleTransportError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const status = error.statusCode ?? 500;
+  if (status >= 500) {
+    request.log.error({ err: error }, 'request failed');
+    return sendDetail(reply, 500, 'A server error occurred.');
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return sendDetail(reply, 400, 'JSON parse error: the request body is not valid JSON.');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return sendDetail(reply, 413, 'Request body is too large.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return sendDetail(reply, 415, `Unsupported media type "${request.headers['content-type'] ?? ''}" in request.`);
+    default:
+      return sendDetail(reply, status, error.message);
+  }
+}

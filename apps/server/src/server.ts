@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import { createServices, type Config } from '@careernexus/api';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '@careernexus/db';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { buildApp } from './app.js';
+import { loggerOptions } from './logger.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  /** Where it listens, e.g. http://127.0.0.1:8000 */
+  url: string;
+  database: DatabaseHandle;
+  /** Stops accepting, finishes in-flight requests, flushes mail, closes the database. */
+  close(): Promise<void>;
+}
+
+export const openConfiguredDatabase = (config: Config) =>
+  openDatabase({ url: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'pglite'), poolSize: config.DATABASE_POOL_SIZE });
+
+/** Opens the database, migrates it and listens: everything `pnpm start` does. */
+export async function startServer(config: Config, database?: DatabaseHandle): Promise<RunningServer> {
+  const log = pino(loggerOptions(config.LOG_LEVEL));
+  const db = database ?? (await openConfiguredDatabase(config));
+  const applied = await migrateToLatest(db.db);
+  if (applied.length) log.info({ migrations: applied }, 'database migrated');
+  const services = createServices(config, db.db, log);
+  const app = await buildApp({ services, ping: db.ping });
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  log.info({ database: db.kind, mail: config.SMTP_URL ? 'smtp' : 'outbox' }, 'career nexus api ready');
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    url: `http://${host}:${port}`,
+    database: db,
+    close: () =>
+      (closing ??= (async () => {
+        await app.close();
+        await services.mailer.drain(5_000);
+        await db.close();
+      })()),
+  };
+}

@@ -1,0 +1,61 @@
+import { emailField, z } from '../validation.js';
+
+const password = z.string().min(1).max(200);
+
+/** Optional text where `null` and `""` mean "not sent" (compat C4). */
+const optionalText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .nullish()
+    .transform((value) => (value?.trim() ? value.trim() : undefined));
+
+const optionalEmail = z
+  .string()
+  .nullish()
+  .transform((value) => (value?.trim() ? value.trim() : undefined))
+  .pipe(emailField(300).optional());
+
+const jwt = z.string().describe('A JSON Web Token (HS256)');
+
+export const signupInput = z.object({
+  email: emailField(300),
+  password1: password,
+  password2: password,
+  otp: optionalText(20).describe('The 6-digit code from the e-mail; its presence selects step 2'),
+});
+
+const signedUp = z.object({
+  refresh: jwt,
+  access: jwt,
+  email: z.string().describe('The new account’s e-mail address'),
+  user: z.string().describe('Same as `email` (the original service used this key)'),
+  status: z.literal('Success'),
+});
+
+export const signupOutput = z.union([z.object({ status: z.literal('Otp sent') }), signedUp]);
+
+export const verifyHashInput = z.object({ hash: z.string().min(1).max(300) });
+export const verifyHashOutput = signedUp;
+
+export const signinInput = z.object({ email: emailField(250), password });
+export const signinOutput = z.object({ refresh: jwt, access: jwt, user: z.string() });
+
+export const signoutInput = z.object({ refresh: z.string().min(1).max(1000) });
+export const signoutOutput = z.object({ status: z.literal('Logged out') });
+
+export const refreshInput = z.object({ refresh: z.string().min(1).max(1000) });
+export const refreshOutput = z.object({ access: jwt, refresh: jwt });
+
+export const forgetPasswordInput = z.object({
+  email: optionalEmail,
+  otp: optionalText(20),
+  hash: optionalText(200),
+  password1: optionalText(200),
+  password2: optionalText(200),
+});
+
+export const forgetPasswordOutput = z.object({
+  status: z.enum(['Reset Password OTP sent.', 'Verified', 'Password Changed']),
+  email: z.string(),
+});

@@ -1,0 +1,164 @@
+import { sql, type Database, type Kysely, type UserRole, type UserType } from '@careernexus/db';
+import type { Services } from '../context.js';
+import { detailError, invalidToken, nonFieldError, notAuthenticated, tooManyRequests } from '../errors.js';
+import { verifyPassword } from './passwords.js';
+import { createToken, newTokenId, verifyToken, type TokenClaims } from './tokens.js';
+
+export interface TokenPair {
+  access: string;
+  refresh: string;
+}
+
+/** The signed-in user of a request. */
+export interface Viewer {
+  id: number;
+  email: string;
+  userType: UserType;
+  industry: string;
+  isAdmin: boolean;
+  /** The access token that authenticated the request. */
+  token: TokenClaims;
+}
+
+const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/** Records a refresh token (so it can be revoked) and derives an access token beside it. */
+export async function issueTokens(
+  services: Services,
+  userId: number,
+  db: Kysely<Database> = services.db,
+): Promise<TokenPair> {
+  const { config, secretKey } = services;
+  const iat = seconds(services.now());
+  const refreshClaims: TokenClaims = {
+    token_type: 'refresh',
+    exp: iat + config.REFRESH_TOKEN_TTL,
+    iat,
+    jti: newTokenId(),
+    user_id: userId,
+  };
+  await db
+    .insertInto('refresh_tokens')
+    .values({
+      jti: refreshClaims.jti,
+      user_id: userId,
+      issued_at: new Date(iat * 1000),
+      expires_at: new Date(refreshClaims.exp * 1000),
+    })
+    .execute();
+  const accessClaims: TokenClaims = { token_type: 'access', exp: iat + config.ACCESS_TOKEN_TTL, iat, jti: newTokenId(), user_id: userId };
+  return { access: createToken(secretKey, accessClaims), refresh: createToken(secretKey, refreshClaims) };
+}
+
+/** The user behind an `Authorization: Bearer <access>` header, or a 401 saying why not. */
+export async function authenticate(services: Services, authorization: string | undefined): Promise<Viewer> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  if (!match?.[1]) throw notAuthenticated();
+  const claims = verifyToken(services.secretKey, match[1], 'access', seconds(services.now()));
+  if (!claims) throw invalidToken();
+
+  const row = await services.db
+    .selectFrom('users')
+    .select(['id', 'email', 'user_type', 'industry', 'role', 'is_active', 'tokens_valid_after'])
+    .select((eb) =>
+      eb.exists(eb.selectFrom('revoked_access_tokens').select(sql`1`.as('one')).where('jti', '=', claims.jti)).as('revoked'),
+    )
+    .where('id', '=', claims.user_id)
+    .executeTakeFirst();
+  if (!row) throw detailError('UNAUTHORIZED', 'User not found', { code: 'user_not_found' });
+  if (row.revoked || issuedBefore(claims, row.tokens_valid_after)) throw invalidToken();
+  if (!row.is_active) throw detailError('UNAUTHORIZED', 'User is inactive', { code: 'user_inactive' });
+  return {
+    id: row.id,
+    email: row.email,
+    userType: row.user_type,
+    industry: row.industry,
+    isAdmin: isAdmin(services, row.email, row.role),
+    token: claims,
+  };
+}
+
+const isAdmin = (services: Services, email: string, role: UserRole) =>
+  role === 'admin' || services.config.ADMIN_EMAILS.includes(email);
+
+// `iat` has whole seconds: a token issued in the very second of a reset survives it. Refusing
+// that second too would also refuse the sign-in that usually follows a reset at once.
+const issuedBefore = (claims: TokenClaims, validAfter: Date | null) =>
+  validAfter !== null && claims.iat < seconds(validAfter);
+
+const FAILURE_WINDOW_SECONDS = 15 * 60;
+
+export async function signin(services: Services, email: string, password: string) {
+  const failuresKey = `signin-failures:${email}`;
+  const user = await services.db
+    .selectFrom('users')
+    .select(['id', 'email', 'password_hash', 'is_active'])
+    .where('email', '=', email)
+    .executeTakeFirst();
+  const passwordOk = await verifyPassword(user?.password_hash, password);
+  if (!user || !passwordOk || !user.is_active) {
+    // Counted per e-mail, so spreading guesses over many addresses does not help an attacker.
+    const verdict = services.limiter.hit(failuresKey, services.config.SIGNIN_FAILURES_PER_EMAIL, FAILURE_WINDOW_SECONDS);
+    if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterSeconds);
+    throw nonFieldError('Invalid Credentials');
+  }
+  services.limiter.reset(failuresKey);
+  await services.db.updateTable('users').set({ last_login: services.now() }).where('id', '=', user.id).execute();
+  return { ...(await issueTokens(services, user.id)), user: user.email };
+}
+
+/** Blacklists the refresh token and the access token that presented it. */
+export async function signout(services: Services, viewer: Viewer, refreshToken: string) {
+  const claims = verifyToken(services.secretKey, refreshToken, 'refresh', seconds(services.now()));
+  if (!claims || claims.user_id !== viewer.id) throw nonFieldError('Invalid Token');
+  await services.db.transaction().execute(async (trx) => {
+    const revoked = await trx
+      .updateTable('refresh_tokens')
+      .set({ revoked_at: services.now() })
+      .where('jti', '=', claims.jti)
+      .where('user_id', '=', viewer.id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (revoked.numUpdatedRows === 0n) throw nonFieldError('Invalid Token');
+    await trx.deleteFrom('revoked_access_tokens').where('expires_at', '<', services.now()).execute();
+    await trx
+      .insertInto('revoked_access_tokens')
+      .values({ jti: viewer.token.jti, user_id: viewer.id, expires_at: new Date(viewer.token.exp * 1000) })
+      .onConflict((oc) => oc.column('jti').doNothing())
+      .execute();
+  });
+  return { status: 'Logged out' as const };
+}
+
+const refreshRefused = () =>
+  detailError('UNAUTHORIZED', 'Token is invalid or expired', { code: 'token_not_valid' });
+
+/** Exchanges a live refresh token for a new pair; the old one is blacklisted (rotation). */
+export async function rotateRefreshToken(services: Services, refreshToken: string): Promise<TokenPair> {
+  const claims = verifyToken(services.secretKey, refreshToken, 'refresh', seconds(services.now()));
+  if (!claims) throw refreshRefused();
+  return services.db.transaction().execute(async (trx) => {
+    const revoked = await trx
+      .updateTable('refresh_tokens')
+      .set({ revoked_at: services.now() })
+      .where('jti', '=', claims.jti)
+      .where('revoked_at', 'is', null)
+      .returning('user_id')
+      .executeTakeFirst();
+    if (!revoked) throw refreshRefused();
+    const user = await trx
+      .selectFrom('users')
+      .select(['is_active', 'tokens_valid_after'])
+      .where('id', '=', revoked.user_id)
+      .executeTakeFirst();
+    if (!user?.is_active || issuedBefore(claims, user.tokens_valid_after)) throw refreshRefused();
+    return issueTokens(services, revoked.user_id, trx);
+  });
+}
+
+/** After a password change: every session of the user ends. */
+export async function revokeAllSessions(services: Services, userId: number, db: Kysely<Database>) {
+  const now = services.now();
+  await db.updateTable('refresh_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+  await db.updateTable('users').set({ tokens_valid_after: now }).where('id', '=', userId).execute();
+}

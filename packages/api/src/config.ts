@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/** "90", "90s", "15m", "6h", "1d" → seconds. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^\s*(\d+)\s*(s|m|h|d)?\s*$/i.exec(text);
+  if (!match) return undefined;
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? 's').toLowerCase() as 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const seconds = parseDuration(text);
+      if (seconds === undefined || seconds <= 0) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration such as 300, 90s, 15m, 6h or 1d` });
+        return z.NEVER;
+      }
+      return seconds;
+    });
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value?.trim() ? value.trim() : undefined));
+
+const list = z
+  .string()
+  .default('')
+  .transform((text) =>
+    text
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().default('./.data'),
+  DATABASE_URL: optionalText,
+  DATABASE_POOL_SIZE: positiveInt(10),
+  SMTP_URL: optionalText,
+  MAIL_FROM: z.string().default('Career Nexus <no-reply@career-nexus.com>'),
+  REDIS_URL: optionalText,
+  JWT_SECRET: optionalText.refine((secret) => secret === undefined || secret.length >= 32, {
+    message: 'must be at least 32 characters',
+  }),
+  ACCESS_TOKEN_TTL: duration('6h'),
+  REFRESH_TOKEN_TTL: duration('1d'),
+  OTP_TTL: duration('5m'),
+  OTP_MAX_ATTEMPTS: positiveInt(5),
+  /** Requests per minute per client IP on each sign-up, sign-in, reset and link endpoint. */
+  AUTH_RATE_LIMIT: positiveInt(30),
+  /** Wrong passwords per e-mail per 15 minutes before sign-in is refused for that e-mail. */
+  SIGNIN_FAILURES_PER_EMAIL: positiveInt(10),
+  /** Reset codes checked without an e-mail, per minute across all clients. */
+  RESET_CODE_GUESSES_PER_MINUTE: positiveInt(120),
+  CORS_ORIGINS: list,
+  ADMIN_EMAILS: list.transform((emails) => emails.map((email) => email.toLowerCase())),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT: positiveInt(1_048_576),
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((value) => value === 'true' || value === '1'),
+});
+
+export type Config = z.infer<typeof configSchema> & { PUBLIC_URL: string };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validates the environment once; every problem is named in one error. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  }
+  const config = result.data;
+  const publicUrl = (config.PUBLIC_URL ?? `http://${displayHost(config.HOST)}:${config.PORT}`).replace(/\/+$/, '');
+  return { ...config, PUBLIC_URL: publicUrl };
+}
+
+function displayHost(host: string) {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}

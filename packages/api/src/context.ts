@@ -1,0 +1,26 @@
+import type { Database, Kysely } from '@careernexus/db';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Mailer } from './platform/mailer.js';
+import type { RateLimiter } from './platform/rate-limiter.js';
+
+/** Everything a procedure may reach outside itself; built once per process. */
+export interface Services {
+  db: Kysely<Database>;
+  config: Config;
+  mailer: Mailer;
+  limiter: RateLimiter;
+  log: Logger;
+  /** HMAC key for tokens and code digests. */
+  secretKey: Uint8Array;
+  now: () => Date;
+}
+
+/** What a transport knows about one request. */
+export interface Context {
+  services: Services;
+  /** The client's address, for rate limits. */
+  ip: string;
+  /** The raw `Authorization` header, checked only by procedures that need a user. */
+  authorization: string | undefined;
+}

@@ -1,0 +1,100 @@
+import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { z } from 'zod';
+
+/**
+ * The body a REST client receives, in the shape the original service used for this error
+ * (compat C3): `{"email": ["…"]}`, `{"non_field_errors": ["…"]}`, `{"detail": "…"}`, …
+ * The REST adapter adds `message`; /trpc clients find it under `data.body`.
+ */
+export type ErrorBody = Record<string, unknown>;
+
+/** Carried as a TRPCError's cause: what to tell the client besides the status. */
+export class ApiErrorDetails extends Error {
+  override name = 'ApiErrorDetails';
+  constructor(
+    message: string,
+    readonly body: ErrorBody,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function apiError(
+  code: TRPC_ERROR_CODE_KEY,
+  message: string,
+  body: ErrorBody,
+  headers?: Record<string, string>,
+): TRPCError {
+  return new TRPCError({ code, message, cause: new ApiErrorDetails(message, body, headers) });
+}
+
+/** 400 `{"<field>": ["<message>"]}`; the original also used it for named object-level checks. */
+export const fieldError = (field: string, message: string) =>
+  apiError('BAD_REQUEST', message, { [field]: [message] });
+
+/** 400 `{"non_field_errors": ["<message>"]}` */
+export const nonFieldError = (message: string) => fieldError('non_field_errors', message);
+
+/** 400 `{"<key>": "<message>"}`, the unwrapped form the original raised during saves. */
+export const keyedError = (key: string, message: string) => apiError('BAD_REQUEST', message, { [key]: message });
+
+/** 401/403/404/429 use DRF's `{"detail": "…"}`. */
+export const detailError = (code: TRPC_ERROR_CODE_KEY, detail: string, extra: ErrorBody = {}, headers?: Record<string, string>) =>
+  apiError(code, detail, { detail, ...extra }, headers);
+
+export const notAuthenticated = () =>
+  detailError('UNAUTHORIZED', 'Authentication credentials were not provided.');
+
+export const invalidToken = () =>
+  detailError('UNAUTHORIZED', 'Given token not valid for any token type', { code: 'token_not_valid' });
+
+export const tooManyRequests = (retryAfterSeconds: number) =>
+  detailError(
+    'TOO_MANY_REQUESTS',
+    `Request was throttled. Expected available in ${retryAfterSeconds} seconds.`,
+    {},
+    { 'Retry-After': String(retryAfterSeconds) },
+  );
+
+/** Zod issues as DRF field errors: `{"field": ["msg", …], "non_field_errors": [...]}`. */
+export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const field = issue.path.length ? String(issue.path[0]) : 'non_field_errors';
+    (fields[field] ??= []).push(issue.message);
+  }
+  return fields;
+}
+
+/** One readable sentence for a set of field errors. */
+export function summarizeFieldErrors(fields: Record<string, string[]>): string {
+  return Object.entries(fields)
+    .map(([field, messages]) => (field === 'non_field_errors' ? messages.join(' ') : `${field}: ${messages.join(' ')}`))
+    .join(' ');
+}
+
+/** What any error means for a client, whichever face it arrived through. */
+export interface ClientError {
+  message: string;
+  body: ErrorBody;
+  headers: Record<string, string>;
+}
+
+export function describeError(error: TRPCError): ClientError {
+  const cause = error.cause;
+  if (cause instanceof ApiErrorDetails) return { message: cause.message, body: cause.body, headers: cause.headers };
+  if (cause instanceof z.ZodError) {
+    const fields = fieldErrorsOf(cause);
+    return { message: summarizeFieldErrors(fields), body: fields, headers: {} };
+  }
+  switch (error.code) {
+    case 'INTERNAL_SERVER_ERROR':
+      return { message: 'A server error occurred.', body: { detail: 'A server error occurred.' }, headers: {} };
+    case 'PARSE_ERROR':
+      return { message: 'Malformed request body.', body: { detail: 'Malformed request body.' }, headers: {} };
+    default:
+      return { message: error.message, body: { detail: error.message }, headers: {} };
+  }
+}

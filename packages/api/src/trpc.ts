@@ -1,0 +1,47 @@
+import { initTRPC } from '@trpc/server';
+import superjson from 'superjson';
+import type { OpenApiMeta } from 'trpc-to-openapi';
+import { authenticate } from './auth/sessions.js';
+import type { Context } from './context.js';
+import { describeError, detailError, tooManyRequests } from './errors.js';
+import './validation.js';
+
+export type SuccessStatus = 200 | 201 | 202 | 204 | 206;
+
+/** `openapi` places a procedure on REST; `successStatus` is what REST answers when it succeeds. */
+export type Meta = OpenApiMeta<{ successStatus?: SuccessStatus }>;
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    transformer: superjson,
+    // Never send stack traces, whatever NODE_ENV says.
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      const { message, body } = describeError(error);
+      return { ...shape, message, data: { ...shape.data, stack: undefined, body } };
+    },
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure;
+
+export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
+  const viewer = await authenticate(ctx.services, ctx.authorization);
+  return next({ ctx: { ...ctx, viewer } });
+});
+
+export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (!ctx.viewer.isAdmin) throw detailError('FORBIDDEN', 'You do not have permission to perform this action.');
+  return next();
+});
+
+/** Refuses a client IP that called `bucket` more than AUTH_RATE_LIMIT times this minute. */
+export const limitPerIp = (bucket: string) =>
+  t.middleware(({ ctx, next }) => {
+    const verdict = ctx.services.limiter.hit(`${bucket}:ip:${ctx.ip}`, ctx.services.config.AUTH_RATE_LIMIT, 60);
+    if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterSeconds);
+    return next();
+  });

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/**
+ * Zod messages in the words of the original service (Django REST framework), which clients
+ * already show to people: "This field is required.", "Enter a valid email address.", …
+ */
+function drfMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'This field is required.';
+      if (issue.input === null) return 'This field may not be null.';
+      if (issue.expected === 'number' || issue.expected === 'int') return 'A valid integer is required.';
+      if (issue.expected === 'string') return 'Not a valid string.';
+      if (issue.expected === 'boolean') return 'Must be a valid boolean.';
+      return `Expected ${issue.expected}.`;
+    case 'too_small':
+      if (issue.origin === 'string') {
+        return Number(issue.minimum) <= 1
+          ? 'This field may not be blank.'
+          : `Ensure this field has at least ${issue.minimum} characters.`;
+      }
+      if (issue.origin === 'number') return `Ensure this value is greater than or equal to ${issue.minimum}.`;
+      return undefined;
+    case 'too_big':
+      if (issue.origin === 'string') return `Ensure this field has no more than ${issue.maximum} characters.`;
+      if (issue.origin === 'number') return `Ensure this value is less than or equal to ${issue.maximum}.`;
+      return undefined;
+    case 'invalid_format':
+      if (issue.format === 'email') return 'Enter a valid email address.';
+      return undefined;
+    case 'invalid_value':
+      return `"${String(issue.input)}" is not a valid choice.`;
+    default:
+      return undefined;
+  }
+}
+
+z.config({ customError: drfMessage });
+
+/** A trimmed, lower-cased e-mail address (compared case-insensitively everywhere). */
+export const emailField = (max = 300) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .pipe(z.email())
+    .transform((email) => email.toLowerCase());
+
+export { z };

@@ -1,0 +1,81 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+export interface DatabaseOptions {
+  /** postgres://… — when absent, an embedded PGlite database is used. */
+  url?: string | undefined;
+  /** Where PGlite keeps its files; in memory when absent. */
+  dataDir?: string | undefined;
+  /** A PGlite data-dir dump to start from (tests clone one migrated template). */
+  loadDataDir?: Blob | File | undefined;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number | undefined;
+}
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  kind: 'postgres' | 'pglite';
+  /** Round-trips to the database; throws when it cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** PGlite only: the data directory as a tarball, to clone a migrated template quickly. */
+  dumpDataDir?: () => Promise<Blob>;
+}
+
+// Ids are bigint columns; they stay far below 2^53, so plain numbers are exact and JSON-friendly.
+const parseInt8 = (value: string) => Number(value);
+
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  const { db, kind, dumpDataDir } = options.url
+    ? openPostgres(options.url, options.poolSize)
+    : await openPGlite(options);
+  return {
+    db,
+    kind,
+    ...(dumpDataDir ? { dumpDataDir } : {}),
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+function openPostgres(url: string, poolSize = 10) {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5_000,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client losing its connection (server restart) must not crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: 'postgres' as const, dumpDataDir: undefined };
+}
+
+async function openPGlite(options: DatabaseOptions) {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const pglite = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    parsers: { [INT8_OID]: parseInt8, [NUMERIC_OID]: Number },
+  });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return { db, kind: 'pglite' as const, dumpDataDir: () => pglite.dumpDataDir('none') };
+}
+
+
+/** True for a unique-constraint violation, from `pg` and from PGlite alike. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const e = error as { code?: unknown; constraint?: unknown } | null;
+  return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);
+}
