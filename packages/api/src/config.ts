@@ -57,7 +57,7 @@ export const configSchema = z.object({
   OTP_TTL: duration('5m'),
   OTP_MAX_ATTEMPTS: positiveInt(5),
   /** Requests per minute per client IP on each sign-up, sign-in, reset and link endpoint. */
-  AUTH_RATE_LIMIT: positiveInt(30),
+  AUTH_RATE_LIMIT: positiveInt(60),
   /** Wrong passwords per e-mail per 15 minutes before sign-in is refused for that e-mail. */
   SIGNIN_FAILURES_PER_EMAIL: positiveInt(10),
   /** Reset codes checked without an e-mail, per minute across all clients. */

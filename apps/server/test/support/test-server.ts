@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '@careernexus/api';
+import { openDatabase, type DatabaseHandle } from '@careernexus/db';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { ADMIN_URL, postgresUrl } from './postgres.js';
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+}
+
+/** A fresh database cloned from the project's migrated template (PGlite or PostgreSQL). */
+async function cloneTemplateDatabase(): Promise<{ handle: DatabaseHandle; drop: () => Promise<void> }> {
+  const template = inject('databaseTemplate');
+  if (inject('databaseKind') === 'pglite') {
+    const handle = await openDatabase({ loadDataDir: new Blob([readFileSync(template)]) });
+    return { handle, drop: async () => {} };
+  }
+  const name = `cn_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name} template ${template}`);
+  return {
+    handle: await openDatabase({ url: postgresUrl(name), poolSize: 5 }),
+    drop: async () => {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/** A real server on a free port of 127.0.0.1 with its own database and data folder. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cn-test-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    PUBLIC_URL: 'https://app.example.test',
+    ...env,
+  });
+  const { handle, drop } = await cloneTemplateDatabase();
+  const server = await startServer(config, handle);
+  return {
+    ...server,
+    dataDir,
+    close: async () => {
+      await server.close();
+      await drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
