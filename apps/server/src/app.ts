@@ -50,6 +50,8 @@ export async function buildApp({ services, ping }: AppOptions): Promise<FastifyI
     exposedHeaders: ['Retry-After'],
     maxAge: 600,
   });
+  // Plain text is no body any procedure takes: 415 rather than a confusing validation error.
+  app.removeContentTypeParser('text/plain');
   registerUrlencodedParser(app);
   await app.register(multipart, { limits: { fieldSize: config.BODY_LIMIT, fields: 100, fileSize: config.BODY_LIMIT } });
 

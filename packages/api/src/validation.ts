@@ -12,6 +12,7 @@ function drfMessage(issue: z.core.$ZodRawIssue): string | undefined {
       if (issue.expected === 'number' || issue.expected === 'int') return 'A valid integer is required.';
       if (issue.expected === 'string') return 'Not a valid string.';
       if (issue.expected === 'boolean') return 'Must be a valid boolean.';
+      if (issue.expected === 'object') return `Invalid data. Expected a dictionary, but got ${jsonType(issue.input)}.`;
       return `Expected ${issue.expected}.`;
     case 'too_small':
       if (issue.origin === 'string') {
@@ -34,6 +35,8 @@ function drfMessage(issue: z.core.$ZodRawIssue): string | undefined {
       return undefined;
   }
 }
+
+const jsonType = (value: unknown) => (Array.isArray(value) ? 'list' : value === null ? 'null' : typeof value);
 
 z.config({ customError: drfMessage });
 
