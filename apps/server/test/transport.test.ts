@@ -19,6 +19,7 @@ afterAll(async () => {
 });
 
 const raw = (path: string, init: RequestInit = {}) => fetch(new URL(path, server.url), init);
+const json = (response: Response) => response.json() as Promise<any>;
 
 describe('request bodies', () => {
   it('accepts JSON with a charset parameter', async () => {
@@ -50,7 +51,7 @@ describe('request bodies', () => {
   it('answers malformed JSON with 400 and a message', async () => {
     const response = await raw('/user/signin/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email": ' });
     expect(response.status).toBe(400);
-    const body = await response.json();
+    const body = await json(response);
     expect(body.message).toMatch(/JSON/);
     expect(body.detail).toBe(body.message);
   });
@@ -59,14 +60,14 @@ describe('request bodies', () => {
     for (const body of ['[1,2]', '"text"', 'null', '42']) {
       const response = await raw('/user/signin/', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       expect(response.status).toBe(400);
-      expect((await response.json()).message).toEqual(expect.any(String));
+      expect((await json(response)).message).toEqual(expect.any(String));
     }
   });
 
   it('refuses an unknown content type with 415', async () => {
     const response = await raw('/user/signin/', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
     expect(response.status).toBe(415);
-    expect((await response.json()).message).toMatch(/Unsupported media type/);
+    expect((await json(response)).message).toMatch(/Unsupported media type/);
   });
 
   it('refuses a body over the size limit with 413', async () => {
@@ -76,13 +77,13 @@ describe('request bodies', () => {
       body: JSON.stringify({ email: 'a@b.c', password: 'x'.repeat(2_000_000) }),
     });
     expect(response.status).toBe(413);
-    expect((await response.json()).message).toBe('Request body is too large.');
+    expect((await json(response)).message).toBe('Request body is too large.');
   });
 
   it('treats a POST without a body as an empty one', async () => {
     const response = await raw('/user/signin/', { method: 'POST' });
     expect(response.status).toBe(400);
-    expect((await response.json()).email).toEqual(['This field is required.']);
+    expect((await json(response)).email).toEqual(['This field is required.']);
   });
 });
 

@@ -12,9 +12,9 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-function encode(body: Record<string, unknown>, encoding: BodyEncoding): { payload: BodyInit; type?: string } {
+function encode(body: Record<string, unknown>, encoding: BodyEncoding): { payload: string | FormData; type?: string } {
   if (encoding === 'json') return { payload: JSON.stringify(body), type: 'application/json' };
-  const entries = Object.entries(body).map(([key, value]) => [key, String(value)] as const);
+  const entries = Object.entries(body).map(([key, value]): [string, string] => [key, String(value)]);
   if (encoding === 'form') return { payload: new URLSearchParams(entries).toString(), type: 'application/x-www-form-urlencoded' };
   const form = new FormData();
   for (const [key, value] of entries) form.append(key, value);
@@ -26,7 +26,7 @@ export function restClient(baseUrl: string) {
   async function request<T = any>(method: string, path: string, body?: Record<string, unknown>, options: RequestOptions = {}): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let payload: BodyInit | undefined;
+    let payload: string | FormData | undefined;
     if (body !== undefined) {
       const encoded = encode(body, options.encoding ?? 'json');
       payload = encoded.payload;

@@ -1,4 +1,5 @@
 import { rest } from '../rest.js';
+import { z } from '../validation.js';
 import { authedProcedure, limitPerIp, publicProcedure, router } from '../trpc.js';
 import { forgetPassword } from './password-reset.js';
 import * as schemas from './schemas.js';
@@ -93,6 +94,27 @@ export const authRouter = router({
     .input(schemas.refreshInput)
     .output(schemas.refreshOutput)
     .mutation(({ ctx, input }) => rotateRefreshToken(ctx.services, input.refresh)),
+
+  me: authedProcedure
+    .meta(
+      rest({
+        method: 'GET',
+        path: '/user/me/',
+        tag: 'auth',
+        protect: true,
+        summary: 'The signed-in account',
+        description: 'Who the access token belongs to: id, e-mail, user type, industry and whether the account is an administrator.',
+      }),
+    )
+    .input(z.void())
+    .output(schemas.meOutput)
+    .query(({ ctx: { viewer } }) => ({
+      id: viewer.id,
+      email: viewer.email,
+      user_type: viewer.userType,
+      industry: viewer.industry,
+      is_admin: viewer.isAdmin,
+    })),
 
   forgetPassword: publicProcedure
     .meta(

@@ -59,3 +59,11 @@ export const forgetPasswordOutput = z.object({
   status: z.enum(['Reset Password OTP sent.', 'Verified', 'Password Changed']),
   email: z.string(),
 });
+
+export const meOutput = z.object({
+  id: z.number().int(),
+  email: z.string(),
+  user_type: z.enum(['learner', 'mentor', 'employer']),
+  industry: z.string(),
+  is_admin: z.boolean(),
+});

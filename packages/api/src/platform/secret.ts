@@ -5,11 +5,10 @@ import type { Config } from '../config.js';
 
 /**
  * The HMAC key for tokens and code digests: JWT_SECRET, or in development a random secret kept in
- * DATA_DIR so sessions survive restarts. Production refuses to start without JWT_SECRET.
+ * DATA_DIR so sessions survive restarts (production requires JWT_SECRET: see loadConfig).
  */
 export function loadSecretKey(config: Config): Uint8Array {
   if (config.JWT_SECRET) return new TextEncoder().encode(config.JWT_SECRET);
-  if (config.NODE_ENV === 'production') throw new Error('JWT_SECRET must be set when NODE_ENV=production');
   const file = join(config.DATA_DIR, 'jwt-secret');
   try {
     return new TextEncoder().encode(readFileSync(file, 'utf8').trim());

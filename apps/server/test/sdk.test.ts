@@ -1,0 +1,42 @@
+import { createClient, describeClientError } from '@careernexus/sdk';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { codeOf, startMailbox, type Mailbox } from './support/mailbox.js';
+import { PASSWORD, uniqueEmail } from './support/flows.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
+
+let server: TestServer;
+let mailbox: Mailbox;
+
+beforeAll(async () => {
+  mailbox = await startMailbox();
+  server = await startTestServer({ SMTP_URL: mailbox.url });
+});
+afterAll(async () => {
+  await server?.close();
+  await mailbox?.close();
+});
+
+it('signs up and reads the signed-in account through the SDK, attaching the access token', async () => {
+  let token: string | undefined;
+  const client = createClient({ url: `${server.url}/`, getAccessToken: () => token });
+  const email = uniqueEmail('sdk');
+  await client.auth.signup.mutate({ email, password1: PASSWORD, password2: PASSWORD });
+  const { otp } = codeOf(await mailbox.waitFor(email));
+  const created = await client.auth.signup.mutate({ email, password1: PASSWORD, password2: PASSWORD, otp });
+  if (!('access' in created)) throw new Error('expected tokens');
+  token = created.access;
+  const me = await client.auth.me.query();
+  expect(me).toMatchObject({ email, user_type: 'learner', is_admin: false });
+});
+
+it('turns refused input into field messages a form can show', async () => {
+  const client = createClient({ url: server.url });
+  const error = await client.auth.signup.mutate({ email: 'bad', password1: 'x', password2: 'y' }).catch((e: unknown) => e);
+  expect(describeClientError(error)).toEqual({
+    code: 'BAD_REQUEST',
+    message: 'email: Enter a valid email address.',
+    fields: { email: ['Enter a valid email address.'] },
+  });
+  const unauthenticated = await client.auth.me.query().catch((e: unknown) => e);
+  expect(describeClientError(unauthenticated)).toMatchObject({ code: 'UNAUTHORIZED', message: 'Authentication credentials were not provided.' });
+});

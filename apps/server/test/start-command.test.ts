@@ -1,0 +1,134 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { restClient } from './support/http.js';
+import { PASSWORD, uniqueEmail } from './support/flows.js';
+import { ADMIN_URL, postgresUrl } from './support/postgres.js';
+
+// The real entry point, as `pnpm start` runs it: its own process, config from the environment.
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+
+const dataDir = mkdtempSync(join(tmpdir(), 'cn-start-'));
+let databaseName: string | undefined;
+let env: Record<string, string>;
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+beforeAll(async () => {
+  env = { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(await freePort()), LOG_LEVEL: 'info' } as Record<string, string>;
+  delete env.JWT_SECRET;
+  delete env.SMTP_URL;
+  delete env.DATABASE_URL;
+  if (inject('databaseKind') === 'postgres') {
+    databaseName = `cn_start_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`create database ${databaseName}`);
+    await admin.end();
+    env.DATABASE_URL = postgresUrl(databaseName);
+  }
+});
+
+afterAll(async () => {
+  rmSync(dataDir, { recursive: true, force: true });
+  if (databaseName) {
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`drop database if exists ${databaseName} with (force)`);
+    await admin.end();
+  }
+});
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+async function start(): Promise<Started> {
+  const child = spawn(TSX, ['apps/server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 45_000;
+  while (!output.includes('career nexus api ready')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { child, output: () => output, exited };
+}
+
+const outboxCode = (email: string) => {
+  const dir = join(dataDir, 'outbox');
+  for (const file of readdirSync(dir)) {
+    const eml = readFileSync(join(dir, file), 'utf8');
+    if (eml.includes(email)) return /Your code: (\d{6})/.exec(eml)![1]!;
+  }
+  throw new Error(`no mail to ${email}`);
+};
+
+it('starts on embedded defaults, keeps data and sessions across restarts, and stops cleanly on SIGTERM', async () => {
+  const api = restClient(`http://127.0.0.1:${env.PORT}`);
+  const email = uniqueEmail('start');
+
+  const first = await start();
+  expect((await api.get('/healthz')).status).toBe(200);
+  await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const signedUp = await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp: outboxCode(email) });
+  expect(signedUp.status).toBe(201);
+  expect(first.output()).toContain('mail written to the outbox');
+  expect(first.output()).not.toContain(PASSWORD);
+  expect(first.output()).not.toContain(signedUp.body.access);
+
+  // An in-flight request (argon2 makes sign-in take a moment) finishes before the process exits.
+  const inFlight = api.post('/user/signin/', { email, password: PASSWORD });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  first.child.kill('SIGTERM');
+  expect((await inFlight).status).toBe(200);
+  expect(await first.exited).toBe(0);
+
+  // An administrator is made with the CLI while the server is down.
+  const cli = spawnSync(TSX, ['apps/server/src/set-role.ts', email, 'admin'], { cwd: ROOT, env, encoding: 'utf8' });
+  expect(cli.status, cli.stderr).toBe(0);
+
+  const second = await start();
+  const me = await api.get('/user/me/', { token: signedUp.body.access });
+  expect(me.status).toBe(200);
+  expect(me.body).toMatchObject({ email, is_admin: true, user_type: 'learner', industry: 'others' });
+  second.child.kill('SIGINT');
+  expect(await second.exited).toBe(0);
+}, 120_000);
+
+it('refuses to start in production without JWT_SECRET, naming the problem', () => {
+  const result = spawnSync(TSX, ['apps/server/src/main.ts'], {
+    cwd: ROOT,
+    env: { ...env, NODE_ENV: 'production', PORT: 'not-a-port' },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('PORT');
+  const noSecret = spawnSync(TSX, ['apps/server/src/main.ts'], {
+    cwd: ROOT,
+    env: { ...env, NODE_ENV: 'production', DATA_DIR: join(dataDir, 'prod') },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  expect(noSecret.status).toBe(1);
+  expect(noSecret.stderr).toContain('JWT_SECRET: must be set when NODE_ENV=production');
+  expect(noSecret.stderr).not.toMatch(/\bat \S+ \(/);
+}, 60_000);
