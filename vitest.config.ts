@@ -30,8 +30,11 @@ export default defineConfig(async () => {
     extends: true as const,
     test: { name, provide: { databaseKind: name } },
   });
+  // CI asks for a JSON report beside the usual output, to print its own summary line.
+  const jsonReport = process.env.VITEST_JSON_REPORT;
   return {
     test: {
+      ...(jsonReport ? { reporters: ['default', 'json'], outputFile: { json: jsonReport } } : {}),
       include: ['apps/*/test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
       globalSetup: ['apps/server/test/support/global-setup.ts'],
       testTimeout: 30_000,
