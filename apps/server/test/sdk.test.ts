@@ -40,3 +40,19 @@ it('turns refused input into field messages a form can show', async () => {
   const unauthenticated = await client.auth.me.query().catch((e: unknown) => e);
   expect(describeClientError(unauthenticated)).toMatchObject({ code: 'UNAUTHORIZED', message: 'Authentication credentials were not provided.' });
 });
+
+it('knows administrators listed in ADMIN_EMAILS, in any case', async () => {
+  const email = uniqueEmail('boss');
+  const adminServer = await startTestServer({ SMTP_URL: mailbox.url, ADMIN_EMAILS: ` other@example.test , ${email.toUpperCase()}` });
+  try {
+    const client = createClient({ url: adminServer.url });
+    await client.auth.signup.mutate({ email, password1: PASSWORD, password2: PASSWORD });
+    const { otp } = codeOf(await mailbox.waitFor(email));
+    const created = await client.auth.signup.mutate({ email, password1: PASSWORD, password2: PASSWORD, otp });
+    if (!('access' in created)) throw new Error('expected tokens');
+    const me = await createClient({ url: adminServer.url, getAccessToken: () => created.access }).auth.me.query();
+    expect(me.is_admin).toBe(true);
+  } finally {
+    await adminServer.close();
+  }
+});
