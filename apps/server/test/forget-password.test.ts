@@ -1,32 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { restClient, type RestClient } from './support/http.js';
-import { codeOf, startMailbox, type Mailbox } from './support/mailbox.js';
+import { describe, expect, it } from 'vitest';
+import { codeOf } from './support/mailbox.js';
 import { PASSWORD, signUp, uniqueEmail } from './support/flows.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { useServer } from './support/fixture.js';
 
-let server: TestServer;
-let mailbox: Mailbox;
-let api: RestClient;
-
-beforeAll(async () => {
-  mailbox = await startMailbox();
-  server = await startTestServer({ SMTP_URL: mailbox.url });
-  api = restClient(server.url);
-});
-afterAll(async () => {
-  await server?.close();
-  await mailbox?.close();
-});
+const t = useServer();
 
 const NEW_PASSWORD = 'N3wPassword';
-const reset = (body: Record<string, unknown>) => api.post('/user/forget-password/', body);
+const reset = (body: Record<string, unknown>) => t.api.post('/user/forget-password/', body);
 
 /** R1: asks for a code and reads it from the mail. */
 async function requestCode(email: string) {
   const response = await reset({ email });
   expect(response.status).toBe(200);
   expect(response.body).toEqual({ status: 'Reset Password OTP sent.', email });
-  const mail = await mailbox.waitFor(email, 'Password Reset Request');
+  const mail = await t.mailbox.waitFor(email, 'Password Reset Request');
   expect(mail.text).toContain('This code will expire in 5 minutes.');
   return codeOf(mail);
 }
@@ -35,7 +22,7 @@ const waitForNextSecond = () => new Promise((resolve) => setTimeout(resolve, 1_0
 
 describe('forget-password', () => {
   it('R1 → R2 (code alone, as clients send it) → R4 changes the password and ends every session', async () => {
-    const account = await signUp(api, mailbox);
+    const account = await signUp(t.api, t.mailbox);
     await waitForNextSecond();
     const { otp } = await requestCode(account.email);
 
@@ -47,10 +34,10 @@ describe('forget-password', () => {
     expect(changed.status).toBe(200);
     expect(changed.body).toEqual({ status: 'Password Changed', email: account.email });
 
-    expect((await api.post('/user/signin/', { email: account.email, password: PASSWORD })).status).toBe(400);
-    expect((await api.post('/user/signin/', { email: account.email, password: NEW_PASSWORD })).status).toBe(200);
-    expect((await api.post('/user/token/refresh/', { refresh: account.refresh })).status).toBe(401);
-    expect((await api.post('/user/signout/', { refresh: account.refresh }, { token: account.access })).status).toBe(401);
+    expect((await t.api.post('/user/signin/', { email: account.email, password: PASSWORD })).status).toBe(400);
+    expect((await t.api.post('/user/signin/', { email: account.email, password: NEW_PASSWORD })).status).toBe(200);
+    expect((await t.api.post('/user/token/refresh/', { refresh: account.refresh })).status).toBe(401);
+    expect((await t.api.post('/user/signout/', { refresh: account.refresh }, { token: account.access })).status).toBe(401);
 
     const again = await reset({ email: account.email, password1: NEW_PASSWORD, password2: NEW_PASSWORD });
     expect(again.status).toBe(400);
@@ -58,8 +45,8 @@ describe('forget-password', () => {
   });
 
   it('R2 with the e-mail: the code must belong to that e-mail', async () => {
-    const alice = await signUp(api, mailbox);
-    const bob = await signUp(api, mailbox);
+    const alice = await signUp(t.api, t.mailbox);
+    const bob = await signUp(t.api, t.mailbox);
     const { otp } = await requestCode(alice.email);
     // With a password present R1 does not apply, so the e-mail scopes the code check.
     const mismatched = await reset({ email: bob.email, otp, password1: NEW_PASSWORD });
@@ -70,7 +57,7 @@ describe('forget-password', () => {
   });
 
   it('R3 verifies the mailed link', async () => {
-    const { email } = await signUp(api, mailbox);
+    const { email } = await signUp(t.api, t.mailbox);
     const { link } = await requestCode(email);
     const verified = await reset({ hash: link });
     expect(verified.body).toEqual({ status: 'Verified', email });
@@ -80,11 +67,11 @@ describe('forget-password', () => {
   });
 
   it('R1 wins over a code sent with only the e-mail (the original rule order), and replaces the code', async () => {
-    const { email } = await signUp(api, mailbox);
+    const { email } = await signUp(t.api, t.mailbox);
     const first = await requestCode(email);
     const resent = await reset({ email, otp: first.otp });
     expect(resent.body.status).toBe('Reset Password OTP sent.');
-    const second = codeOf(await mailbox.waitFor(email, 'Password Reset Request'));
+    const second = codeOf(await t.mailbox.waitFor(email, 'Password Reset Request'));
     if (second.otp !== first.otp) expect((await reset({ otp: first.otp })).status).toBe(400);
     expect((await reset({ otp: second.otp })).body.status).toBe('Verified');
   });
@@ -100,7 +87,7 @@ describe('forget-password', () => {
   });
 
   it('R4 without a verified code, with unmatched or weak passwords', async () => {
-    const { email } = await signUp(api, mailbox);
+    const { email } = await signUp(t.api, t.mailbox);
     const early = await reset({ email, password1: NEW_PASSWORD, password2: NEW_PASSWORD });
     expect(early.body.non_field_errors).toEqual(['Cannot change password. Request new otp.']);
 
@@ -127,8 +114,8 @@ describe('forget-password', () => {
 
   it('a signup code is not a reset code', async () => {
     const email = uniqueEmail();
-    await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD });
-    const { otp, link } = codeOf(await mailbox.waitFor(email, 'Verify your Email'));
+    await t.api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD });
+    const { otp, link } = codeOf(await t.mailbox.waitFor(email, 'Verify your Email'));
     expect((await reset({ otp })).body.non_field_errors).toEqual(['Invalid OTP']);
     expect((await reset({ hash: link })).body.non_field_errors).toEqual(['Invalid OTP']);
   });

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { restClient } from './support/http.js';
 import { codeOf, startMailbox, type Mailbox } from './support/mailbox.js';
 import { PASSWORD, uniqueEmail } from './support/flows.js';
+import { freePort } from './support/ports.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -16,14 +16,6 @@ async function server(env: Record<string, string> = {}): Promise<TestServer> {
   const started = await startTestServer(env);
   cleanups.push(() => started.close());
   return started;
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 async function waitForFile(dir: string, timeoutMs = 10_000): Promise<string> {

@@ -1,29 +1,13 @@
 import type { AppRouter } from '@careernexus/api';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import superjson from 'superjson';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { restClient, type RestClient } from './support/http.js';
-import { startMailbox, type Mailbox } from './support/mailbox.js';
+import { expect, it } from 'vitest';
 import { PASSWORD, signUp, uniqueEmail } from './support/flows.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { restClient } from './support/http.js';
+import { useServer } from './support/fixture.js';
+import { startTestServer } from './support/test-server.js';
 
-let server: TestServer;
-let mailbox: Mailbox;
-let api: RestClient;
-
-beforeAll(async () => {
-  mailbox = await startMailbox();
-  server = await startTestServer({
-    SMTP_URL: mailbox.url,
-    AUTH_RATE_LIMIT: '5',
-    RESET_CODE_GUESSES_PER_MINUTE: '4',
-  });
-  api = restClient(server.url);
-});
-afterAll(async () => {
-  await server?.close();
-  await mailbox?.close();
-});
+const t = useServer({ AUTH_RATE_LIMIT: '5', RESET_CODE_GUESSES_PER_MINUTE: '4' });
 
 function expectThrottled(response: { status: number; headers: Headers; body: any }) {
   expect(response.status).toBe(429);
@@ -36,11 +20,11 @@ function expectThrottled(response: { status: number; headers: Headers; body: any
 
 it('limits sign-in attempts per client IP, on REST and /trpc alike', async () => {
   const attempts = [];
-  for (let i = 0; i < 5; i++) attempts.push(await api.post('/user/signin/', { email: uniqueEmail(`ip${i}`), password: PASSWORD }));
+  for (let i = 0; i < 5; i++) attempts.push(await t.api.post('/user/signin/', { email: uniqueEmail(`ip${i}`), password: PASSWORD }));
   expect(attempts.map((r) => r.status)).toEqual([400, 400, 400, 400, 400]);
-  expectThrottled(await api.post('/user/signin/', { email: uniqueEmail('ip-last'), password: PASSWORD }));
+  expectThrottled(await t.api.post('/user/signin/', { email: uniqueEmail('ip-last'), password: PASSWORD }));
 
-  const trpc = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${server.url}/trpc`, transformer: superjson })] });
+  const trpc = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${t.server.url}/trpc`, transformer: superjson })] });
   const error = await trpc.auth.signin.mutate({ email: uniqueEmail('t'), password: PASSWORD }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(TRPCClientError);
   expect((error as TRPCClientError<AppRouter>).data?.httpStatus).toBe(429);
@@ -48,10 +32,10 @@ it('limits sign-in attempts per client IP, on REST and /trpc alike', async () =>
 
 it('limits wrong passwords per e-mail, whatever the client', async () => {
   // A server of its own: the first test spent this one's per-IP sign-in budget.
-  const other = await startTestServer({ SMTP_URL: mailbox.url, SIGNIN_FAILURES_PER_EMAIL: '3' });
+  const other = await startTestServer({ SMTP_URL: t.mailbox.url, SIGNIN_FAILURES_PER_EMAIL: '3' });
   try {
     const client = restClient(other.url);
-    const { email: victim } = await signUp(client, mailbox);
+    const { email: victim } = await signUp(client, t.mailbox);
     for (let i = 0; i < 3; i++) expect((await client.post('/user/signin/', { email: victim, password: 'Wr0ngPass' })).status).toBe(400);
     expectThrottled(await client.post('/user/signin/', { email: victim, password: 'Wr0ngPass' }));
     expect((await client.post('/user/signin/', { email: uniqueEmail('x'), password: 'Wr0ngPass' })).status).toBe(400);
@@ -62,7 +46,7 @@ it('limits wrong passwords per e-mail, whatever the client', async () => {
 
 it('limits reset codes guessed without an e-mail across all clients', async () => {
   const statuses = [];
-  for (let i = 0; i < 5; i++) statuses.push((await api.post('/user/forget-password/', { otp: String(100000 + i) })).status);
+  for (let i = 0; i < 5; i++) statuses.push((await t.api.post('/user/forget-password/', { otp: String(100000 + i) })).status);
   expect(statuses.slice(0, 4)).toEqual([400, 400, 400, 400]);
   expect(statuses[4]).toBe(429);
 });

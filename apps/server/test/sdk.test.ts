@@ -1,27 +1,18 @@
 import { createClient, describeClientError } from '@careernexus/sdk';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { codeOf, startMailbox, type Mailbox } from './support/mailbox.js';
+import { expect, it } from 'vitest';
+import { codeOf } from './support/mailbox.js';
 import { PASSWORD, uniqueEmail } from './support/flows.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { useServer } from './support/fixture.js';
+import { startTestServer } from './support/test-server.js';
 
-let server: TestServer;
-let mailbox: Mailbox;
-
-beforeAll(async () => {
-  mailbox = await startMailbox();
-  server = await startTestServer({ SMTP_URL: mailbox.url });
-});
-afterAll(async () => {
-  await server?.close();
-  await mailbox?.close();
-});
+const t = useServer();
 
 it('signs up and reads the signed-in account through the SDK, attaching the access token', async () => {
   let token: string | undefined;
-  const client = createClient({ url: `${server.url}/`, getAccessToken: () => token });
+  const client = createClient({ url: `${t.server.url}/`, getAccessToken: () => token });
   const email = uniqueEmail('sdk');
   await client.auth.signup.mutate({ email, password1: PASSWORD, password2: PASSWORD });
-  const { otp } = codeOf(await mailbox.waitFor(email));
+  const { otp } = codeOf(await t.mailbox.waitFor(email));
   const created = await client.auth.signup.mutate({ email, password1: PASSWORD, password2: PASSWORD, otp });
   if (!('access' in created)) throw new Error('expected tokens');
   token = created.access;
@@ -30,7 +21,7 @@ it('signs up and reads the signed-in account through the SDK, attaching the acce
 });
 
 it('turns refused input into field messages a form can show', async () => {
-  const client = createClient({ url: server.url });
+  const client = createClient({ url: t.server.url });
   const error = await client.auth.signup.mutate({ email: 'bad', password1: 'x', password2: 'y' }).catch((e: unknown) => e);
   expect(describeClientError(error)).toEqual({
     code: 'BAD_REQUEST',
@@ -43,11 +34,11 @@ it('turns refused input into field messages a form can show', async () => {
 
 it('knows administrators listed in ADMIN_EMAILS, in any case', async () => {
   const email = uniqueEmail('boss');
-  const adminServer = await startTestServer({ SMTP_URL: mailbox.url, ADMIN_EMAILS: ` other@example.test , ${email.toUpperCase()}` });
+  const adminServer = await startTestServer({ SMTP_URL: t.mailbox.url, ADMIN_EMAILS: ` other@example.test , ${email.toUpperCase()}` });
   try {
     const client = createClient({ url: adminServer.url });
     await client.auth.signup.mutate({ email, password1: PASSWORD, password2: PASSWORD });
-    const { otp } = codeOf(await mailbox.waitFor(email));
+    const { otp } = codeOf(await t.mailbox.waitFor(email));
     const created = await client.auth.signup.mutate({ email, password1: PASSWORD, password2: PASSWORD, otp });
     if (!('access' in created)) throw new Error('expected tokens');
     const me = await createClient({ url: adminServer.url, getAccessToken: () => created.access }).auth.me.query();

@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeJwt, restClient, type RestClient } from './support/http.js';
-import { codeOf, startMailbox, type Mailbox } from './support/mailbox.js';
+import { describe, expect, it } from 'vitest';
+import { decodeJwt } from './support/http.js';
+import { codeOf } from './support/mailbox.js';
 import { PASSWORD, signUp, uniqueEmail } from './support/flows.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { useServer } from './support/fixture.js';
 
-let server: TestServer;
-let mailbox: Mailbox;
-let api: RestClient;
-
-beforeAll(async () => {
-  mailbox = await startMailbox();
-  server = await startTestServer({ SMTP_URL: mailbox.url });
-  api = restClient(server.url);
-});
-afterAll(async () => {
-  await server?.close();
-  await mailbox?.close();
-});
+const t = useServer();
 
 const step1 = (email: string, password1 = PASSWORD, password2 = password1) =>
-  api.post('/user/signup/', { email, password1, password2 });
+  t.api.post('/user/signup/', { email, password1, password2 });
 
 describe('signup step 1', () => {
   it('mails a 6-digit code with its expiry and a link built from PUBLIC_URL', async () => {
@@ -27,7 +15,7 @@ describe('signup step 1', () => {
     const response = await step1(email);
     expect(response.status).toBe(201);
     expect(response.body).toEqual({ status: 'Otp sent' });
-    const mail = await mailbox.waitFor(email);
+    const mail = await t.mailbox.waitFor(email);
     expect(mail.subject).toBe('Verify your Email');
     expect(mail.text).toContain('This code will expire in 5 minutes.');
     const { otp, link } = codeOf(mail);
@@ -37,7 +25,7 @@ describe('signup step 1', () => {
   });
 
   it('refuses an e-mail that already has an account, whatever its case', async () => {
-    const { email } = await signUp(api, mailbox);
+    const { email } = await signUp(t.api, t.mailbox);
     const response = await step1(email.toUpperCase());
     expect(response.status).toBe(400);
     expect(response.body).toEqual({ email: ['Existing Email!'], message: 'Existing Email!' });
@@ -62,7 +50,7 @@ describe('signup step 1', () => {
   });
 
   it('names every missing or malformed field', async () => {
-    const response = await api.post('/user/signup/', { email: 'not-an-email', rememberMe: true });
+    const response = await t.api.post('/user/signup/', { email: 'not-an-email', rememberMe: true });
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({
       email: ['Enter a valid email address.'],
@@ -75,8 +63,8 @@ describe('signup step 1', () => {
   it('stores neither the password nor the code in plain text', async () => {
     const email = uniqueEmail();
     await step1(email);
-    const { otp, link } = codeOf(await mailbox.waitFor(email));
-    const row = await server.database.db.selectFrom('otp_codes').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
+    const { otp, link } = codeOf(await t.mailbox.waitFor(email));
+    const row = await t.server.database.db.selectFrom('otp_codes').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
     const stored = JSON.stringify(row);
     expect(stored).not.toContain(PASSWORD);
     expect(stored).not.toContain(otp);
@@ -87,7 +75,7 @@ describe('signup step 1', () => {
 
 describe('signup step 2', () => {
   it('creates the account and profile, and signs in with HS256 tokens carrying the original claims', async () => {
-    const { email, access, refresh, user } = await signUp(api, mailbox);
+    const { email, access, refresh, user } = await signUp(t.api, t.mailbox);
     expect(user).toBe(email);
     const accessClaims = decodeJwt(access);
     const refreshClaims = decodeJwt(refresh);
@@ -98,19 +86,19 @@ describe('signup step 2', () => {
     expect(refreshClaims).toMatchObject({ token_type: 'refresh', user_id: accessClaims.user_id });
     expect(Number(refreshClaims.exp) - Number(refreshClaims.iat)).toBe(86400);
 
-    const account = await server.database.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
+    const account = await t.server.database.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
     expect(account).toMatchObject({ id: accessClaims.user_id, user_type: 'learner', industry: 'others' });
     expect(account.password_hash).toMatch(/^\$argon2id\$/);
-    const profile = await server.database.db.selectFrom('profiles').selectAll().where('user_id', '=', account.id).executeTakeFirst();
+    const profile = await t.server.database.db.selectFrom('profiles').selectAll().where('user_id', '=', account.id).executeTakeFirst();
     expect(profile?.user_id).toBe(account.id);
-    expect(await server.database.db.selectFrom('otp_codes').select('id').where('email', '=', email).execute()).toHaveLength(0);
+    expect(await t.server.database.db.selectFrom('otp_codes').select('id').where('email', '=', email).execute()).toHaveLength(0);
   });
 
   it('lower-cases the e-mail and returns it under both "email" and "user"', async () => {
     const email = uniqueEmail('MixedCase');
     await step1(email);
-    const { otp } = codeOf(await mailbox.waitFor(email.toLowerCase()));
-    const response = await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp });
+    const { otp } = codeOf(await t.mailbox.waitFor(email.toLowerCase()));
+    const response = await t.api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp });
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({ email: email.toLowerCase(), user: email.toLowerCase(), status: 'Success' });
   });
@@ -120,10 +108,10 @@ describe('signup step 2', () => {
     const theirs = uniqueEmail();
     await step1(mine);
     await step1(theirs);
-    const { otp: theirCode } = codeOf(await mailbox.waitFor(theirs));
-    const { otp: myCode } = codeOf(await mailbox.waitFor(mine));
+    const { otp: theirCode } = codeOf(await t.mailbox.waitFor(theirs));
+    const { otp: myCode } = codeOf(await t.mailbox.waitFor(mine));
     const wrong = theirCode === myCode ? String((Number(myCode) + 1) % 1e6).padStart(6, '0') : theirCode;
-    const response = await api.post('/user/signup/', { email: mine, password1: PASSWORD, password2: PASSWORD, otp: wrong });
+    const response = await t.api.post('/user/signup/', { email: mine, password1: PASSWORD, password2: PASSWORD, otp: wrong });
     expect(response.status).toBe(400);
     expect(response.body).toEqual({ 'OTP Error': 'Invalid OTP', message: 'Invalid OTP' });
   });
@@ -131,25 +119,25 @@ describe('signup step 2', () => {
   it('asking again replaces the earlier code', async () => {
     const email = uniqueEmail();
     await step1(email);
-    const first = codeOf(await mailbox.waitFor(email));
+    const first = codeOf(await t.mailbox.waitFor(email));
     await step1(email);
-    const second = codeOf(await mailbox.waitFor(email));
+    const second = codeOf(await t.mailbox.waitFor(email));
     if (first.otp !== second.otp) {
-      const stale = await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp: first.otp });
+      const stale = await t.api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp: first.otp });
       expect(stale.status).toBe(400);
     }
-    const stale = await api.post('/user/hash/verify/', { hash: first.link });
+    const stale = await t.api.post('/user/hash/verify/', { hash: first.link });
     expect(stale.status).toBe(400);
-    const fresh = await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp: second.otp });
+    const fresh = await t.api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp: second.otp });
     expect(fresh.status).toBe(201);
   });
 
   it('allows five wrong codes; the sixth voids the code', async () => {
     const email = uniqueEmail();
     await step1(email);
-    const { otp } = codeOf(await mailbox.waitFor(email));
+    const { otp } = codeOf(await t.mailbox.waitFor(email));
     const wrong = String((Number(otp) + 1) % 1e6).padStart(6, '0');
-    const attempt = (code: string) => api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp: code });
+    const attempt = (code: string) => t.api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp: code });
     for (let i = 0; i < 5; i++) expect((await attempt(wrong)).body['OTP Error']).toBe('Invalid OTP');
     const sixth = await attempt(wrong);
     expect(sixth.status).toBe(400);
@@ -157,40 +145,40 @@ describe('signup step 2', () => {
     const right = await attempt(otp);
     expect(right.status).toBe(400);
     expect(right.body['OTP Error']).toBe('Invalid OTP');
-    expect(await server.database.db.selectFrom('users').select('id').where('email', '=', email).execute()).toHaveLength(0);
+    expect(await t.server.database.db.selectFrom('users').select('id').where('email', '=', email).execute()).toHaveLength(0);
   });
 
   it('five wrong codes still leave the right one usable', async () => {
     const email = uniqueEmail();
     await step1(email);
-    const { otp } = codeOf(await mailbox.waitFor(email));
+    const { otp } = codeOf(await t.mailbox.waitFor(email));
     const wrong = String((Number(otp) + 1) % 1e6).padStart(6, '0');
-    for (let i = 0; i < 5; i++) await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp: wrong });
-    const right = await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp });
+    for (let i = 0; i < 5; i++) await t.api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp: wrong });
+    const right = await t.api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp });
     expect(right.status).toBe(201);
   });
 
   it('two simultaneous confirmations of one e-mail create one account', async () => {
     const email = uniqueEmail();
     await step1(email);
-    const { otp, link } = codeOf(await mailbox.waitFor(email));
-    const confirm = () => api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp });
-    const responses = await Promise.all([confirm(), confirm(), api.post('/user/hash/verify/', { hash: link }), confirm()]);
+    const { otp, link } = codeOf(await t.mailbox.waitFor(email));
+    const confirm = () => t.api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp });
+    const responses = await Promise.all([confirm(), confirm(), t.api.post('/user/hash/verify/', { hash: link }), confirm()]);
     expect(responses.map((r) => r.status).sort()).toEqual([201, 400, 400, 400]);
-    expect(await server.database.db.selectFrom('users').select('id').where('email', '=', email).execute()).toHaveLength(1);
+    expect(await t.server.database.db.selectFrom('users').select('id').where('email', '=', email).execute()).toHaveLength(1);
   });
 
   it('two simultaneous signups of one e-mail, each with its own code, create one account', async () => {
     const email = uniqueEmail();
     // Two clients race through step 1: the second code replaces the first, so one of them wins.
     await Promise.all([step1(email), step1(email)]);
-    await mailbox.waitFor(email);
-    const { otp } = codeOf(await mailbox.waitFor(email));
+    await t.mailbox.waitFor(email);
+    const { otp } = codeOf(await t.mailbox.waitFor(email));
     const results = await Promise.all(
-      [0, 1, 2].map(() => api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp })),
+      [0, 1, 2].map(() => t.api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp })),
     );
     expect(results.filter((r) => r.status === 201).length).toBeLessThanOrEqual(1);
-    const accounts = await server.database.db.selectFrom('users').select('id').where('email', '=', email).execute();
+    const accounts = await t.server.database.db.selectFrom('users').select('id').where('email', '=', email).execute();
     expect(accounts.length).toBe(results.filter((r) => r.status === 201).length);
   });
 });
@@ -199,30 +187,30 @@ describe('hash verify', () => {
   it('creates the account from the link with the password chosen at step 1', async () => {
     const email = uniqueEmail();
     await step1(email);
-    const { link } = codeOf(await mailbox.waitFor(email));
-    const response = await api.post('/user/hash/verify/', { hash: link });
+    const { link } = codeOf(await t.mailbox.waitFor(email));
+    const response = await t.api.post('/user/hash/verify/', { hash: link });
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({ email, user: email, status: 'Success', access: expect.any(String), refresh: expect.any(String) });
-    const signin = await api.post('/user/signin/', { email, password: PASSWORD });
+    const signin = await t.api.post('/user/signin/', { email, password: PASSWORD });
     expect(signin.status).toBe(200);
-    const again = await api.post('/user/hash/verify/', { hash: link });
+    const again = await t.api.post('/user/hash/verify/', { hash: link });
     expect(again.status).toBe(400);
     expect(again.body).toEqual({ non_field_errors: ['Invalid Link'], message: 'Invalid Link' });
   });
 
   it('refuses an unknown link and a missing one', async () => {
-    const unknown = await api.post('/user/hash/verify/', { hash: '00000000-0000-4000-8000-000000000000' });
+    const unknown = await t.api.post('/user/hash/verify/', { hash: '00000000-0000-4000-8000-000000000000' });
     expect(unknown.body).toEqual({ non_field_errors: ['Invalid Link'], message: 'Invalid Link' });
-    const missing = await api.post('/user/hash/verify/', {});
+    const missing = await t.api.post('/user/hash/verify/', {});
     expect(missing.status).toBe(400);
     expect(missing.body.hash).toEqual(['This field is required.']);
   });
 
   it('does not accept a password-reset link', async () => {
-    const { email } = await signUp(api, mailbox);
-    await api.post('/user/forget-password/', { email });
-    const { link } = codeOf(await mailbox.waitFor(email, 'Password Reset Request'));
-    const response = await api.post('/user/hash/verify/', { hash: link });
+    const { email } = await signUp(t.api, t.mailbox);
+    await t.api.post('/user/forget-password/', { email });
+    const { link } = codeOf(await t.mailbox.waitFor(email, 'Password Reset Request'));
+    const response = await t.api.post('/user/hash/verify/', { hash: link });
     expect(response.status).toBe(400);
     expect(response.body.non_field_errors).toEqual(['Invalid Link']);
   });

@@ -1,29 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { restClient, type RestClient } from './support/http.js';
-import { startMailbox, type Mailbox } from './support/mailbox.js';
+import { describe, expect, it } from 'vitest';
 import { PASSWORD, signUp } from './support/flows.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { useServer } from './support/fixture.js';
+import { startTestServer } from './support/test-server.js';
 
-let server: TestServer;
-let mailbox: Mailbox;
-let api: RestClient;
+const t = useServer();
 
-beforeAll(async () => {
-  mailbox = await startMailbox();
-  server = await startTestServer({ SMTP_URL: mailbox.url });
-  api = restClient(server.url);
-});
-afterAll(async () => {
-  await server?.close();
-  await mailbox?.close();
-});
-
-const raw = (path: string, init: RequestInit = {}) => fetch(new URL(path, server.url), init);
+const raw = (path: string, init: RequestInit = {}) => fetch(new URL(path, t.server.url), init);
 const json = (response: Response) => response.json() as Promise<any>;
 
 describe('request bodies', () => {
   it('accepts JSON with a charset parameter', async () => {
-    const { email } = await signUp(api, mailbox);
+    const { email } = await signUp(t.api, t.mailbox);
     const response = await raw('/user/signin/', {
       method: 'POST',
       headers: { 'content-type': 'application/json; charset=utf-8' },
@@ -33,7 +20,7 @@ describe('request bodies', () => {
   });
 
   it('accepts urlencoded forms with a charset parameter', async () => {
-    const { email } = await signUp(api, mailbox);
+    const { email } = await signUp(t.api, t.mailbox);
     const response = await raw('/user/signin', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' },
@@ -43,7 +30,7 @@ describe('request bodies', () => {
   });
 
   it('treats "null", "undefined" and "" in forms as absent fields', async () => {
-    const response = await api.post('/user/forget-password/', { email: 'null', otp: 'undefined', hash: '' }, { encoding: 'multipart' });
+    const response = await t.api.post('/user/forget-password/', { email: 'null', otp: 'undefined', hash: '' }, { encoding: 'multipart' });
     expect(response.status).toBe(400);
     expect(response.body.non_field_errors).toEqual(['Invalid Request!']);
   });
@@ -89,24 +76,24 @@ describe('request bodies', () => {
 
 describe('routing', () => {
   it('answers an unknown path with 404 JSON, with or without a valid token', async () => {
-    const { access } = await signUp(api, mailbox);
+    const { access } = await signUp(t.api, t.mailbox);
     for (const token of [undefined, access]) {
-      const response = await api.get('/no/such/path/', token ? { token } : {});
+      const response = await t.api.get('/no/such/path/', token ? { token } : {});
       expect(response.status).toBe(404);
       expect(response.body).toEqual({ detail: 'Not found.', message: 'Not found.' });
     }
   });
 
   it('answers a known path with the wrong method with 405 and Allow', async () => {
-    const response = await api.get('/user/signin/');
+    const response = await t.api.get('/user/signin/');
     expect(response.status).toBe(405);
     expect(response.body).toEqual({ detail: 'Method "GET" not allowed.', message: 'Method "GET" not allowed.' });
     expect(response.headers.get('allow')).toBe('POST');
   });
 
   it('ignores a present but invalid token on a public endpoint', async () => {
-    const { email } = await signUp(api, mailbox);
-    const response = await api.post('/user/signin/', { email, password: PASSWORD }, { token: 'expired.or.garbage' });
+    const { email } = await signUp(t.api, t.mailbox);
+    const response = await t.api.post('/user/signin/', { email, password: PASSWORD }, { token: 'expired.or.garbage' });
     expect(response.status).toBe(200);
   });
 
@@ -149,13 +136,13 @@ describe('cross-cutting', () => {
   });
 
   it('reports health after checking the database', async () => {
-    const response = await api.get('/healthz');
+    const response = await t.api.get('/healthz');
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ status: 'ok', database: 'ok' });
   });
 
   it('sends security headers', async () => {
-    const response = await api.get('/healthz');
+    const response = await t.api.get('/healthz');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('x-frame-options')).toBe('DENY');
   });

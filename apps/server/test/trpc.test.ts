@@ -1,28 +1,18 @@
 import type { AppRouter } from '@careernexus/api';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import superjson from 'superjson';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { codeOf, startMailbox, type Mailbox } from './support/mailbox.js';
+import { expect, it } from 'vitest';
+import { codeOf } from './support/mailbox.js';
 import { PASSWORD, uniqueEmail } from './support/flows.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { useServer } from './support/fixture.js';
 
-let server: TestServer;
-let mailbox: Mailbox;
-
-beforeAll(async () => {
-  mailbox = await startMailbox();
-  server = await startTestServer({ SMTP_URL: mailbox.url });
-});
-afterAll(async () => {
-  await server?.close();
-  await mailbox?.close();
-});
+const t = useServer();
 
 function client(getToken: () => string | undefined = () => undefined) {
   return createTRPCClient<AppRouter>({
     links: [
       httpBatchLink({
-        url: `${server.url}/trpc`,
+        url: `${t.server.url}/trpc`,
         transformer: superjson,
         headers: () => {
           const token = getToken();
@@ -49,7 +39,7 @@ it('signs up, signs in, refreshes and signs out through /trpc', async () => {
 
   const sent = await trpc.auth.signup.mutate({ email, password1: PASSWORD, password2: PASSWORD });
   expect(sent).toEqual({ status: 'Otp sent' });
-  const { otp } = codeOf(await mailbox.waitFor(email));
+  const { otp } = codeOf(await t.mailbox.waitFor(email));
   const created = await trpc.auth.signup.mutate({ email, password1: PASSWORD, password2: PASSWORD, otp });
   expect(created).toMatchObject({ status: 'Success', email });
 
