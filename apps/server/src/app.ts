@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import { registerDocs } from './docs.js';
 import { handleTransportError, sendDetail } from './errors.js';
 import { registerUrlencodedParser } from './forms.js';
+import { registerMediaRoutes } from './media-routes.js';
 import { restBridge } from './rest-bridge.js';
 import { registerTrpcEndpoint } from './trpc-endpoint.js';
 
@@ -53,7 +54,9 @@ export async function buildApp({ services, ping }: AppOptions): Promise<FastifyI
   // Plain text is no body any procedure takes: 415 rather than a confusing validation error.
   app.removeContentTypeParser('text/plain');
   registerUrlencodedParser(app);
-  await app.register(multipart, { limits: { fieldSize: config.BODY_LIMIT, fields: 100, fileSize: config.BODY_LIMIT } });
+  // File parts are limited per kind while they stream; this is only the outer bound.
+  const largestFile = Math.max(config.MAX_IMAGE_BYTES, config.MAX_VIDEO_BYTES) + 1;
+  await app.register(multipart, { limits: { fieldSize: config.BODY_LIMIT, fields: 100, files: 10, fileSize: largestFile } });
 
   app.get('/healthz', async (_request, reply) => {
     try {
@@ -64,7 +67,8 @@ export async function buildApp({ services, ping }: AppOptions): Promise<FastifyI
     }
   });
   await registerDocs(app, config.PUBLIC_URL);
+  if (!config.S3_BUCKET) await registerMediaRoutes(app, services);
   await registerTrpcEndpoint(app, createContext);
-  await app.register(restBridge, { createContext });
+  await app.register(restBridge, { services, createContext });
   return app;
 }

@@ -1,4 +1,6 @@
-import type { ClientError } from '@careernexus/api';
+import { describeError, type ClientError } from '@careernexus/api';
+import { TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 /** A REST error body: the original's keys plus `message`, always (compat C3). */
@@ -11,7 +13,14 @@ export function sendDetail(reply: FastifyReply, status: number, detail: string, 
 }
 
 /** Errors raised by fastify itself (body parsing, limits), in the same shape as procedure errors. */
-export function handleTransportError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+export function handleTransportError(error: FastifyError | TRPCError, request: FastifyRequest, reply: FastifyReply) {
+  // A procedure-level refusal raised before the procedure ran (authentication, a rejected upload).
+  if (error instanceof TRPCError) {
+    const described = describeError(error);
+    if (error.code === 'INTERNAL_SERVER_ERROR') request.log.error({ err: error.cause ?? error }, 'request failed');
+    if (error.code === 'UNAUTHORIZED') reply.header('WWW-Authenticate', 'Bearer realm="api"');
+    return reply.code(getHTTPStatusCodeFromError(error)).headers(described.headers).send(restErrorBody(described));
+  }
   const status = error.statusCode ?? 500;
   if (status >= 500) {
     request.log.error({ err: error }, 'request failed');

@@ -22,14 +22,23 @@ export function registerUrlencodedParser(app: FastifyInstance) {
 }
 
 /**
- * Reads a multipart body's text fields into a plain object. File parts are drained and ignored
- * here: routes that take files have their own upload handlers.
+ * Reads a multipart body into a plain object. A file part is handed to `storeFile`, which
+ * streams it somewhere and returns the value the field gets (its URL); without it, or for a
+ * field it does not take, the file is drained and ignored.
  */
-export async function readMultipartFields(request: FastifyRequest): Promise<Form> {
+export async function readMultipartForm(
+  request: FastifyRequest,
+  storeFile?: (field: string, file: NodeJS.ReadableStream) => Promise<string | undefined>,
+): Promise<Form> {
   const form: Form = {};
   for await (const part of request.parts()) {
-    if (part.type === 'file') part.file.resume();
-    else addField(form, part.fieldname, String(part.value));
+    if (part.type !== 'file') {
+      addField(form, part.fieldname, String(part.value));
+      continue;
+    }
+    const value = await storeFile?.(part.fieldname, part.file);
+    if (value === undefined) part.file.resume();
+    else form[part.fieldname] = value;
   }
   return form;
 }

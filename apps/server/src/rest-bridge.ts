@@ -1,11 +1,23 @@
-import { appRouter, describeError, restRoutes, successStatusOf, type Context } from '@careernexus/api';
+import {
+  appRouter,
+  authenticate,
+  describeError,
+  restRoutes,
+  routeKey,
+  storeUpload,
+  successStatusOf,
+  type Context,
+  type Services,
+} from '@careernexus/api';
 import type { TRPCError } from '@trpc/server';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
 import { fastifyTRPCOpenApiPlugin } from 'trpc-to-openapi';
 import { restErrorBody } from './errors.js';
-import { readMultipartFields } from './forms.js';
+import { readMultipartForm } from './forms.js';
 
 interface RestBridgeOptions {
+  services: Services;
   createContext: (request: FastifyRequest) => Context;
 }
 
@@ -13,29 +25,48 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
  * Serves every procedure that has `meta.openapi` at its documented REST path, and speaks the
- * original service's dialect at this edge only: form bodies, success statuses, DRF error bodies,
- * 404/405 for unknown routes.
+ * original service's dialect at this edge only: form bodies and file parts, success statuses,
+ * DRF error bodies, 404/405 for unknown routes.
  */
-export const restBridge: FastifyPluginAsync<RestBridgeOptions> = async (app: FastifyInstance, options) => {
+export const restBridge: FastifyPluginAsync<RestBridgeOptions> = async (app: FastifyInstance, { services, createContext }) => {
   const failures = new WeakMap<object, TRPCError>();
+  const storedFiles = new WeakMap<object, string[]>();
   const routes = restRoutes();
+  const pathOf = (request: FastifyRequest) => routeKey(request.url.split('?')[0]!);
 
   // The bridge reads an already-parsed body as JSON: hand it every accepted body that way.
   app.addHook('preHandler', async (request) => {
     if (!BODY_METHODS.has(request.method)) return;
-    if (request.isMultipart()) request.body = await readMultipartFields(request);
+    if (request.isMultipart()) {
+      const meta = routes.get(pathOf(request))?.get(request.method);
+      const uploads = meta?.uploads ?? {};
+      // Nothing is stored for someone who may not call the procedure.
+      if (Object.keys(uploads).length && meta?.openapi?.protect) await authenticate(services, request.headers.authorization);
+      request.body = await readMultipartForm(request, async (field, file) => {
+        const kind = uploads[field];
+        if (!kind) return undefined;
+        const stored = await storeUpload(services, field, kind, file as Readable);
+        storedFiles.set(request, [...(storedFiles.get(request) ?? []), stored.key]);
+        return stored.url;
+      });
+    }
     if (request.body === undefined || request.body === null) request.body = {};
     request.raw.headers['content-type'] = 'application/json';
+  });
+
+  // Files stored for a request that then failed are removed again.
+  app.addHook('onResponse', async (request, reply) => {
+    const keys = storedFiles.get(request);
+    if (keys && reply.statusCode >= 400) await Promise.all(keys.map((key) => services.storage.delete(key).catch(() => {})));
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
     const error = failures.get(request);
     if (!error) return payload;
-    const pathOnly = request.url.split('?')[0]!.replace(/\/+$/, '').toLowerCase();
-    const methods = routes.get(pathOnly);
     if (error.code === 'NOT_FOUND' && error.message === 'Not found' && !error.cause) {
+      const methods = routes.get(pathOf(request));
       if (methods && !methods.has(request.method)) {
-        reply.code(405).header('Allow', [...methods].join(', '));
+        reply.code(405).header('Allow', [...methods.keys()].join(', '));
         const detail = `Method "${request.method}" not allowed.`;
         return JSON.stringify(restErrorBody({ message: detail, body: { detail } }));
       }
@@ -49,7 +80,7 @@ export const restBridge: FastifyPluginAsync<RestBridgeOptions> = async (app: Fas
 
   await app.register(fastifyTRPCOpenApiPlugin, {
     router: appRouter,
-    createContext: ({ req }: { req: unknown }) => options.createContext(req as FastifyRequest),
+    createContext: ({ req }: { req: unknown }) => createContext(req as FastifyRequest),
     responseMeta: ({ paths, errors }: { paths?: readonly string[]; errors: readonly unknown[] }) =>
       errors.length === 0 && paths?.[0] ? { status: successStatusOf(paths[0]) } : {},
     onError: ({ error, req }: { error: TRPCError; req: unknown }) => {

@@ -49,6 +49,20 @@ export const configSchema = z.object({
   SMTP_URL: optionalText,
   MAIL_FROM: z.string().default('Career Nexus <no-reply@career-nexus.com>'),
   REDIS_URL: optionalText,
+  S3_BUCKET: optionalText,
+  S3_ENDPOINT: optionalText,
+  S3_REGION: z.string().default('us-east-1'),
+  S3_PUBLIC_URL: optionalText,
+  AWS_ACCESS_KEY_ID: optionalText,
+  AWS_SECRET_ACCESS_KEY: optionalText,
+  MAX_IMAGE_BYTES: positiveInt(10 * 1_048_576),
+  MAX_VIDEO_BYTES: positiveInt(100 * 1_048_576),
+  DEFAULT_PROFILE_PHOTO_URL: z
+    .url()
+    .default('https://careernexus-storage1.s3.amazonaws.com/profile_pictures/4aaed37c-eb8b-400d-a73a-82574dccfb88default_pp.jpeg'),
+  DEFAULT_COVER_PHOTO_URL: z
+    .url()
+    .default('https://careernexus-storage1.s3.amazonaws.com/cover_photos/70114098-5014-4eda-a725-5421792972dadefault_cp.jpeg'),
   JWT_SECRET: optionalText.refine((secret) => secret === undefined || secret.length >= 32, {
     message: 'must be at least 32 characters',
   }),

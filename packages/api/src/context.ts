@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Mailer } from './platform/mailer.js';
 import type { RateLimiter } from './platform/rate-limiter.js';
+import type { MediaStorage } from './platform/storage.js';
 
 /** Everything a procedure may reach outside itself; built once per process. */
 export interface Services {
@@ -10,6 +11,7 @@ export interface Services {
   config: Config;
   mailer: Mailer;
   limiter: RateLimiter;
+  storage: MediaStorage;
   log: Logger;
   /** HMAC key for tokens and code digests. */
   secretKey: Uint8Array;

@@ -10,15 +10,18 @@ export function successStatusOf(procedurePath: string): SuccessStatus {
   return procedures[procedurePath]?._def.meta?.successStatus ?? 200;
 }
 
-/** Every REST route: path (without trailing slash, lower-case) → methods, for 405 answers. */
-export function restRoutes(): Map<string, Set<string>> {
-  const routes = new Map<string, Set<string>>();
+/** A REST path as routes are keyed: no trailing slash, lower-case. */
+export const routeKey = (path: string) => path.replace(/\/+$/, '').toLowerCase();
+
+/** Every REST route: path (see routeKey) → method → the procedure's meta. */
+export function restRoutes(): Map<string, Map<string, Meta>> {
+  const routes = new Map<string, Map<string, Meta>>();
   for (const procedure of Object.values(procedures)) {
-    const openapi = procedure._def.meta?.openapi;
-    if (!openapi) continue;
-    const path = openapi.path.replace(/\/+$/, '').toLowerCase();
-    if (!routes.has(path)) routes.set(path, new Set());
-    routes.get(path)!.add(openapi.method);
+    const meta = procedure._def.meta;
+    if (!meta?.openapi) continue;
+    const path = routeKey(meta.openapi.path);
+    if (!routes.has(path)) routes.set(path, new Map());
+    routes.get(path)!.set(meta.openapi.method, meta);
   }
   return routes;
 }

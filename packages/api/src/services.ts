@@ -6,6 +6,7 @@ import type { Services } from './context.js';
 import { createMailer } from './platform/mailer.js';
 import { createMemoryRateLimiter } from './platform/rate-limiter.js';
 import { loadSecretKey } from './platform/secret.js';
+import { localStorage, s3Storage, type MediaStorage } from './platform/storage.js';
 
 /** Chooses each port's implementation from the configuration. */
 export function createServices(config: Config, db: Kysely<Database>, log: Logger): Services {
@@ -15,7 +16,23 @@ export function createServices(config: Config, db: Kysely<Database>, log: Logger
     log,
     mailer: createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: join(config.DATA_DIR, 'outbox'), log }),
     limiter: createMemoryRateLimiter(),
+    storage: createStorage(config),
     secretKey: loadSecretKey(config),
     now: () => new Date(),
   };
+}
+
+/** The folder local media is kept in; the server serves it at PUBLIC_URL/media. */
+export const localMediaRoot = (config: Config) => join(config.DATA_DIR, 'media');
+
+function createStorage(config: Config): MediaStorage {
+  if (!config.S3_BUCKET) return localStorage(localMediaRoot(config), `${config.PUBLIC_URL}/media`);
+  return s3Storage({
+    bucket: config.S3_BUCKET,
+    region: config.S3_REGION,
+    endpoint: config.S3_ENDPOINT,
+    publicUrl: config.S3_PUBLIC_URL,
+    accessKeyId: config.AWS_ACCESS_KEY_ID,
+    secretAccessKey: config.AWS_SECRET_ACCESS_KEY,
+  });
 }

@@ -3,13 +3,17 @@ import superjson from 'superjson';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { authenticate } from './auth/sessions.js';
 import type { Context } from './context.js';
+import type { MediaKind } from './media/formats.js';
 import { describeError, detailError, tooManyRequests } from './errors.js';
 import './validation.js';
 
 export type SuccessStatus = 200 | 201 | 202 | 204 | 206;
 
-/** `openapi` places a procedure on REST; `successStatus` is what REST answers when it succeeds. */
-export type Meta = OpenApiMeta<{ successStatus?: SuccessStatus }>;
+/**
+ * `openapi` places a procedure on REST; `successStatus` is what REST answers when it succeeds;
+ * `uploads` names the fields a multipart REST body may carry as files, and what kind each is.
+ */
+export type Meta = OpenApiMeta<{ successStatus?: SuccessStatus; uploads?: Record<string, MediaKind> }>;
 
 const t = initTRPC
   .context<Context>()

@@ -26,12 +26,72 @@ export interface UsersTable {
   tokens_valid_after: NullableTimestamp;
 }
 
+/** A text column with a database default. */
+type DefaultedText = ColumnType<string, string | undefined, string>;
+
 export interface ProfilesTable {
   /** Profile id ≡ user id (compat C8). */
   user_id: number;
-  first_name: ColumnType<string, string | undefined, string>;
-  last_name: ColumnType<string, string | undefined, string>;
-  middle_name: ColumnType<string, string | undefined, string>;
+  first_name: DefaultedText;
+  last_name: DefaultedText;
+  middle_name: DefaultedText;
+  country_code: DefaultedText;
+  phone_number: DefaultedText;
+  /** null: the default photo. */
+  profile_photo: ColumnType<string | null, string | null | undefined, string | null>;
+  cover_photo: ColumnType<string | null, string | null | undefined, string | null>;
+  qualification: DefaultedText;
+  position: DefaultedText;
+  location: DefaultedText;
+  bio: DefaultedText;
+  intro_video: DefaultedText;
+  summary: DefaultedText;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ExperiencesTable {
+  id: Generated<number>;
+  user_id: number;
+  title: string;
+  organization: string;
+  start_date: string;
+  end_date: string;
+  location: string;
+  employment_type: string;
+  detail: string;
+}
+
+export interface EducationsTable {
+  id: Generated<number>;
+  user_id: number;
+  course: string;
+  school: string;
+  start_date: string;
+  end_date: string;
+  location: string;
+  detail: string;
+}
+
+export interface CertificationsTable {
+  id: Generated<number>;
+  user_id: number;
+  title: string;
+  school: string;
+  issue_date: string;
+  cert_id: string;
+  skills: string;
+}
+
+export interface ProfileViewsTable {
+  viewer_id: number;
+  viewed_id: number;
+  viewed_on: ColumnType<Date, string | undefined, never>;
+}
+
+export interface FollowsTable {
+  follower_id: number;
+  following_id: number;
+  created_at: CreatedAt;
 }
 
 export interface OtpCodesTable {
@@ -63,12 +123,35 @@ export interface RevokedAccessTokensTable {
   expires_at: Timestamp;
 }
 
+export interface PostsTable {
+  id: Generated<number>;
+  author_id: number;
+  body: DefaultedText;
+  parent_id: number | null;
+  created_at: CreatedAt;
+}
+
+export interface ConnectionsTable {
+  id: Generated<number>;
+  requester_id: number;
+  recipient_id: number;
+  status: ColumnType<'pending' | 'accepted', 'pending' | 'accepted' | undefined, 'pending' | 'accepted'>;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   profiles: ProfilesTable;
   otp_codes: OtpCodesTable;
   refresh_tokens: RefreshTokensTable;
   revoked_access_tokens: RevokedAccessTokensTable;
+  experiences: ExperiencesTable;
+  educations: EducationsTable;
+  certifications: CertificationsTable;
+  profile_views: ProfileViewsTable;
+  follows: FollowsTable;
+  posts: PostsTable;
+  connections: ConnectionsTable;
 }
 
 export type User = Selectable<UsersTable>;

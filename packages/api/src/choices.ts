@@ -1,0 +1,38 @@
+import { z } from './validation.js';
+
+/**
+ * The choice lists of `info/choice-data/`, in the seed's order. Values are matched
+ * case-insensitively and stored in the spelling listed here.
+ */
+export const CHOICES = {
+  industry: [
+    'banking', 'entertainment', 'transportation', 'education', 'agriculture', 'business', 'construction',
+    'government', 'others', 'commerce', 'health', 'technology', 'manufacturing', 'sports', 'media',
+  ],
+  employment_type: ['Remote', 'Hybrid', 'Onsite'],
+  user: ['learner', 'mentor', 'employer'],
+  employment_category: ['full_time', 'part_time', 'contract', 'internship', 'freelance'],
+  experience_level: ['entry', 'mid', 'senior', 'executive'],
+  work_type: ['remote', 'hybrid', 'onsite'],
+} as const;
+
+export type ChoiceField = keyof typeof CHOICES;
+export type Choice<F extends ChoiceField> = (typeof CHOICES)[F][number];
+
+/** Old spellings clients still send (compat C12). */
+const ALIASES: Record<string, string> = { ariculture: 'agriculture', sport: 'sports' };
+
+/** A field accepting one option of a list, in any case; refused with the valid options named. */
+export function choiceField<F extends ChoiceField>(field: F) {
+  const options = CHOICES[field] as readonly string[];
+  const byLowerCase = new Map(options.map((option) => [option.toLowerCase(), option]));
+  return z.string().transform((value, ctx) => {
+    const key = value.trim().toLowerCase();
+    const option = byLowerCase.get(ALIASES[key] ?? key);
+    if (option === undefined) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not a valid choice. Valid options: ${options.join(', ')}.` });
+      return z.NEVER;
+    }
+    return option as Choice<F>;
+  });
+}

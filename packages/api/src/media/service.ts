@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { Transform, type Readable } from 'node:stream';
+import { decodeBase64url, encodeBase64url } from '@oslojs/encoding';
+import { digest } from '../auth/tokens.js';
+import type { Services } from '../context.js';
+import { apiError, fieldError } from '../errors.js';
+import { KIND_DESCRIPTIONS, SNIFF_BYTES, sniffFormat, type MediaKind } from './formats.js';
+
+const megabytes = (bytes: number) => `${Math.round((bytes / 1_048_576) * 10) / 10} MB`;
+
+export function maxBytesOf(services: Services, kind: MediaKind) {
+  return kind === 'image' ? services.config.MAX_IMAGE_BYTES : services.config.MAX_VIDEO_BYTES;
+}
+
+const wrongType = (field: string, kind: MediaKind) =>
+  apiError('BAD_REQUEST', `${field}: upload ${KIND_DESCRIPTIONS[kind]}.`, { [field]: [`Upload ${KIND_DESCRIPTIONS[kind]}.`] });
+const tooLarge = (field: string, maxBytes: number) =>
+  apiError('PAYLOAD_TOO_LARGE', `${field}: the file is larger than ${megabytes(maxBytes)}.`, {
+    [field]: [`The file is larger than ${megabytes(maxBytes)}.`],
+  });
+
+class TooLarge extends Error {}
+
+/** The first `length` bytes (fewer if the stream ends sooner); the stream is left paused after them. */
+function readHead(stream: Readable, length: number): Promise<{ head: Buffer; ended: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (ended: boolean) => {
+      stream.pause();
+      stream.off('data', onData).off('end', onEnd).off('error', onError);
+      resolve({ head: Buffer.concat(chunks), ended });
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= length) finish(false);
+    };
+    const onEnd = () => finish(true);
+    const onError = (error: Error) => reject(error);
+    stream.on('data', onData).once('end', onEnd).once('error', onError);
+  });
+}
+
+/**
+ * Streams an upload to storage under a fresh key, after checking by its first bytes that it is
+ * the expected kind, and stopping it at the size limit. Nothing is stored when either check fails.
+ */
+export async function storeUpload(services: Services, field: string, kind: MediaKind, stream: Readable, key?: string) {
+  const { head, ended } = await readHead(stream, SNIFF_BYTES);
+  const format = sniffFormat(head);
+  // A granted key names the format the client announced: the content must be that format.
+  if (!format || format.kind !== kind || (key !== undefined && !key.endsWith(`.${format.ext}`))) {
+    stream.resume(); // drain what the client still sends
+    throw wrongType(field, kind);
+  }
+  const maxBytes = maxBytesOf(services, kind);
+  let received = 0;
+  const body = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      received += chunk.length;
+      done(received > maxBytes ? new TooLarge() : null, chunk);
+    },
+  });
+  body.write(head);
+  if (ended) body.end();
+  else stream.pipe(body);
+  const objectKey = key ?? `${kind}s/${randomUUID()}.${format.ext}`;
+  try {
+    await services.storage.put(objectKey, body, format.mime);
+  } catch (error) {
+    stream.unpipe(body);
+    stream.resume();
+    if (error instanceof TooLarge || received > maxBytes) throw tooLarge(field, maxBytes);
+    throw error;
+  }
+  return { key: objectKey, url: services.storage.urlOf(objectKey) };
+}
+
+/**
+ * Accepts a media URL sent in place of a file: it must be one of our stored objects, of the
+ * expected kind and within the size limit (presigned uploads are checked here, after the fact).
+ */
+export async function checkStoredMedia(services: Services, field: string, kind: MediaKind, url: string): Promise<string> {
+  const key = services.storage.keyOf(url);
+  if (!key) throw fieldError(field, `Upload a file, or send the URL of a file uploaded to this service.`);
+  const head = await services.storage.head(key, SNIFF_BYTES);
+  if (!head) throw fieldError(field, 'No uploaded file has this URL.');
+  const format = sniffFormat(head.bytes);
+  const maxBytes = maxBytesOf(services, kind);
+  if (!format || format.kind !== kind || head.size > maxBytes) {
+    await services.storage.delete(key);
+    throw format?.kind === kind ? tooLarge(field, maxBytes) : wrongType(field, kind);
+  }
+  return url;
+}
+
+const UPLOAD_TTL_SECONDS = 15 * 60;
+
+export const UPLOAD_CONTENT_TYPES = {
+  'image/jpeg': { kind: 'image', ext: 'jpg' },
+  'image/png': { kind: 'image', ext: 'png' },
+  'image/webp': { kind: 'image', ext: 'webp' },
+  'image/gif': { kind: 'image', ext: 'gif' },
+  'video/mp4': { kind: 'video', ext: 'mp4' },
+  'video/webm': { kind: 'video', ext: 'webm' },
+  'video/quicktime': { kind: 'video', ext: 'mov' },
+} as const satisfies Record<string, { kind: MediaKind; ext: string }>;
+
+export type UploadContentType = keyof typeof UPLOAD_CONTENT_TYPES;
+
+interface UploadGrant {
+  key: string;
+  kind: MediaKind;
+  exp: number;
+}
+
+/** Where a TypeScript client may PUT a file itself: presigned S3, or this server's upload URL. */
+export async function createUpload(services: Services, contentType: UploadContentType) {
+  const { kind, ext } = UPLOAD_CONTENT_TYPES[contentType];
+  const key = `${kind}s/${randomUUID()}.${ext}`;
+  const exp = Math.floor(services.now().getTime() / 1000) + UPLOAD_TTL_SECONDS;
+  const uploadUrl = services.storage.presignPut
+    ? await services.storage.presignPut(key, contentType, UPLOAD_TTL_SECONDS)
+    : `${services.config.PUBLIC_URL}/media/uploads/${signGrant(services, { key, kind, exp })}`;
+  return {
+    upload_url: uploadUrl,
+    method: 'PUT' as const,
+    headers: { 'content-type': contentType },
+    url: services.storage.urlOf(key),
+    max_bytes: maxBytesOf(services, kind),
+    expires_at: new Date(exp * 1000),
+  };
+}
+
+function signGrant(services: Services, grant: UploadGrant) {
+  const payload = encodeBase64url(new TextEncoder().encode(JSON.stringify(grant)));
+  return `${payload}.${digest(services.secretKey, 'upload', payload)}`;
+}
+
+/** The grant behind a local upload URL, or undefined when forged or expired. */
+export function readGrant(services: Services, token: string): UploadGrant | undefined {
+  const [payload, signature] = token.split('.');
+  if (!payload || !signature || digest(services.secretKey, 'upload', payload) !== signature) return undefined;
+  try {
+    const grant = JSON.parse(new TextDecoder().decode(decodeBase64url(payload))) as UploadGrant;
+    return grant.exp > services.now().getTime() / 1000 ? grant : undefined;
+  } catch {
+    return undefined;
+  }
+}

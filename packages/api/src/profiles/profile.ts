@@ -1,0 +1,167 @@
+import { sql, type Database, type Kysely, type Selectable, type UserType } from '@careernexus/db';
+import type { Services } from '../context.js';
+import { apiError } from '../errors.js';
+import type { MediaKind } from '../media/formats.js';
+import { checkStoredMedia } from '../media/service.js';
+import type { Viewer } from '../auth/sessions.js';
+import { CERTIFICATION, EDUCATION, EXPERIENCE, listRecords } from './records.js';
+import { COMPLETION_ITEMS } from './schemas.js';
+
+type ProfileRow = Selectable<Database['profiles']>;
+
+const PERSONAL_COLUMNS = [
+  'first_name', 'last_name', 'middle_name', 'country_code', 'phone_number', 'profile_photo', 'cover_photo',
+  'qualification', 'intro_video', 'location', 'bio', 'position', 'summary',
+] as const;
+
+/** The personal part of a profile, in the documented key order, defaults filled in. */
+function personal(services: Services, row: Pick<ProfileRow, (typeof PERSONAL_COLUMNS)[number]>) {
+  return {
+    first_name: row.first_name,
+    last_name: row.last_name,
+    middle_name: row.middle_name,
+    country_code: row.country_code,
+    phone_number: row.phone_number,
+    profile_photo: row.profile_photo ?? services.config.DEFAULT_PROFILE_PHOTO_URL,
+    cover_photo: row.cover_photo ?? services.config.DEFAULT_COVER_PHOTO_URL,
+    qualification: row.qualification,
+    intro_video: row.intro_video,
+    location: row.location,
+    bio: row.bio,
+    position: row.position,
+    summary: row.summary,
+  };
+}
+
+const invalidUserId = () => apiError('NOT_FOUND', 'Invalid User Id', { error: 'Invalid User Id', detail: 'Invalid User Id' });
+
+/** A full profile: your own, or someone else's (which counts one view per viewer and day). */
+export async function retrieveProfile(services: Services, viewer: Viewer, rawUserId: string | undefined) {
+  let userId = viewer.id;
+  if (rawUserId !== undefined) {
+    if (!/^\s*\d{1,15}\s*$/.test(rawUserId)) throw invalidUserId();
+    userId = Number(rawUserId);
+  }
+  const { db } = services;
+  const row = await db
+    .selectFrom('profiles')
+    .innerJoin('users', 'users.id', 'profiles.user_id')
+    .select([...PERSONAL_COLUMNS.map((column) => `profiles.${column}` as const), 'users.id', 'users.email', 'users.user_type', 'users.industry'])
+    .select((eb) => [
+      eb.selectFrom('follows').select(eb.fn.countAll<number>().as('n')).whereRef('follows.following_id', '=', 'users.id').as('followers'),
+      eb.selectFrom('follows').select(eb.fn.countAll<number>().as('n')).whereRef('follows.follower_id', '=', 'users.id').as('followings'),
+    ])
+    .where('users.id', '=', userId)
+    .where('users.is_active', '=', true)
+    .executeTakeFirst();
+  if (!row) throw invalidUserId();
+  if (userId !== viewer.id) {
+    await db.insertInto('profile_views').values({ viewer_id: viewer.id, viewed_id: userId }).onConflict((oc) => oc.doNothing()).execute();
+  }
+  const [experience, education, certification] = await Promise.all([
+    listRecords(services, EXPERIENCE, userId),
+    listRecords(services, EDUCATION, userId),
+    listRecords(services, CERTIFICATION, userId),
+  ]);
+  return {
+    id: row.id,
+    ...(userId === viewer.id ? { email: row.email } : {}),
+    ...personal(services, row),
+    user_type: row.user_type,
+    industry: row.industry,
+    experience,
+    education,
+    certification,
+    followers: Number(row.followers ?? 0),
+    followings: Number(row.followings ?? 0),
+  } as const;
+}
+
+const MEDIA_KINDS = { profile_photo: 'image', cover_photo: 'image', intro_video: 'video' } as const satisfies Record<string, MediaKind>;
+
+export type ProfileChanges = Partial<Record<(typeof PERSONAL_COLUMNS)[number], string>>;
+
+/** Changes the given fields; a media field must name a file uploaded to our storage. */
+export async function updateProfile(services: Services, viewer: Viewer, changes: ProfileChanges) {
+  const current = await services.db.selectFrom('profiles').selectAll().where('user_id', '=', viewer.id).executeTakeFirstOrThrow();
+  const defaults = { profile_photo: services.config.DEFAULT_PROFILE_PHOTO_URL, cover_photo: services.config.DEFAULT_COVER_PHOTO_URL };
+  const values: Record<string, string | null> = {};
+  for (const [field, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    const kind = MEDIA_KINDS[field as keyof typeof MEDIA_KINDS];
+    if (kind && value !== current[field as keyof typeof MEDIA_KINDS]) {
+      // Sending the default photo back means "no photo of my own".
+      values[field] = value === defaults[field as keyof typeof defaults] ? null : await checkStoredMedia(services, field, kind, value);
+    } else {
+      values[field] = value;
+    }
+  }
+  const row = Object.keys(values).length
+    ? await services.db
+        .updateTable('profiles')
+        .set({ ...values, updated_at: services.now() })
+        .where('user_id', '=', viewer.id)
+        .returningAll()
+        .executeTakeFirstOrThrow()
+    : current;
+  return personal(services, row);
+}
+
+export async function setIndustry(services: Services, viewer: Viewer, changes: { industry?: string | undefined; user_type?: UserType | undefined }) {
+  const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+  const row = await services.db
+    .updateTable('users')
+    .set(set)
+    .where('id', '=', viewer.id)
+    .returning(['industry', 'user_type', 'email'])
+    .executeTakeFirstOrThrow();
+  return { industry: row.industry, user_type: row.user_type, email: row.email };
+}
+
+export async function analytics(services: Services, viewer: Viewer) {
+  const { rows } = await sql<{ total_posts: number; total_views: number; total_connections: number }>`
+    select
+      (select count(*) from posts where author_id = ${viewer.id})::int as total_posts,
+      (select count(*) from profile_views where viewed_id = ${viewer.id})::int as total_views,
+      (select count(*) from connections
+        where status = 'accepted' and (requester_id = ${viewer.id} or recipient_id = ${viewer.id}))::int as total_connections
+  `.execute(services.db);
+  return rows[0]!;
+}
+
+const WEIGHTS: Record<(typeof COMPLETION_ITEMS)[number], number> = {
+  profile_photo: 15,
+  intro_video: 15,
+  experience: 20,
+  certification: 15,
+  bio: 15,
+  education: 20,
+};
+
+/** Which parts of the profile are filled in, weighted; the default photo does not count. */
+export async function completion(services: Services, viewer: Viewer) {
+  const db: Kysely<Database> = services.db;
+  const row = await db
+    .selectFrom('profiles')
+    .select(['profile_photo', 'intro_video', 'bio'])
+    .select((eb) => [
+      eb.exists(eb.selectFrom('experiences').select('id').where('user_id', '=', viewer.id)).as('experience'),
+      eb.exists(eb.selectFrom('certifications').select('id').where('user_id', '=', viewer.id)).as('certification'),
+      eb.exists(eb.selectFrom('educations').select('id').where('user_id', '=', viewer.id)).as('education'),
+    ])
+    .where('user_id', '=', viewer.id)
+    .executeTakeFirstOrThrow();
+  const done: Record<(typeof COMPLETION_ITEMS)[number], boolean> = {
+    profile_photo: row.profile_photo !== null,
+    intro_video: row.intro_video !== '',
+    experience: Boolean(row.experience),
+    certification: Boolean(row.certification),
+    bio: row.bio !== '',
+    education: Boolean(row.education),
+  };
+  return {
+    completion: COMPLETION_ITEMS.reduce((sum, item) => sum + (done[item] ? WEIGHTS[item] : 0), 0),
+    incomplete_items: COMPLETION_ITEMS.filter((item) => !done[item]),
+    complete_items: COMPLETION_ITEMS.filter((item) => done[item]),
+  };
+}
