@@ -22,7 +22,8 @@ export async function buildApp({ services, ping }: AppOptions): Promise<FastifyI
     loggerInstance: services.log as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    // Upload tokens in paths run to ~200 characters.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 512 },
     // Request ids only tie log lines together; never trust a client-sent one.
     genReqId: () => crypto.randomUUID(),
   });

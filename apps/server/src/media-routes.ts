@@ -26,12 +26,12 @@ export async function registerMediaRoutes(app: FastifyInstance, services: Servic
     uploads.removeAllContentTypeParsers();
     uploads.addContentTypeParser('*', (_request, _payload, done) => done(null));
     uploads.put<{ Params: { token: string } }>('/media/uploads/:token', async (request, reply) => {
+      // Refused before the body was read to its end: the rest of it must not be taken for the next request.
+      reply.header('Connection', 'close');
       const grant = readGrant(services, request.params.token);
-      if (!grant) {
-        request.raw.resume();
-        return sendDetail(reply, 403, 'This upload URL is invalid or has expired.');
-      }
+      if (!grant) return sendDetail(reply, 403, 'This upload URL is invalid or has expired.');
       const stored = await storeUpload(services, 'file', grant.kind, request.raw, grant.key);
+      reply.removeHeader('Connection');
       return reply.code(201).send({ url: stored.url });
     });
   });

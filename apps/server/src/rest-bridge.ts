@@ -35,9 +35,11 @@ export const restBridge: FastifyPluginAsync<RestBridgeOptions> = async (app: Fas
   const pathOf = (request: FastifyRequest) => routeKey(request.url.split('?')[0]!);
 
   // The bridge reads an already-parsed body as JSON: hand it every accepted body that way.
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', async (request, reply) => {
     if (!BODY_METHODS.has(request.method)) return;
     if (request.isMultipart()) {
+      // Refused before the body was read to its end: the rest of it must not be taken for the next request.
+      reply.header('Connection', 'close');
       const meta = routes.get(pathOf(request))?.get(request.method);
       const uploads = meta?.uploads ?? {};
       // Nothing is stored for someone who may not call the procedure.
@@ -50,17 +52,16 @@ export const restBridge: FastifyPluginAsync<RestBridgeOptions> = async (app: Fas
         return stored.url;
       });
     }
+    if (request.isMultipart()) reply.removeHeader('Connection');
     if (request.body === undefined || request.body === null) request.body = {};
     request.raw.headers['content-type'] = 'application/json';
   });
 
-  // Files stored for a request that then failed are removed again.
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onSend', async (request, reply, payload) => {
+    // Files stored for a request that then failed are removed before it is answered.
     const keys = storedFiles.get(request);
     if (keys && reply.statusCode >= 400) await Promise.all(keys.map((key) => services.storage.delete(key).catch(() => {})));
-  });
 
-  app.addHook('onSend', async (request, reply, payload) => {
     const error = failures.get(request);
     if (!error) return payload;
     if (error.code === 'NOT_FOUND' && error.message === 'Not found' && !error.cause) {

@@ -22,7 +22,7 @@ it('serves a valid OpenAPI 3.1 document at /openapi.json', async () => {
   const result = await new Validator().validate(body);
   expect(result.errors ?? []).toEqual([]);
   expect(result.valid).toBe(true);
-  expect(body.servers).toEqual([{ url: 'https://app.example.test' }]);
+  expect(body.servers).toEqual([{ url: server.url }]);
 });
 
 it.each([

@@ -20,7 +20,7 @@ describe('signup step 1', () => {
     expect(mail.text).toContain('This code will expire in 5 minutes.');
     const { otp, link } = codeOf(mail);
     expect(otp).toMatch(/^\d{6}$/);
-    expect(mail.text).toContain(`https://app.example.test/verify/${link}`);
+    expect(mail.text).toContain(`${t.server.url}/verify/${link}`);
     expect(mail.html).toContain(otp);
   });
 

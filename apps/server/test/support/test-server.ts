@@ -7,6 +7,7 @@ import { openDatabase, type DatabaseHandle } from '@careernexus/db';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server.js';
+import { freePort } from './ports.js';
 import { ADMIN_URL, postgresUrl } from './postgres.js';
 
 export interface TestServer extends RunningServer {
@@ -36,14 +37,16 @@ async function cloneTemplateDatabase(): Promise<{ handle: DatabaseHandle; drop: 
 /** A real server on a free port of 127.0.0.1 with its own database and data folder. */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cn-test-'));
+  // The port is chosen first so that PUBLIC_URL (media and e-mail links) points at this server.
+  const port = await freePort();
   const config = loadConfig({
     NODE_ENV: 'test',
-    PORT: '0',
+    PORT: String(port),
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     JWT_SECRET: randomBytes(32).toString('hex'),
-    PUBLIC_URL: 'https://app.example.test',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
     ...env,
   });
   const { handle, drop } = await cloneTemplateDatabase();

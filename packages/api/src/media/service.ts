@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
-import { decodeBase64url, encodeBase64url } from '@oslojs/encoding';
+import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from '@oslojs/encoding';
 import { digest } from '../auth/tokens.js';
 import type { Services } from '../context.js';
 import { apiError, fieldError } from '../errors.js';
@@ -62,6 +62,9 @@ export async function storeUpload(services: Services, field: string, kind: Media
       done(received > maxBytes ? new TooLarge() : null, chunk);
     },
   });
+  // The storage may not be reading yet when the limit is hit; the error still reaches it through
+  // the stream's errored state, so an early one must not count as unhandled.
+  body.on('error', () => {});
   body.write(head);
   if (ended) body.end();
   else stream.pipe(body);
@@ -134,7 +137,7 @@ export async function createUpload(services: Services, contentType: UploadConten
 }
 
 function signGrant(services: Services, grant: UploadGrant) {
-  const payload = encodeBase64url(new TextEncoder().encode(JSON.stringify(grant)));
+  const payload = encodeBase64urlNoPadding(new TextEncoder().encode(JSON.stringify(grant)));
   return `${payload}.${digest(services.secretKey, 'upload', payload)}`;
 }
 
@@ -143,7 +146,7 @@ export function readGrant(services: Services, token: string): UploadGrant | unde
   const [payload, signature] = token.split('.');
   if (!payload || !signature || digest(services.secretKey, 'upload', payload) !== signature) return undefined;
   try {
-    const grant = JSON.parse(new TextDecoder().decode(decodeBase64url(payload))) as UploadGrant;
+    const grant = JSON.parse(new TextDecoder().decode(decodeBase64urlIgnorePadding(payload))) as UploadGrant;
     return grant.exp > services.now().getTime() / 1000 ? grant : undefined;
   } catch {
     return undefined;

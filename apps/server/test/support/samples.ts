@@ -1,0 +1,31 @@
+/** Small but real files, by their bytes. */
+export const PNG_1x1 = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+export const GIF_1x1 = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+/** An ISO base media file: an `ftyp` box (brand isom) and an empty `mdat`. */
+export const MP4 = Buffer.concat([
+  Buffer.from([0, 0, 0, 0x18]),
+  Buffer.from('ftypisom', 'latin1'),
+  Buffer.from([0, 0, 2, 0]),
+  Buffer.from('isomiso2', 'latin1'),
+  Buffer.from([0, 0, 0, 8]),
+  Buffer.from('mdat', 'latin1'),
+]);
+
+/** A text file wearing an image's name and type. */
+export const NOT_AN_IMAGE = Buffer.from('this is plain text, not a picture\n');
+
+/** A PNG signature followed by `size` bytes of padding: an "image" of a chosen size. */
+export const pngOfSize = (size: number) => Buffer.concat([PNG_1x1.subarray(0, 16), Buffer.alloc(size - 16)]);
+
+export function multipart(fields: Record<string, string | { bytes: Buffer; filename: string; type: string }>): FormData {
+  const form = new FormData();
+  for (const [key, value] of Object.entries(fields)) {
+    if (typeof value === 'string') form.append(key, value);
+    else form.append(key, new Blob([new Uint8Array(value.bytes)], { type: value.type }), value.filename);
+  }
+  return form;
+}
