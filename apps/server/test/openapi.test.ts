@@ -50,3 +50,15 @@ it.each([
 it('docs/openapi.json is what the router generates (run `pnpm run docs` after changing a procedure)', () => {
   expect(committed).toEqual(buildOpenApiDocument('http://localhost:8000'));
 });
+
+it('documents the upload fields of profile-update as files in multipart bodies, and every REST route with its status', () => {
+  const operation = committed.paths['/user/profile-update/'].put;
+  const multipart = operation.requestBody.content['multipart/form-data'].schema.properties;
+  for (const field of ['profile_photo', 'cover_photo', 'intro_video']) expect(multipart[field]).toMatchObject({ type: 'string', format: 'binary' });
+  expect(Object.keys(operation.responses)).toContain('201');
+  expect(Object.keys(committed.paths['/user/profile-update/'].patch.responses)).toContain('206');
+  expect(Object.keys(committed.paths['/user/experience/'].delete.responses)).toContain('204');
+  expect(committed.paths['/user/experience/'].delete.parameters).toEqual(
+    expect.arrayContaining([expect.objectContaining({ name: 'experience_id', in: 'query' })]),
+  );
+});

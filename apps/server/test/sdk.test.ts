@@ -18,6 +18,19 @@ it('signs up and reads the signed-in account through the SDK, attaching the acce
   token = created.access;
   const me = await client.auth.me.query();
   expect(me).toMatchObject({ email, user_type: 'learner', is_admin: false });
+
+  await client.profile.update.mutate({ first_name: 'Grace', bio: 'Compilers' });
+  const job = await client.profile.experience.create.mutate({
+    title: 'Engineer',
+    organization: 'Navy',
+    start_date: '1944-01-01',
+    location: 'Harvard',
+    employment_type: 'onsite',
+    detail: 'Mark I',
+  });
+  expect(job).toMatchObject({ end_date: 'Present', employment_type: 'Onsite' });
+  const profile = await client.profile.retrieve.query({});
+  expect(profile).toMatchObject({ id: me.id, first_name: 'Grace', bio: 'Compilers', experience: [job] });
 });
 
 it('turns refused input into field messages a form can show', async () => {

@@ -58,6 +58,7 @@ export function buildOpenApiDocument(baseUrl: string): OpenAPIObject {
       delete operation.responses['200'];
       operation.responses[String(status)] = status === 204 ? { description: success.description } : success;
     }
+    documentUploads(operation, meta);
     for (const [code, response] of Object.entries(operation.responses)) {
       if (Number(code) >= 400 && response && 'content' in response && response.content?.['application/json']) {
         response.content['application/json'].schema = ERROR_EXAMPLE;
@@ -65,6 +66,17 @@ export function buildOpenApiDocument(baseUrl: string): OpenAPIObject {
     }
   }
   return document;
+}
+
+/** In multipart bodies, the upload fields are files. */
+function documentUploads(operation: { requestBody?: unknown }, meta: Meta) {
+  if (!meta.uploads) return;
+  const body = operation.requestBody as { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> } | undefined;
+  const properties = body?.content?.['multipart/form-data']?.schema?.properties;
+  if (!properties) return;
+  for (const [field, kind] of Object.entries(meta.uploads)) {
+    properties[field] = { type: 'string', format: 'binary', description: `A file: ${kind === 'image' ? 'JPEG, PNG, WebP or GIF' : 'MP4, WebM or QuickTime'}` };
+  }
 }
 
 /** The generator drops trailing slashes; show each path as documented (both forms are served). */

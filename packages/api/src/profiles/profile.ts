@@ -109,12 +109,10 @@ export async function updateProfile(services: Services, viewer: Viewer, changes:
 
 export async function setIndustry(services: Services, viewer: Viewer, changes: { industry?: string | undefined; user_type?: UserType | undefined }) {
   const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
-  const row = await services.db
-    .updateTable('users')
-    .set(set)
-    .where('id', '=', viewer.id)
-    .returning(['industry', 'user_type', 'email'])
-    .executeTakeFirstOrThrow();
+  const columns = ['industry', 'user_type', 'email'] as const;
+  const row = Object.keys(set).length
+    ? await services.db.updateTable('users').set(set).where('id', '=', viewer.id).returning(columns).executeTakeFirstOrThrow()
+    : await services.db.selectFrom('users').select(columns).where('id', '=', viewer.id).executeTakeFirstOrThrow();
   return { industry: row.industry, user_type: row.user_type, email: row.email };
 }
 
