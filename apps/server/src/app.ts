@@ -32,6 +32,7 @@ export async function buildApp({ services, ping }: AppOptions): Promise<FastifyI
     services,
     ip: request.ip,
     authorization: request.headers.authorization,
+    url: `${request.protocol}://${request.host}${request.url}`,
   });
 
   app.setErrorHandler(handleTransportError);

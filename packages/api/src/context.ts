@@ -25,4 +25,6 @@ export interface Context {
   ip: string;
   /** The raw `Authorization` header, checked only by procedures that need a user. */
   authorization: string | undefined;
+  /** The absolute URL of the request as the client sent it, for pagination links. */
+  url: string;
 }

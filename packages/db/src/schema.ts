@@ -123,12 +123,64 @@ export interface RevokedAccessTokensTable {
   expires_at: Timestamp;
 }
 
+type Counter = ColumnType<number, number | undefined, number>;
+
 export interface PostsTable {
   id: Generated<number>;
   author_id: number;
   body: DefaultedText;
-  parent_id: number | null;
+  parent_id: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: CreatedAt;
+  pic1: string | null;
+  pic2: string | null;
+  pic3: string | null;
+  video: string | null;
+  article: string | null;
+  /** Comma-joined industry labels, alphabetical, as classified at creation. */
+  industries: DefaultedText;
+  is_repost: ColumnType<boolean, boolean | undefined, boolean>;
+  like_count: Counter;
+  comment_count: Counter;
+  share_count: Counter;
+}
+
+export interface FeedKeysTable {
+  key: string;
+  post_id: number;
+}
+
+export interface PostLikesTable {
+  post_id: number;
+  user_id: number;
+  created_at: CreatedAt;
+}
+
+export interface PostSavesTable {
+  user_id: number;
+  post_id: number;
+  created_at: CreatedAt;
+}
+
+export interface PostSharesTable {
+  id: Generated<number>;
+  post_id: number;
+  user_id: number;
+  created_at: CreatedAt;
+}
+
+export interface CommentsTable {
+  id: Generated<number>;
+  post_id: number;
+  user_id: number;
+  parent_id: number | null;
+  body: string;
+  like_count: Counter;
+  created_at: CreatedAt;
+}
+
+export interface CommentLikesTable {
+  comment_id: number;
+  user_id: number;
 }
 
 export interface ConnectionsTable {
@@ -152,6 +204,12 @@ export interface Database {
   follows: FollowsTable;
   posts: PostsTable;
   connections: ConnectionsTable;
+  feed_keys: FeedKeysTable;
+  post_likes: PostLikesTable;
+  post_saves: PostSavesTable;
+  post_shares: PostSharesTable;
+  comments: CommentsTable;
+  comment_likes: CommentLikesTable;
 }
 
 export type User = Selectable<UsersTable>;

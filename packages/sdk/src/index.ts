@@ -1,5 +1,5 @@
 import type { AppRouter } from '@careernexus/api';
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, TRPCClientError, type TRPCClient } from '@trpc/client';
 import superjson from 'superjson';
 
 export type { AppRouter };
@@ -14,7 +14,7 @@ export interface ClientOptions {
 }
 
 /** A typed client for every procedure: `client.auth.signin.mutate({ email, password })`. */
-export function createClient(options: ClientOptions) {
+export function createClient(options: ClientOptions): TRPCClient<AppRouter> {
   return createTRPCClient<AppRouter>({
     links: [
       httpBatchLink({

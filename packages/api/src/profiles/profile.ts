@@ -110,9 +110,17 @@ export async function updateProfile(services: Services, viewer: Viewer, changes:
 export async function setIndustry(services: Services, viewer: Viewer, changes: { industry?: string | undefined; user_type?: UserType | undefined }) {
   const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
   const columns = ['industry', 'user_type', 'email'] as const;
-  const row = Object.keys(set).length
-    ? await services.db.updateTable('users').set(set).where('id', '=', viewer.id).returning(columns).executeTakeFirstOrThrow()
-    : await services.db.selectFrom('users').select(columns).where('id', '=', viewer.id).executeTakeFirstOrThrow();
+  const row = await services.db.transaction().execute(async (trx) => {
+    if (!Object.keys(set).length) return trx.selectFrom('users').select(columns).where('id', '=', viewer.id).executeTakeFirstOrThrow();
+    const updated = await trx.updateTable('users').set(set).where('id', '=', viewer.id).returning(columns).executeTakeFirstOrThrow();
+    // Mentors' posts are in every feed: their posts join or leave the 'mentor' feed key with them.
+    if (updated.user_type === 'mentor' && viewer.userType !== 'mentor') {
+      await trx.insertInto('feed_keys').columns(['key', 'post_id']).expression(trx.selectFrom('posts').select([sql.lit('mentor').as('key'), 'id']).where('author_id', '=', viewer.id)).onConflict((oc) => oc.doNothing()).execute();
+    } else if (updated.user_type !== 'mentor' && viewer.userType === 'mentor') {
+      await trx.deleteFrom('feed_keys').where('key', '=', 'mentor').where('post_id', 'in', trx.selectFrom('posts').select('id').where('author_id', '=', viewer.id)).execute();
+    }
+    return updated;
+  });
   return { industry: row.industry, user_type: row.user_type, email: row.email };
 }
 

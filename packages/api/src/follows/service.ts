@@ -1,0 +1,68 @@
+import { sql } from '@careernexus/db';
+import type { Viewer } from '../auth/sessions.js';
+import type { Context, Services } from '../context.js';
+import { apiError, detailError } from '../errors.js';
+import { paginate, readPage, resolvePage } from '../pagination.js';
+import { COUNT_CAP } from '../posts/feed.js';
+import { profileCard } from '../posts/read.js';
+
+const CARD_COLUMNS = ['p.user_id', 'p.first_name', 'p.last_name', 'p.middle_name', 'p.profile_photo', 'p.qualification'] as const;
+
+export async function follow(services: Services, viewer: Viewer, userId: number) {
+  if (userId === viewer.id) throw apiError('BAD_REQUEST', 'Cannot follow self', { error: ['Cannot follow self'] });
+  const target = await services.db.selectFrom('users').select('id').where('id', '=', userId).where('is_active', '=', true).executeTakeFirst();
+  if (!target) throw detailError('NOT_FOUND', 'User not found');
+  // Following twice is not an error and leaves one follow.
+  await services.db.insertInto('follows').values({ follower_id: viewer.id, following_id: userId }).onConflict((oc) => oc.doNothing()).execute();
+  return { follower: viewer.id, following: userId };
+}
+
+export async function unfollow(services: Services, viewer: Viewer, userId: number) {
+  await services.db.deleteFrom('follows').where('follower_id', '=', viewer.id).where('following_id', '=', userId).execute();
+  return { follower: viewer.id, following: userId };
+}
+
+/** Profile cards of the people `viewer` follows, or of their followers; most recent first. */
+export async function followCards(services: Services, viewer: Viewer, direction: 'followings' | 'followers') {
+  const [mine, theirs] = direction === 'followings' ? (['f.follower_id', 'f.following_id'] as const) : (['f.following_id', 'f.follower_id'] as const);
+  const rows = await services.db
+    .selectFrom('follows as f')
+    .innerJoin('profiles as p', 'p.user_id', theirs)
+    .select(CARD_COLUMNS)
+    .where(mine, '=', viewer.id)
+    .orderBy('f.created_at', 'desc')
+    .execute();
+  return rows.map((row) => profileCard(services, row.user_id, row));
+}
+
+export async function followCounts(services: Services, viewer: Viewer) {
+  const { rows } = await sql<{ followers: number; followings: number }>`
+    select
+      (select count(*) from follows where following_id = ${viewer.id})::int as followers,
+      (select count(*) from follows where follower_id = ${viewer.id})::int as followings`.execute(services.db);
+  return rows[0]!;
+}
+
+/** People to follow: not yet followed, same industry first, then mentors, then the newest members. */
+export async function recommendations(ctx: Context, viewer: Viewer, query: { page?: string | undefined; page_size?: string | undefined }) {
+  const request = readPage(query);
+  const { db } = ctx.services;
+  const candidates = db
+    .selectFrom('users as u')
+    .innerJoin('profiles as p', 'p.user_id', 'u.id')
+    .where('u.id', '<>', viewer.id)
+    .where('u.is_active', '=', true)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('follows as f').select('f.following_id').where('f.follower_id', '=', viewer.id).whereRef('f.following_id', '=', 'u.id'))));
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from (${candidates.select('u.id').limit(COUNT_CAP)}) c`.execute(db);
+  const count = Number(rows[0]?.n ?? 0);
+  const page = resolvePage(request, count);
+  const cards = await candidates
+    .select(CARD_COLUMNS)
+    .orderBy(sql`(u.industry = ${viewer.industry})`, 'desc')
+    .orderBy(sql`(u.user_type = 'mentor')`, 'desc')
+    .orderBy('u.id', 'desc')
+    .limit(request.size)
+    .offset((page - 1) * request.size)
+    .execute();
+  return paginate(ctx.url, page, request.size, count, cards.map((row) => profileCard(ctx.services, row.user_id, row)));
+}

@@ -1,0 +1,96 @@
+import type { Viewer } from '../auth/sessions.js';
+import type { Services } from '../context.js';
+import { apiError } from '../errors.js';
+import { profileCard } from './read.js';
+import type { CommentNode } from './schemas.js';
+import { commentNotFound, postNotFound } from './write.js';
+
+const isForeignKeyViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === '23503';
+
+async function insertComment(services: Services, viewer: Viewer, postId: number, parentId: number | null, body: string) {
+  try {
+    return await services.db.transaction().execute(async (trx) => {
+      const comment = await trx
+        .insertInto('comments')
+        .values({ post_id: postId, user_id: viewer.id, parent_id: parentId, body })
+        .returning(['id', 'created_at'])
+        .executeTakeFirstOrThrow();
+      // Only top-level comments count, as the original counted them.
+      if (parentId === null) await trx.updateTable('posts').set((eb) => ({ comment_count: eb('comment_count', '+', 1) })).where('id', '=', postId).execute();
+      return comment;
+    });
+  } catch (error) {
+    if (isForeignKeyViolation(error)) throw parentId === null ? postNotFound() : commentNotFound();
+    throw error;
+  }
+}
+
+async function authorCard(services: Services, viewer: Viewer) {
+  const row = await services.db
+    .selectFrom('profiles')
+    .select(['first_name', 'last_name', 'middle_name', 'profile_photo', 'qualification'])
+    .where('user_id', '=', viewer.id)
+    .executeTakeFirstOrThrow();
+  return profileCard(services, viewer.id, row);
+}
+
+export async function commentOn(services: Services, viewer: Viewer, postId: number, body: string) {
+  const post = await services.db.selectFrom('posts').select('id').where('id', '=', postId).executeTakeFirst();
+  if (!post) throw postNotFound();
+  const comment = await insertComment(services, viewer, postId, null, body);
+  return { comment_id: comment.id, post: postId, parent: null, user: await authorCard(services, viewer), body, time_stamp: comment.created_at };
+}
+
+/** A reply belongs to its parent comment's post; replies to replies nest without limit. */
+export async function replyTo(services: Services, viewer: Viewer, parentId: number, body: string) {
+  const parent = await services.db.selectFrom('comments').select(['id', 'post_id']).where('id', '=', parentId).executeTakeFirst();
+  if (!parent) throw commentNotFound();
+  const comment = await insertComment(services, viewer, parent.post_id, parent.id, body);
+  return { comment_id: comment.id, post: parent.post_id, parent: parent.id, user: await authorCard(services, viewer), body, time_stamp: comment.created_at };
+}
+
+/** The comments of a post as a tree: top-level comments oldest first, each with its replies. */
+export async function commentTree(services: Services, viewer: Viewer, rawPostId: string | undefined): Promise<CommentNode[]> {
+  if (rawPostId === undefined || rawPostId.trim() === '') throw apiError('BAD_REQUEST', 'No query parameter', { error: 'No query parameter' });
+  if (!/^\s*\d{1,15}\s*$/.test(rawPostId)) throw postNotFound();
+  const postId = Number(rawPostId);
+  const post = await services.db.selectFrom('posts').select('id').where('id', '=', postId).executeTakeFirst();
+  if (!post) throw postNotFound();
+  const rows = await services.db
+    .selectFrom('comments as c')
+    .innerJoin('profiles as p', 'p.user_id', 'c.user_id')
+    .select(['c.id', 'c.user_id', 'c.parent_id', 'c.body', 'c.like_count', 'c.created_at', 'p.first_name', 'p.last_name', 'p.middle_name', 'p.profile_photo'])
+    .select((eb) =>
+      eb.exists(eb.selectFrom('comment_likes as l').select('l.user_id').whereRef('l.comment_id', '=', 'c.id').where('l.user_id', '=', viewer.id)).as('is_liked'),
+    )
+    .where('c.post_id', '=', postId)
+    .orderBy('c.id')
+    .execute();
+  const nodes = new Map<number, CommentNode>();
+  for (const row of rows) {
+    nodes.set(row.id, {
+      comment_id: row.id,
+      post: postId,
+      commenter: {
+        id: row.user_id,
+        first_name: row.first_name,
+        last_name: row.last_name,
+        middle_name: row.middle_name,
+        profile_picture: row.profile_photo ?? services.config.DEFAULT_PROFILE_PHOTO_URL,
+      },
+      body: row.body,
+      parent: row.parent_id,
+      like_count: row.like_count,
+      is_liked: Boolean(row.is_liked),
+      replies: [],
+      time_stamp: row.created_at,
+    });
+  }
+  const roots: CommentNode[] = [];
+  for (const node of nodes.values()) {
+    const parent = node.parent === null ? undefined : nodes.get(node.parent);
+    if (parent) parent.replies.push(node);
+    else roots.push(node);
+  }
+  return roots;
+}

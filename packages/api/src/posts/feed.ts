@@ -1,0 +1,70 @@
+import { sql } from '@careernexus/db';
+import type { Viewer } from '../auth/sessions.js';
+import type { Services } from '../context.js';
+
+/**
+ * Counts stop here: the count of a large feed costs a bounded index read, and past this many
+ * posts nobody pages by number anyway. `count` is exact below it.
+ */
+export const COUNT_CAP = 10_000;
+
+export interface IdPage {
+  ids: number[];
+  count: number;
+}
+
+/** The newest post id now: a feed's snapshot, so later pages do not shift as posts arrive. */
+export async function latestPostId(services: Services): Promise<number> {
+  const { rows } = await sql<{ id: number | null }>`select max(id) as id from posts`.execute(services.db);
+  return Number(rows[0]?.id ?? 0);
+}
+
+/**
+ * Each source of the feed, newest first, read from its own index with a limit; the union of
+ * their heads holds the page. Sources: the reader's industry, mentors, the reader, and everyone
+ * the reader follows.
+ */
+function feedSources(viewer: Viewer, snapshot: number, limit: number, followedOnly: boolean) {
+  const followed = sql`
+    select p.id from follows f
+    cross join lateral (
+      select id from posts where author_id = f.following_id and id <= ${snapshot} order by id desc limit ${limit}
+    ) p
+    where f.follower_id = ${viewer.id}`;
+  if (followedOnly) return followed;
+  return sql`
+    (select post_id as id from feed_keys where key = ${`industry:${viewer.industry}`} and post_id <= ${snapshot} order by post_id desc limit ${limit})
+    union all
+    (select post_id from feed_keys where key = 'mentor' and post_id <= ${snapshot} order by post_id desc limit ${limit})
+    union all
+    (select id from posts where author_id = ${viewer.id} and id <= ${snapshot} order by id desc limit ${limit})
+    union all
+    ${followed}`;
+}
+
+export async function feedIds(services: Services, viewer: Viewer, snapshot: number, offset: number, size: number, followedOnly = false): Promise<IdPage> {
+  const { db } = services;
+  const page = await sql<{ id: number }>`
+    select distinct id from (${feedSources(viewer, snapshot, offset + size, followedOnly)}) s
+    order by id desc limit ${size} offset ${offset}`.execute(db);
+  const counted = await sql<{ n: number }>`
+    select count(distinct id)::int as n from (${feedSources(viewer, snapshot, COUNT_CAP, followedOnly)}) s`.execute(db);
+  return { ids: page.rows.map((row) => Number(row.id)), count: Math.min(Number(counted.rows[0]?.n ?? 0), COUNT_CAP) };
+}
+
+/** One author's posts, newest first. */
+export async function authorIds(services: Services, authorId: number, snapshot: number, offset: number, size: number): Promise<IdPage> {
+  const { db } = services;
+  const rows = await db
+    .selectFrom('posts')
+    .select('id')
+    .where('author_id', '=', authorId)
+    .where('id', '<=', snapshot)
+    .orderBy('id', 'desc')
+    .limit(size)
+    .offset(offset)
+    .execute();
+  const { rows: counted } = await sql<{ n: number }>`
+    select count(*)::int as n from (select 1 from posts where author_id = ${authorId} and id <= ${snapshot} limit ${COUNT_CAP}) s`.execute(db);
+  return { ids: rows.map((row) => row.id), count: Number(counted[0]?.n ?? 0) };
+}

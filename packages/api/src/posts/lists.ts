@@ -1,0 +1,68 @@
+import type { Viewer } from '../auth/sessions.js';
+import type { Context } from '../context.js';
+import { detailError } from '../errors.js';
+import { lastPageLink, paginate, readPage, resolvePage } from '../pagination.js';
+import { authorIds, feedIds, latestPostId, type IdPage } from './feed.js';
+import { bodyOf, postsByIds } from './read.js';
+import { postNotFound } from './write.js';
+
+interface ListQuery {
+  page?: string | undefined;
+  page_size?: string | undefined;
+  snapshot?: string | undefined;
+}
+
+/**
+ * A page of posts from `source`. The first page pins the newest post id as `snapshot` in its
+ * links, so walking `next` neither repeats nor skips posts while new ones arrive.
+ */
+async function postPage(ctx: Context, viewer: Viewer, query: ListQuery, source: (snapshot: number, offset: number, size: number) => Promise<IdPage>) {
+  const request = readPage(query);
+  const pinned = Number.parseInt(query.snapshot ?? '', 10);
+  const snapshot = Number.isSafeInteger(pinned) && pinned > 0 ? pinned : await latestPostId(ctx.services);
+  let page = request.page === 'last' ? 1 : request.page;
+  let found = await source(snapshot, (page - 1) * request.size, request.size);
+  const resolved = resolvePage(request, found.count);
+  if (resolved !== page) {
+    page = resolved;
+    found = await source(snapshot, (page - 1) * request.size, request.size);
+  }
+  const results = await postsByIds(ctx.services, viewer, found.ids);
+  return paginate(ctx.url, page, request.size, found.count, results, { snapshot: String(snapshot) });
+}
+
+/** The home feed: the reader's industry, mentors, the reader's own posts and people followed. */
+export async function feed(ctx: Context, viewer: Viewer, query: ListQuery) {
+  const page = await postPage(ctx, viewer, query, (snapshot, offset, limit) => feedIds(ctx.services, viewer, snapshot, offset, limit));
+  return { ...page, last_page: lastPageLink(ctx.url, readPage(query).size, page.count) };
+}
+
+export async function followingFeed(ctx: Context, viewer: Viewer, query: ListQuery) {
+  return postPage(ctx, viewer, query, (snapshot, offset, limit) => feedIds(ctx.services, viewer, snapshot, offset, limit, true));
+}
+
+export async function postsBy(ctx: Context, viewer: Viewer, authorId: number, query: ListQuery) {
+  return postPage(ctx, viewer, query, (snapshot, offset, limit) => authorIds(ctx.services, authorId, snapshot, offset, limit));
+}
+
+export async function userPosts(ctx: Context, viewer: Viewer, query: ListQuery & { user_id?: string | undefined }) {
+  const raw = query.user_id?.trim();
+  if (!raw || !/^\d{1,15}$/.test(raw)) throw detailError('NOT_FOUND', 'Invalid User Id', { error: 'Invalid User Id' });
+  const user = await ctx.services.db.selectFrom('users').select('id').where('id', '=', Number(raw)).executeTakeFirst();
+  if (!user) throw detailError('NOT_FOUND', 'Invalid User Id', { error: 'Invalid User Id' });
+  return postsBy(ctx, viewer, user.id, query);
+}
+
+export async function singlePost(ctx: Context, viewer: Viewer, rawId: string) {
+  if (!/^\s*\d{1,15}\s*$/.test(rawId)) throw postNotFound();
+  const [post] = await postsByIds(ctx.services, viewer, [Number(rawId)]);
+  if (!post) throw postNotFound();
+  return post;
+}
+
+/** Saved posts, most recently saved first. */
+export async function savedPosts(ctx: Context, viewer: Viewer) {
+  const rows = await ctx.services.db.selectFrom('post_saves').select('post_id').where('user_id', '=', viewer.id).orderBy('created_at', 'desc').orderBy('post_id', 'desc').execute();
+  const posts = await postsByIds(ctx.services, viewer, rows.map((row) => row.post_id));
+  return posts.map((post) => ({ post: bodyOf(post) }));
+}

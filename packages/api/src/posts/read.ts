@@ -1,0 +1,126 @@
+import { sql, type Database, type Kysely } from '@careernexus/db';
+import type { Viewer } from '../auth/sessions.js';
+import type { Services } from '../context.js';
+import type { PostBody, PostFull } from './schemas.js';
+
+const NA = 'N/A';
+
+type CardColumns = { first_name: string; last_name: string; middle_name: string; profile_photo: string | null; qualification: string };
+
+export function profileCard(services: Services, userId: number, row: CardColumns) {
+  return {
+    id: userId,
+    first_name: row.first_name,
+    last_name: row.last_name,
+    middle_name: row.middle_name,
+    profile_photo: row.profile_photo ?? services.config.DEFAULT_PROFILE_PHOTO_URL,
+    qualification: row.qualification,
+  };
+}
+
+/** Full posts for the given ids, in the order given, as `viewer` sees them. */
+export async function postsByIds(services: Services, viewer: Viewer, ids: number[]): Promise<PostFull[]> {
+  if (!ids.length) return [];
+  const db: Kysely<Database> = services.db;
+  const rows = await db
+    .selectFrom('posts as p')
+    .innerJoin('profiles as a', 'a.user_id', 'p.author_id')
+    .leftJoin('posts as pp', 'pp.id', 'p.parent_id')
+    .leftJoin('profiles as pa', 'pa.user_id', 'pp.author_id')
+    .select([
+      'p.id', 'p.author_id', 'p.body', 'p.pic1', 'p.pic2', 'p.pic3', 'p.video', 'p.article', 'p.created_at', 'p.industries',
+      'p.like_count', 'p.comment_count', 'p.share_count', 'p.is_repost',
+      'a.first_name', 'a.last_name', 'a.middle_name', 'a.profile_photo', 'a.qualification',
+      'pp.id as parent_id', 'pp.author_id as parent_author_id', 'pp.body as parent_body', 'pp.pic1 as parent_pic1',
+      'pp.pic2 as parent_pic2', 'pp.pic3 as parent_pic3', 'pp.video as parent_video', 'pp.article as parent_article',
+      'pp.created_at as parent_created_at',
+      'pa.first_name as parent_first_name', 'pa.last_name as parent_last_name', 'pa.middle_name as parent_middle_name',
+      'pa.profile_photo as parent_profile_photo', 'pa.qualification as parent_qualification',
+    ])
+    .select((eb) => [
+      eb.exists(eb.selectFrom('post_likes as l').select(sql`1`.as('x')).whereRef('l.post_id', '=', 'p.id').where('l.user_id', '=', viewer.id)).as('is_liked'),
+      eb.exists(eb.selectFrom('post_saves as s').select(sql`1`.as('x')).whereRef('s.post_id', '=', 'p.id').where('s.user_id', '=', viewer.id)).as('is_saved'),
+      eb
+        .exists(eb.selectFrom('follows as f').select(sql`1`.as('x')).whereRef('f.following_id', '=', 'p.author_id').where('f.follower_id', '=', viewer.id))
+        .as('follows_author'),
+    ])
+    .where('p.id', 'in', ids)
+    .execute();
+
+  const byId = new Map<number, PostFull>();
+  for (const row of rows) {
+    let parent: PostBody | null = null;
+    if (row.parent_id !== null && row.parent_author_id !== null) {
+      parent = {
+        post_id: row.parent_id,
+        profile: profileCard(services, row.parent_author_id, {
+          first_name: row.parent_first_name!,
+          last_name: row.parent_last_name!,
+          middle_name: row.parent_middle_name!,
+          profile_photo: row.parent_profile_photo,
+          qualification: row.parent_qualification!,
+        }),
+        body: row.parent_body!,
+        pic1: row.parent_pic1 ?? NA,
+        pic2: row.parent_pic2 ?? NA,
+        pic3: row.parent_pic3 ?? NA,
+        video: row.parent_video ?? NA,
+        article: row.parent_article ?? NA,
+        time_stamp: row.parent_created_at,
+        removed: false,
+      };
+    } else if (row.is_repost) {
+      parent = removedPost();
+    }
+    const isSelf = row.author_id === viewer.id;
+    byId.set(row.id, {
+      post_id: row.id,
+      profile: profileCard(services, row.author_id, row),
+      body: row.body,
+      pic1: row.pic1 ?? NA,
+      pic2: row.pic2 ?? NA,
+      pic3: row.pic3 ?? NA,
+      video: row.video ?? NA,
+      article: row.article ?? NA,
+      time_stamp: row.created_at,
+      comment_count: row.comment_count,
+      like_count: row.like_count,
+      share_count: row.share_count,
+      parent,
+      industries: row.industries,
+      is_self: isSelf,
+      is_liked: Boolean(row.is_liked),
+      is_saved: Boolean(row.is_saved),
+      can_follow: !isSelf && !row.follows_author,
+    });
+  }
+  return ids.map((id) => byId.get(id)).filter((post): post is PostFull => post !== undefined);
+}
+
+/** What a repost shows when the reposted post was deleted. */
+export const removedPost = (): PostBody => ({
+  post_id: null,
+  profile: null,
+  body: '',
+  pic1: NA,
+  pic2: NA,
+  pic3: NA,
+  video: NA,
+  article: NA,
+  time_stamp: null,
+  removed: true,
+});
+
+/** A post's body part, for saved-post lists. */
+export const bodyOf = (post: PostFull): PostBody => ({
+  post_id: post.post_id,
+  profile: post.profile,
+  body: post.body,
+  pic1: post.pic1,
+  pic2: post.pic2,
+  pic3: post.pic3,
+  video: post.video,
+  article: post.article,
+  time_stamp: post.time_stamp,
+  removed: false,
+});

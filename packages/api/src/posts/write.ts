@@ -1,0 +1,164 @@
+import { sql, type Database, type Kysely, type Transaction } from '@careernexus/db';
+import type { Viewer } from '../auth/sessions.js';
+import { classifyIndustryLabels } from '../classifier/industry.js';
+import type { Services } from '../context.js';
+import { apiError } from '../errors.js';
+import type { MediaKind } from '../media/formats.js';
+import { checkStoredMedia } from '../media/service.js';
+import { postsByIds } from './read.js';
+
+export const postNotFound = () => apiError('NOT_FOUND', 'Inexistent Post', { error: 'Inexistent Post', detail: 'Inexistent Post' });
+export const commentNotFound = () => apiError('NOT_FOUND', 'Inexistent comment', { error: 'Inexistent comment', detail: 'Inexistent comment' });
+
+const isForeignKeyViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === '23503';
+
+/** Runs `write` in a transaction; a post or comment deleted meanwhile (foreign key) is a 404. */
+async function inTransaction<T>(services: Services, notFound: () => Error, write: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  try {
+    return await services.db.transaction().execute(write);
+  } catch (error) {
+    if (isForeignKeyViolation(error)) throw notFound();
+    throw error;
+  }
+}
+
+async function requirePost(db: Kysely<Database>, postId: number) {
+  const post = await db.selectFrom('posts').select(['id', 'author_id', 'parent_id', 'industries']).where('id', '=', postId).executeTakeFirst();
+  if (!post) throw postNotFound();
+  return post;
+}
+
+/** The keys a post is found by in feeds: its industries, and 'mentor' when a mentor wrote it. */
+function feedKeysOf(postId: number, labels: readonly string[], author: Viewer) {
+  const keys = labels.map((label) => `industry:${label}`);
+  if (author.userType === 'mentor') keys.push('mentor');
+  return keys.map((key) => ({ key, post_id: postId }));
+}
+
+const MEDIA_FIELDS = { pic1: 'image', pic2: 'image', pic3: 'image', video: 'video' } as const satisfies Record<string, MediaKind>;
+
+export interface NewPost {
+  body: string;
+  pic1?: string | undefined;
+  pic2?: string | undefined;
+  pic3?: string | undefined;
+  video?: string | undefined;
+  article?: string | undefined;
+}
+
+export async function createPost(services: Services, viewer: Viewer, input: NewPost) {
+  const media: Partial<Record<keyof typeof MEDIA_FIELDS, string>> = {};
+  for (const [field, kind] of Object.entries(MEDIA_FIELDS) as Array<[keyof typeof MEDIA_FIELDS, MediaKind]>) {
+    const url = input[field];
+    if (url) media[field] = await checkStoredMedia(services, field, kind, url);
+  }
+  const labels = classifyIndustryLabels(`${input.body}\n${input.article ?? ''}`);
+  const id = await services.db.transaction().execute(async (trx) => {
+    const post = await trx
+      .insertInto('posts')
+      .values({ author_id: viewer.id, body: input.body, article: input.article || null, industries: labels.join(','), ...media })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx.insertInto('feed_keys').values(feedKeysOf(post.id, labels, viewer)).execute();
+    return post.id;
+  });
+  return (await postsByIds(services, viewer, [id]))[0]!;
+}
+
+/** A repost points at the original post (never at another repost) and is classified too. */
+export async function repost(services: Services, viewer: Viewer, parentId: number, body: string | undefined) {
+  const parent = await requirePost(services.db, parentId);
+  const root = parent.parent_id !== null ? await requirePost(services.db, parent.parent_id).catch(() => parent) : parent;
+  const own = body ? classifyIndustryLabels(body) : [];
+  const inherited = root.industries.split(',');
+  const labels = [...new Set([...own, ...inherited])].filter((label) => label !== 'others').sort();
+  if (!labels.length) labels.push('others');
+  const id = await inTransaction(services, postNotFound, async (trx) => {
+    const post = await trx
+      .insertInto('posts')
+      .values({ author_id: viewer.id, body: body ?? '', parent_id: root.id, is_repost: true, industries: labels.join(',') })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx.insertInto('feed_keys').values(feedKeysOf(post.id, labels, viewer)).execute();
+    return post.id;
+  });
+  return (await postsByIds(services, viewer, [id]))[0]!;
+}
+
+/** Deletes one's own post with its likes, saves, shares and comments; reposts show it removed. */
+export async function deletePost(services: Services, viewer: Viewer, rawId: string | undefined) {
+  if (rawId === undefined || rawId.trim() === '') throw apiError('BAD_REQUEST', 'No query parameter', { error: 'No query parameter' });
+  if (!/^\s*\d{1,15}\s*$/.test(rawId)) throw postNotFound();
+  const deleted = await services.db.deleteFrom('posts').where('id', '=', Number(rawId)).where('author_id', '=', viewer.id).executeTakeFirst();
+  if (deleted.numDeletedRows === 0n) throw postNotFound();
+}
+
+type CounterTable = 'posts' | 'comments';
+
+/** Adds or removes a (user, object) like once; the object's counter moves only when a row really changed. */
+async function toggle(
+  services: Services,
+  change: 'add' | 'remove',
+  write: (trx: Transaction<Database>) => Promise<boolean>,
+  counter: { table: CounterTable; id: number },
+  notFound: () => Error,
+) {
+  await inTransaction(services, notFound, async (trx) => {
+    const changed = await write(trx);
+    if (changed) {
+      const step = change === 'add' ? 1 : -1;
+      await sql`update ${sql.table(counter.table)} set like_count = like_count + ${step} where id = ${counter.id}`.execute(trx);
+    }
+  });
+}
+
+export async function likePost(services: Services, viewer: Viewer, postId: number, liked: boolean) {
+  await requirePost(services.db, postId);
+  await toggle(
+    services,
+    liked ? 'add' : 'remove',
+    async (trx) =>
+      liked
+        ? (await trx.insertInto('post_likes').values({ post_id: postId, user_id: viewer.id }).onConflict((oc) => oc.doNothing()).returning('post_id').executeTakeFirst()) !== undefined
+        : (await trx.deleteFrom('post_likes').where('post_id', '=', postId).where('user_id', '=', viewer.id).executeTakeFirst()).numDeletedRows > 0n,
+    { table: 'posts', id: postId },
+    postNotFound,
+  );
+  return { post: postId, liked };
+}
+
+export async function savePost(services: Services, viewer: Viewer, postId: number, saved: boolean) {
+  await requirePost(services.db, postId);
+  await inTransaction(services, postNotFound, async (trx) => {
+    if (saved) await trx.insertInto('post_saves').values({ post_id: postId, user_id: viewer.id }).onConflict((oc) => oc.doNothing()).execute();
+    else await trx.deleteFrom('post_saves').where('post_id', '=', postId).where('user_id', '=', viewer.id).execute();
+  });
+  return { post_id: postId, saved };
+}
+
+/** Every share counts (the original's rule): no uniqueness here. */
+export async function sharePost(services: Services, viewer: Viewer, postId: number) {
+  await requirePost(services.db, postId);
+  await inTransaction(services, postNotFound, async (trx) => {
+    await trx.insertInto('post_shares').values({ post_id: postId, user_id: viewer.id }).execute();
+    await trx.updateTable('posts').set((eb) => ({ share_count: eb('share_count', '+', 1) })).where('id', '=', postId).execute();
+  });
+  return { post_id: postId };
+}
+
+export async function likeComment(services: Services, viewer: Viewer, commentId: number, liked: boolean) {
+  const exists = await services.db.selectFrom('comments').select('id').where('id', '=', commentId).executeTakeFirst();
+  if (!exists) throw commentNotFound();
+  await toggle(
+    services,
+    liked ? 'add' : 'remove',
+    async (trx) =>
+      liked
+        ? (await trx.insertInto('comment_likes').values({ comment_id: commentId, user_id: viewer.id }).onConflict((oc) => oc.doNothing()).returning('comment_id').executeTakeFirst()) !== undefined
+        : (await trx.deleteFrom('comment_likes').where('comment_id', '=', commentId).where('user_id', '=', viewer.id).executeTakeFirst()).numDeletedRows > 0n,
+    { table: 'comments', id: commentId },
+    commentNotFound,
+  );
+  return { comment: commentId, liked };
+}
+
