@@ -11,3 +11,4 @@ export { localMediaRoot } from './services.js';
 export { openLocalMedia } from './platform/storage.js';
 export { describeError, detailError, type ClientError, type ErrorBody } from './errors.js';
 export type { Mailer, MailMessage } from './platform/mailer.js';
+export { feedQueries } from './posts/feed.js';

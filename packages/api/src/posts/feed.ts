@@ -24,7 +24,9 @@ export async function latestPostId(services: Services): Promise<number> {
  * their heads holds the page. Sources: the reader's industry, mentors, the reader, and everyone
  * the reader follows.
  */
-function feedSources(viewer: Viewer, snapshot: number, limit: number, followedOnly: boolean) {
+type FeedReader = Pick<Viewer, 'id' | 'industry'>;
+
+function feedSources(viewer: FeedReader, snapshot: number, limit: number, followedOnly: boolean) {
   const followed = sql`
     select p.id from follows f
     cross join lateral (
@@ -42,13 +44,21 @@ function feedSources(viewer: Viewer, snapshot: number, limit: number, followedOn
     ${followed}`;
 }
 
+/** The two statements behind a feed page: its ids, and its (capped) count. Exported for EXPLAIN. */
+export function feedQueries(viewer: FeedReader, snapshot: number, offset: number, size: number, followedOnly = false) {
+  return {
+    page: sql<{ id: number }>`
+      select distinct id from (${feedSources(viewer, snapshot, offset + size, followedOnly)}) s
+      order by id desc limit ${size} offset ${offset}`,
+    count: sql<{ n: number }>`
+      select count(distinct id)::int as n from (${feedSources(viewer, snapshot, COUNT_CAP, followedOnly)}) s`,
+  };
+}
+
 export async function feedIds(services: Services, viewer: Viewer, snapshot: number, offset: number, size: number, followedOnly = false): Promise<IdPage> {
-  const { db } = services;
-  const page = await sql<{ id: number }>`
-    select distinct id from (${feedSources(viewer, snapshot, offset + size, followedOnly)}) s
-    order by id desc limit ${size} offset ${offset}`.execute(db);
-  const counted = await sql<{ n: number }>`
-    select count(distinct id)::int as n from (${feedSources(viewer, snapshot, COUNT_CAP, followedOnly)}) s`.execute(db);
+  const queries = feedQueries(viewer, snapshot, offset, size, followedOnly);
+  const page = await queries.page.execute(services.db);
+  const counted = await queries.count.execute(services.db);
   return { ids: page.rows.map((row) => Number(row.id)), count: Math.min(Number(counted.rows[0]?.n ?? 0), COUNT_CAP) };
 }
 
