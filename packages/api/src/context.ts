@@ -1,6 +1,7 @@
 import type { Database, Kysely } from '@careernexus/db';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import type { EventBus } from './platform/events.js';
 import type { Mailer } from './platform/mailer.js';
 import type { RateLimiter } from './platform/rate-limiter.js';
 import type { MediaStorage } from './platform/storage.js';
@@ -12,6 +13,7 @@ export interface Services {
   mailer: Mailer;
   limiter: RateLimiter;
   storage: MediaStorage;
+  events: EventBus;
   log: Logger;
   /** HMAC key for tokens and code digests. */
   secretKey: Uint8Array;

@@ -1,6 +1,9 @@
 import { authRouter } from './auth/router.js';
 import { followsRouter } from './follows/router.js';
+import { infoRouter } from './info/router.js';
+import { jobsRouter } from './jobs/router.js';
 import { mediaRouter } from './media/router.js';
+import { networkRouter } from './network/router.js';
 import { postsRouter } from './posts/router.js';
 import { profileRouter } from './profiles/router.js';
 import { router } from './trpc.js';
@@ -11,6 +14,9 @@ export const appRouter = router({
   media: mediaRouter,
   posts: postsRouter,
   follows: followsRouter,
+  network: networkRouter,
+  jobs: jobsRouter,
+  info: infoRouter,
 });
 
 export type AppRouter = typeof appRouter;

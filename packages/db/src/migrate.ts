@@ -4,6 +4,7 @@ import * as accountsAndAuth from './migrations/0001_accounts_and_auth.js';
 import * as profiles from './migrations/0002_profiles.js';
 import * as postsAndConnections from './migrations/0003_posts_and_connections.js';
 import * as postsFeed from './migrations/0004_posts_feed.js';
+import * as networkJobsInfo from './migrations/0005_network_jobs_info.js';
 
 // Listed in code, not read from a folder: file-based discovery breaks under bundlers and vitest.
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0002_profiles': profiles,
   '0003_posts_and_connections': postsAndConnections,
   '0004_posts_feed': postsFeed,
+  '0005_network_jobs_info': networkJobsInfo,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

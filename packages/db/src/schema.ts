@@ -191,6 +191,66 @@ export interface ConnectionsTable {
   created_at: CreatedAt;
 }
 
+export interface JobsTable {
+  id: Generated<number>;
+  poster_id: number;
+  title: string;
+  organization: string;
+  employment_type: string;
+  work_type: string;
+  country: string;
+  salary: string;
+  overview: string;
+  description: string;
+  /** Comma-joined industry labels, alphabetical. */
+  industry: string;
+  experience_level: string;
+  created_at: CreatedAt;
+}
+
+export interface JobIndustriesTable {
+  industry: string;
+  job_id: number;
+}
+
+export interface JobPreferencesTable {
+  user_id: number;
+  title: string;
+  employment_type: string;
+  work_type: string;
+  industry: string;
+  experience_level: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  user_id: number;
+  type: string;
+  message: string;
+  data: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: CreatedAt;
+  read_at: NullableTimestamp;
+}
+
+export interface CountriesTable {
+  id: Generated<number>;
+  iso_code: string;
+  name: string;
+  /** The main calling code, e.g. "+234". */
+  code: string;
+  codes: string[];
+  permitted: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+export interface InfoContentsTable {
+  id: Generated<number>;
+  title: string;
+  content: string | null;
+  items: ColumnType<string[] | null, string | null | undefined, string | null>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
   users: UsersTable;
   profiles: ProfilesTable;
@@ -210,6 +270,12 @@ export interface Database {
   post_shares: PostSharesTable;
   comments: CommentsTable;
   comment_likes: CommentLikesTable;
+  jobs: JobsTable;
+  job_industries: JobIndustriesTable;
+  job_preferences: JobPreferencesTable;
+  notifications: NotificationsTable;
+  countries: CountriesTable;
+  info_contents: InfoContentsTable;
 }
 
 export type User = Selectable<UsersTable>;

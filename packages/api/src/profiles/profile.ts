@@ -1,6 +1,7 @@
 import { sql, type Database, type Kysely, type Selectable, type UserType } from '@careernexus/db';
 import type { Services } from '../context.js';
-import { apiError } from '../errors.js';
+import { apiError, fieldError } from '../errors.js';
+import { isPermittedCallingCode } from '../info/service.js';
 import type { MediaKind } from '../media/formats.js';
 import { checkStoredMedia } from '../media/service.js';
 import type { Viewer } from '../auth/sessions.js';
@@ -84,6 +85,9 @@ export type ProfileChanges = Partial<Record<(typeof PERSONAL_COLUMNS)[number], s
 /** Changes the given fields; a media field must name a file uploaded to our storage. */
 export async function updateProfile(services: Services, viewer: Viewer, changes: ProfileChanges) {
   const current = await services.db.selectFrom('profiles').selectAll().where('user_id', '=', viewer.id).executeTakeFirstOrThrow();
+  if (changes.country_code !== undefined && changes.country_code !== current.country_code && !(await isPermittedCallingCode(services, changes.country_code))) {
+    throw fieldError('country_code', 'This dialling code belongs to no permitted country.');
+  }
   const defaults = { profile_photo: services.config.DEFAULT_PROFILE_PHOTO_URL, cover_photo: services.config.DEFAULT_COVER_PHOTO_URL };
   const values: Record<string, string | null> = {};
   for (const [field, value] of Object.entries(changes)) {

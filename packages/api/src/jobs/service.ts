@@ -1,0 +1,132 @@
+import { sql } from '@careernexus/db';
+import type { Viewer } from '../auth/sessions.js';
+import { classifyIndustryLabels } from '../classifier/industry.js';
+import type { Context, Services } from '../context.js';
+import { deliver, storeNotifications } from '../notifications/service.js';
+import { COUNT_CAP } from '../posts/feed.js';
+import { paginate, readPage, resolvePage } from '../pagination.js';
+
+export interface NewJob {
+  title: string;
+  organization: string;
+  employment_type: string;
+  work_type: string;
+  country: string;
+  salary: string;
+  overview: string;
+  description: string;
+  experience_level: string;
+  industry?: string | undefined;
+}
+
+export interface Preference {
+  title: string;
+  employment_type: string;
+  work_type: string;
+  industry: string;
+  experience_level: string;
+}
+
+const JOB_COLUMNS = [
+  'id', 'title', 'organization', 'employment_type', 'work_type', 'country', 'salary', 'overview', 'description',
+  'industry', 'experience_level', 'created_at',
+] as const;
+
+type JobRow = { [K in (typeof JOB_COLUMNS)[number]]: K extends 'id' ? number : K extends 'created_at' ? Date : string };
+
+const present = (row: JobRow) => ({ ...row, time_stamp: row.created_at.toISOString().slice(0, 10) });
+
+/** Words of a title, for matching "backend developer" within "Senior Backend Developer". */
+export const titleWords = (title: string) => title.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+
+/**
+ * Posts a job (any signed-in user may), classified into industries when none is given, and
+ * notifies everyone whose preference it matches — stored first, so offline users find it later.
+ */
+export async function createJob(services: Services, viewer: Viewer, input: NewJob) {
+  const labels = input.industry ? [input.industry] : classifyIndustryLabels(`${input.title}. ${input.overview}. ${input.description}`);
+  const { industry: _given, ...fields } = input;
+  const message = `A new job matching your preference. ${input.title} at ${input.organization}. Apply now!`;
+  const { job, stored } = await services.db.transaction().execute(async (trx) => {
+    const job = await trx
+      .insertInto('jobs')
+      .values({ ...fields, poster_id: viewer.id, industry: labels.join(',') })
+      .returning(JOB_COLUMNS)
+      .executeTakeFirstOrThrow();
+    await trx.insertInto('job_industries').values(labels.map((industry) => ({ industry, job_id: job.id }))).execute();
+    const words = titleWords(input.title);
+    // Preferences of the same kind of job, in one of its industries, whose title words all appear in the job's title.
+    const matches = await sql<{ user_id: number }>`
+      select user_id from job_preferences p
+      where p.employment_type = ${input.employment_type} and p.work_type = ${input.work_type}
+        and p.experience_level = ${input.experience_level} and p.industry in (${sql.join(labels)})
+        and p.user_id <> ${viewer.id}
+        and not exists (
+          select 1 from unnest(regexp_split_to_array(lower(p.title), '[^a-z0-9]+')) as w(word)
+          where w.word <> '' and not (w.word = any(array[${sql.join(words)}]::text[])))`.execute(trx);
+    const stored = await storeNotifications(
+      trx,
+      matches.rows.map((row) => ({ userId: Number(row.user_id), type: 'job' as const, message, data: { job_id: job.id, title: job.title, organization: job.organization } })),
+    );
+    return { job, stored };
+  });
+  await deliver(services, stored);
+  return present(job);
+}
+
+export async function postedJobs(ctx: Context, viewer: Viewer, query: { page?: string | undefined; page_size?: string | undefined }) {
+  const request = readPage(query);
+  const { db } = ctx.services;
+  const counted = await sql<{ n: number }>`select count(*)::int as n from (select 1 from jobs where poster_id = ${viewer.id} limit ${COUNT_CAP}) j`.execute(db);
+  const count = Number(counted.rows[0]?.n ?? 0);
+  const page = resolvePage(request, count);
+  const rows = await db.selectFrom('jobs').select(JOB_COLUMNS).where('poster_id', '=', viewer.id).orderBy('id', 'desc').limit(request.size).offset((page - 1) * request.size).execute();
+  return paginate(ctx.url, page, request.size, count, rows.map(present));
+}
+
+/**
+ * Jobs for the reader, newest first: those of the reader's industry, and those matching the
+ * reader's preference (kind of job, industry, title words) in any industry.
+ */
+export async function recommendedJobs(ctx: Context, viewer: Viewer, query: { page?: string | undefined; page_size?: string | undefined }) {
+  const request = readPage(query);
+  const { db } = ctx.services;
+  const preference = await db.selectFrom('job_preferences').selectAll().where('user_id', '=', viewer.id).executeTakeFirst();
+  const limit = (n: number) => sql`
+    (select job_id as id from job_industries where industry = ${viewer.industry} order by job_id desc limit ${n})
+    ${preference ? sql`union
+    (select j.id from job_industries ji join jobs j on j.id = ji.job_id
+      where ji.industry = ${preference.industry} and j.employment_type = ${preference.employment_type}
+        and j.work_type = ${preference.work_type} and j.experience_level = ${preference.experience_level}
+        and lower(j.title) ~ ${titleWords(preference.title).map((word) => `(?=.*\\m${word}\\M)`).join('')}
+      order by j.id desc limit ${n})` : sql``}`;
+  const counted = await sql<{ n: number }>`select count(*)::int as n from (${limit(COUNT_CAP)}) j`.execute(db);
+  const count = Number(counted.rows[0]?.n ?? 0);
+  const page = resolvePage(request, count);
+  const ids = await sql<{ id: number }>`select id from (${limit(page * request.size)}) j order by id desc limit ${request.size} offset ${(page - 1) * request.size}`.execute(db);
+  const wanted = ids.rows.map((row) => Number(row.id));
+  const rows = wanted.length ? await db.selectFrom('jobs').select(JOB_COLUMNS).where('id', 'in', wanted).orderBy('id', 'desc').execute() : [];
+  return paginate(ctx.url, page, request.size, count, rows.map(present));
+}
+
+export async function setPreference(services: Services, viewer: Viewer, preference: Preference) {
+  const row = await services.db
+    .insertInto('job_preferences')
+    .values({ user_id: viewer.id, ...preference })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ ...preference, updated_at: services.now() }))
+    .returning(['title', 'employment_type', 'work_type', 'industry', 'experience_level'])
+    .executeTakeFirstOrThrow();
+  return row;
+}
+
+const NOT_SET = 'N/A';
+
+export async function getPreference(services: Services, viewer: Viewer) {
+  const row = await services.db
+    .selectFrom('job_preferences')
+    .select(['title', 'employment_type', 'work_type', 'industry', 'experience_level'])
+    .where('user_id', '=', viewer.id)
+    .executeTakeFirst();
+  if (!row) return { title: NOT_SET, employment_type: NOT_SET, work_type: NOT_SET, industry: NOT_SET, experience_level: NOT_SET, preference_set: false };
+  return { ...row, preference_set: true };
+}

@@ -1,0 +1,89 @@
+import { envelopeWithLastPage, pageInput } from '../pagination.js';
+import { idField } from '../profiles/schemas.js';
+import { rest, type RestRoute } from '../rest.js';
+import { authedProcedure, router } from '../trpc.js';
+import { z } from '../validation.js';
+import { answerRequest, connectionCount, listConnections, recommendConnections, removeConnection, requestConnection } from './service.js';
+
+const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'connections', protect: true });
+
+const connectionItem = z.object({
+  id: z.number().int().describe('The connection’s id, for answering, cancelling or removing it'),
+  connection: z.object({
+    first_name: z.string(),
+    last_name: z.string(),
+    middle_name: z.string(),
+    profile_photo: z.string(),
+    qualification: z.string(),
+    status: z.enum(['PENDING', 'CONFIRMED']),
+    user_id: z.number().int().describe('The other person’s user id'),
+  }),
+});
+const connectionRef = z.object({ connection_id: idField });
+
+const list = (path: `/${string}/`, summary: string, description: string, direction: 'confirmed' | 'incoming' | 'outgoing') =>
+  authedProcedure
+    .meta(route({ method: 'GET', path, summary, description }))
+    .input(z.void())
+    .output(z.array(connectionItem))
+    .query(({ ctx }) => listConnections(ctx.services, ctx.viewer, direction));
+
+export const networkRouter = router({
+  connections: list('/connection/', 'Your connections', 'Confirmed connections, whoever asked; newest first.', 'confirmed'),
+  pending: list('/connection/pending/', 'Requests to you', 'Pending requests others sent you.', 'incoming'),
+  sent: list('/connection/sent/', 'Requests you sent', 'Your pending requests, not answered yet.', 'outgoing'),
+
+  request: authedProcedure
+    .meta(route({ method: 'POST', path: '/connection/', status: 201, summary: 'Ask to connect', description: '`{"connection": <user id>}`. One request per pair, whichever way.', errors: { 400: 'Yourself, or a request or connection exists', 404: 'No such user' } }))
+    .input(z.object({ connection: idField }))
+    .output(z.object({ id: z.number().int(), user: z.number().int(), connection: z.number().int(), status: z.literal('PENDING') }))
+    .mutation(({ ctx, input }) => requestConnection(ctx.services, ctx.viewer, input.connection)),
+
+  answer: authedProcedure
+    .meta(route({ method: 'POST', path: '/connection/status/', summary: 'Accept or reject a request', description: 'Only the person asked may answer. `status`: Accept or Reject.', errors: { 400: 'Not yours to answer, or already accepted', 404: 'No such connection of yours' } }))
+    .input(connectionRef.extend({ status: z.string().transform((value, ctx) => {
+      const answer = { accept: 'Accept', reject: 'Reject' }[value.trim().toLowerCase()];
+      if (!answer) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not a valid choice. Valid options: Accept, Reject.` });
+        return z.NEVER;
+      }
+      return answer as 'Accept' | 'Reject';
+    }) }))
+    .output(z.object({ status: z.enum(['Accepted', 'Rejected']) }))
+    .mutation(({ ctx, input }) => answerRequest(ctx.services, ctx.viewer, input.connection_id, input.status)),
+
+  cancel: authedProcedure
+    .meta(route({ method: 'POST', path: '/connection/cancel/', summary: 'Withdraw a request you sent', description: '`{"connection_id"}` of a pending request you sent.', errors: { 404: 'No such pending request of yours' } }))
+    .input(connectionRef)
+    .output(z.object({ status: z.literal('Cancelled') }))
+    .mutation(async ({ ctx, input }) => ({ status: (await removeConnection(ctx.services, ctx.viewer, input.connection_id, 'cancel')).status as 'Cancelled' })),
+
+  remove: authedProcedure
+    .meta(route({ method: 'POST', path: '/connection/remove/', summary: 'End a connection', description: '`{"connection_id"}` of a confirmed connection; either side may end it.', errors: { 404: 'No such connection of yours' } }))
+    .input(connectionRef)
+    .output(z.object({ status: z.literal('Removed') }))
+    .mutation(async ({ ctx, input }) => ({ status: (await removeConnection(ctx.services, ctx.viewer, input.connection_id, 'remove')).status as 'Removed' })),
+
+  count: authedProcedure
+    .meta(route({ method: 'GET', path: '/connection/count/', summary: 'How many connections you have', description: '`{"connections_count": n}`' }))
+    .input(z.void())
+    .output(z.object({ connections_count: z.number().int() }))
+    .query(({ ctx }) => connectionCount(ctx.services, ctx.viewer)),
+
+  recommendations: authedProcedure
+    .meta(
+      route({
+        method: 'GET',
+        path: '/connection/recommendation/',
+        summary: 'People you may know',
+        description:
+          '`criteria=industry` (same industry) or `criteria=location` (their location contains yours; an empty location matches nobody). ' +
+          'Skips you and anyone you have a connection or request with. Most relevant first (shared industry and location, mutual connections), then by id.',
+        errors: { 400: 'Missing or unknown criteria' },
+      }),
+    )
+    .input(z.object({ ...pageInput, criteria: z.string().optional() }))
+    .output(envelopeWithLastPage(z.object({ id: z.number().int(), name: z.string(), qualification: z.string(), profile_photo: z.string() })))
+    .query(({ ctx, input }) => recommendConnections(ctx, ctx.viewer, input)),
+});
+

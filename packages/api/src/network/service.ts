@@ -1,0 +1,160 @@
+import { isUniqueViolation, sql } from '@careernexus/db';
+import type { Viewer } from '../auth/sessions.js';
+import type { Context, Services } from '../context.js';
+import { apiError, detailError, keyedError, nonFieldError } from '../errors.js';
+import { deliver, storeNotifications } from '../notifications/service.js';
+import { COUNT_CAP } from '../posts/feed.js';
+import { lastPageLink, paginate, readPage, resolvePage } from '../pagination.js';
+
+const STATUS = { pending: 'PENDING', accepted: 'CONFIRMED' } as const;
+
+const displayName = (row: { first_name: string; last_name: string }) => `${row.first_name} ${row.last_name}`;
+
+async function nameOf(services: Services, userId: number) {
+  const row = await services.db.selectFrom('profiles').select(['first_name', 'last_name']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+  return displayName(row);
+}
+
+/** Sends a request; one per pair whichever way it goes, kept by a unique index. */
+export async function requestConnection(services: Services, viewer: Viewer, userId: number) {
+  if (userId === viewer.id) throw apiError('BAD_REQUEST', 'Cannot connect with self', { error: ['Cannot connect with self'] });
+  const target = await services.db.selectFrom('users').select('id').where('id', '=', userId).where('is_active', '=', true).executeTakeFirst();
+  if (!target) throw detailError('NOT_FOUND', 'User not found');
+  const alreadyInitiated = () => apiError('BAD_REQUEST', 'Connection Initiated', { error: ['Connection Initiated'] });
+  const message = `${await nameOf(services, viewer.id)} wants to connect with you.`;
+  try {
+    const { row, stored } = await services.db.transaction().execute(async (trx) => {
+      const row = await trx.insertInto('connections').values({ requester_id: viewer.id, recipient_id: userId }).returning('id').executeTakeFirstOrThrow();
+      const stored = await storeNotifications(trx, [{ userId, type: 'connection_request', message, data: { connection_id: row.id, user_id: viewer.id } }]);
+      return { row, stored };
+    });
+    await deliver(services, stored);
+    return { id: row.id, user: viewer.id, connection: userId, status: STATUS.pending };
+  } catch (error) {
+    if (isUniqueViolation(error)) throw alreadyInitiated();
+    throw error;
+  }
+}
+
+type Direction = 'confirmed' | 'incoming' | 'outgoing';
+
+/** Connections as the original listed them: the row id, and the other party's card. */
+export async function listConnections(services: Services, viewer: Viewer, direction: Direction) {
+  let query = services.db
+    .selectFrom('connections as c')
+    .innerJoin('profiles as p', (join) =>
+      join.on((eb) => eb('p.user_id', '=', eb.case().when('c.requester_id', '=', viewer.id).then(eb.ref('c.recipient_id')).else(eb.ref('c.requester_id')).end())),
+    )
+    .select(['c.id', 'c.status', 'p.user_id', 'p.first_name', 'p.last_name', 'p.middle_name', 'p.profile_photo', 'p.qualification'])
+    .orderBy('c.id', 'desc');
+  if (direction === 'confirmed') query = query.where('c.status', '=', 'accepted').where((eb) => eb.or([eb('c.requester_id', '=', viewer.id), eb('c.recipient_id', '=', viewer.id)]));
+  else if (direction === 'incoming') query = query.where('c.status', '=', 'pending').where('c.recipient_id', '=', viewer.id);
+  else query = query.where('c.status', '=', 'pending').where('c.requester_id', '=', viewer.id);
+  const rows = await query.execute();
+  return rows.map((row) => ({
+    id: row.id,
+    connection: {
+      first_name: row.first_name,
+      last_name: row.last_name,
+      middle_name: row.middle_name,
+      profile_photo: row.profile_photo ?? services.config.DEFAULT_PROFILE_PHOTO_URL,
+      qualification: row.qualification,
+      status: STATUS[row.status],
+      user_id: row.user_id,
+    },
+  }));
+}
+
+export async function connectionCount(services: Services, viewer: Viewer) {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from connections
+    where status = 'accepted' and (requester_id = ${viewer.id} or recipient_id = ${viewer.id})`.execute(services.db);
+  return { connections_count: Number(rows[0]?.n ?? 0) };
+}
+
+const connectionNotFound = () => detailError('NOT_FOUND', 'Connection not found');
+
+/** Only the recipient answers a request; accepting shows the connection to both, rejecting removes it. */
+export async function answerRequest(services: Services, viewer: Viewer, connectionId: number, answer: 'Accept' | 'Reject') {
+  const row = await services.db.selectFrom('connections').selectAll().where('id', '=', connectionId).executeTakeFirst();
+  // Someone else's connection is none of the caller's business: the same 404 as a missing one.
+  if (!row || (row.requester_id !== viewer.id && row.recipient_id !== viewer.id)) throw connectionNotFound();
+  if (row.recipient_id !== viewer.id) throw nonFieldError('Cannot Accept/Reject');
+  if (row.status === 'accepted') throw nonFieldError('Connection already accepted');
+  if (answer === 'Reject') {
+    await services.db.deleteFrom('connections').where('id', '=', row.id).where('status', '=', 'pending').execute();
+    return { status: 'Rejected' as const };
+  }
+  const message = `${await nameOf(services, viewer.id)} accepted your connection request.`;
+  const stored = await services.db.transaction().execute(async (trx) => {
+    const updated = await trx.updateTable('connections').set({ status: 'accepted' }).where('id', '=', row.id).where('status', '=', 'pending').executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) throw nonFieldError('Connection already accepted');
+    return storeNotifications(trx, [{ userId: row.requester_id, type: 'connection_accepted', message, data: { connection_id: row.id, user_id: viewer.id } }]);
+  });
+  await deliver(services, stored);
+  return { status: 'Accepted' as const };
+}
+
+/** Withdraws a request the caller sent, or ends a connection either party holds. */
+export async function removeConnection(services: Services, viewer: Viewer, connectionId: number, kind: 'cancel' | 'remove') {
+  let query = services.db.deleteFrom('connections').where('id', '=', connectionId);
+  query =
+    kind === 'cancel'
+      ? query.where('requester_id', '=', viewer.id).where('status', '=', 'pending')
+      : query.where('status', '=', 'accepted').where((eb) => eb.or([eb('requester_id', '=', viewer.id), eb('recipient_id', '=', viewer.id)]));
+  const deleted = await query.executeTakeFirst();
+  if (deleted.numDeletedRows === 0n) throw connectionNotFound();
+  return { status: kind === 'cancel' ? ('Cancelled' as const) : ('Removed' as const) };
+}
+
+export const CRITERIA = ['location', 'industry'] as const;
+
+/**
+ * People to connect with, by shared industry or location: never the caller, nor anyone with a
+ * connection or request either way. Most relevant first (shared industry, shared location,
+ * mutual connections), then by id.
+ */
+export async function recommendConnections(ctx: Context, viewer: Viewer, query: { criteria?: string | undefined; page?: string | undefined; page_size?: string | undefined }) {
+  if (!query.criteria) throw keyedError('error', 'Recommendation criteria not provided');
+  const criteria = query.criteria.trim().toLowerCase();
+  if (!(CRITERIA as readonly string[]).includes(criteria)) {
+    throw apiError('BAD_REQUEST', 'Unrecognized recommendation criteria.', { 'criteria error': 'Unrecognized recommendation criteria.' });
+  }
+  const request = readPage(query);
+  const { db } = ctx.services;
+  const me = await db.selectFrom('profiles').select('location').where('user_id', '=', viewer.id).executeTakeFirstOrThrow();
+  const myLocation = me.location.trim().toLowerCase();
+  const candidates = sql`
+    from users u
+    join profiles p on p.user_id = u.id
+    where u.id <> ${viewer.id} and u.is_active
+      and ${criteria === 'industry' ? sql`u.industry = ${viewer.industry}` : myLocation ? sql`strpos(lower(p.location), ${myLocation}) > 0` : sql`false`}
+      and not exists (
+        select 1 from connections c
+        where (c.requester_id = ${viewer.id} and c.recipient_id = u.id) or (c.recipient_id = ${viewer.id} and c.requester_id = u.id))`;
+  const counted = await sql<{ n: number }>`select count(*)::int as n from (select 1 ${candidates} limit ${COUNT_CAP}) c`.execute(db);
+  const count = Number(counted.rows[0]?.n ?? 0);
+  const page = resolvePage(request, count);
+  const { rows } = await sql<{ id: number; first_name: string; last_name: string; qualification: string; profile_photo: string | null }>`
+    select u.id, p.first_name, p.last_name, p.qualification, p.profile_photo,
+      (u.industry = ${viewer.industry})::int
+        + (${myLocation} <> '' and strpos(lower(p.location), ${myLocation}) > 0)::int
+        + coalesce((
+            select count(*) from connections mine
+            join connections theirs on theirs.status = 'accepted'
+              and ((theirs.requester_id = u.id and theirs.recipient_id in (mine.requester_id, mine.recipient_id))
+                or (theirs.recipient_id = u.id and theirs.requester_id in (mine.requester_id, mine.recipient_id)))
+            where mine.status = 'accepted' and (mine.requester_id = ${viewer.id} or mine.recipient_id = ${viewer.id})
+          ), 0) as relevance
+    ${candidates}
+    order by relevance desc, u.id
+    limit ${request.size} offset ${(page - 1) * request.size}`.execute(db);
+  const results = rows.map((row) => ({
+    id: Number(row.id),
+    name: displayName(row),
+    qualification: row.qualification,
+    profile_photo: row.profile_photo ?? ctx.services.config.DEFAULT_PROFILE_PHOTO_URL,
+  }));
+  return { ...paginate(ctx.url, page, request.size, count, results), last_page: lastPageLink(ctx.url, request.size, count) };
+}
+
