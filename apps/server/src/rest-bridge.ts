@@ -54,6 +54,12 @@ export const restBridge: FastifyPluginAsync<RestBridgeOptions> = async (app: Fas
     }
     if (request.isMultipart()) reply.removeHeader('Connection');
     if (request.body === undefined || request.body === null) request.body = {};
+    // The bridge reads a body request's input from the body alone; clients also name the object
+    // in the query (`PUT /info/?title=tos`). The body wins where both give a value.
+    const query = request.query as Record<string, unknown>;
+    if (Object.keys(query).length && typeof request.body === 'object' && !Array.isArray(request.body)) {
+      request.body = { ...query, ...(request.body as Record<string, unknown>) };
+    }
     request.raw.headers['content-type'] = 'application/json';
   });
 
