@@ -8,6 +8,7 @@ import { registerUrlencodedParser } from './forms.js';
 import { registerMediaRoutes } from './media-routes.js';
 import { restBridge } from './rest-bridge.js';
 import { registerTrpcEndpoint } from './trpc-endpoint.js';
+import { registerWebSockets } from './websockets.js';
 
 export interface AppOptions {
   services: Services;
@@ -72,5 +73,6 @@ export async function buildApp({ services, ping }: AppOptions): Promise<FastifyI
   if (!config.S3_BUCKET) await registerMediaRoutes(app, services);
   await registerTrpcEndpoint(app, createContext);
   await app.register(restBridge, { services, createContext });
+  registerWebSockets(app, services);
   return app;
 }

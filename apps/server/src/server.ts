@@ -39,6 +39,7 @@ export async function startServer(config: Config, database?: DatabaseHandle): Pr
     close: () =>
       (closing ??= (async () => {
         await app.close();
+        await services.events.close();
         await services.mailer.drain(5_000);
         await db.close();
       })()),

@@ -1,4 +1,6 @@
 import { authRouter } from './auth/router.js';
+import { chatRouter } from './chat/router.js';
+import { notificationsRouter } from './notifications/router.js';
 import { followsRouter } from './follows/router.js';
 import { infoRouter } from './info/router.js';
 import { jobsRouter } from './jobs/router.js';
@@ -17,6 +19,8 @@ export const appRouter = router({
   network: networkRouter,
   jobs: jobsRouter,
   info: infoRouter,
+  chat: chatRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

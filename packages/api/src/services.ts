@@ -3,7 +3,7 @@ import type { Database, Kysely } from '@careernexus/db';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Services } from './context.js';
-import { createLocalEventBus } from './platform/events.js';
+import { createLocalEventBus, createRedisEventBus } from './platform/events.js';
 import { createMailer } from './platform/mailer.js';
 import { createMemoryRateLimiter } from './platform/rate-limiter.js';
 import { loadSecretKey } from './platform/secret.js';
@@ -18,7 +18,7 @@ export function createServices(config: Config, db: Kysely<Database>, log: Logger
     mailer: createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: join(config.DATA_DIR, 'outbox'), log }),
     limiter: createMemoryRateLimiter(),
     storage: createStorage(config),
-    events: createLocalEventBus(),
+    events: config.REDIS_URL ? createRedisEventBus(config.REDIS_URL, log) : createLocalEventBus(),
     secretKey: loadSecretKey(config),
     now: () => new Date(),
   };

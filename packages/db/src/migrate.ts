@@ -5,6 +5,7 @@ import * as profiles from './migrations/0002_profiles.js';
 import * as postsAndConnections from './migrations/0003_posts_and_connections.js';
 import * as postsFeed from './migrations/0004_posts_feed.js';
 import * as networkJobsInfo from './migrations/0005_network_jobs_info.js';
+import * as chat from './migrations/0006_chat.js';
 
 // Listed in code, not read from a folder: file-based discovery breaks under bundlers and vitest.
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0003_posts_and_connections': postsAndConnections,
   '0004_posts_feed': postsFeed,
   '0005_network_jobs_info': networkJobsInfo,
+  '0006_chat': chat,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -251,6 +251,29 @@ export interface InfoContentsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface ChatRoomsTable {
+  id: Generated<number>;
+  user_low: number;
+  user_high: number;
+  initiator_id: number;
+  created_at: CreatedAt;
+  last_message_at: NullableTimestamp;
+}
+
+export interface ChatMessagesTable {
+  id: Generated<number>;
+  room_id: number;
+  sender_id: number;
+  body: string;
+  created_at: CreatedAt;
+}
+
+export interface ChatReadsTable {
+  room_id: number;
+  user_id: number;
+  last_read_id: ColumnType<number, number | undefined, number>;
+}
+
 export interface Database {
   users: UsersTable;
   profiles: ProfilesTable;
@@ -276,6 +299,9 @@ export interface Database {
   notifications: NotificationsTable;
   countries: CountriesTable;
   info_contents: InfoContentsTable;
+  chat_rooms: ChatRoomsTable;
+  chat_messages: ChatMessagesTable;
+  chat_reads: ChatReadsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -4,7 +4,8 @@ import type { Context, Services } from '../context.js';
 import { apiError, detailError } from '../errors.js';
 import { paginate, readPage, resolvePage } from '../pagination.js';
 import { COUNT_CAP } from '../posts/feed.js';
-import { profileCard } from '../posts/read.js';
+import { deliver, storeNotifications } from '../notifications/service.js';
+import { nameOf, profileCard } from '../posts/read.js';
 
 const CARD_COLUMNS = ['p.user_id', 'p.first_name', 'p.last_name', 'p.middle_name', 'p.profile_photo', 'p.qualification'] as const;
 
@@ -12,8 +13,13 @@ export async function follow(services: Services, viewer: Viewer, userId: number)
   if (userId === viewer.id) throw apiError('BAD_REQUEST', 'Cannot follow self', { error: ['Cannot follow self'] });
   const target = await services.db.selectFrom('users').select('id').where('id', '=', userId).where('is_active', '=', true).executeTakeFirst();
   if (!target) throw detailError('NOT_FOUND', 'User not found');
-  // Following twice is not an error and leaves one follow.
-  await services.db.insertInto('follows').values({ follower_id: viewer.id, following_id: userId }).onConflict((oc) => oc.doNothing()).execute();
+  const message = `${await nameOf(services, viewer.id)} started following you.`;
+  // Following twice is not an error, leaves one follow and tells the person once.
+  const stored = await services.db.transaction().execute(async (trx) => {
+    const added = await trx.insertInto('follows').values({ follower_id: viewer.id, following_id: userId }).onConflict((oc) => oc.doNothing()).returning('follower_id').executeTakeFirst();
+    return added ? storeNotifications(trx, [{ userId, type: 'follow', message, data: { user_id: viewer.id } }]) : [];
+  });
+  await deliver(services, stored);
   return { follower: viewer.id, following: userId };
 }
 

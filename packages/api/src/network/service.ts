@@ -4,16 +4,12 @@ import type { Context, Services } from '../context.js';
 import { apiError, detailError, keyedError, nonFieldError } from '../errors.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
 import { COUNT_CAP } from '../posts/feed.js';
+import { nameOf } from '../posts/read.js';
 import { lastPageLink, paginate, readPage, resolvePage } from '../pagination.js';
 
 const STATUS = { pending: 'PENDING', accepted: 'CONFIRMED' } as const;
 
 const displayName = (row: { first_name: string; last_name: string }) => `${row.first_name} ${row.last_name}`;
-
-async function nameOf(services: Services, userId: number) {
-  const row = await services.db.selectFrom('profiles').select(['first_name', 'last_name']).where('user_id', '=', userId).executeTakeFirstOrThrow();
-  return displayName(row);
-}
 
 /** Sends a request; one per pair whichever way it goes, kept by a unique index. */
 export async function requestConnection(services: Services, viewer: Viewer, userId: number) {

@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 
 /** Something that happened for one user, for whoever delivers it live (sockets, subscriptions). */
 export interface UserEvent {
@@ -9,8 +11,12 @@ export interface UserEvent {
 
 export interface EventBus {
   publish(event: UserEvent): Promise<void>;
-  /** Calls `handler` for every event of `userId` until the returned function is called. */
-  subscribe(userId: number, handler: (event: UserEvent) => void): () => void;
+  /**
+   * Calls `handler` for every event of `userId` until the returned function is called; resolves
+   * once events published from then on are sure to arrive.
+   */
+  subscribe(userId: number, handler: (event: UserEvent) => void): Promise<() => void>;
+  close(): Promise<void>;
 }
 
 /** Events within this process only; a Redis implementation carries them between processes. */
@@ -21,9 +27,113 @@ export function createLocalEventBus(): EventBus {
     async publish(event) {
       emitter.emit(`user:${event.userId}`, event);
     },
-    subscribe(userId, handler) {
+    async subscribe(userId, handler) {
       emitter.on(`user:${userId}`, handler);
       return () => emitter.off(`user:${userId}`, handler);
+    },
+    close: async () => {
+      emitter.removeAllListeners();
+    },
+  };
+}
+
+const channelOf = (userId: number) => `careernexus:user:${userId}`;
+
+/**
+ * Events through Redis pub/sub, so a socket held by one process hears what another process
+ * published. A process subscribes to a user's channel while it holds a listener for that user.
+ * When Redis cannot be reached, events still reach this process's own listeners.
+ */
+export function createRedisEventBus(url: string, log: Logger): EventBus {
+  const local = createLocalEventBus();
+  const options = { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: false, retryStrategy: (times: number) => Math.min(times * 200, 2_000) };
+  const publisher = new Redis(url, options);
+  const subscriber = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null });
+  for (const client of [publisher, subscriber]) client.on('error', (error: Error) => log.warn({ reason: error.message }, 'redis event bus error'));
+  const listeners = new Map<number, number>();
+
+  subscriber.on('message', (channel: string, message: string) => {
+    try {
+      void local.publish(JSON.parse(message) as UserEvent);
+    } catch {
+      log.warn({ channel }, 'unreadable event on the bus');
+    }
+  });
+
+  return {
+    async publish(event) {
+      try {
+        await publisher.publish(channelOf(event.userId), JSON.stringify(event));
+      } catch (error) {
+        log.warn({ reason: (error as Error).message }, 'redis unavailable: event delivered in this process only');
+        await local.publish(event);
+      }
+    },
+    async subscribe(userId, handler) {
+      const count = listeners.get(userId) ?? 0;
+      listeners.set(userId, count + 1);
+      const unsubscribe = await local.subscribe(userId, handler);
+      if (count === 0) await subscriber.subscribe(channelOf(userId)).catch((error: Error) => log.warn({ reason: error.message }, 'redis subscribe failed'));
+      return () => {
+        unsubscribe();
+        const left = (listeners.get(userId) ?? 1) - 1;
+        if (left > 0) listeners.set(userId, left);
+        else {
+          listeners.delete(userId);
+          subscriber.unsubscribe(channelOf(userId)).catch(() => {});
+        }
+      };
+    },
+    async close() {
+      await local.close();
+      publisher.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}
+
+/**
+ * A user's events as an async iterable, until `signal` aborts. Await `ready` before reading a
+ * backlog: from then on nothing published is missed.
+ */
+export function eventStream(bus: EventBus, userId: number, signal: AbortSignal | undefined, accept: (event: UserEvent) => boolean) {
+  const queue: UserEvent[] = [];
+  let wake: (() => void) | undefined;
+  let unsubscribe: (() => void) | undefined;
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+    unsubscribe?.();
+    wake?.();
+  };
+  const ready = bus
+    .subscribe(userId, (event) => {
+      if (!accept(event)) return;
+      queue.push(event);
+      wake?.();
+    })
+    .then((off) => {
+      unsubscribe = off;
+      if (stopped) off();
+    });
+  signal?.addEventListener('abort', stop, { once: true });
+  return {
+    ready,
+    async *[Symbol.asyncIterator](): AsyncGenerator<UserEvent> {
+      await ready;
+      try {
+        while (!stopped && !signal?.aborted) {
+          const next = queue.shift();
+          if (next) {
+            yield next;
+            continue;
+          }
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+        }
+      } finally {
+        stop();
+      }
     },
   };
 }

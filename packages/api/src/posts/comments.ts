@@ -1,15 +1,18 @@
 import type { Viewer } from '../auth/sessions.js';
 import type { Services } from '../context.js';
 import { apiError } from '../errors.js';
-import { profileCard } from './read.js';
 import type { CommentNode } from './schemas.js';
+import { deliver, storeNotifications } from '../notifications/service.js';
+import { nameOf, profileCard } from './read.js';
 import { commentNotFound, postNotFound } from './write.js';
 
 const isForeignKeyViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === '23503';
 
-async function insertComment(services: Services, viewer: Viewer, postId: number, parentId: number | null, body: string) {
+/** Stores a comment (and tells the person answered, unless that is the commenter). */
+async function insertComment(services: Services, viewer: Viewer, postId: number, parentId: number | null, body: string, answered: number) {
+  const name = answered === viewer.id ? '' : await nameOf(services, viewer.id);
   try {
-    return await services.db.transaction().execute(async (trx) => {
+    const { comment, stored } = await services.db.transaction().execute(async (trx) => {
       const comment = await trx
         .insertInto('comments')
         .values({ post_id: postId, user_id: viewer.id, parent_id: parentId, body })
@@ -17,8 +20,19 @@ async function insertComment(services: Services, viewer: Viewer, postId: number,
         .executeTakeFirstOrThrow();
       // Only top-level comments count, as the original counted them.
       if (parentId === null) await trx.updateTable('posts').set((eb) => ({ comment_count: eb('comment_count', '+', 1) })).where('id', '=', postId).execute();
-      return comment;
+      const data = { post_id: postId, comment_id: comment.id, user_id: viewer.id };
+      const stored =
+        answered === viewer.id
+          ? []
+          : await storeNotifications(trx, [
+              parentId === null
+                ? { userId: answered, type: 'comment', message: `${name} commented on your post.`, data }
+                : { userId: answered, type: 'reply', message: `${name} replied to your comment.`, data },
+            ]);
+      return { comment, stored };
     });
+    await deliver(services, stored);
+    return comment;
   } catch (error) {
     if (isForeignKeyViolation(error)) throw parentId === null ? postNotFound() : commentNotFound();
     throw error;
@@ -35,17 +49,17 @@ async function authorCard(services: Services, viewer: Viewer) {
 }
 
 export async function commentOn(services: Services, viewer: Viewer, postId: number, body: string) {
-  const post = await services.db.selectFrom('posts').select('id').where('id', '=', postId).executeTakeFirst();
+  const post = await services.db.selectFrom('posts').select(['id', 'author_id']).where('id', '=', postId).executeTakeFirst();
   if (!post) throw postNotFound();
-  const comment = await insertComment(services, viewer, postId, null, body);
+  const comment = await insertComment(services, viewer, postId, null, body, post.author_id);
   return { comment_id: comment.id, post: postId, parent: null, user: await authorCard(services, viewer), body, time_stamp: comment.created_at };
 }
 
 /** A reply belongs to its parent comment's post; replies to replies nest without limit. */
 export async function replyTo(services: Services, viewer: Viewer, parentId: number, body: string) {
-  const parent = await services.db.selectFrom('comments').select(['id', 'post_id']).where('id', '=', parentId).executeTakeFirst();
+  const parent = await services.db.selectFrom('comments').select(['id', 'post_id', 'user_id']).where('id', '=', parentId).executeTakeFirst();
   if (!parent) throw commentNotFound();
-  const comment = await insertComment(services, viewer, parent.post_id, parent.id, body);
+  const comment = await insertComment(services, viewer, parent.post_id, parent.id, body, parent.user_id);
   return { comment_id: comment.id, post: parent.post_id, parent: parent.id, user: await authorCard(services, viewer), body, time_stamp: comment.created_at };
 }
 

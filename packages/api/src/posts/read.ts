@@ -18,6 +18,12 @@ export function profileCard(services: Services, userId: number, row: CardColumns
   };
 }
 
+/** "<first> <last>", as notifications name people. */
+export async function nameOf(services: Services, userId: number) {
+  const row = await services.db.selectFrom('profiles').select(['first_name', 'last_name']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+  return `${row.first_name} ${row.last_name}`;
+}
+
 /** Full posts for the given ids, in the order given, as `viewer` sees them. */
 export async function postsByIds(services: Services, viewer: Viewer, ids: number[]): Promise<PostFull[]> {
   if (!ids.length) return [];

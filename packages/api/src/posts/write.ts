@@ -5,7 +5,8 @@ import type { Services } from '../context.js';
 import { apiError } from '../errors.js';
 import type { MediaKind } from '../media/formats.js';
 import { checkStoredMedia } from '../media/service.js';
-import { postsByIds } from './read.js';
+import { deliver, storeNotifications, type NewNotification } from '../notifications/service.js';
+import { nameOf, postsByIds } from './read.js';
 
 export const postNotFound = () => apiError('NOT_FOUND', 'Inexistent Post', { error: 'Inexistent Post', detail: 'Inexistent Post' });
 export const commentNotFound = () => apiError('NOT_FOUND', 'Inexistent comment', { error: 'Inexistent comment', detail: 'Inexistent comment' });
@@ -102,18 +103,25 @@ async function toggle(
   write: (trx: Transaction<Database>) => Promise<boolean>,
   counter: { table: CounterTable; id: number },
   notFound: () => Error,
+  notify?: NewNotification,
 ) {
-  await inTransaction(services, notFound, async (trx) => {
+  const stored = await inTransaction(services, notFound, async (trx) => {
     const changed = await write(trx);
-    if (changed) {
-      const step = change === 'add' ? 1 : -1;
-      await sql`update ${sql.table(counter.table)} set like_count = like_count + ${step} where id = ${counter.id}`.execute(trx);
-    }
+    if (!changed) return [];
+    const step = change === 'add' ? 1 : -1;
+    await sql`update ${sql.table(counter.table)} set like_count = like_count + ${step} where id = ${counter.id}`.execute(trx);
+    return change === 'add' && notify ? storeNotifications(trx, [notify]) : [];
   });
+  await deliver(services, stored);
 }
 
+
 export async function likePost(services: Services, viewer: Viewer, postId: number, liked: boolean) {
-  await requirePost(services.db, postId);
+  const post = await requirePost(services.db, postId);
+  const notify: NewNotification | undefined =
+    liked && post.author_id !== viewer.id
+      ? { userId: post.author_id, type: 'like', message: `${await nameOf(services, viewer.id)} liked your post.`, data: { post_id: postId, user_id: viewer.id } }
+      : undefined;
   await toggle(
     services,
     liked ? 'add' : 'remove',
@@ -123,6 +131,7 @@ export async function likePost(services: Services, viewer: Viewer, postId: numbe
         : (await trx.deleteFrom('post_likes').where('post_id', '=', postId).where('user_id', '=', viewer.id).executeTakeFirst()).numDeletedRows > 0n,
     { table: 'posts', id: postId },
     postNotFound,
+    notify,
   );
   return { post: postId, liked };
 }

@@ -1,0 +1,154 @@
+import { sql } from '@careernexus/db';
+import type { Viewer } from '../auth/sessions.js';
+import type { Services } from '../context.js';
+import { apiError, detailError } from '../errors.js';
+import { profileCard } from '../posts/read.js';
+
+/** What every participant's socket receives for a message (the raw WebSocket frame). */
+export interface ChatMessageEvent {
+  type: 'chat_message';
+  chat_id: number;
+  message_id: number;
+  user_id: number;
+  email: string;
+  message: string;
+  timestamp: string;
+}
+
+const pairOf = (a: number, b: number) => (a < b ? { user_low: a, user_high: b } : { user_low: b, user_high: a });
+
+/** Stores a message in the pair's room (made on the first message), then tells both people. */
+export async function sendMessage(services: Services, viewer: Viewer, otherUserId: number, text: string): Promise<ChatMessageEvent> {
+  const message = text.trim();
+  if (!message) throw apiError('BAD_REQUEST', 'message: This field may not be blank.', { message: ['This field may not be blank.'] });
+  if (message.length > 5000) throw apiError('BAD_REQUEST', 'message: Ensure this field has no more than 5000 characters.', { message: ['Ensure this field has no more than 5000 characters.'] });
+  if (otherUserId === viewer.id) throw apiError('BAD_REQUEST', 'You cannot chat with yourself.', { error: 'You cannot chat with yourself.' });
+  const other = await services.db.selectFrom('users').select('id').where('id', '=', otherUserId).where('is_active', '=', true).executeTakeFirst();
+  if (!other) throw detailError('NOT_FOUND', 'User not found');
+
+  const stored = await services.db.transaction().execute(async (trx) => {
+    await trx.insertInto('chat_rooms').values({ ...pairOf(viewer.id, otherUserId), initiator_id: viewer.id }).onConflict((oc) => oc.columns(['user_low', 'user_high']).doNothing()).execute();
+    const room = await trx.selectFrom('chat_rooms').select('id').where('user_low', '=', pairOf(viewer.id, otherUserId).user_low).where('user_high', '=', pairOf(viewer.id, otherUserId).user_high).executeTakeFirstOrThrow();
+    const row = await trx.insertInto('chat_messages').values({ room_id: room.id, sender_id: viewer.id, body: message }).returning(['id', 'created_at']).executeTakeFirstOrThrow();
+    await trx.updateTable('chat_rooms').set({ last_message_at: row.created_at }).where('id', '=', room.id).execute();
+    // What one writes, one has read.
+    await trx
+      .insertInto('chat_reads')
+      .values({ room_id: room.id, user_id: viewer.id, last_read_id: row.id })
+      .onConflict((oc) => oc.columns(['room_id', 'user_id']).doUpdateSet({ last_read_id: row.id }))
+      .execute();
+    return { roomId: room.id, ...row };
+  });
+  const event: ChatMessageEvent = {
+    type: 'chat_message',
+    chat_id: stored.roomId,
+    message_id: stored.id,
+    user_id: viewer.id,
+    email: viewer.email,
+    message,
+    timestamp: stored.created_at.toISOString(),
+  };
+  for (const userId of [viewer.id, otherUserId]) {
+    await services.events.publish({ userId, type: 'chat_message', payload: { ...event } }).catch((error: unknown) => services.log.warn({ err: error }, 'chat message stored but not published'));
+  }
+  return event;
+}
+
+/** The caller's rooms, most recent activity first, with the last message and the unread count. */
+export async function listChats(services: Services, viewer: Viewer) {
+  const { rows } = await sql<{
+    id: number; user_low: number; user_high: number; initiator_id: number; created_at: Date;
+    last_id: number | null; last_sender: number | null; last_body: string | null; last_at: Date | null; unread: number;
+  }>`
+    select r.id, r.user_low, r.user_high, r.initiator_id, r.created_at,
+      m.id as last_id, m.sender_id as last_sender, m.body as last_body, m.created_at as last_at,
+      (select count(*)::int from chat_messages u
+        where u.room_id = r.id and u.sender_id <> ${viewer.id}
+          and u.id > coalesce((select last_read_id from chat_reads cr where cr.room_id = r.id and cr.user_id = ${viewer.id}), 0)) as unread
+    from chat_rooms r
+    left join lateral (select id, sender_id, body, created_at from chat_messages where room_id = r.id order by id desc limit 1) m on true
+    where r.user_low = ${viewer.id} or r.user_high = ${viewer.id}
+    order by coalesce(r.last_message_at, r.created_at) desc, r.id desc`.execute(services.db);
+  const people = new Set(rows.flatMap((row) => [row.user_low, row.user_high]).map(Number));
+  const cards = await cardsOf(services, [...people]);
+  return rows.map((row) => {
+    const initiator = Number(row.initiator_id);
+    const contributor = Number(row.user_low) === initiator ? Number(row.user_high) : Number(row.user_low);
+    return {
+      chat_id: Number(row.id),
+      initiator: cards.get(initiator)!,
+      contributor: cards.get(contributor)!,
+      other: cards.get(initiator === viewer.id ? contributor : initiator)!,
+      last_message: row.last_id === null ? null : { message_id: Number(row.last_id), user_id: Number(row.last_sender), message: row.last_body!, timestamp: row.last_at! },
+      unread_count: Number(row.unread),
+    };
+  });
+}
+
+async function cardsOf(services: Services, userIds: number[]) {
+  if (!userIds.length) return new Map<number, ReturnType<typeof profileCard>>();
+  const rows = await services.db
+    .selectFrom('profiles')
+    .select(['user_id', 'first_name', 'last_name', 'middle_name', 'profile_photo', 'qualification'])
+    .where('user_id', 'in', userIds)
+    .execute();
+  return new Map(rows.map((row) => [row.user_id, profileCard(services, row.user_id, row)]));
+}
+
+const MAX_PAGE = 100;
+
+/**
+ * A room's messages, newest first: all of them by default (as documented), or a page of
+ * `limit` older than the `before` message id with the cursor for the next one. Reading marks
+ * the room read.
+ */
+export async function chatHistory(services: Services, viewer: Viewer, query: { chat_id?: string | undefined; before?: string | undefined; limit?: string | undefined }) {
+  const raw = query.chat_id?.trim() ?? '';
+  if (!/^\d{1,15}$/.test(raw) || Number(raw) === 0) throw apiError('BAD_REQUEST', 'Provide the numeric chat_id of a chat.', { error: 'Provide the numeric chat_id of a chat.' });
+  const room = await services.db.selectFrom('chat_rooms').select(['id', 'user_low', 'user_high']).where('id', '=', Number(raw)).executeTakeFirst();
+  if (!room || (room.user_low !== viewer.id && room.user_high !== viewer.id)) throw detailError('NOT_FOUND', 'Invalid Chatroom_id');
+
+  const paged = query.before !== undefined || query.limit !== undefined;
+  const limit = Math.min(Math.max(Number.parseInt(query.limit ?? '', 10) || 50, 1), MAX_PAGE);
+  const before = Number.parseInt(query.before ?? '', 10);
+  let select = services.db.selectFrom('chat_messages').select(['id', 'sender_id', 'body', 'created_at']).where('room_id', '=', room.id).orderBy('id', 'desc');
+  if (paged && Number.isSafeInteger(before)) select = select.where('id', '<', before);
+  if (paged) select = select.limit(limit + 1);
+  const rows = await select.execute();
+  const page = paged ? rows.slice(0, limit) : rows;
+  const cards = await cardsOf(services, [room.user_low, room.user_high]);
+  const newest = rows[0]?.id;
+  if (newest !== undefined && !Number.isSafeInteger(before)) {
+    await services.db
+      .insertInto('chat_reads')
+      .values({ room_id: room.id, user_id: viewer.id, last_read_id: newest })
+      .onConflict((oc) => oc.columns(['room_id', 'user_id']).doUpdateSet((eb) => ({ last_read_id: sql<number>`greatest(${eb.ref('chat_reads.last_read_id')}, ${newest})` })))
+      .execute();
+  }
+  const messages = page.map((row) => ({ message_id: row.id, person: cards.get(row.sender_id)!, message: row.body, timestamp: row.created_at }));
+  if (!paged) return messages;
+  return { results: messages, next_before: rows.length > limit ? page[page.length - 1]!.id : null };
+}
+
+/** Messages in the caller's rooms after `afterId`, oldest first: what a reconnecting client missed. */
+export async function messagesSince(services: Services, viewer: Viewer, afterId: number): Promise<ChatMessageEvent[]> {
+  const rows = await services.db
+    .selectFrom('chat_messages as m')
+    .innerJoin('chat_rooms as r', 'r.id', 'm.room_id')
+    .innerJoin('users as u', 'u.id', 'm.sender_id')
+    .select(['m.id', 'm.room_id', 'm.sender_id', 'm.body', 'm.created_at', 'u.email'])
+    .where((eb) => eb.or([eb('r.user_low', '=', viewer.id), eb('r.user_high', '=', viewer.id)]))
+    .where('m.id', '>', afterId)
+    .orderBy('m.id')
+    .limit(500)
+    .execute();
+  return rows.map((row) => ({
+    type: 'chat_message',
+    chat_id: row.room_id,
+    message_id: row.id,
+    user_id: row.sender_id,
+    email: row.email,
+    message: row.body,
+    timestamp: row.created_at.toISOString(),
+  }));
+}

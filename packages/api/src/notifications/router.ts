@@ -1,0 +1,61 @@
+import { tracked } from '@trpc/server';
+import type { Context } from '../context.js';
+import { eventStream } from '../platform/events.js';
+import { envelope, pageInput, paginate, readPage, resolvePage } from '../pagination.js';
+import { rest, type RestRoute } from '../rest.js';
+import { authedProcedure, router } from '../trpc.js';
+import { z } from '../validation.js';
+import { countNotifications, listNotifications, markRead, notificationsSince } from './service.js';
+
+const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'notifications', protect: true });
+
+const notification = z
+  .object({ id: z.number().int(), type: z.string(), message: z.string(), timestamp: z.string(), read: z.boolean() })
+  .catchall(z.unknown())
+  .describe('Type-specific fields ride along: `job_id`, `post_id`, `user_id`, `connection_id`…');
+
+const NOTIFICATION_TYPES = new Set(['job', 'connection_request', 'connection_accepted', 'like', 'comment', 'reply', 'follow']);
+
+async function notificationPage(ctx: Context, userId: number, query: { page?: string | undefined; page_size?: string | undefined }) {
+  const request = readPage(query);
+  const { total, unread } = await countNotifications(ctx.services, userId);
+  const page = resolvePage(request, total);
+  const results = await listNotifications(ctx.services, userId, (page - 1) * request.size, request.size);
+  return { ...paginate(ctx.url, page, request.size, total, results), unread };
+}
+
+export const notificationsRouter = router({
+  list: authedProcedure
+    .meta(route({ method: 'GET', path: '/notifications/', summary: 'Your notifications', description: 'Unread first, newest first within each; `unread` counts the unread ones. Kept until read, so nothing is lost while offline.' }))
+    .input(z.object(pageInput))
+    .output(envelope(notification).extend({ unread: z.number().int() }))
+    .query(({ ctx, input }) => notificationPage(ctx, ctx.viewer.id, input)),
+
+  markRead: authedProcedure
+    .meta(route({ method: 'POST', path: '/notifications/read/', summary: 'Mark notifications read', description: '`{"ids": [..]}` for some, or `{"all": true}` for every one.' }))
+    .input(z.object({ ids: z.array(z.coerce.number().int().positive()).max(500).optional(), all: z.union([z.boolean(), z.enum(['true', 'false'])]).optional() }))
+    .output(z.object({ marked: z.number().int() }))
+    .mutation(({ ctx, input }) => markRead(ctx.services, ctx.viewer.id, input.all === true || input.all === 'true' ? 'all' : (input.ids ?? []))),
+
+  /** Every notification of the caller, live; resumes after `lastEventId` (a notification id). */
+  onNotification: authedProcedure
+    .input(z.object({ lastEventId: z.string().nullish() }).optional())
+    .subscription(async function* ({ ctx, input, signal }) {
+      const live = eventStream(ctx.services.events, ctx.viewer.id, signal, (event) => NOTIFICATION_TYPES.has(event.type));
+      await live.ready;
+      let last = Number(input?.lastEventId ?? 0) || 0;
+      if (last > 0) {
+        for (const item of await notificationsSince(ctx.services, ctx.viewer.id, last)) {
+          last = item.id;
+          yield tracked(String(item.id), item);
+        }
+      }
+      for await (const event of live) {
+        const item = event.payload as { id: number } & Record<string, unknown>;
+        if (item.id <= last) continue;
+        yield tracked(String(item.id), item);
+      }
+    }),
+});
+
+export { NOTIFICATION_TYPES };
