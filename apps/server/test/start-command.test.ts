@@ -1,6 +1,6 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -8,11 +8,10 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { restClient } from './support/http.js';
 import { PASSWORD, uniqueEmail } from './support/flows.js';
 import { freePort } from './support/ports.js';
+import { outboxCode, ROOT, startServerProcess, TSX } from './support/processes.js';
 import { ADMIN_URL, postgresUrl } from './support/postgres.js';
 
 // The real entry point, as `pnpm start` runs it: its own process, config from the environment.
-const ROOT = new URL('../../../', import.meta.url).pathname;
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cn-start-'));
 let databaseName: string | undefined;
@@ -43,44 +42,15 @@ afterAll(async () => {
   }
 });
 
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-async function start(): Promise<Started> {
-  const child = spawn(TSX, ['apps/server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 45_000;
-  while (!output.includes('career nexus api ready')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { child, output: () => output, exited };
-}
-
-const outboxCode = (email: string) => {
-  const dir = join(dataDir, 'outbox');
-  for (const file of readdirSync(dir)) {
-    const eml = readFileSync(join(dir, file), 'utf8');
-    if (eml.includes(email)) return /Your code: (\d{6})/.exec(eml)![1]!;
-  }
-  throw new Error(`no mail to ${email}`);
-};
-
 it('starts on embedded defaults, keeps data and sessions across restarts, and stops cleanly on SIGTERM', async () => {
   const api = restClient(`http://127.0.0.1:${env.PORT}`);
   const email = uniqueEmail('start');
 
-  const first = await start();
+  const first = await startServerProcess(env);
   expect((await api.get('/healthz')).status).toBe(200);
   await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD });
   await new Promise((resolve) => setTimeout(resolve, 300));
-  const signedUp = await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp: outboxCode(email) });
+  const signedUp = await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp: outboxCode(dataDir, email) });
   expect(signedUp.status).toBe(201);
   expect(first.output()).toContain('mail written to the outbox');
   expect(first.output()).not.toContain(PASSWORD);
@@ -97,7 +67,7 @@ it('starts on embedded defaults, keeps data and sessions across restarts, and st
   const cli = spawnSync(TSX, ['apps/server/src/set-role.ts', email, 'admin'], { cwd: ROOT, env, encoding: 'utf8' });
   expect(cli.status, cli.stderr).toBe(0);
 
-  const second = await start();
+  const second = await startServerProcess(env);
   const me = await api.get('/user/me/', { token: signedUp.body.access });
   expect(me.status).toBe(200);
   expect(me.body).toMatchObject({ email, is_admin: true, user_type: 'learner', industry: 'others' });

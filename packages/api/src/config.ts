@@ -49,6 +49,8 @@ export const configSchema = z.object({
   SMTP_URL: optionalText,
   MAIL_FROM: z.string().default('Career Nexus <no-reply@career-nexus.com>'),
   REDIS_URL: optionalText,
+  /** Prefix of the event bus's Redis channels, to share one Redis between deployments. */
+  REDIS_PREFIX: z.string().regex(/^[\w.-]+$/).default('careernexus'),
   S3_BUCKET: optionalText,
   S3_ENDPOINT: optionalText,
   S3_REGION: z.string().default('us-east-1'),

@@ -18,7 +18,7 @@ export function createServices(config: Config, db: Kysely<Database>, log: Logger
     mailer: createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: join(config.DATA_DIR, 'outbox'), log }),
     limiter: createMemoryRateLimiter(),
     storage: createStorage(config),
-    events: config.REDIS_URL ? createRedisEventBus(config.REDIS_URL, log) : createLocalEventBus(),
+    events: config.REDIS_URL ? createRedisEventBus(config.REDIS_URL, config.REDIS_PREFIX, log) : createLocalEventBus(),
     secretKey: loadSecretKey(config),
     now: () => new Date(),
   };

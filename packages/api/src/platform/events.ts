@@ -37,14 +37,14 @@ export function createLocalEventBus(): EventBus {
   };
 }
 
-const channelOf = (userId: number) => `careernexus:user:${userId}`;
 
 /**
  * Events through Redis pub/sub, so a socket held by one process hears what another process
  * published. A process subscribes to a user's channel while it holds a listener for that user.
  * When Redis cannot be reached, events still reach this process's own listeners.
  */
-export function createRedisEventBus(url: string, log: Logger): EventBus {
+export function createRedisEventBus(url: string, prefix: string, log: Logger): EventBus {
+  const channelOf = (userId: number) => `${prefix}:user:${userId}`;
   const local = createLocalEventBus();
   const options = { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: false, retryStrategy: (times: number) => Math.min(times * 200, 2_000) };
   const publisher = new Redis(url, options);
