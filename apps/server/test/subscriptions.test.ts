@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { afterEach, expect, it } from 'vitest';
 import { useServer } from './support/fixture.js';
 import { person } from './support/people.js';
+import { waiter } from './support/wait.js';
 
 const t = useServer();
 const cleanups: Array<() => void | Promise<void>> = [];
@@ -29,24 +30,15 @@ function client(token: string) {
 
 function collect<T>() {
   const items: T[] = [];
-  const waiters = new Set<() => void>();
+  const arrivals = waiter();
   return {
     items,
     push(item: T) {
       items.push(item);
-      for (const wake of waiters) wake();
+      arrivals.nudge();
     },
-    async until(count: number, timeoutMs = 5_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (items.length < count) {
-        if (Date.now() > deadline) throw new Error(`only ${items.length} of ${count} events arrived`);
-        await new Promise<void>((resolve) => {
-          waiters.add(resolve);
-          setTimeout(resolve, 50);
-        });
-      }
-      return items;
-    },
+    until: (count: number, timeoutMs = 5_000) =>
+      arrivals.until(() => (items.length >= count ? items : undefined), timeoutMs, () => `only ${items.length} of ${count} events arrived`),
   };
 }
 

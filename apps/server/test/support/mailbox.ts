@@ -1,5 +1,6 @@
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
+import { waiter } from './wait.js';
 
 export interface ReceivedMail {
   to: string[];
@@ -11,7 +12,7 @@ export interface ReceivedMail {
 /** A real SMTP server on 127.0.0.1 that keeps what it receives, for reading codes in tests. */
 export async function startMailbox(port = 0) {
   const received: ReceivedMail[] = [];
-  const waiters = new Set<() => void>();
+  const arrivals = waiter();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -25,7 +26,7 @@ export async function startMailbox(port = 0) {
             text: mail.text ?? '',
             html: typeof mail.html === 'string' ? mail.html : '',
           });
-          for (const wake of waiters) wake();
+          arrivals.nudge();
           callback();
         })
         .catch(callback);
@@ -38,26 +39,15 @@ export async function startMailbox(port = 0) {
   const address = server.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
 
-  /** The next mail to `to` (optionally with a subject) that arrives after `since` mails were seen. */
+  /** The newest mail to `to` (optionally with a subject), taken out of the box; waits for one to arrive. */
   async function waitFor(to: string, subject?: string, timeoutMs = 10_000): Promise<ReceivedMail> {
-    const match = () => received.findLast((mail) => mail.to.includes(to.toLowerCase()) && (!subject || mail.subject === subject));
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = match();
-      if (found) {
-        received.splice(received.indexOf(found), 1);
-        return found;
-      }
-      if (Date.now() > deadline) throw new Error(`no mail to ${to}${subject ? ` with subject "${subject}"` : ''} within ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          waiters.delete(wake);
-          resolve();
-        };
-        waiters.add(wake);
-        setTimeout(wake, 100);
-      });
-    }
+    const found = await arrivals.until(
+      () => received.findLast((mail) => mail.to.includes(to.toLowerCase()) && (!subject || mail.subject === subject)),
+      timeoutMs,
+      () => `no mail to ${to}${subject ? ` with subject "${subject}"` : ''} within ${timeoutMs} ms`,
+    );
+    received.splice(received.indexOf(found), 1);
+    return found;
   }
 
   return {

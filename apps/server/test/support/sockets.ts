@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { waiter } from './wait.js';
 
 export interface TestSocket {
   ws: WebSocket;
@@ -16,10 +17,10 @@ export async function openSocket(url: string): Promise<TestSocket> {
   const ws = new WebSocket(url);
   const frames: Array<Record<string, any>> = [];
   const taken = new Set<number>();
-  const waiters = new Set<() => void>();
+  const arrivals = waiter();
   ws.on('message', (data) => {
     frames.push(JSON.parse(data.toString()));
-    for (const wake of waiters) wake();
+    arrivals.nudge();
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   await new Promise<void>((resolve) => {
@@ -34,23 +35,16 @@ export async function openSocket(url: string): Promise<TestSocket> {
     send: (frame) => ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
     close: () => ws.close(),
     async next(match = () => true, timeoutMs = 5_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const index = frames.findIndex((frame, i) => !taken.has(i) && match(frame));
-        if (index >= 0) {
-          taken.add(index);
-          return frames[index]!;
-        }
-        if (Date.now() > deadline) throw new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(frames)}`);
-        await new Promise<void>((resolve) => {
-          const wake = () => {
-            waiters.delete(wake);
-            resolve();
-          };
-          waiters.add(wake);
-          setTimeout(wake, 50);
-        });
-      }
+      const index = await arrivals.until(
+        () => {
+          const found = frames.findIndex((frame, i) => !taken.has(i) && match(frame));
+          return found >= 0 ? found : undefined;
+        },
+        timeoutMs,
+        () => `no matching frame within ${timeoutMs} ms; got ${JSON.stringify(frames)}`,
+      );
+      taken.add(index);
+      return frames[index]!;
     },
   };
 }
