@@ -3,7 +3,7 @@ import { idField } from '../profiles/schemas.js';
 import { rest, type RestRoute } from '../rest.js';
 import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
-import { answerRequest, connectionCount, listConnections, recommendConnections, removeConnection, requestConnection } from './service.js';
+import { answerRequest, cancelRequest, connectionCount, endConnection, listConnections, recommendConnections, requestConnection } from './service.js';
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'connections', protect: true });
 
@@ -56,13 +56,13 @@ export const networkRouter = router({
     .meta(route({ method: 'POST', path: '/connection/cancel/', summary: 'Withdraw a request you sent', description: '`{"connection_id"}` of a pending request you sent.', errors: { 404: 'No such pending request of yours' } }))
     .input(connectionRef)
     .output(z.object({ status: z.literal('Cancelled') }))
-    .mutation(async ({ ctx, input }) => ({ status: (await removeConnection(ctx.services, ctx.viewer, input.connection_id, 'cancel')).status as 'Cancelled' })),
+    .mutation(({ ctx, input }) => cancelRequest(ctx.services, ctx.viewer, input.connection_id)),
 
   remove: authedProcedure
     .meta(route({ method: 'POST', path: '/connection/remove/', summary: 'End a connection', description: '`{"connection_id"}` of a confirmed connection; either side may end it.', errors: { 404: 'No such connection of yours' } }))
     .input(connectionRef)
     .output(z.object({ status: z.literal('Removed') }))
-    .mutation(async ({ ctx, input }) => ({ status: (await removeConnection(ctx.services, ctx.viewer, input.connection_id, 'remove')).status as 'Removed' })),
+    .mutation(({ ctx, input }) => endConnection(ctx.services, ctx.viewer, input.connection_id)),
 
   count: authedProcedure
     .meta(route({ method: 'GET', path: '/connection/count/', summary: 'How many connections you have', description: '`{"connections_count": n}`' }))

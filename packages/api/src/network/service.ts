@@ -91,16 +91,28 @@ export async function answerRequest(services: Services, viewer: Viewer, connecti
   return { status: 'Accepted' as const };
 }
 
-/** Withdraws a request the caller sent, or ends a connection either party holds. */
-export async function removeConnection(services: Services, viewer: Viewer, connectionId: number, kind: 'cancel' | 'remove') {
-  let query = services.db.deleteFrom('connections').where('id', '=', connectionId);
-  query =
-    kind === 'cancel'
-      ? query.where('requester_id', '=', viewer.id).where('status', '=', 'pending')
-      : query.where('status', '=', 'accepted').where((eb) => eb.or([eb('requester_id', '=', viewer.id), eb('recipient_id', '=', viewer.id)]));
-  const deleted = await query.executeTakeFirst();
+/** Withdraws a pending request the caller sent. */
+export async function cancelRequest(services: Services, viewer: Viewer, connectionId: number) {
+  const deleted = await services.db
+    .deleteFrom('connections')
+    .where('id', '=', connectionId)
+    .where('requester_id', '=', viewer.id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
   if (deleted.numDeletedRows === 0n) throw connectionNotFound();
-  return { status: kind === 'cancel' ? ('Cancelled' as const) : ('Removed' as const) };
+  return { status: 'Cancelled' as const };
+}
+
+/** Ends a confirmed connection; either side may. */
+export async function endConnection(services: Services, viewer: Viewer, connectionId: number) {
+  const deleted = await services.db
+    .deleteFrom('connections')
+    .where('id', '=', connectionId)
+    .where('status', '=', 'accepted')
+    .where((eb) => eb.or([eb('requester_id', '=', viewer.id), eb('recipient_id', '=', viewer.id)]))
+    .executeTakeFirst();
+  if (deleted.numDeletedRows === 0n) throw connectionNotFound();
+  return { status: 'Removed' as const };
 }
 
 export const CRITERIA = ['location', 'industry'] as const;
