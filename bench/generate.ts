@@ -1,0 +1,520 @@
+/**
+ * Fills a PostgreSQL database with a realistic Career Nexus graph, quickly: every table is filled
+ * by a few large `INSERT … SELECT … FROM generate_series(…)` statements computed by the database
+ * itself (nothing crosses the wire per row), on two connections at once.
+ *
+ * Everything is deterministic: a row's attributes are hashes of its number (`hashint8extended`),
+ * so the post counters (`like_count`, `comment_count`, `share_count`) are computed by the same
+ * SQL functions that generate the rows of `post_likes`, `comments` and `post_shares`, and match
+ * them exactly without a second pass over the posts.
+ *
+ *   tsx bench/generate.ts --size M [--database-url postgres://postgres@127.0.0.1:5432/careernexus_bench]
+ *
+ * The database is created when missing; data tables are emptied first (countries stay).
+ */
+import { migrateToLatest, openDatabase } from '@careernexus/db';
+import pg from 'pg';
+import { pathToFileURL } from 'node:url';
+
+export const SIZES = {
+  S: { users: 1_000, posts: 10_000 },
+  M: { users: 10_000, posts: 100_000 },
+  L: { users: 100_000, posts: 1_000_000 },
+} as const;
+
+export type SizeName = keyof typeof SIZES;
+
+export const isSizeName = (name: string): name is SizeName => Object.hasOwn(SIZES, name);
+
+/** The 15 labels of packages/api/src/classifier/industry.ts, alphabetical (so index order is label order). */
+export const LABELS = [
+  'agriculture', 'banking', 'business', 'commerce', 'construction', 'education', 'entertainment',
+  'government', 'health', 'manufacturing', 'media', 'others', 'sports', 'technology', 'transportation',
+] as const;
+
+/** Users with `id % 100 = MENTOR_REMAINDER` are mentors (1%); `id % 10 = 3` employers (10%). */
+export const MENTOR_REMAINDER = 42;
+/** Posts with this many top-level comments exist in every size (HOT_POSTS of them). */
+export const HOT_COMMENTS = 200;
+export const HOT_POSTS = 20;
+
+export interface GenerateOptions {
+  /** postgres://… of the database to fill (created when missing). */
+  url: string;
+  size: SizeName;
+  /** Progress lines; silent when absent. */
+  log?: (line: string) => void;
+  /** Connections loading at once (2 by default: one per core here). */
+  parallel?: number;
+}
+
+export interface GenerateResult {
+  size: SizeName;
+  /** Wall time of the whole load, migrations and VACUUM ANALYZE included. */
+  seconds: number;
+  steps: Array<{ name: string; seconds: number }>;
+  counts: Record<string, number>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Content: a few realistic strings per kind, picked by hash.
+
+const POST_TEXTS = [
+  // two per label, in LABELS order
+  'Our cassava farm doubled its harvest this season thanks to drip irrigation and better fertilizer timing.',
+  'Smallholder farmers need tractors, storage and fair prices to cut post-harvest losses. Who is building this?',
+  'The central bank raised the interest rate again; mortgage and loan repayments will feel it this quarter.',
+  'Microfinance lenders are rethinking credit risk scoring for first-time borrowers without collateral.',
+  'Every entrepreneur should write a business plan before pitching investors. Cash flow first, vanity later.',
+  'Leadership lesson of the week: measure the KPIs that reflect profitability, not the ones that look good.',
+  'E-commerce sales spiked during Black Friday: our online store shipped three thousand orders in a day.',
+  'Retailers and wholesalers must rethink inventory now that shoppers compare prices on every marketplace.',
+  'The construction site poured the final concrete slab of the high-rise today. Proud of the whole crew.',
+  'A good quantity surveyor saves a contractor more than they cost. Hire one before the building plan is final.',
+  'Teachers are the backbone of every school. Invest in their training and the students will follow.',
+  'Our university alumni launched a scholarship and tutoring programme for first-year undergraduates.',
+  'Our short film premiered at the festival last night and the music score got a standing ovation.',
+  'Nollywood producers are moving premieres to streaming. What does that mean for cinema owners?',
+  'The ministry published the draft policy on public procurement; the public comment period ends Friday.',
+  'Local government elections are next month. Read the manifestos and ask your councillor hard questions.',
+  'Nurses at the teaching hospital worked double shifts through the outbreak. They deserve better pay.',
+  'Preventive healthcare and vaccination drives save more lives per naira than new clinics do.',
+  'Our factory cut production line downtime by twenty percent with predictive maintenance on the presses.',
+  'Local manufacturing of packaging materials reduces import dependence and creates skilled jobs.',
+  'Journalists deserve protection: press freedom is the foundation of accountability in any newsroom.',
+  'Our podcast hit one hundred thousand downloads. Here is what we learned about audience growth.',
+  'Grateful for a great week with friends and family. Rest well this weekend, everyone.',
+  'Monday motivation: keep going. Small steps add up, and nobody sees the work behind the results.',
+  'The football academy signed three new players for the league season; the coach is confident.',
+  'Marathon training update: thirty kilometre long run done, recovery shake in hand.',
+  'We migrated our backend to TypeScript and PostgreSQL and cut API latency in half. Ask me anything.',
+  'Machine learning engineers: how do you monitor model drift in production without drowning in alerts?',
+  'Logistics costs fall when trucks and rail freight share the same depot. Ports must be connected.',
+  'The new bus rapid transit line cut my commute by forty minutes. Public transport works when it is funded.',
+];
+
+const COMMENT_TEXTS = [
+  'Great insight, thanks for sharing!', 'I agree with this completely.', 'Could you share more details on how you did it?',
+  'This resonates with my experience.', 'Congratulations to the whole team!', 'Interesting perspective, I had not thought of it that way.',
+  'Saving this for later.', 'We saw the same thing last year.', 'What tools did you use?', 'Well said.',
+];
+
+const FIRST_NAMES = [
+  'Adaeze', 'Tunde', 'Chiamaka', 'Emeka', 'Fatima', 'Ibrahim', 'Ngozi', 'Kwame', 'Amara', 'Oluwaseun',
+  'Zainab', 'Kofi', 'Aisha', 'Chidi', 'Wanjiru', 'Thabo', 'Nia', 'Yusuf', 'Folake', 'David',
+];
+const LAST_NAMES = [
+  'Okafor', 'Adeyemi', 'Eze', 'Bello', 'Mensah', 'Okonkwo', 'Abubakar', 'Balogun', 'Nwosu', 'Ochieng',
+  'Mohammed', 'Asante', 'Ogunleye', 'Kamau', 'Ndlovu', 'Danjuma', 'Afolabi', 'Boateng', 'Obi', 'Smith',
+];
+const LOCATIONS = [
+  'Lagos, Nigeria', 'Abuja, Nigeria', 'Ibadan, Nigeria', 'Port Harcourt, Nigeria', 'Nairobi, Kenya', 'Accra, Ghana',
+  'Kigali, Rwanda', 'Johannesburg, South Africa', 'London, United Kingdom', 'Toronto, Canada',
+];
+const QUALIFICATIONS = [
+  'BSc Computer Science', 'MBA', 'HND Accounting', 'BEng Civil Engineering', 'MSc Public Health', 'BA Mass Communication',
+  'BSc Agriculture', 'LLB', 'BEd Mathematics', 'MSc Data Science',
+];
+const POSITIONS = [
+  'Software Engineer', 'Farm Manager', 'Accountant', 'Teacher', 'Nurse', 'Product Manager', 'Site Engineer', 'Journalist',
+  'Sales Executive', 'Student',
+];
+const ORGANIZATIONS = [
+  'Dangote Group', 'Andela', 'Flutterwave', 'MTN', 'Access Bank', 'Jumia', 'Julius Berger', 'University of Lagos',
+  'Lagos State Ministry of Health', 'Olam', 'Nestle Nigeria', 'Channels TV', 'Paystack', 'GIG Logistics', 'Self-employed',
+];
+const SCHOOLS = ['University of Lagos', 'University of Ibadan', 'Obafemi Awolowo University', 'University of Nairobi', 'University of Ghana', 'Covenant University'];
+/** Two job titles per label, in LABELS order. */
+const JOB_TITLES = [
+  'Farm Manager', 'Agronomist', 'Credit Analyst', 'Relationship Manager', 'Business Development Manager', 'Management Consultant',
+  'E-commerce Manager', 'Retail Sales Associate', 'Site Engineer', 'Quantity Surveyor', 'Mathematics Teacher', 'Curriculum Developer',
+  'Video Editor', 'Event Producer', 'Policy Analyst', 'Procurement Officer', 'Registered Nurse', 'Pharmacist',
+  'Production Supervisor', 'Quality Control Engineer', 'Content Writer', 'Social Media Manager', 'Administrative Assistant',
+  'Customer Service Representative', 'Fitness Coach', 'Sports Analyst', 'Backend Developer', 'Data Scientist',
+  'Logistics Coordinator', 'Fleet Manager',
+];
+const EMPLOYMENT = ['full_time', 'part_time', 'contract', 'internship', 'freelance'];
+const WORK_TYPES = ['remote', 'hybrid', 'onsite'];
+const LEVELS = ['entry', 'mid', 'senior', 'executive'];
+
+/** A text[] literal, safe for any content (dollar-quoting is not needed: quotes are doubled). */
+const textArray = (items: readonly string[]) => `array[${items.map((item) => `'${item.replaceAll("'", "''")}'`).join(', ')}]::text[]`;
+
+// ---------------------------------------------------------------------------------------------
+// SQL
+
+/** Helper functions, all immutable and inlinable: the same inputs give the same rows in every statement. */
+function helperFunctions(users: number, posts: number): string[] {
+  const hotEvery = Math.floor(posts / HOT_POSTS);
+  return [
+    // uniform [0, 1) from (x, seed)
+    `create or replace function bench_u(x bigint, seed int) returns float8 language sql immutable parallel safe
+       as $$ select (hashint8extended(x, seed) & 4503599627370495)::float8 / 4503599627370496.0 $$`,
+    // uniform integer in [0, n)
+    `create or replace function bench_i(x bigint, seed int, n bigint) returns bigint language sql immutable parallel safe
+       as $$ select (hashint8extended(x, seed) & 9223372036854775807) % n $$`,
+    // the industry index of a user
+    `create or replace function bench_industry(u bigint) returns int language sql immutable parallel safe
+       as $$ select bench_i(u, 11, 15)::int $$`,
+    // the author of a post: skewed towards low ids (a few people post a lot)
+    `create or replace function bench_author(p bigint) returns bigint language sql immutable parallel safe
+       as $$ select 1 + floor(${users} * power(bench_u(p, 1), 2))::bigint $$`,
+    // likes of a post: Pareto-like, mean ≈ 2 (20 per user with 10 posts per user), capped below the user count
+    `create or replace function bench_likes(p bigint) returns int language sql immutable parallel safe
+       as $$ select least(${users - 1}, floor(0.9 * power(1.0 - bench_u(p, 8), -0.625)))::int $$`,
+    `create or replace function bench_hot(p bigint) returns boolean language sql immutable parallel safe
+       as $$ select p % ${hotEvery} = ${Math.min(17, hotEvery - 1)} $$`,
+    // top-level comments of a post: HOT_COMMENTS on hot posts, otherwise Pareto-like, mean ≈ 0.4, at most 150
+    `create or replace function bench_comments(p bigint) returns int language sql immutable parallel safe
+       as $$ select case when bench_hot(p) then ${HOT_COMMENTS} else least(150, floor(0.35 * power(1.0 - bench_u(p, 12), -0.5556)))::int end $$`,
+    // shares: 5% of posts, 1 to 3 each
+    `create or replace function bench_shares(p bigint) returns int language sql immutable parallel safe
+       as $$ select case when bench_u(p, 9) < 0.05 then 1 + bench_i(p, 10, 3)::int else 0 end $$`,
+  ];
+}
+
+const DROP_HELPERS = ['bench_shares(bigint)', 'bench_comments(bigint)', 'bench_hot(bigint)', 'bench_likes(bigint)', 'bench_author(bigint)', 'bench_industry(bigint)', 'bench_i(bigint, int, bigint)', 'bench_u(bigint, int)'].map(
+  (fn) => `drop function if exists ${fn}`,
+);
+
+interface Step {
+  name: string;
+  after: string[];
+  sql: string[];
+}
+
+function loadSteps(users: number, posts: number): Step[] {
+  const labels = textArray(LABELS);
+  const jobs = Math.max(10, Math.floor(users / 10));
+  const secondsPerPost = (365 * 86_400) / posts;
+  // Placeholder hash: a syntactically valid argon2id string no password matches (the bench adds one real account).
+  const fakeHash = '$argon2id$v=19$m=19456,t=2,p=1$YmVuY2hzYWx0YmVuY2g$0000000000000000000000000000000000000000000';
+  const labelOf = (index: string) => `(${labels})[${index} + 1]`;
+  const pick = (items: readonly string[], x: string, seed: number) => `(${textArray(items)})[1 + bench_i(${x}, ${seed}, ${items.length})]`;
+  const vacuum = (table: string, after: string[]): Step => ({ name: `vacuum ${table}`, after, sql: [`vacuum (analyze) ${table}`] });
+
+  return [
+    // the critical path first: users → posts → likes
+    {
+      name: 'users',
+      after: [],
+      sql: [
+        `insert into users (id, email, password_hash, user_type, industry, date_joined)
+         overriding system value
+         select u, 'user' || u || '@bench.test', '${fakeHash}',
+           case when u % 100 = ${MENTOR_REMAINDER} then 'mentor' when u % 10 = 3 then 'employer' else 'learner' end,
+           ${labelOf('bench_industry(u)')},
+           now() - interval '800 days' + u * interval '1 second'
+         from generate_series(1::bigint, ${users}) u`,
+        `select setval(pg_get_serial_sequence('users', 'id'), ${users})`,
+      ],
+    },
+    {
+      name: 'posts',
+      after: ['users'],
+      sql: [
+        `insert into posts (id, author_id, body, parent_id, created_at, industries, is_repost, like_count, comment_count, share_count)
+         overriding system value
+         select p, author, body, parent, now() - (${posts} - p) * interval '${secondsPerPost.toFixed(3)} seconds',
+           case when l2 is null then ${labelOf('l1')} else ${labelOf('least(l1, l2)')} || ',' || ${labelOf('greatest(l1, l2)')} end,
+           parent is not null, bench_likes(p), bench_comments(p), bench_shares(p)
+         from (
+           select p, author, l1,
+             case when bench_u(p, 4) < 0.15 then ((l1 + 1 + bench_i(p, 5, 14)) % 15)::int end as l2,
+             case when p > 100 and bench_u(p, 6) < 0.04 then 1 + bench_i(p, 7, p - 1) end as parent,
+             (${textArray(POST_TEXTS)})[l1 * 2 + 1 + bench_i(p, 13, 2)] || ' #' || p as body
+           from (
+             select p, author, case when bench_u(p, 2) < 0.6 then bench_industry(author) else bench_i(p, 3, 15)::int end as l1
+             from (select p, bench_author(p) as author from generate_series(1::bigint, ${posts}) p) a
+           ) b
+         ) c`,
+        `select setval(pg_get_serial_sequence('posts', 'id'), ${posts})`,
+      ],
+    },
+    {
+      name: 'post_likes',
+      after: ['posts'],
+      // For one post, k * 104729 mod users is distinct for k < users (104729 is prime, users a power of ten).
+      sql: [
+        `insert into post_likes (post_id, user_id)
+         select p, 1 + (p * 7919 + k * 104729) % ${users}
+         from generate_series(1::bigint, ${posts}) p cross join lateral generate_series(0, bench_likes(p) - 1) k`,
+      ],
+    },
+    {
+      name: 'feed_keys',
+      after: ['posts'],
+      sql: [
+        `insert into feed_keys (key, post_id)
+         select 'industry:' || label, p.id from posts p cross join lateral unnest(string_to_array(p.industries, ',')) label
+         union all
+         select 'mentor', p.id from posts p where p.author_id % 100 = ${MENTOR_REMAINDER}`,
+      ],
+    },
+    {
+      name: 'comments',
+      after: ['posts'],
+      sql: [
+        `insert into comments (post_id, user_id, body, created_at)
+         select p, 1 + (p * 31 + k * 7907) % ${users}, ${pick(COMMENT_TEXTS, 'p * 1000 + k', 14)},
+           least(now(), now() - (${posts} - p) * interval '${secondsPerPost.toFixed(3)} seconds' + k * interval '1 minute')
+         from generate_series(1::bigint, ${posts}) p cross join lateral generate_series(1, bench_comments(p)) k`,
+        // replies (not counted in comment_count), on one top-level comment in eight, never on the hot posts
+        `insert into comments (post_id, user_id, parent_id, body, created_at)
+         select post_id, 1 + (id * 13) % ${users}, id, 'Replying: ' || ${pick(COMMENT_TEXTS, 'id', 15)}, created_at + interval '5 minutes'
+         from comments where parent_id is null and id % 8 = 0 and not bench_hot(post_id)`,
+      ],
+    },
+    {
+      name: 'post_shares',
+      after: ['posts'],
+      sql: [
+        `insert into post_shares (post_id, user_id)
+         select p, 1 + (p * 17 + k * 7919) % ${users}
+         from generate_series(1::bigint, ${posts}) p cross join lateral generate_series(1, bench_shares(p)) k
+         where bench_shares(p) > 0`,
+      ],
+    },
+    {
+      name: 'profiles',
+      after: ['users'],
+      sql: [
+        `insert into profiles (user_id, first_name, last_name, middle_name, country_code, phone_number, qualification, position, location, bio, summary)
+         select u, ${pick(FIRST_NAMES, 'u', 21)}, ${pick(LAST_NAMES, 'u', 22)}, 'N/A', '+234', '080' || lpad(u::text, 8, '0'),
+           ${pick(QUALIFICATIONS, 'u', 23)}, ${pick(POSITIONS, 'u', 24)}, ${pick(LOCATIONS, 'u', 25)},
+           'Working in ' || ${labelOf('bench_industry(u)')} || '. Always learning, happy to connect.',
+           'Professional with experience across ' || ${labelOf('bench_industry(u)')} || ' and related fields.'
+         from generate_series(1::bigint, ${users}) u`,
+      ],
+    },
+    {
+      name: 'follows',
+      after: ['users'],
+      // ~5 per user, towards popular (low-id) people; duplicates collapse
+      sql: [
+        `insert into follows (follower_id, following_id)
+         select u, f from (
+           select u, 1 + floor(${users} * power(bench_u(u * 8 + k, 31), 2))::bigint as f
+           from generate_series(1::bigint, ${users}) u cross join generate_series(0, 4) k
+         ) x where f <> u
+         on conflict do nothing`,
+      ],
+    },
+    {
+      name: 'connections',
+      after: ['users'],
+      // 3 requests sent per user (≈ 6 connections each), 70% accepted; one row per unordered pair
+      sql: [
+        `insert into connections (requester_id, recipient_id, status)
+         select u, o, case when bench_u(u * 4 + k, 42) < 0.7 then 'accepted' else 'pending' end
+         from (select u, k, 1 + bench_i(u * 4 + k, 41, ${users}) as o from generate_series(1::bigint, ${users}) u cross join generate_series(0, 2) k) x
+         where o <> u
+         on conflict do nothing`,
+      ],
+    },
+    {
+      name: 'records',
+      after: ['users'],
+      sql: [
+        `insert into experiences (user_id, title, organization, start_date, end_date, location, employment_type, detail)
+         select u, ${pick(POSITIONS, 'u * 4 + k', 51)}, ${pick(ORGANIZATIONS, 'u * 4 + k', 52)},
+           format('%s-%s-01', 2008 + k * 4, lpad((1 + bench_i(u, 53, 12))::text, 2, '0')),
+           case when k = n then 'Present' else format('%s-%s-01', 2011 + k * 4, lpad((1 + bench_i(u, 54, 12))::text, 2, '0')) end,
+           ${pick(LOCATIONS, 'u', 25)}, ${pick(EMPLOYMENT, 'u * 4 + k', 55)}, 'Delivered projects, led a small team and mentored juniors.'
+         from (select u, 1 + bench_i(u, 50, 3)::int as n from generate_series(1::bigint, ${users}) u) x cross join lateral generate_series(1, n) k`,
+        `insert into educations (user_id, course, school, start_date, end_date, location, detail)
+         select u, ${pick(QUALIFICATIONS, 'u', 23)}, ${pick(SCHOOLS, 'u', 56)}, '2003-09-01', '2007-07-01', ${pick(LOCATIONS, 'u', 25)}, 'Second class upper.'
+         from generate_series(1::bigint, ${users}) u`,
+        `insert into certifications (user_id, title, school, issue_date, cert_id, skills)
+         select u, 'Professional Certificate in ' || initcap(${labelOf('bench_industry(u)')}), ${pick(ORGANIZATIONS, 'u', 57)},
+           format('20%s-06-01', 10 + bench_i(u, 58, 14)), 'CERT-' || u, 'planning, communication, analysis'
+         from generate_series(1::bigint, ${users}) u where bench_u(u, 59) < 0.4`,
+      ],
+    },
+    {
+      name: 'jobs',
+      after: ['users'],
+      sql: [
+        `insert into jobs (id, poster_id, title, organization, employment_type, work_type, country, salary, overview, description, industry, experience_level, created_at)
+         overriding system value
+         select j, 10 * bench_i(j, 61, ${Math.floor(users / 10)}) + 3, title, ${pick(ORGANIZATIONS, 'j', 62)},
+           ${pick(EMPLOYMENT, 'j', 63)}, ${pick(WORK_TYPES, 'j', 64)}, 'Nigeria', (150 + bench_i(j, 65, 20) * 50) || ',000 NGN monthly',
+           'We are hiring a ' || title || ' to join a growing team.',
+           'As our ' || title || ' you will own your area end to end, work with stakeholders and report to the head of the unit.',
+           case when l2 is null then ${labelOf('l1')} else ${labelOf('least(l1, l2)')} || ',' || ${labelOf('greatest(l1, l2)')} end,
+           ${pick(LEVELS, 'j', 66)}, now() - (${jobs} - j) * interval '1 hour'
+         from (
+           select j, l1, (${textArray(JOB_TITLES)})[l1 * 2 + 1 + bench_i(j, 67, 2)] as title,
+             case when bench_u(j, 68) < 0.1 then ((l1 + 1 + bench_i(j, 69, 14)) % 15)::int end as l2
+           from (select j, bench_i(j, 60, 15)::int as l1 from generate_series(1::bigint, ${jobs}) j) a
+         ) b`,
+        `select setval(pg_get_serial_sequence('jobs', 'id'), ${jobs})`,
+        `insert into job_industries (industry, job_id) select label, id from jobs cross join lateral unnest(string_to_array(industry, ',')) label`,
+        // 30% of users have a preference: their industry, a title of it (all its words must appear in a job's title)
+        `insert into job_preferences (user_id, title, employment_type, work_type, industry, experience_level)
+         select u, lower((${textArray(JOB_TITLES)})[bench_industry(u) * 2 + 1 + bench_i(u, 71, 2)]),
+           ${pick(EMPLOYMENT, 'u', 72)}, ${pick(WORK_TYPES, 'u', 73)}, ${labelOf('bench_industry(u)')}, ${pick(LEVELS, 'u', 74)}
+         from generate_series(1::bigint, ${users}) u where bench_u(u, 70) < 0.3`,
+      ],
+    },
+    vacuum('posts', ['posts']),
+    vacuum('post_likes', ['post_likes']),
+    vacuum('feed_keys', ['feed_keys']),
+    vacuum('comments', ['comments']),
+    vacuum('post_shares', ['post_shares']),
+    { name: 'vacuum users, profiles, records', after: ['users', 'profiles', 'records'], sql: ['users', 'profiles', 'experiences', 'educations', 'certifications'].map((t) => `vacuum (analyze) ${t}`) },
+    { name: 'vacuum follows, connections', after: ['follows', 'connections'], sql: ['follows', 'connections'].map((t) => `vacuum (analyze) ${t}`) },
+    { name: 'vacuum jobs', after: ['jobs'], sql: ['jobs', 'job_industries', 'job_preferences'].map((t) => `vacuum (analyze) ${t}`) },
+  ];
+}
+
+/** Every table the generator or the server writes; `countries` (seeded by a migration) stays. */
+const DATA_TABLES = [
+  'users', 'profiles', 'otp_codes', 'refresh_tokens', 'revoked_access_tokens', 'experiences', 'educations', 'certifications',
+  'profile_views', 'follows', 'posts', 'connections', 'feed_keys', 'post_likes', 'post_saves', 'post_shares', 'comments',
+  'comment_likes', 'jobs', 'job_industries', 'job_preferences', 'notifications', 'info_contents', 'chat_rooms', 'chat_messages', 'chat_reads',
+];
+
+const elapsed = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
+
+/** Creates the database named in `url` when it does not exist (connecting to `postgres` on the same server). */
+export async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (!rowCount) await client.query(`create database "${name.replaceAll('"', '""')}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function connect(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`set synchronous_commit = off`);
+  await client.query(`set work_mem = '64MB'`);
+  await client.query(`set maintenance_work_mem = '256MB'`);
+  // The rows are consistent by construction: skip the foreign-key triggers (superuser only; fine without).
+  await client.query(`set session_replication_role = replica`).catch(() => {});
+  return client;
+}
+
+/** Migrates, empties and fills the database; VACUUM ANALYZE at the end. */
+export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  const log = options.log ?? (() => {});
+  const { users, posts } = SIZES[options.size];
+  const start = process.hrtime.bigint();
+  const steps: GenerateResult['steps'] = [];
+
+  const handle = await openDatabase({ url: options.url, poolSize: 1 });
+  try {
+    await migrateToLatest(handle.db);
+  } finally {
+    await handle.close();
+  }
+
+  const clients: pg.Client[] = [];
+  try {
+    for (let i = 0; i < Math.max(1, options.parallel ?? 2); i += 1) clients.push(await connect(options.url));
+    const first = clients[0]!;
+    await first.query(`truncate ${DATA_TABLES.join(', ')} restart identity cascade`);
+    for (const statement of helperFunctions(users, posts)) await first.query(statement);
+
+    // A tiny scheduler: each connection takes the first step whose prerequisites are done.
+    const pending = loadSteps(users, posts);
+    const done = new Set<string>();
+    let failed: unknown;
+    const waiting: Array<() => void> = [];
+    const wake = () => waiting.splice(0).forEach((resolve) => resolve());
+    const worker = async (client: pg.Client) => {
+      while (pending.length && !failed) {
+        const index = pending.findIndex((step) => step.after.every((name) => done.has(name)));
+        if (index < 0) {
+          await new Promise<void>((resolve) => waiting.push(resolve));
+          continue;
+        }
+        const [step] = pending.splice(index, 1);
+        const stepStart = process.hrtime.bigint();
+        try {
+          for (const statement of step!.sql) await client.query(statement);
+        } catch (error) {
+          failed ??= new Error(`generating ${options.size}, step ${step!.name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        }
+        const seconds = elapsed(stepStart);
+        steps.push({ name: step!.name, seconds });
+        log(`  ${options.size}: ${step!.name} ${seconds.toFixed(1)} s`);
+        done.add(step!.name);
+        wake();
+      }
+      wake();
+    };
+    await Promise.all(clients.map(worker));
+    if (failed) throw failed;
+
+    for (const statement of DROP_HELPERS) await first.query(statement);
+    const counts: Record<string, number> = {};
+    for (const table of ['users', 'posts', 'feed_keys', 'post_likes', 'comments', 'post_shares', 'follows', 'connections', 'jobs', 'job_preferences']) {
+      const { rows } = await first.query<{ n: string }>(`select count(*) as n from ${table}`);
+      counts[table] = Number(rows[0]?.n ?? 0);
+    }
+    return { size: options.size, seconds: elapsed(start), steps, counts };
+  } finally {
+    await Promise.all(clients.map((client) => client.end().catch(() => {})));
+  }
+}
+
+/** Checks that the post counters equal the rows they count (used by the CLI's --verify). */
+export async function verifyCounters(url: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const checks = {
+      like_count: `select count(*) as n from posts p where like_count <> (select count(*) from post_likes l where l.post_id = p.id)`,
+      comment_count: `select count(*) as n from posts p where comment_count <> (select count(*) from comments c where c.post_id = p.id and c.parent_id is null)`,
+      share_count: `select count(*) as n from posts p where share_count <> (select count(*) from post_shares s where s.post_id = p.id)`,
+      feed_keys: `select count(*) as n from posts p where (select count(*) from feed_keys k where k.post_id = p.id and k.key like 'industry:%') <> array_length(string_to_array(p.industries, ','), 1)`,
+      mentor_keys: `select count(*) as n from posts p join users u on u.id = p.author_id where (u.user_type = 'mentor') <> exists (select 1 from feed_keys k where k.post_id = p.id and k.key = 'mentor')`,
+    };
+    const problems: string[] = [];
+    for (const [name, query] of Object.entries(checks)) {
+      const { rows } = await client.query<{ n: string }>(query);
+      const n = Number(rows[0]?.n ?? 0);
+      if (n) problems.push(`${name}: ${n} posts disagree`);
+    }
+    return problems;
+  } finally {
+    await client.end();
+  }
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const value = (flag: string) => {
+    const index = args.indexOf(flag);
+    return index >= 0 ? args[index + 1] : undefined;
+  };
+  const size = (value('--size') ?? 'S').toUpperCase();
+  if (!isSizeName(size)) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
+  const url = value('--database-url') ?? process.env.DATABASE_URL ?? `postgres://postgres@127.0.0.1:5432/careernexus_bench_${size.toLowerCase()}`;
+  await ensureDatabase(url);
+  console.log(`generating ${size} into ${url.replace(/\/\/[^@/]*@/, '//…@')}`);
+  const result = await generate({ url, size, log: (line) => console.log(line) });
+  console.log(`${size} loaded in ${result.seconds.toFixed(1)} s:`, result.counts);
+  if (args.includes('--verify')) {
+    const problems = await verifyCounters(url);
+    console.log(problems.length ? `counter problems: ${problems.join('; ')}` : 'counters and feed keys verified');
+    if (problems.length) process.exitCode = 1;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
