@@ -3,9 +3,16 @@ import { startServer } from './server.js';
 
 try {
   const server = await startServer(loadConfig());
+  let stopping = false;
   const shutdown = (signal: string) => {
+    // A repeated signal (some supervisors send two) must not cut the graceful stop short.
+    if (stopping) return;
+    stopping = true;
     server.app.log.info({ signal }, 'shutting down');
-    const forced = setTimeout(() => process.exit(1), 15_000);
+    const forced = setTimeout(() => {
+      server.app.log.error('graceful shutdown took too long; exiting');
+      process.exit(1);
+    }, 30_000);
     forced.unref();
     server.close().then(
       () => process.exit(0),
@@ -15,8 +22,8 @@ try {
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 } catch (error) {
   // A configuration mistake is the operator's to fix: say what, without a stack trace.
   console.error(error instanceof ConfigError ? error.message : error);

@@ -38,10 +38,17 @@ export async function startServer(config: Config, database?: DatabaseHandle): Pr
     database: db,
     close: () =>
       (closing ??= (async () => {
+        // Keep-alive connections left idle by requests that finished after the close began
+        // would hold it open until their timeout: give in-flight work a few seconds, then drop them.
+        const lingering = setTimeout(() => app.server.closeAllConnections(), 5_000);
+        lingering.unref();
         await app.close();
+        clearTimeout(lingering);
+        log.info('http server closed');
         await services.events.close();
         await services.mailer.drain(5_000);
         await db.close();
+        log.info('database closed');
       })()),
   };
 }

@@ -58,8 +58,7 @@ async function signUpOn(index: number) {
   const api = restClient(urls[index]!);
   const email = uniqueEmail('proc');
   await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD });
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const created = await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp: outboxCode(dirs[index]!, email) });
+  const created = await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp: await outboxCode(dirs[index]!, email) });
   expect(created.status).toBe(201);
   const me = await api.get('/user/me/', { token: created.body.access });
   return { id: me.body.id as number, email, token: created.body.access as string };

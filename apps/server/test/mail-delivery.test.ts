@@ -5,6 +5,7 @@ import { restClient } from './support/http.js';
 import { codeOf, startMailbox, type Mailbox } from './support/mailbox.js';
 import { PASSWORD, uniqueEmail } from './support/flows.js';
 import { freePort } from './support/ports.js';
+import { waiter } from './support/wait.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -18,20 +19,16 @@ async function server(env: Record<string, string> = {}): Promise<TestServer> {
   return started;
 }
 
-async function waitForFile(dir: string, timeoutMs = 10_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const files = (() => {
-      try {
-        return readdirSync(dir).filter((f) => f.endsWith('.eml'));
-      } catch {
-        return [];
-      }
-    })();
-    if (files[0]) return join(dir, files[0]);
-    if (Date.now() > deadline) throw new Error(`no .eml in ${dir}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function waitForFile(dir: string, timeoutMs = 10_000): Promise<string> {
+  const first = () => {
+    try {
+      const file = readdirSync(dir).find((name) => name.endsWith('.eml'));
+      return file === undefined ? undefined : join(dir, file);
+    } catch {
+      return undefined; // the outbox folder is made by the first mail
+    }
+  };
+  return waiter().until(first, timeoutMs, () => `no .eml in ${dir}`, 50);
 }
 
 it('without SMTP_URL, writes the mail to DATA_DIR/outbox, where the code completes the signup', async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { restClient } from './support/http.js';
 import { PASSWORD, uniqueEmail } from './support/flows.js';
 import { freePort } from './support/ports.js';
-import { outboxCode, ROOT, startServerProcess, TSX } from './support/processes.js';
+import { NODE_WITH_TSX, outboxCode, ROOT, startServerProcess } from './support/processes.js';
 import { ADMIN_URL, postgresUrl } from './support/postgres.js';
 
 // The real entry point, as `pnpm start` runs it: its own process, config from the environment.
@@ -49,8 +49,7 @@ it('starts on embedded defaults, keeps data and sessions across restarts, and st
   const first = await startServerProcess(env);
   expect((await api.get('/healthz')).status).toBe(200);
   await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD });
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const signedUp = await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp: outboxCode(dataDir, email) });
+  const signedUp = await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp: await outboxCode(dataDir, email) });
   expect(signedUp.status).toBe(201);
   expect(first.output()).toContain('mail written to the outbox');
   expect(first.output()).not.toContain(PASSWORD);
@@ -61,10 +60,10 @@ it('starts on embedded defaults, keeps data and sessions across restarts, and st
   await new Promise((resolve) => setTimeout(resolve, 20));
   first.child.kill('SIGTERM');
   expect((await inFlight).status).toBe(200);
-  expect(await first.exited).toBe(0);
+  expect(await first.exited, first.output().slice(-3000)).toBe(0);
 
   // An administrator is made with the CLI while the server is down.
-  const cli = spawnSync(TSX, ['apps/server/src/set-role.ts', email, 'admin'], { cwd: ROOT, env, encoding: 'utf8' });
+  const cli = spawnSync(NODE_WITH_TSX[0], [...NODE_WITH_TSX.slice(1), 'apps/server/src/set-role.ts', email, 'admin'], { cwd: ROOT, env, encoding: 'utf8' });
   expect(cli.status, cli.stderr).toBe(0);
 
   const second = await startServerProcess(env);
@@ -72,11 +71,11 @@ it('starts on embedded defaults, keeps data and sessions across restarts, and st
   expect(me.status).toBe(200);
   expect(me.body).toMatchObject({ email, is_admin: true, user_type: 'learner', industry: 'others' });
   second.child.kill('SIGINT');
-  expect(await second.exited).toBe(0);
+  expect(await second.exited, second.output().slice(-3000)).toBe(0);
 }, 120_000);
 
 it('refuses to start in production without JWT_SECRET, naming the problem', () => {
-  const result = spawnSync(TSX, ['apps/server/src/main.ts'], {
+  const result = spawnSync(NODE_WITH_TSX[0], [...NODE_WITH_TSX.slice(1), 'apps/server/src/main.ts'], {
     cwd: ROOT,
     env: { ...env, NODE_ENV: 'production', PORT: 'not-a-port' },
     encoding: 'utf8',
@@ -84,7 +83,7 @@ it('refuses to start in production without JWT_SECRET, naming the problem', () =
   });
   expect(result.status).toBe(1);
   expect(result.stderr).toContain('PORT');
-  const noSecret = spawnSync(TSX, ['apps/server/src/main.ts'], {
+  const noSecret = spawnSync(NODE_WITH_TSX[0], [...NODE_WITH_TSX.slice(1), 'apps/server/src/main.ts'], {
     cwd: ROOT,
     env: { ...env, NODE_ENV: 'production', DATA_DIR: join(dataDir, 'prod') },
     encoding: 'utf8',

@@ -28,6 +28,12 @@ function client(token: string) {
   });
 }
 
+/**
+ * tRPC reports a subscription started once the procedure returned its generator; the generator
+ * subscribes to the event bus as it starts running, a moment later.
+ */
+const subscribed = () => new Promise((resolve) => setTimeout(resolve, 100));
+
 function collect<T>() {
   const items: T[] = [];
   const arrivals = waiter();
@@ -46,9 +52,12 @@ it('delivers notifications to a subscription and, on resubscribing with lastEven
   const [a, b] = [await person(t.api, t.mailbox), await person(t.api, t.mailbox)];
   const bClient = client(b.token);
   const first = collect<{ id: string; data: { type: string; message: string } }>();
-  const subscription = bClient.notifications.onNotification.subscribe(undefined, { onData: (event) => first.push(event as never) });
+  let subscription!: { unsubscribe(): void };
+  await new Promise<void>((started) => {
+    subscription = bClient.notifications.onNotification.subscribe(undefined, { onStarted: () => started(), onData: (event) => first.push(event as never) });
+  });
   cleanups.push(() => subscription.unsubscribe());
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await subscribed();
 
   await t.api.post('/follow/', { user_following: b.id }, { token: a.token });
   const [followed] = await first.until(1);
@@ -72,9 +81,12 @@ it('sends a chat message with a mutation and receives it through the chat subscr
   const [a, b] = [await person(t.api, t.mailbox), await person(t.api, t.mailbox)];
   const [aClient, bClient] = [client(a.token), client(b.token)];
   const received = collect<{ id: string; data: { message: string; user_id: number } }>();
-  const subscription = bClient.chat.onMessage.subscribe(undefined, { onData: (event) => received.push(event as never) });
+  let subscription!: { unsubscribe(): void };
+  await new Promise<void>((started) => {
+    subscription = bClient.chat.onMessage.subscribe(undefined, { onStarted: () => started(), onData: (event) => received.push(event as never) });
+  });
   cleanups.push(() => subscription.unsubscribe());
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await subscribed();
 
   const sent = await aClient.chat.send.mutate({ user_id: b.id, message: 'Hello over tRPC' });
   expect(sent).toMatchObject({ type: 'chat_message', user_id: a.id, message: 'Hello over tRPC' });

@@ -1,10 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { waiter } from './wait.js';
 
 const ROOT = new URL('../../../../', import.meta.url).pathname;
-export const TSX = join(ROOT, 'node_modules/.bin/tsx');
 export { ROOT };
+
+/**
+ * How `pnpm start` runs the server: one node process with tsx as its loader (the tsx CLI would
+ * add a wrapper process that relays signals, and under load cuts a graceful stop short).
+ */
+export const NODE_WITH_TSX = [process.execPath, '--import', 'tsx'] as const;
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -14,7 +20,8 @@ export interface ServerProcess {
 
 /** `pnpm start` in a process of its own, with the given environment; resolves once it is ready. */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(TSX, ['apps/server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [node, ...flags] = NODE_WITH_TSX;
+  const child = spawn(node, [...flags, 'apps/server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -27,12 +34,21 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   return { child, output: () => output, exited };
 }
 
-/** The 6-digit code of the newest mail to `email` in a data folder's outbox. */
-export function outboxCode(dataDir: string, email: string): string {
+/** The 6-digit code of the newest mail to `email` in a data folder's outbox; waits for it to be written. */
+export function outboxCode(dataDir: string, email: string): Promise<string> {
   const dir = join(dataDir, 'outbox');
-  for (const file of readdirSync(dir).sort().reverse()) {
-    const eml = readFileSync(join(dir, file), 'utf8');
-    if (eml.includes(email)) return /Your code: (\d{6})/.exec(eml)![1]!;
-  }
-  throw new Error(`no mail to ${email}`);
+  const find = () => {
+    let files: string[] = [];
+    try {
+      files = readdirSync(dir).sort().reverse();
+    } catch {
+      return undefined; // no mail written yet
+    }
+    for (const file of files) {
+      const eml = readFileSync(join(dir, file), 'utf8');
+      if (eml.includes(email)) return /Your code: (\d{6})/.exec(eml)?.[1];
+    }
+    return undefined;
+  };
+  return waiter().until(find, 10_000, () => `no mail to ${email} in ${dir}`);
 }
