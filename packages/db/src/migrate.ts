@@ -6,6 +6,7 @@ import * as postsAndConnections from './migrations/0003_posts_and_connections.js
 import * as postsFeed from './migrations/0004_posts_feed.js';
 import * as networkJobsInfo from './migrations/0005_network_jobs_info.js';
 import * as chat from './migrations/0006_chat.js';
+import * as recommendationIndexes from './migrations/0007_recommendation_indexes.js';
 
 // Listed in code, not read from a folder: file-based discovery breaks under bundlers and vitest.
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004_posts_feed': postsFeed,
   '0005_network_jobs_info': networkJobsInfo,
   '0006_chat': chat,
+  '0007_recommendation_indexes': recommendationIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

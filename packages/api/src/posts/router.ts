@@ -28,7 +28,7 @@ export const postsRouter = router({
         description:
           'Without `post_id`: the reader’s feed, newest first — posts classified under the reader’s industry, posts by mentors, ' +
           'the reader’s own posts and posts of people the reader follows. Paginated (`page`, `page_size`); `next`/`previous` ' +
-          'carry a `snapshot` that pins the feed as it was on page 1. `count` is exact up to 10,000. With `post_id`: that post.',
+          'carry a `snapshot` that pins the feed as it was on page 1. The feed lists its newest 1,000 posts (`count` is exact up to there). With `post_id`: that post.',
         errors: MISSING,
       }),
     )
