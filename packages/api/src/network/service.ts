@@ -134,14 +134,15 @@ export async function recommendConnections(ctx: Context, viewer: Viewer, query: 
   const myLocation = me.location.trim().toLowerCase();
   const matches =
     criteria === 'industry' ? sql`u.industry = ${viewer.industry}` : myLocation ? sql`strpos(lower(p.location), ${myLocation}) > 0` : sql`false`;
-  const candidates = sql`
-    from users u
-    join profiles p on p.user_id = u.id
-    where u.id <> ${viewer.id} and u.is_active and ${matches}
-      and not exists (
-        select 1 from connections c
-        where (c.requester_id = ${viewer.id} and c.recipient_id = u.id) or (c.recipient_id = ${viewer.id} and c.requester_id = u.id))`;
-  const counted = await sql<{ n: number }>`select count(*)::int as n from (select 1 ${candidates} limit ${COUNT_CAP}) c`.execute(db);
+  // Not the caller, and nobody with a connection or request either way.
+  const unconnected = sql`
+    u.id <> ${viewer.id} and u.is_active and not exists (
+      select 1 from connections c
+      where (c.requester_id = ${viewer.id} and c.recipient_id = u.id) or (c.recipient_id = ${viewer.id} and c.requester_id = u.id))`;
+  const counted = await sql<{ n: number }>`
+    select count(*)::int as n from (
+      select 1 from users u ${criteria === 'location' ? sql`join profiles p on p.user_id = u.id` : sql``}
+      where ${matches} and ${unconnected} limit ${COUNT_CAP}) c`.execute(db);
   const count = Number(counted.rows[0]?.n ?? 0);
   const page = resolvePage(request, count);
   // Mutual connections are counted once, from the caller's friends' connections, not per candidate.
@@ -150,17 +151,20 @@ export async function recommendConnections(ctx: Context, viewer: Viewer, query: 
       select case when requester_id = ${viewer.id} then recipient_id else requester_id end as friend
       from connections where status = 'accepted' and (requester_id = ${viewer.id} or recipient_id = ${viewer.id})
     ),
-    mutual as (
+    mutual as materialized (
       select case when c.requester_id = f.friend then c.recipient_id else c.requester_id end as person, count(*)::int as n
       from friends f join connections c on c.status = 'accepted' and (c.requester_id = f.friend or c.recipient_id = f.friend)
       group by 1
     )
     select u.id, p.first_name, p.last_name, p.qualification, p.profile_photo
-    ${candidates}
+    from users u
+    join profiles p on p.user_id = u.id
+    left join mutual m on m.person = u.id
+    where ${matches} and ${unconnected}
     order by
       (u.industry = ${viewer.industry})::int
         + (${myLocation} <> '' and strpos(lower(p.location), ${myLocation}) > 0)::int
-        + coalesce((select n from mutual where person = u.id), 0) desc,
+        + coalesce(m.n, 0) desc,
       u.id
     limit ${request.size} offset ${(page - 1) * request.size}`.execute(db);
   const results = rows.map((row) => ({
