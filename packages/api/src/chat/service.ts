@@ -23,26 +23,40 @@ export async function sendMessage(services: Services, viewer: Viewer, otherUserI
   if (!message) throw apiError('BAD_REQUEST', 'message: This field may not be blank.', { message: ['This field may not be blank.'] });
   if (message.length > 5000) throw apiError('BAD_REQUEST', 'message: Ensure this field has no more than 5000 characters.', { message: ['Ensure this field has no more than 5000 characters.'] });
   if (otherUserId === viewer.id) throw apiError('BAD_REQUEST', 'You cannot chat with yourself.', { error: 'You cannot chat with yourself.' });
-  const other = await services.db.selectFrom('users').select('id').where('id', '=', otherUserId).where('is_active', '=', true).executeTakeFirst();
-  if (!other) throw detailError('NOT_FOUND', 'User not found');
 
-  const stored = await services.db.transaction().execute(async (trx) => {
-    await trx.insertInto('chat_rooms').values({ ...pairOf(viewer.id, otherUserId), initiator_id: viewer.id }).onConflict((oc) => oc.columns(['user_low', 'user_high']).doNothing()).execute();
-    const room = await trx.selectFrom('chat_rooms').select('id').where('user_low', '=', pairOf(viewer.id, otherUserId).user_low).where('user_high', '=', pairOf(viewer.id, otherUserId).user_high).executeTakeFirstOrThrow();
-    const row = await trx.insertInto('chat_messages').values({ room_id: room.id, sender_id: viewer.id, body: message }).returning(['id', 'created_at']).executeTakeFirstOrThrow();
-    await trx.updateTable('chat_rooms').set({ last_message_at: row.created_at }).where('id', '=', room.id).execute();
-    // What one writes, one has read.
-    await trx
-      .insertInto('chat_reads')
-      .values({ room_id: room.id, user_id: viewer.id, last_read_id: row.id })
-      .onConflict((oc) => oc.columns(['room_id', 'user_id']).doUpdateSet({ last_read_id: row.id }))
-      .execute();
-    return { roomId: room.id, ...row };
-  });
+  // One statement: the pair's room (made by the first message), the message, and the sender's
+  // read mark. An unknown peer fails the room's foreign key.
+  const pair = pairOf(viewer.id, otherUserId);
+  let stored: { id: number; room_id: number; created_at: Date } | undefined;
+  try {
+    const { rows } = await sql<{ id: number; room_id: number; created_at: Date }>`
+      with room as (
+        insert into chat_rooms (user_low, user_high, initiator_id, last_message_at)
+        values (${pair.user_low}, ${pair.user_high}, ${viewer.id}, now())
+        on conflict (user_low, user_high) do update set last_message_at = excluded.last_message_at
+        returning id
+      ),
+      message as (
+        insert into chat_messages (room_id, sender_id, body)
+        select id, ${viewer.id}, ${message} from room
+        returning id, room_id, created_at
+      ),
+      seen as (
+        insert into chat_reads (room_id, user_id, last_read_id)
+        select room_id, ${viewer.id}, id from message
+        on conflict (room_id, user_id) do update set last_read_id = excluded.last_read_id
+      )
+      select id, room_id, created_at from message`.execute(services.db);
+    stored = rows[0];
+  } catch (error) {
+    if ((error as { code?: unknown }).code === '23503') throw detailError('NOT_FOUND', 'User not found');
+    throw error;
+  }
+  if (!stored) throw new Error('the chat message was not stored');
   const event: ChatMessageEvent = {
     type: 'chat_message',
-    chat_id: stored.roomId,
-    message_id: stored.id,
+    chat_id: Number(stored.room_id),
+    message_id: Number(stored.id),
     user_id: viewer.id,
     email: viewer.email,
     message,
