@@ -1,8 +1,11 @@
 import { createClient, describeClientError } from '@careernexus/sdk';
+import WebSocket from 'ws';
 import { expect, it } from 'vitest';
 import { codeOf } from './support/mailbox.js';
-import { PASSWORD, uniqueEmail } from './support/flows.js';
+import { PASSWORD, signUp, uniqueEmail } from './support/flows.js';
 import { useServer } from './support/fixture.js';
+import { restClient } from './support/http.js';
+import { waiter } from './support/wait.js';
 import { startTestServer } from './support/test-server.js';
 
 const t = useServer();
@@ -58,5 +61,54 @@ it('knows administrators listed in ADMIN_EMAILS, in any case', async () => {
     expect(me.is_admin).toBe(true);
   } finally {
     await adminServer.close();
+  }
+});
+
+it('renews an expired access token once through the refresh token, tells the app, and retries', async () => {
+  const shortLived = await startTestServer({ SMTP_URL: t.mailbox.url, ACCESS_TOKEN_TTL: '1s' });
+  try {
+    const { email } = await signUp(restClient(shortLived.url), t.mailbox);
+    let tokens = (await restClient(shortLived.url).post('/user/signin/', { email, password: PASSWORD })).body as { access: string; refresh: string };
+    const told: string[] = [];
+    const client = createClient({
+      url: shortLived.url,
+      getAccessToken: () => tokens.access,
+      refreshToken: () => tokens.refresh,
+      onTokens: (renewed) => {
+        told.push(renewed.access);
+        tokens = renewed;
+      },
+    });
+    expect((await client.auth.me.query()).email).toBe(email);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const [a, b] = await Promise.all([client.auth.me.query(), client.profile.completion.query()]);
+    expect(a.email).toBe(email);
+    expect(b.completion).toBe(0);
+    expect(told).toHaveLength(1);
+  } finally {
+    await shortLived.close();
+  }
+});
+
+it('subscribes to notifications over a WebSocket with the access token', async () => {
+  const alice = await signUp(t.api, t.mailbox);
+  const bob = await signUp(t.api, t.mailbox);
+  const bobId = (await t.api.get('/user/me/', { token: bob.access })).body.id;
+  const client = createClient({ url: t.server.url, getAccessToken: () => bob.access, WebSocket: WebSocket as never });
+  const received: Array<{ type: string }> = [];
+  let subscription!: { unsubscribe(): void };
+  await new Promise<void>((started) => {
+    subscription = client.notifications.onNotification.subscribe(undefined, {
+      onStarted: () => started(),
+      onData: (event) => received.push((event as { data: { type: string } }).data),
+    });
+  });
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await t.api.post('/follow/', { user_following: bobId }, { token: alice.access });
+    await waiter().until(() => (received.length ? received : undefined), 5_000, () => 'no notification arrived');
+    expect(received[0]).toMatchObject({ type: 'follow' });
+  } finally {
+    subscription.unsubscribe();
   }
 });
