@@ -80,6 +80,9 @@ describe('chat sockets', () => {
     expect(foreign.status).toBe(404);
     expect(foreign.body).toEqual({ detail: 'Invalid Chatroom_id', message: 'Invalid Chatroom_id' });
     expect((await t.api.post('/chats/messages/', { user_id: a.id, message: 'me' }, { token: a.token })).status).toBe(400);
+    expect((await t.api.post('/chats/messages/', { user_id: 99999999, message: 'hello?' }, { token: a.token })).status).toBe(404);
+    await t.server.database.db.updateTable('users').set({ is_active: false }).where('id', '=', stranger.id).execute();
+    expect((await t.api.post('/chats/messages/', { user_id: stranger.id, message: 'hello?' }, { token: a.token })).status).toBe(404);
   });
 });
 

@@ -25,14 +25,15 @@ export async function sendMessage(services: Services, viewer: Viewer, otherUserI
   if (otherUserId === viewer.id) throw apiError('BAD_REQUEST', 'You cannot chat with yourself.', { error: 'You cannot chat with yourself.' });
 
   // One statement: the pair's room (made by the first message), the message, and the sender's
-  // read mark. An unknown peer fails the room's foreign key.
+  // read mark. For an unknown or inactive peer nothing is written.
   const pair = pairOf(viewer.id, otherUserId);
   let stored: { id: number; room_id: number; created_at: Date } | undefined;
   try {
     const { rows } = await sql<{ id: number; room_id: number; created_at: Date }>`
       with room as (
         insert into chat_rooms (user_low, user_high, initiator_id, last_message_at)
-        values (${pair.user_low}, ${pair.user_high}, ${viewer.id}, now())
+        select ${pair.user_low}, ${pair.user_high}, ${viewer.id}, now()
+        where exists (select 1 from users where id = ${otherUserId} and is_active)
         on conflict (user_low, user_high) do update set last_message_at = excluded.last_message_at
         returning id
       ),
@@ -49,10 +50,11 @@ export async function sendMessage(services: Services, viewer: Viewer, otherUserI
       select id, room_id, created_at from message`.execute(services.db);
     stored = rows[0];
   } catch (error) {
+    // The peer was deleted between the check and the insert.
     if ((error as { code?: unknown }).code === '23503') throw detailError('NOT_FOUND', 'User not found');
     throw error;
   }
-  if (!stored) throw new Error('the chat message was not stored');
+  if (!stored) throw detailError('NOT_FOUND', 'User not found');
   const event: ChatMessageEvent = {
     type: 'chat_message',
     chat_id: Number(stored.room_id),
