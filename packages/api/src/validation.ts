@@ -50,4 +50,10 @@ export const emailField = (max = 300) =>
     .pipe(z.email())
     .transform((email) => email.toLowerCase());
 
+/** A numeric id from a query string (`?post_id=12`), or undefined when it is not one. */
+export function idFromQuery(raw: string | undefined): number | undefined {
+  const text = raw?.trim() ?? '';
+  return /^\d{1,15}$/.test(text) ? Number(text) : undefined;
+}
+
 export { z };

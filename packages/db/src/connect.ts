@@ -74,6 +74,11 @@ async function openPGlite(options: DatabaseOptions) {
 }
 
 
+/** True for a foreign-key violation (the referenced row is gone), from `pg` and from PGlite alike. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '23503';
+}
+
 /** True for a unique-constraint violation, from `pg` and from PGlite alike. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const e = error as { code?: unknown; constraint?: unknown } | null;

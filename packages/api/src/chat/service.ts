@@ -1,8 +1,9 @@
-import { sql } from '@careernexus/db';
+import { isForeignKeyViolation, sql } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Services } from '../context.js';
 import { apiError, detailError } from '../errors.js';
 import { profileCard } from '../posts/read.js';
+import { idFromQuery } from '../validation.js';
 
 /** What every participant's socket receives for a message (the raw WebSocket frame). */
 export interface ChatMessageEvent {
@@ -51,7 +52,7 @@ export async function sendMessage(services: Services, viewer: Viewer, otherUserI
     stored = rows[0];
   } catch (error) {
     // The peer was deleted between the check and the insert.
-    if ((error as { code?: unknown }).code === '23503') throw detailError('NOT_FOUND', 'User not found');
+    if (isForeignKeyViolation(error)) throw detailError('NOT_FOUND', 'User not found');
     throw error;
   }
   if (!stored) throw detailError('NOT_FOUND', 'User not found');
@@ -119,9 +120,9 @@ const MAX_PAGE = 100;
  * the room read.
  */
 export async function chatHistory(services: Services, viewer: Viewer, query: { chat_id?: string | undefined; before?: string | undefined; limit?: string | undefined }) {
-  const raw = query.chat_id?.trim() ?? '';
-  if (!/^\d{1,15}$/.test(raw) || Number(raw) === 0) throw apiError('BAD_REQUEST', 'Provide the numeric chat_id of a chat.', { error: 'Provide the numeric chat_id of a chat.' });
-  const room = await services.db.selectFrom('chat_rooms').select(['id', 'user_low', 'user_high']).where('id', '=', Number(raw)).executeTakeFirst();
+  const chatId = idFromQuery(query.chat_id);
+  if (!chatId) throw apiError('BAD_REQUEST', 'Provide the numeric chat_id of a chat.', { error: 'Provide the numeric chat_id of a chat.' });
+  const room = await services.db.selectFrom('chat_rooms').select(['id', 'user_low', 'user_high']).where('id', '=', chatId).executeTakeFirst();
   if (!room || (room.user_low !== viewer.id && room.user_high !== viewer.id)) throw detailError('NOT_FOUND', 'Invalid Chatroom_id');
 
   const paged = query.before !== undefined || query.limit !== undefined;

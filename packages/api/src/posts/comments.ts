@@ -1,12 +1,13 @@
+import { isForeignKeyViolation } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Services } from '../context.js';
 import { apiError } from '../errors.js';
+import { idFromQuery } from '../validation.js';
 import type { CommentNode } from './schemas.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
 import { nameOf, profileCard } from './read.js';
 import { commentNotFound, postNotFound } from './write.js';
 
-const isForeignKeyViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === '23503';
 
 /** Stores a comment (and tells the person answered, unless that is the commenter). */
 async function insertComment(services: Services, viewer: Viewer, postId: number, parentId: number | null, body: string, answered: number) {
@@ -66,8 +67,8 @@ export async function replyTo(services: Services, viewer: Viewer, parentId: numb
 /** The comments of a post as a tree: top-level comments oldest first, each with its replies. */
 export async function commentTree(services: Services, viewer: Viewer, rawPostId: string | undefined): Promise<CommentNode[]> {
   if (rawPostId === undefined || rawPostId.trim() === '') throw apiError('BAD_REQUEST', 'No query parameter', { error: 'No query parameter' });
-  if (!/^\s*\d{1,15}\s*$/.test(rawPostId)) throw postNotFound();
-  const postId = Number(rawPostId);
+  const postId = idFromQuery(rawPostId);
+  if (postId === undefined) throw postNotFound();
   const post = await services.db.selectFrom('posts').select('id').where('id', '=', postId).executeTakeFirst();
   if (!post) throw postNotFound();
   const rows = await services.db

@@ -1,6 +1,7 @@
 import type { Viewer } from '../auth/sessions.js';
 import type { Context } from '../context.js';
 import { detailError } from '../errors.js';
+import { idFromQuery } from '../validation.js';
 import { lastPageLink, paginate, readPage, resolvePage } from '../pagination.js';
 import { authorIds, feedIds, latestPostId, type IdPage } from './feed.js';
 import { bodyOf, postsByIds } from './read.js';
@@ -46,16 +47,17 @@ export async function postsBy(ctx: Context, viewer: Viewer, authorId: number, qu
 }
 
 export async function userPosts(ctx: Context, viewer: Viewer, query: ListQuery & { user_id?: string | undefined }) {
-  const raw = query.user_id?.trim();
-  if (!raw || !/^\d{1,15}$/.test(raw)) throw detailError('NOT_FOUND', 'Invalid User Id', { error: 'Invalid User Id' });
-  const user = await ctx.services.db.selectFrom('users').select('id').where('id', '=', Number(raw)).executeTakeFirst();
+  const userId = idFromQuery(query.user_id);
+  if (userId === undefined) throw detailError('NOT_FOUND', 'Invalid User Id', { error: 'Invalid User Id' });
+  const user = await ctx.services.db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
   if (!user) throw detailError('NOT_FOUND', 'Invalid User Id', { error: 'Invalid User Id' });
   return postsBy(ctx, viewer, user.id, query);
 }
 
 export async function singlePost(ctx: Context, viewer: Viewer, rawId: string) {
-  if (!/^\s*\d{1,15}\s*$/.test(rawId)) throw postNotFound();
-  const [post] = await postsByIds(ctx.services, viewer, [Number(rawId)]);
+  const postId = idFromQuery(rawId);
+  if (postId === undefined) throw postNotFound();
+  const [post] = await postsByIds(ctx.services, viewer, [postId]);
   if (!post) throw postNotFound();
   return post;
 }

@@ -1,4 +1,4 @@
-import { sql, type Database, type Kysely, type Transaction } from '@careernexus/db';
+import { isForeignKeyViolation, sql, type Database, type Kysely, type Transaction } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import { classifyIndustryLabels } from '../classifier/industry.js';
 import type { Services } from '../context.js';
@@ -6,12 +6,12 @@ import { apiError } from '../errors.js';
 import type { MediaKind } from '../media/formats.js';
 import { checkStoredMedia } from '../media/service.js';
 import { deliver, storeNotifications, type NewNotification } from '../notifications/service.js';
+import { idFromQuery } from '../validation.js';
 import { nameOf, postsByIds } from './read.js';
 
 export const postNotFound = () => apiError('NOT_FOUND', 'Inexistent Post', { error: 'Inexistent Post', detail: 'Inexistent Post' });
 export const commentNotFound = () => apiError('NOT_FOUND', 'Inexistent comment', { error: 'Inexistent comment', detail: 'Inexistent comment' });
 
-const isForeignKeyViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === '23503';
 
 /** Runs `write` in a transaction; a post or comment deleted meanwhile (foreign key) is a 404. */
 async function inTransaction<T>(services: Services, notFound: () => Error, write: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
@@ -89,8 +89,9 @@ export async function repost(services: Services, viewer: Viewer, parentId: numbe
 /** Deletes one's own post with its likes, saves, shares and comments; reposts show it removed. */
 export async function deletePost(services: Services, viewer: Viewer, rawId: string | undefined) {
   if (rawId === undefined || rawId.trim() === '') throw apiError('BAD_REQUEST', 'No query parameter', { error: 'No query parameter' });
-  if (!/^\s*\d{1,15}\s*$/.test(rawId)) throw postNotFound();
-  const deleted = await services.db.deleteFrom('posts').where('id', '=', Number(rawId)).where('author_id', '=', viewer.id).executeTakeFirst();
+  const postId = idFromQuery(rawId);
+  if (postId === undefined) throw postNotFound();
+  const deleted = await services.db.deleteFrom('posts').where('id', '=', postId).where('author_id', '=', viewer.id).executeTakeFirst();
   if (deleted.numDeletedRows === 0n) throw postNotFound();
 }
 

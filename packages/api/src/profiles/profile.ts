@@ -1,6 +1,7 @@
 import { sql, type Database, type Kysely, type Selectable, type UserType } from '@careernexus/db';
 import type { Services } from '../context.js';
 import { apiError, fieldError } from '../errors.js';
+import { idFromQuery } from '../validation.js';
 import { isPermittedCallingCode } from '../info/service.js';
 import type { MediaKind } from '../media/formats.js';
 import { checkStoredMedia } from '../media/service.js';
@@ -40,8 +41,9 @@ const invalidUserId = () => apiError('NOT_FOUND', 'Invalid User Id', { error: 'I
 export async function retrieveProfile(services: Services, viewer: Viewer, rawUserId: string | undefined) {
   let userId = viewer.id;
   if (rawUserId !== undefined) {
-    if (!/^\s*\d{1,15}\s*$/.test(rawUserId)) throw invalidUserId();
-    userId = Number(rawUserId);
+    const requested = idFromQuery(rawUserId);
+    if (requested === undefined) throw invalidUserId();
+    userId = requested;
   }
   const { db } = services;
   const row = await db

@@ -1,6 +1,7 @@
 import type { Kysely } from '@careernexus/db';
 import type { Services } from '../context.js';
 import { apiError } from '../errors.js';
+import { idFromQuery } from '../validation.js';
 
 /** Experience, education and certification: lists of records each user keeps on their profile. */
 export interface RecordKind {
@@ -87,10 +88,11 @@ export async function deleteRecord(services: Services, kind: RecordKind, userId:
     throw apiError('BAD_REQUEST', kind.missing.deleteParam, { error: kind.missing.deleteParam });
   }
   const notFound = () => apiError('NOT_FOUND', kind.missing.notFound, { detail: kind.missing.notFound });
-  if (!/^\d{1,15}$/.test(rawId.trim())) throw notFound();
+  const id = idFromQuery(rawId);
+  if (id === undefined) throw notFound();
   const deleted = await untyped(services)
     .deleteFrom(kind.table)
-    .where('id', '=', Number(rawId))
+    .where('id', '=', id)
     .where('user_id', '=', userId)
     .executeTakeFirst();
   if (deleted.numDeletedRows === 0n) throw notFound();
