@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { buildOpenApiDocument } from '@careernexus/api';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { JSDOM, VirtualConsole } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { useServer } from './support/fixture.js';
 import { signUp } from './support/flows.js';
 import { restClient } from './support/http.js';
 import { person, type Person } from './support/people.js';
+import { multipart, NOT_AN_IMAGE, pngOfSize } from './support/samples.js';
 import { startTestServer } from './support/test-server.js';
 
 const committed = JSON.parse(readFileSync(new URL('../../../docs/openapi.json', import.meta.url), 'utf8'));
@@ -124,6 +126,47 @@ describe('served', () => {
     const document = (await (await fetch(new URL(documentUrl!, t.server.url))).json()) as Record<string, unknown>;
     expect((await new Validator().validate(document)).valid).toBe(true);
   });
+
+  it('at /docs: renders every operation, and an operation opened shows its error examples (in a DOM, scripts run)', async () => {
+    const problems: string[] = [];
+    const virtualConsole = new VirtualConsole();
+    virtualConsole.on('jsdomError', (error) => {
+      // jsdom lays nothing out: scrolling is all it lacks.
+      if (!error.message.startsWith('Not implemented: window.scrollTo')) problems.push(error.message);
+    });
+    const dom = await JSDOM.fromURL(new URL('/docs', t.server.url).href, {
+      runScripts: 'dangerously',
+      resources: 'usable',
+      pretendToBeVisual: true,
+      virtualConsole,
+      // jsdom has no fetch of its own: the page gets Node's, with its relative URLs resolved.
+      beforeParse(window) {
+        Object.assign(window, { fetch: (input: string | Request, init?: RequestInit) => fetch(new URL(typeof input === 'string' ? input : input.url, t.server.url), init) });
+      },
+    });
+    try {
+      const document = dom.window.document;
+      const until = async (condition: () => boolean) => {
+        for (const started = Date.now(); !condition(); await new Promise((resolve) => setTimeout(resolve, 100))) {
+          if (Date.now() - started > 30_000) throw new Error(`the reference did not render: ${problems.join('; ')}`);
+        }
+      };
+      await until(() => document.querySelectorAll('.opblock').length > 0);
+      expect(document.querySelectorAll('.opblock')).toHaveLength(operations.length);
+      expect(document.querySelector('.info .title')?.textContent).toContain('Career Nexus API');
+
+      const signin = document.querySelector('#operations-auth-auth-signin')!;
+      (signin.querySelector('.opblock-summary-control') as HTMLElement).click();
+      await until(() => signin.querySelector('.responses-table') !== null);
+      const statuses = [...signin.querySelectorAll('.responses-table .response-col_status')].map((cell) => cell.textContent?.trim());
+      expect(statuses).toEqual(['Code', '200', '400', '413', '415', '429']);
+      expect(signin.textContent).toContain('Invalid Credentials');
+      expect(signin.textContent).toContain('Retry-After');
+      expect(problems).toEqual([]);
+    } finally {
+      dom.window.close();
+    }
+  }, 90_000);
 });
 
 describe('error examples are what the server answers', () => {
@@ -162,6 +205,21 @@ describe('error examples are what the server answers', () => {
     expectDocumented('/user/experience/', 'delete', await api().request('DELETE', '/user/experience/', undefined, as), 400);
     expectDocumented('/connection/recommendation/', 'get', await api().get('/connection/recommendation/', as), 400);
     expectDocumented('/job/', 'post', await api().post('/job/', {}, as), 400);
+    // Every field optional: the document shows a field of the wrong type.
+    expectDocumented('/notifications/read/', 'post', await api().post('/notifications/read/', { ids: {} }, as), 400);
+  });
+
+  it('400 for a file of the wrong kind and 413 for a file over the limit, as multipart parts', async () => {
+    const upload = async (bytes: Buffer) => {
+      const response = await fetch(new URL('/user/profile-update/', t.server.url), {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${someone.token}` },
+        body: multipart({ profile_photo: { bytes, filename: 'me.png', type: 'image/png' } }),
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    expectDocumented('/user/profile-update/', 'put', await upload(NOT_AN_IMAGE), 400);
+    expectDocumented('/user/profile-update/', 'put', await upload(pngOfSize(10 * 1_048_576 + 1)), 413);
   });
 
   it('403 and 404 in the detail shape', async () => {

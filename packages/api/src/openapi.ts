@@ -119,11 +119,16 @@ function errorsOf(procedure: AnyProcedure, meta: Meta): Map<number, DocumentedEr
   return new Map([...errors].sort(([a], [b]) => a - b));
 }
 
-/** What the procedure's input parser makes of an empty input (or, where that is valid, of a list for a body). */
+/**
+ * What the procedure's input parser makes of an empty input, or, for a body whose fields are all
+ * optional, of its first field sent as an object where a value belongs.
+ */
 function refusedInput(procedure: AnyProcedure, method: string): TRPCError | undefined {
   const parser = procedure._def.inputs?.[0];
   if (!parser) return undefined;
-  const candidates: unknown[] = method === 'GET' || method === 'DELETE' ? [{}] : [{}, []];
+  const candidates: unknown[] = [{}];
+  const firstField = Object.keys(parser.shape ?? {})[0];
+  if (method !== 'GET' && method !== 'DELETE' && firstField) candidates.push({ [firstField]: {} });
   for (const input of candidates) {
     const result = parser.safeParse(input);
     // What tRPC does with a refused input: a BAD_REQUEST caused by the validation error.
