@@ -63,7 +63,10 @@ export const authRouter = router({
         tag: 'auth',
         summary: 'Sign in',
         description: 'Exchanges e-mail and password for an access token (6 h) and a refresh token (1 day).',
-        errors: { 400: answers('Invalid credentials', nonFieldError('Invalid Credentials')), ...TOO_MANY },
+        errors: {
+          400: answers('Invalid credentials', nonFieldError('Invalid Credentials')),
+          429: answers('Too many attempts from this client, or too many wrong passwords for this e-mail; see Retry-After', tooManyRequests(42)),
+        },
       }),
     )
     .use(limitPerIp('signin'))
@@ -147,7 +150,7 @@ export const authRouter = router({
             nonFieldError('Unregistered Email'),
             nonFieldError('Invalid OTP'),
           ),
-          ...TOO_MANY,
+          429: answers('Too many attempts from this client, or too many reset codes tried by everyone; see Retry-After', tooManyRequests(42)),
         },
       }),
     )
