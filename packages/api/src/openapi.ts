@@ -125,7 +125,8 @@ function errorsOf(procedure: AnyProcedure, meta: Meta): Map<number, DocumentedEr
  */
 function refusedInput(procedure: AnyProcedure, method: string): TRPCError | undefined {
   const parser = procedure._def.inputs?.[0];
-  if (!parser) return undefined;
+  // No input at all (z.void()): REST hands it none, whatever the query string says.
+  if (!parser || parser.safeParse(undefined).success) return undefined;
   const candidates: unknown[] = [{}];
   const firstField = Object.keys(parser.shape ?? {})[0];
   if (method !== 'GET' && method !== 'DELETE' && firstField) candidates.push({ [firstField]: {} });
