@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CompiledQuery, openDatabase, sql } from '@careernexus/db';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDatabase, generate, HOT_COMMENTS } from '../../../bench/generate.js';
 import { restClient, type RestClient } from './support/http.js';
 import { startMailbox, type Mailbox } from './support/mailbox.js';
@@ -15,12 +15,12 @@ import { startTestServer, type TestServer } from './support/test-server.js';
  * called, and each statement it ran is EXPLAINed with the same parameters. No plan may scan all
  * of posts, likes, comments, follows or connections.
  *
- * PostgreSQL project only: these are PostgreSQL's plans, on the server deployments use; PGlite
- * serves one embedded user and would take minutes to load this data set.
+ * In the PostgreSQL project only (vitest.config.ts): these are the plans of the server
+ * deployments use; PGlite serves one embedded user and would take minutes to load this data.
  */
 const BIG_TABLES = /Seq Scan on (posts|post_likes|comments|follows|connections)\b/;
 
-describe.runIf(inject('databaseKind') === 'postgres')('list query plans at size M', () => {
+describe('list query plans at size M', () => {
   const statements: Array<{ sql: string; parameters: readonly unknown[] }> = [];
   let server: TestServer;
   let mailbox: Mailbox;
