@@ -43,6 +43,7 @@ it('turns refused input into field messages a form can show', async () => {
     code: 'BAD_REQUEST',
     message: 'email: Enter a valid email address.',
     fields: { email: ['Enter a valid email address.'] },
+    status: 400,
   });
   const unauthenticated = await client.auth.me.query().catch((e: unknown) => e);
   expect(describeClientError(unauthenticated)).toMatchObject({ code: 'UNAUTHORIZED', message: 'Authentication credentials were not provided.' });
