@@ -41,10 +41,12 @@ interface Callbacks {
  */
 export function follow<S extends Resumable>(subscription: S, options: FollowOptions<EventOf<S>>): Following {
   let lastEventId = options.after ?? undefined;
-  let live = false;
-  const setStatus = (status: FollowStatus, error?: unknown) => {
-    live = status === 'live';
-    options.onStatus?.(status, error ? describeClientError(error) : undefined);
+  let status: FollowStatus | undefined;
+  // Told once per change: a reconnection that takes several attempts is one `connecting`.
+  const setStatus = (next: FollowStatus, error?: unknown) => {
+    if (next === status) return;
+    status = next;
+    options.onStatus?.(next, error ? describeClientError(error) : undefined);
   };
   const callbacks: Callbacks = {
     onStarted: () => setStatus('live'),
@@ -56,9 +58,10 @@ export function follow<S extends Resumable>(subscription: S, options: FollowOpti
     },
     onError: (error) => options.onError?.(describeClientError(error)),
     onConnectionStateChange: (state) => {
-      if (state.state === 'connecting' && (live || state.error)) setStatus('connecting', state.error);
+      if (state.state === 'connecting' && state.error) setStatus('connecting', state.error);
     },
   };
+  setStatus('connecting');
   const handle = subscription.subscribe(lastEventId ? { lastEventId } : undefined, callbacks as never);
   return {
     get lastEventId() {
