@@ -23,7 +23,13 @@ function fail(diagnostics: readonly ts.Diagnostic[]): never {
 
 rmSync(dist, { recursive: true, force: true });
 const program = ts.createProgram({ rootNames: config.fileNames, options: config.options });
-const diagnostics = ts.getPreEmitDiagnostics(program);
+// The SDK's own files are checked here; the server's are checked by the repository's typecheck.
+const ownFiles = program.getRootFileNames().map((file) => program.getSourceFile(file)!);
+const diagnostics = [
+  ...program.getOptionsDiagnostics(),
+  ...program.getGlobalDiagnostics(),
+  ...ownFiles.flatMap((file) => [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)]),
+];
 if (diagnostics.length) fail(diagnostics);
 const emitted = program.emit();
 if (emitted.emitSkipped || emitted.diagnostics.length) fail(emitted.diagnostics);
@@ -49,10 +55,12 @@ const propertyName = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name :
 const named = new Map<ts.Type, string>();
 const namedDeclarations: string[] = [];
 
+/** The name of an alias or interface declared in the server's source (not in a dependency). */
 function ownName(type: ts.Type): string | undefined {
-  const symbol = type.aliasSymbol ?? (type.getSymbol()?.flags! & ts.SymbolFlags.Interface ? type.getSymbol() : undefined);
-  const declared = symbol?.declarations?.[0]?.getSourceFile().fileName;
-  return declared && !declared.includes('/node_modules/') ? symbol!.name : undefined;
+  const symbol = type.aliasSymbol ?? type.getSymbol();
+  if (!symbol || !(type.aliasSymbol || symbol.flags & ts.SymbolFlags.Interface)) return undefined;
+  const declaredIn = symbol.declarations?.[0]?.getSourceFile().fileName;
+  return declaredIn && !declaredIn.includes('/node_modules/') ? symbol.name : undefined;
 }
 
 /** A type written out in full, naming only the standard library's types (Date, AsyncIterable…). */
