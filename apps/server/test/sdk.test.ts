@@ -138,7 +138,7 @@ it('knows administrators listed in ADMIN_EMAILS, in any case', async () => {
 });
 
 it('renews an expired access token once through the refresh token, tells the app, and retries', async () => {
-  const shortLived = await startTestServer({ SMTP_URL: t.mailbox.url, ACCESS_TOKEN_TTL: '1s' });
+  const shortLived = await startTestServer({ SMTP_URL: t.mailbox.url, ACCESS_TOKEN_TTL: '3s' });
   try {
     const { email } = await signUp(restClient(shortLived.url), t.mailbox);
     let tokens = (await restClient(shortLived.url).post('/user/signin/', { email, password: PASSWORD })).body as { access: string; refresh: string };
@@ -153,7 +153,8 @@ it('renews an expired access token once through the refresh token, tells the app
       },
     });
     expect((await client.auth.me.query()).email).toBe(email);
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    // Expired: tokens carry whole seconds, so a 3 s one lasts 2 to 3 s (1 s ones could expire before their first use).
+    await new Promise((resolve) => setTimeout(resolve, 3_100));
     const [a, b] = await Promise.all([client.auth.me.query(), client.profile.completion.query()]);
     expect(a.email).toBe(email);
     expect(b.completion).toBe(0);
@@ -253,7 +254,7 @@ it('resumes a subscription after the connection is lost, without losing or repea
 });
 
 it('renews an expired token when the server refuses to resume a subscription with it, and resumes', async () => {
-  const shortLived = await startTestServer({ SMTP_URL: t.mailbox.url, ACCESS_TOKEN_TTL: '1s' });
+  const shortLived = await startTestServer({ SMTP_URL: t.mailbox.url, ACCESS_TOKEN_TTL: '3s' });
   cleanups.push(() => shortLived.close());
   const proxy = await startTcpProxy(shortLived.url);
   cleanups.push(() => proxy.close());
@@ -265,7 +266,8 @@ it('renews an expired token when the server refuses to resume a subscription wit
   await alice.client.chat.send.mutate({ user_id: bob.id, message: 'before' });
   await chat.until(1);
 
-  await new Promise((resolve) => setTimeout(resolve, 1_200)); // Bob's access token expires
+  // Bob's access token expires (3 s: long enough for a loaded machine to use a fresh one; whole seconds).
+  await new Promise((resolve) => setTimeout(resolve, 3_200));
   await proxy.cut();
   await alice.client.chat.send.mutate({ user_id: bob.id, message: 'while away' }); // Alice's client renews hers
   await proxy.restore();
