@@ -66,6 +66,7 @@ function collect<T>(subscription: (handlers: { onEvent: (data: T, id: string) =>
     events,
     statuses,
     errors,
+    stop: () => handle.unsubscribe(),
     until: (count: number) => arrivals.until(() => (events.length >= count ? events : undefined), 10_000, () => `${events.length} of ${count} events arrived; errors: ${JSON.stringify(errors)}`),
     /**
      * Live, and a moment more: the server confirms a subscription once its generator exists, and
@@ -251,6 +252,30 @@ it('resumes a subscription after the connection is lost, without losing or repea
   expect(chat.events.map((event) => event.data.message)).toEqual(['one', 'two', 'three']);
   expect(chat.statuses).toEqual(['connecting', 'live', 'connecting', 'live']);
   expect(chat.errors).toEqual([]);
+});
+
+it('resumes from an event id kept from an earlier session', async () => {
+  const alice = await sdkUser(t.server.url, t.mailbox);
+  const bob = await sdkUser(t.server.url, t.mailbox);
+  let kept: string | undefined;
+  const first = collect<{ message: string }>((handlers) => {
+    const following = follow(bob.client.chat.onMessage, handlers);
+    return { unsubscribe: () => ((kept = following.lastEventId), following.unsubscribe()) };
+  });
+  await first.live();
+  await alice.client.chat.send.mutate({ user_id: bob.id, message: 'seen' });
+  await first.until(1);
+  first.stop(); // Bob closes the app, keeping the last id
+  expect(kept).toBe(first.events[0]!.id);
+
+  await alice.client.chat.send.mutate({ user_id: bob.id, message: 'missed' });
+  const later = createClient({ url: t.server.url, WebSocket: WebSocket as never, getAccessToken: () => bob.tokens.access });
+  const second = collect<{ message: string }>((handlers) => follow(later.chat.onMessage, { ...handlers, after: kept }));
+  await second.until(1);
+  await second.live();
+  await alice.client.chat.send.mutate({ user_id: bob.id, message: 'live again' });
+  await second.until(2);
+  expect(second.events.map((event) => event.data.message)).toEqual(['missed', 'live again']);
 });
 
 it('renews an expired token when the server refuses to resume a subscription with it, and resumes', async () => {
