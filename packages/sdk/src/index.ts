@@ -41,8 +41,9 @@ export interface ClientOptions {
   /** The current refresh token: with it, an expired access token is renewed once and the call retried. */
   refreshToken?: () => MaybePromise<string | null | undefined>;
   /**
-   * Told of the new pair after a renewal: store them, as the old refresh token no longer works.
-   * Without it the client keeps the renewed pair itself (for as long as it lives).
+   * Told of the new pair after a renewal: store them (the old refresh token no longer works) so that
+   * `getAccessToken` and `refreshToken` return them from now on. Without it the client keeps the
+   * renewed pair itself, for as long as it lives.
    */
   onTokens?: (tokens: Tokens) => void;
   /** The WebSocket class for subscriptions, for Node 20 which has none: `import WebSocket from 'ws'`. */
@@ -99,10 +100,9 @@ export function createClient(options: ClientOptions): TRPCClient<AppRouter> {
       }
     })());
 
-  /** Retries a call once with a renewed access token when the server says the session expired. */
+  /** Retries a call once with a renewed access token when the server says the session expired (subscriptions: below). */
   const renewOnExpiry: TRPCLink<AppRouter> = () => ({ next, op }) =>
-    observable((observer) => {
-      if (op.type === 'subscription') return next(op).subscribe(observer);
+    op.type === 'subscription' ? next(op) : observable((observer) => {
       let retried = false;
       let subscription = next(op).subscribe({
         next: (value) => observer.next(value),
