@@ -87,14 +87,16 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * Starts `tsx apps/server/src/main.ts` in its own process group. Ready on the log line
+ * Starts `node --import tsx apps/server/src/main.ts` (as `pnpm start` does) in its own process
+ * group; `BENCH_SERVER_NODE_ARGS` adds node flags, e.g. `--cpu-prof` to profile the server. Ready on the log line
  * `career nexus api ready` — which LOG_LEVEL=warn does not print (it is an info line) — or on the
  * first 200 from /healthz, whichever comes first.
  */
 async function startServerProcess(databaseUrl: string, secret: string, dataDir: string): Promise<Server> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['apps/server/src/main.ts'], {
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'apps/server/src/main.ts'], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

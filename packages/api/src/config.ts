@@ -71,6 +71,8 @@ export const configSchema = z.object({
   ACCESS_TOKEN_TTL: duration('6h'),
   REFRESH_TOKEN_TTL: duration('1d'),
   OTP_TTL: duration('5m'),
+  /** Seconds a process reuses an access token's account before reading it again (0: every request). */
+  AUTH_MEMO_SECONDS: z.coerce.number().int().min(0).max(60).default(2),
   OTP_MAX_ATTEMPTS: positiveInt(5),
   /** Requests per minute per client IP on each sign-up, sign-in, reset and link endpoint. */
   AUTH_RATE_LIMIT: positiveInt(60),

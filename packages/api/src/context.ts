@@ -1,10 +1,13 @@
 import type { Database, Kysely } from '@careernexus/db';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import type { Account } from './auth/sessions.js';
 import type { EventBus } from './platform/events.js';
 import type { Mailer } from './platform/mailer.js';
 import type { RateLimiter } from './platform/rate-limiter.js';
+import type { ExpiringMap } from './platform/memo.js';
 import type { MediaStorage } from './platform/storage.js';
+import type { FeedTally } from './posts/feed.js';
 
 /** Everything a procedure may reach outside itself; built once per process. */
 export interface Services {
@@ -18,6 +21,13 @@ export interface Services {
   /** HMAC key for tokens and code digests. */
   secretKey: Uint8Array;
   now: () => Date;
+  /** Per-process memory of derived values (see each one's owner). */
+  memo: {
+    /** By access token id (auth/sessions.ts). */
+    viewers: ExpiringMap<string, Account>;
+    /** By reader and feed (posts/feed.ts). */
+    feedTallies: ExpiringMap<string, FeedTally>;
+  };
 }
 
 /** What a transport knows about one request. */

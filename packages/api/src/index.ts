@@ -11,7 +11,7 @@ export { localMediaRoot } from './services.js';
 export { openLocalMedia } from './platform/storage.js';
 export { describeError, detailError, serviceUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS, type ClientError, type ErrorBody } from './errors.js';
 export type { Mailer, MailMessage } from './platform/mailer.js';
-export { feedQueries } from './posts/feed.js';
+export { feedQuery } from './posts/feed.js';
 export { NOTIFICATION_TYPES } from './notifications/router.js';
 export { sendMessage } from './chat/service.js';
 export type { UserEvent, EventBus } from './platform/events.js';

@@ -7,7 +7,9 @@ import { createLocalEventBus, createRedisEventBus } from './platform/events.js';
 import { createMailer } from './platform/mailer.js';
 import { createMemoryRateLimiter } from './platform/rate-limiter.js';
 import { loadSecretKey } from './platform/secret.js';
+import { ExpiringMap } from './platform/memo.js';
 import { localStorage, s3Storage, type MediaStorage } from './platform/storage.js';
+import { FEED_TALLY_SECONDS } from './posts/feed.js';
 
 /** Chooses each port's implementation from the configuration. */
 export function createServices(config: Config, db: Kysely<Database>, log: Logger): Services {
@@ -21,6 +23,10 @@ export function createServices(config: Config, db: Kysely<Database>, log: Logger
     events: config.REDIS_URL ? createRedisEventBus(config.REDIS_URL, config.REDIS_PREFIX, log) : createLocalEventBus(),
     secretKey: loadSecretKey(config),
     now: () => new Date(),
+    memo: {
+      viewers: new ExpiringMap(config.AUTH_MEMO_SECONDS * 1000, 100_000),
+      feedTallies: new ExpiringMap(FEED_TALLY_SECONDS * 1000, 100_000),
+    },
   };
 }
 

@@ -9,16 +9,21 @@ export interface TokenPair {
   refresh: string;
 }
 
-/** The signed-in user of a request. */
-export interface Viewer {
+/** The account behind an access token. */
+export interface Account {
   id: number;
   email: string;
   userType: UserType;
   industry: string;
   isAdmin: boolean;
+}
+
+/** The signed-in user of a request. */
+export interface Viewer extends Account {
   /** The access token that authenticated the request. */
   token: TokenClaims;
 }
+
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
@@ -50,12 +55,20 @@ export async function issueTokens(
   return { access: createToken(secretKey, accessClaims), refresh: createToken(secretKey, refreshClaims) };
 }
 
-/** The user behind an `Authorization: Bearer <access>` header, or a 401 saying why not. */
+/**
+ * The user behind an `Authorization: Bearer <access>` header, or a 401 saying why not. A token's
+ * account is read once per `AUTH_MEMO_SECONDS` and process, not on every request: signing out
+ * and password resets forget it at once in this process; other changes (a role, a deactivation,
+ * a sign-out through another process) apply at most that late.
+ */
 export async function authenticate(services: Services, authorization: string | undefined): Promise<Viewer> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   if (!match?.[1]) throw notAuthenticated();
   const claims = verifyToken(services.secretKey, match[1], 'access', seconds(services.now()));
   if (!claims) throw invalidToken();
+
+  const known = services.memo.viewers.get(claims.jti);
+  if (known) return { ...known, token: claims };
 
   const row = await services.db
     .selectFrom('users')
@@ -68,14 +81,15 @@ export async function authenticate(services: Services, authorization: string | u
   if (!row) throw detailError('UNAUTHORIZED', 'User not found', { code: 'user_not_found' });
   if (row.revoked || issuedBefore(claims, row.tokens_valid_after)) throw invalidToken();
   if (!row.is_active) throw detailError('UNAUTHORIZED', 'User is inactive', { code: 'user_inactive' });
-  return {
+  const account: Account = {
     id: row.id,
     email: row.email,
     userType: row.user_type,
     industry: row.industry,
     isAdmin: isAdmin(services, row.email, row.role),
-    token: claims,
   };
+  services.memo.viewers.set(claims.jti, account);
+  return { ...account, token: claims };
 }
 
 const isAdmin = (services: Services, email: string, role: UserRole) =>
@@ -127,6 +141,7 @@ export async function signout(services: Services, viewer: Viewer, refreshToken: 
       .onConflict((oc) => oc.column('jti').doNothing())
       .execute();
   });
+  services.memo.viewers.delete(viewer.token.jti);
   return { status: 'Logged out' as const };
 }
 
@@ -161,4 +176,10 @@ export async function revokeAllSessions(services: Services, userId: number, db: 
   const now = services.now();
   await db.updateTable('refresh_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
   await db.updateTable('users').set({ tokens_valid_after: now }).where('id', '=', userId).execute();
+  forgetAccount(services, userId);
+}
+
+/** After a change to what a Viewer carries (industry, type, role), or the end of its sessions. */
+export function forgetAccount(services: Services, userId: number) {
+  services.memo.viewers.deleteWhere((account) => account.id === userId);
 }

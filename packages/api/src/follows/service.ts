@@ -3,7 +3,7 @@ import type { Viewer } from '../auth/sessions.js';
 import type { Context, Services } from '../context.js';
 import { apiError, detailError } from '../errors.js';
 import { paginate, readPage, resolvePage } from '../pagination.js';
-import { COUNT_CAP } from '../posts/feed.js';
+import { COUNT_CAP, forgetFeedTallies } from '../posts/feed.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
 import { nameOf, profileCard } from '../posts/read.js';
 
@@ -19,12 +19,14 @@ export async function follow(services: Services, viewer: Viewer, userId: number)
     const added = await trx.insertInto('follows').values({ follower_id: viewer.id, following_id: userId }).onConflict((oc) => oc.doNothing()).returning('follower_id').executeTakeFirst();
     return added ? storeNotifications(trx, [{ userId, type: 'follow', message, data: { user_id: viewer.id } }]) : [];
   });
+  forgetFeedTallies(services, viewer);
   await deliver(services, stored);
   return { follower: viewer.id, following: userId };
 }
 
 export async function unfollow(services: Services, viewer: Viewer, userId: number) {
   await services.db.deleteFrom('follows').where('follower_id', '=', viewer.id).where('following_id', '=', userId).execute();
+  forgetFeedTallies(services, viewer);
   return { follower: viewer.id, following: userId };
 }
 

@@ -1,6 +1,7 @@
-import { sql } from '@careernexus/db';
+import { sql, type RawBuilder } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Services } from '../context.js';
+import { readPostPage, type PageOfIds, type PostPage } from './read.js';
 
 /**
  * Counts stop here: counting a large list costs a bounded index read, and past this many items
@@ -9,78 +10,103 @@ import type { Services } from '../context.js';
 export const COUNT_CAP = 10_000;
 
 /**
- * The feed counts every request (it merges several sources, so no stored count fits it): a
- * smaller cap keeps that read cheap. 1,000 posts are 100 pages of 10.
+ * The feed merges several sources, so no stored count fits it: it is counted from the sources'
+ * heads, up to this many posts (100 pages of 10), and only its newest this-many are pageable.
  */
 export const FEED_COUNT_CAP = 1_000;
 
-export interface IdPage {
-  ids: number[];
+/**
+ * A reader's feed as last counted. The next count only adds the posts that arrived since, so a
+ * count costs what is new, not what is there. A full count is redone every `FEED_TALLY_SECONDS`:
+ * a deleted post, or a follow changed through another process, shows in the count at most that
+ * late.
+ */
+export interface FeedTally {
+  snapshot: number;
   count: number;
 }
+export const FEED_TALLY_SECONDS = 60;
 
-/** The newest post id now: a feed's snapshot, so later pages do not shift as posts arrive. */
-export async function latestPostId(services: Services): Promise<number> {
-  const { rows } = await sql<{ id: number | null }>`select max(id) as id from posts`.execute(services.db);
-  return Number(rows[0]?.id ?? 0);
+type FeedReader = Pick<Viewer, 'id' | 'industry'>;
+const tallyKey = (viewer: FeedReader, followedOnly: boolean) => (followedOnly ? `following:${viewer.id}` : `home:${viewer.id}:${viewer.industry}`);
+
+/** After a follow or an unfollow: the reader's feeds have other sources now. */
+export function forgetFeedTallies(services: Services, viewer: FeedReader) {
+  services.memo.feedTallies.delete(tallyKey(viewer, false));
+  services.memo.feedTallies.delete(tallyKey(viewer, true));
 }
 
 /**
  * Each source of the feed, newest first, read from its own index with a limit; the union of
  * their heads holds the page. Sources: the reader's industry, mentors, the reader, and everyone
- * the reader follows.
+ * the reader follows. Only ids in (`after`, `upTo`] are read; `upTo` is an SQL expression.
  */
-type FeedReader = Pick<Viewer, 'id' | 'industry'>;
-
-function feedSources(viewer: FeedReader, snapshot: number, limit: number, followedOnly: boolean) {
+function feedSources(viewer: FeedReader, followedOnly: boolean, upTo: RawBuilder<number>, limit: number, after = 0) {
   const followed = sql`
     select p.id from follows f
     cross join lateral (
-      select id from posts where author_id = f.following_id and id <= ${snapshot} order by id desc limit ${limit}
+      select id from posts where author_id = f.following_id and id <= ${upTo} and id > ${after} order by id desc limit ${limit}
     ) p
     where f.follower_id = ${viewer.id}`;
   if (followedOnly) return followed;
   return sql`
-    (select post_id as id from feed_keys where key = ${`industry:${viewer.industry}`} and post_id <= ${snapshot} order by post_id desc limit ${limit})
+    (select post_id as id from feed_keys where key = ${`industry:${viewer.industry}`} and post_id <= ${upTo} and post_id > ${after} order by post_id desc limit ${limit})
     union all
-    (select post_id from feed_keys where key = 'mentor' and post_id <= ${snapshot} order by post_id desc limit ${limit})
+    (select post_id from feed_keys where key = 'mentor' and post_id <= ${upTo} and post_id > ${after} order by post_id desc limit ${limit})
     union all
-    (select id from posts where author_id = ${viewer.id} and id <= ${snapshot} order by id desc limit ${limit})
+    (select id from posts where author_id = ${viewer.id} and id <= ${upTo} and id > ${after} order by id desc limit ${limit})
     union all
     ${followed}`;
 }
 
-/** The two statements behind a feed page: its ids, and its (capped) count. Exported for EXPLAIN. */
-export function feedQueries(viewer: FeedReader, snapshot: number, offset: number, size: number, followedOnly = false) {
-  return {
-    page: sql<{ id: number }>`
-      select distinct id from (${feedSources(viewer, snapshot, offset + size, followedOnly)}) s
-      order by id desc limit ${size} offset ${offset}`,
-    count: sql<{ n: number }>`
-      select count(distinct id)::int as n from (${feedSources(viewer, snapshot, FEED_COUNT_CAP, followedOnly)}) s`,
-  };
+/**
+ * One statement for a feed page: the snapshot (pinned, else the newest post id), the page's ids
+ * and the count. With a `tally` taken at or before the snapshot, only newer posts are counted
+ * (none once the tally reached the cap). Exported for EXPLAIN.
+ */
+export function feedQuery(viewer: FeedReader, pinned: number | null, offset: number, size: number, followedOnly = false, tally?: FeedTally) {
+  const snapshot = sql<number>`(select id from snapshot)`;
+  const countOf = (after?: number) =>
+    sql`(select count(distinct id)::int from (${feedSources(viewer, followedOnly, snapshot, FEED_COUNT_CAP, after)}) s)`;
+  const count = !tally
+    ? countOf()
+    : sql`case when ${snapshot} >= ${tally.snapshot}
+        then ${tally.count >= FEED_COUNT_CAP ? sql`${FEED_COUNT_CAP}::int` : sql`${tally.count}::int + ${countOf(tally.snapshot)}`}
+        else ${countOf()} end`;
+  return sql<PageOfIds>`
+    with snapshot as (select coalesce(${pinned}::bigint, (select max(id) from posts), 0) as id)
+    select
+      (select id from snapshot) as snapshot,
+      ${count} as count,
+      array(
+        select distinct id from (${feedSources(viewer, followedOnly, snapshot, offset + size)}) s
+        order by id desc limit ${size} offset ${offset}
+      ) as ids`;
 }
 
-export async function feedIds(services: Services, viewer: Viewer, snapshot: number, offset: number, size: number, followedOnly = false): Promise<IdPage> {
-  const queries = feedQueries(viewer, snapshot, offset, size, followedOnly);
-  const page = await queries.page.execute(services.db);
-  const counted = await queries.count.execute(services.db);
-  return { ids: page.rows.map((row) => Number(row.id)), count: Math.min(Number(counted.rows[0]?.n ?? 0), FEED_COUNT_CAP) };
+/** A page of the reader's feed (or following feed) with its posts, in one statement. */
+export async function feedPage(services: Services, viewer: Viewer, pinned: number | null, offset: number, size: number, followedOnly = false): Promise<PostPage> {
+  const key = tallyKey(viewer, followedOnly);
+  const tally = services.memo.feedTallies.get(key);
+  const page = await readPostPage(services, viewer, feedQuery(viewer, pinned, offset, size, followedOnly, tally));
+  const latest = { snapshot: page.snapshot, count: Math.min(page.count, FEED_COUNT_CAP) };
+  // A count built on the tally expires with it: deletions show at the next full count.
+  if (!tally) services.memo.feedTallies.set(key, latest);
+  else if (latest.snapshot > tally.snapshot) services.memo.feedTallies.update(key, latest);
+  return { ...page, count: latest.count };
 }
 
-/** One author's posts, newest first. */
-export async function authorIds(services: Services, authorId: number, snapshot: number, offset: number, size: number): Promise<IdPage> {
-  const { db } = services;
-  const rows = await db
-    .selectFrom('posts')
-    .select('id')
-    .where('author_id', '=', authorId)
-    .where('id', '<=', snapshot)
-    .orderBy('id', 'desc')
-    .limit(size)
-    .offset(offset)
-    .execute();
-  const { rows: counted } = await sql<{ n: number }>`
-    select count(*)::int as n from (select 1 from posts where author_id = ${authorId} and id <= ${snapshot} limit ${COUNT_CAP}) s`.execute(db);
-  return { ids: rows.map((row) => row.id), count: Number(counted[0]?.n ?? 0) };
+/** One author's posts, newest first, with their posts, in one statement as the feed. */
+export function authorPage(services: Services, viewer: Viewer, authorId: number, pinned: number | null, offset: number, size: number): Promise<PostPage> {
+  return readPostPage(
+    services,
+    viewer,
+    sql<PageOfIds>`
+      with snapshot as (select coalesce(${pinned}::bigint, (select max(id) from posts), 0) as id),
+      heads as (select id from posts where author_id = ${authorId} and id <= (select id from snapshot) order by id desc limit ${COUNT_CAP})
+      select
+        (select id from snapshot) as snapshot,
+        (select count(*)::int from heads) as count,
+        array(select id from heads order by id desc limit ${size} offset ${offset}) as ids`,
+  );
 }

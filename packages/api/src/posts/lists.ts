@@ -3,8 +3,8 @@ import type { Context } from '../context.js';
 import { detailError } from '../errors.js';
 import { idFromQuery } from '../validation.js';
 import { lastPageLink, paginate, readPage, resolvePage } from '../pagination.js';
-import { authorIds, feedIds, latestPostId, type IdPage } from './feed.js';
-import { bodyOf, postsByIds } from './read.js';
+import { authorPage, feedPage } from './feed.js';
+import { bodyOf, postsByIds, type PostPage } from './read.js';
 import { postNotFound } from './write.js';
 
 interface ListQuery {
@@ -17,33 +17,32 @@ interface ListQuery {
  * A page of posts from `source`. The first page pins the newest post id as `snapshot` in its
  * links, so walking `next` neither repeats nor skips posts while new ones arrive.
  */
-async function postPage(ctx: Context, viewer: Viewer, query: ListQuery, source: (snapshot: number, offset: number, size: number) => Promise<IdPage>) {
+async function postPage(ctx: Context, query: ListQuery, source: (pinned: number | null, offset: number, size: number) => Promise<PostPage>) {
   const request = readPage(query);
-  const pinned = Number.parseInt(query.snapshot ?? '', 10);
-  const snapshot = Number.isSafeInteger(pinned) && pinned > 0 ? pinned : await latestPostId(ctx.services);
+  const requested = Number.parseInt(query.snapshot ?? '', 10);
+  const pinned = Number.isSafeInteger(requested) && requested > 0 ? requested : null;
   let page = request.page === 'last' ? 1 : request.page;
-  let found = await source(snapshot, (page - 1) * request.size, request.size);
+  let found = await source(pinned, (page - 1) * request.size, request.size);
   const resolved = resolvePage(request, found.count);
   if (resolved !== page) {
     page = resolved;
-    found = await source(snapshot, (page - 1) * request.size, request.size);
+    found = await source(found.snapshot, (page - 1) * request.size, request.size);
   }
-  const results = await postsByIds(ctx.services, viewer, found.ids);
-  return paginate(ctx.url, page, request.size, found.count, results, { snapshot: String(snapshot) });
+  return paginate(ctx.url, page, request.size, found.count, found.posts, { snapshot: String(found.snapshot) });
 }
 
 /** The home feed: the reader's industry, mentors, the reader's own posts and people followed. */
 export async function feed(ctx: Context, viewer: Viewer, query: ListQuery) {
-  const page = await postPage(ctx, viewer, query, (snapshot, offset, limit) => feedIds(ctx.services, viewer, snapshot, offset, limit));
+  const page = await postPage(ctx, query, (pinned, offset, limit) => feedPage(ctx.services, viewer, pinned, offset, limit));
   return { ...page, last_page: lastPageLink(ctx.url, readPage(query).size, page.count) };
 }
 
 export async function followingFeed(ctx: Context, viewer: Viewer, query: ListQuery) {
-  return postPage(ctx, viewer, query, (snapshot, offset, limit) => feedIds(ctx.services, viewer, snapshot, offset, limit, true));
+  return postPage(ctx, query, (pinned, offset, limit) => feedPage(ctx.services, viewer, pinned, offset, limit, true));
 }
 
 export async function postsBy(ctx: Context, viewer: Viewer, authorId: number, query: ListQuery) {
-  return postPage(ctx, viewer, query, (snapshot, offset, limit) => authorIds(ctx.services, authorId, snapshot, offset, limit));
+  return postPage(ctx, query, (pinned, offset, limit) => authorPage(ctx.services, viewer, authorId, pinned, offset, limit));
 }
 
 export async function userPosts(ctx: Context, viewer: Viewer, query: ListQuery & { user_id?: string | undefined }) {

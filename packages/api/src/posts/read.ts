@@ -1,4 +1,4 @@
-import { sql, type Database, type Kysely } from '@careernexus/db';
+import { sql, type Database, type Kysely, type RawBuilder } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Services } from '../context.js';
 import type { PostBody, PostFull } from './schemas.js';
@@ -24,11 +24,9 @@ export async function nameOf(services: Services, userId: number) {
   return `${row.first_name} ${row.last_name}`;
 }
 
-/** Full posts for the given ids, in the order given, as `viewer` sees them. */
-export async function postsByIds(services: Services, viewer: Viewer, ids: number[]): Promise<PostFull[]> {
-  if (!ids.length) return [];
-  const db: Kysely<Database> = services.db;
-  const rows = await db
+/** The columns of full posts whose ids are in the SQL array `ids`, as `viewer` sees them. */
+function postRows(db: Kysely<Database>, viewer: Viewer, ids: RawBuilder<number[]>) {
+  return db
     .selectFrom('posts as p')
     .innerJoin('profiles as a', 'a.user_id', 'p.author_id')
     .leftJoin('posts as pp', 'pp.id', 'p.parent_id')
@@ -50,9 +48,44 @@ export async function postsByIds(services: Services, viewer: Viewer, ids: number
         .exists(eb.selectFrom('follows as f').select(sql`1`.as('x')).whereRef('f.following_id', '=', 'p.author_id').where('f.follower_id', '=', viewer.id))
         .as('follows_author'),
     ])
-    .where('p.id', 'in', ids)
-    .execute();
+    .where('p.id', '=', sql<number>`any(${ids})`);
+}
 
+type PostRow = Awaited<ReturnType<ReturnType<typeof postRows>['execute']>>[number];
+
+/** Full posts for the given ids, in the order given, as `viewer` sees them. */
+export async function postsByIds(services: Services, viewer: Viewer, ids: number[]): Promise<PostFull[]> {
+  if (!ids.length) return [];
+  const rows = await postRows(services.db, viewer, sql`${ids}::bigint[]`).execute();
+  return toPosts(services, viewer, rows, ids);
+}
+
+/** What a list statement gives: the ids of a page, its list's count, and the snapshot it read. */
+export interface PageOfIds {
+  snapshot: number;
+  count: number;
+  ids: number[];
+}
+
+export interface PostPage {
+  snapshot: number;
+  count: number;
+  posts: PostFull[];
+}
+
+/** Runs a `PageOfIds` statement and reads its posts in the same statement (one round trip). */
+export async function readPostPage(services: Services, viewer: Viewer, page: RawBuilder<PageOfIds>): Promise<PostPage> {
+  const { rows } = await sql<PageOfIds & { [K in keyof PostRow]: PostRow[K] | null }>`
+    select page.snapshot, page.count, page.ids, posts.*
+    from (${page}) page
+    left join lateral (${postRows(services.db, viewer, sql`page.ids`)}) posts on true`.execute(services.db);
+  const first = rows[0]!;
+  const ids = first.ids.map(Number);
+  const posts = rows.filter((row): row is typeof row & PostRow => row.id !== null);
+  return { snapshot: Number(first.snapshot), count: first.count, posts: toPosts(services, viewer, posts, ids) };
+}
+
+function toPosts(services: Services, viewer: Viewer, rows: PostRow[], ids: number[]): PostFull[] {
   const byId = new Map<number, PostFull>();
   for (const row of rows) {
     let parent: PostBody | null = null;
@@ -102,6 +135,7 @@ export async function postsByIds(services: Services, viewer: Viewer, ids: number
   }
   return ids.map((id) => byId.get(id)).filter((post): post is PostFull => post !== undefined);
 }
+
 
 /** What a repost shows when the reposted post was deleted. */
 export const removedPost = (): PostBody => ({

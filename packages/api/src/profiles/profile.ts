@@ -5,7 +5,7 @@ import { idFromQuery } from '../validation.js';
 import { isPermittedCallingCode } from '../info/service.js';
 import type { MediaKind } from '../media/formats.js';
 import { checkStoredMedia } from '../media/service.js';
-import type { Viewer } from '../auth/sessions.js';
+import { forgetAccount, type Viewer } from '../auth/sessions.js';
 import { CERTIFICATION, EDUCATION, EXPERIENCE, listRecords } from './records.js';
 import { COMPLETION_ITEMS } from './schemas.js';
 
@@ -127,6 +127,7 @@ export async function setIndustry(services: Services, viewer: Viewer, changes: {
     }
     return updated;
   });
+  forgetAccount(services, viewer.id);
   return { industry: row.industry, user_type: row.user_type, email: row.email };
 }
 
