@@ -6,7 +6,7 @@ import { loadConfig } from '@careernexus/api';
 import { openDatabase } from '@careernexus/db';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it, onTestFinished } from 'vitest';
 import { startServer, type RunningServer } from '../src/server.js';
 import { restClient, type RestClient } from './support/http.js';
 import { closedLoop, sleep, statusCounts, timedRequest, type Outcome } from './support/load.js';
@@ -69,8 +69,10 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** A query on /trpc as a TypeScript client sends it (no input, no batching). */
-const trpcMe = (token: string) => timedRequest(server.url, 'GET', '/trpc/auth.me', { token, name: 'trpc auth.me' });
+// The probes read what is never remembered between requests (the signed-in account may be).
+const chats = (token: string) => timedRequest(server.url, 'GET', '/chats/', { token });
+/** The same query on /trpc, as a TypeScript client sends it (no input, no batching). */
+const trpcChats = (token: string) => timedRequest(server.url, 'GET', '/trpc/chat.chats', { token, name: 'trpc chat.chats' });
 
 async function untilHealthy(timeoutMs = 15_000) {
   let last: Outcome | undefined;
@@ -108,7 +110,7 @@ function mixedLoad(token: string) {
   const loop = closedLoop(4, async (worker) => {
     switch (worker) {
       case 0:
-        return timedRequest(server.url, 'GET', '/user/me/', { token });
+        return chats(token);
       case 1:
         return timedRequest(server.url, 'GET', '/post/?page_size=5', { token });
       case 2: {
@@ -117,7 +119,7 @@ function mixedLoad(token: string) {
         return outcome;
       }
       default:
-        return trpcMe(token);
+        return trpcChats(token);
     }
   });
   return { ...loop, created };
@@ -125,31 +127,33 @@ function mixedLoad(token: string) {
 
 it('answers 503 with a JSON body and Retry-After while PostgreSQL is down, and recovers by itself when it returns', async () => {
   const load = mixedLoad(alice.token);
+  // However the checks below end, the load stops with the test.
+  onTestFinished(() => load.stop().then(() => undefined));
   await sleep(1_000);
 
   await proxy.cut('refused');
   const cutAt = Date.now();
-  const me = await timedRequest(server.url, 'GET', '/user/me/', { token: alice.token });
-  expectUnavailable(me);
-  expect(me.body).toEqual({ detail: expect.stringMatching(/unavailable/i), message: me.body.detail });
+  const read = await chats(alice.token);
+  expectUnavailable(read);
+  expect(read.body).toEqual({ detail: expect.stringMatching(/unavailable/i), message: read.body.detail });
 
   const write = await timedRequest(server.url, 'POST', '/post/', { token: alice.token, body: { body: 'Written while the database is away' } });
   expectUnavailable(write);
   const signin = await timedRequest(server.url, 'POST', '/user/signin/', { body: { email: alice.email, password: 'Str0ngPass' } });
   expectUnavailable(signin);
-  expect(signin.body).toEqual(me.body);
+  expect(signin.body).toEqual(read.body);
 
   // A multipart upload is signed in before its files are read, outside any procedure.
   const upload = await api.request('PUT', '/user/profile-update/', { bio: 'Uploaded while the database is away' }, { token: alice.token, encoding: 'multipart' });
   expect(upload.status).toBe(503);
   expect(upload.headers.get('retry-after')).toBe('5');
-  expect(upload.body).toEqual(me.body);
+  expect(upload.body).toEqual(read.body);
 
-  const trpc = await trpcMe(alice.token);
+  const trpc = await trpcChats(alice.token);
   expectUnavailable(trpc);
   expect(trpc.body.error.json).toMatchObject({
-    message: me.body.detail,
-    data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503, body: { detail: me.body.detail } },
+    message: read.body.detail,
+    data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503, body: { detail: read.body.detail } },
   });
   expect(JSON.stringify(trpc.body)).not.toMatch(/ECONNREFUSED|:5432|node_modules|\.ts:/);
 
@@ -161,8 +165,8 @@ it('answers 503 with a JSON body and Retry-After while PostgreSQL is down, and r
   await proxy.restore();
   const recoveredAt = await untilHealthy();
 
-  expect((await timedRequest(server.url, 'GET', '/user/me/', { token: alice.token })).status).toBe(200);
-  expect((await trpcMe(alice.token)).status).toBe(200);
+  expect((await chats(alice.token)).status).toBe(200);
+  expect((await trpcChats(alice.token)).status).toBe(200);
   const after = await timedRequest(server.url, 'POST', '/post/', { token: alice.token, body: { body: 'Written once the database is back' } });
   expect(after.status).toBe(201);
   await sleep(1_000);
@@ -194,20 +198,20 @@ it('answers 503 with a JSON body and Retry-After while PostgreSQL is down, and r
 it('gives up on a PostgreSQL that stops answering within the connect timeout, then recovers', async () => {
   await proxy.cut('silent');
   await sleep(200); // the pool drops its dead idle connections: the requests below need new ones
-  const [me, health] = await Promise.all([
-    timedRequest(server.url, 'GET', '/user/me/', { token: alice.token }),
+  const [read, health] = await Promise.all([
+    chats(alice.token),
     timedRequest(server.url, 'GET', '/healthz'),
   ]);
-  expectUnavailable(me);
+  expectUnavailable(read);
   // Not at once (no connection was refused), and not forever: the connect timeout (5 s).
-  expect(me.ms).toBeGreaterThan(4_000);
-  expect(me.ms).toBeLessThan(8_000);
+  expect(read.ms).toBeGreaterThan(4_000);
+  expect(read.ms).toBeLessThan(8_000);
   expect(health.status).toBe(503);
   expect(health.ms).toBeLessThan(8_000);
 
   await proxy.restore();
   await untilHealthy();
-  expect((await timedRequest(server.url, 'GET', '/user/me/', { token: alice.token })).status).toBe(200);
+  expect((await chats(alice.token)).status).toBe(200);
 }, 60_000);
 
 it('keeps open WebSockets and takes new ones again once PostgreSQL is back', async () => {
@@ -222,8 +226,8 @@ it('keeps open WebSockets and takes new ones again once PostgreSQL is back', asy
     expect(refusal.message).not.toMatch(/ECONNREFUSED|terminated/);
     open.send({ type: 'ping' });
     expect(await open.next((frame) => frame.type === 'pong')).toEqual({ type: 'pong' });
-    // A new socket cannot be authenticated: the handshake is refused with 503 and Retry-After.
-    expect(await handshakeRefusal(wsUrl(server.url, `/ws/notification/?token=${alice.token}`))).toEqual({ status: 503, retryAfter: '5' });
+    // A new socket's peer cannot be looked up: the handshake is refused with 503 and Retry-After.
+    expect(await handshakeRefusal(wsUrl(server.url, `/ws/chat/${bob.id}/?token=${alice.token}`))).toEqual({ status: 503, retryAfter: '5' });
 
     await proxy.restore();
     await untilHealthy();
