@@ -195,6 +195,32 @@ it('answers 503 with a JSON body and Retry-After while PostgreSQL is down, and r
   expect([...load.created, after.body.post_id].filter((id) => !listed.has(id))).toEqual([]);
 }, 60_000);
 
+it('treats connections the server terminates (as a restart does) like an outage: 503 or success, never a 500', async () => {
+  const load = mixedLoad(alice.token);
+  onTestFinished(() => load.stop().then(() => undefined));
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  let terminated = 0;
+  try {
+    for (let round = 0; round < 10; round++) {
+      await sleep(150);
+      // FATAL 57P01 "terminating connection due to administrator command" to every session of this database.
+      const { rowCount } = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
+      terminated += rowCount ?? 0;
+    }
+  } finally {
+    await admin.end();
+  }
+  await sleep(500);
+  const outcomes = await load.stop();
+  const counts = statusCounts(outcomes);
+  console.info(`terminated ${terminated} sessions: ${JSON.stringify(counts)}`);
+  expect(terminated).toBeGreaterThan(0);
+  expect(Object.keys(counts).every((status) => ['200', '201', '503'].includes(status)), JSON.stringify(counts)).toBe(true);
+  const last = outcomes.slice(-8);
+  expect(last.every((o) => o.status === 200 || o.status === 201), JSON.stringify(statusCounts(last))).toBe(true);
+}, 60_000);
+
 it('gives up on a PostgreSQL that stops answering within the connect timeout, then recovers', async () => {
   await proxy.cut('silent');
   await sleep(200); // the pool drops its dead idle connections: the requests below need new ones
