@@ -1,13 +1,10 @@
-import { describeError, serviceUnavailable, type ClientError } from '@careernexus/api';
+import { bodyTooLarge, describeError, malformedJson, restErrorBody, serviceUnavailable, unsupportedMediaType } from '@careernexus/api';
 import { isDatabaseUnreachable } from '@careernexus/db';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
-/** A REST error body: the original's keys plus `message`, always (compat C3). */
-export function restErrorBody(error: Pick<ClientError, 'message' | 'body'>) {
-  return { ...error.body, message: error.message };
-}
+export { restErrorBody };
 
 export function sendDetail(reply: FastifyReply, status: number, detail: string, headers: Record<string, string> = {}) {
   return reply.code(status).headers(headers).type('application/json; charset=utf-8').send(restErrorBody({ message: detail, body: { detail } }));
@@ -32,12 +29,12 @@ export function handleTransportError(raised: FastifyError | TRPCError, request: 
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return sendDetail(reply, 400, 'JSON parse error: the request body is not valid JSON.');
+      return handleTransportError(malformedJson(), request, reply);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'FST_REQ_FILE_TOO_LARGE':
-      return sendDetail(reply, 413, 'Request body is too large.');
+      return handleTransportError(bodyTooLarge(), request, reply);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return sendDetail(reply, 415, `Unsupported media type "${request.headers['content-type'] ?? ''}" in request.`);
+      return handleTransportError(unsupportedMediaType(request.headers['content-type'] ?? ''), request, reply);
     default:
       return sendDetail(reply, status, error.message);
   }

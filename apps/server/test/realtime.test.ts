@@ -3,7 +3,8 @@ import { useServer } from './support/fixture.js';
 import { person, type Person } from './support/people.js';
 import { openSocket, wsUrl, type TestSocket } from './support/sockets.js';
 
-const t = useServer();
+// Accounts are read on every request here: these tests delete users and expect it to show at once.
+const t = useServer({ AUTH_MEMO_SECONDS: '0' });
 const open: TestSocket[] = [];
 afterEach(() => {
   while (open.length) open.pop()!.close();

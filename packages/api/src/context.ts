@@ -1,7 +1,7 @@
 import type { Database, Kysely } from '@careernexus/db';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import type { Account } from './auth/sessions.js';
+import type { Viewer } from './auth/sessions.js';
 import type { EventBus } from './platform/events.js';
 import type { Mailer } from './platform/mailer.js';
 import type { RateLimiter } from './platform/rate-limiter.js';
@@ -23,8 +23,8 @@ export interface Services {
   now: () => Date;
   /** Per-process memory of derived values (see each one's owner). */
   memo: {
-    /** By access token id (auth/sessions.ts). */
-    viewers: ExpiringMap<string, Account>;
+    /** By access token (auth/sessions.ts). */
+    viewers: ExpiringMap<string, Viewer>;
     /** By reader and feed (posts/feed.ts). */
     feedTallies: ExpiringMap<string, FeedTally>;
   };

@@ -110,3 +110,16 @@ export function describeError(error: TRPCError): ClientError {
       return { message: error.message, body: { detail: error.message }, headers: {} };
   }
 }
+
+/** The body a REST client receives for an error: the original's keys plus `message`, always (compat C3). */
+export function restErrorBody(error: Pick<ClientError, 'message' | 'body'>): ErrorBody {
+  return { ...error.body, message: error.message };
+}
+
+export const notAdministrator = () => detailError('FORBIDDEN', 'You do not have permission to perform this action.');
+
+// Refusals of the HTTP layer itself, before any procedure runs; defined here so the document shows the same bodies.
+export const malformedJson = () => detailError('BAD_REQUEST', 'JSON parse error: the request body is not valid JSON.');
+export const bodyTooLarge = () => detailError('PAYLOAD_TOO_LARGE', 'Request body is too large.');
+export const unsupportedMediaType = (contentType: string) =>
+  detailError('UNSUPPORTED_MEDIA_TYPE', `Unsupported media type "${contentType}" in request.`);

@@ -9,7 +9,18 @@ export { readGrant, storeUpload } from './media/service.js';
 export { mimeOfExtension, type MediaKind } from './media/formats.js';
 export { localMediaRoot } from './services.js';
 export { openLocalMedia } from './platform/storage.js';
-export { describeError, detailError, serviceUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS, type ClientError, type ErrorBody } from './errors.js';
+export {
+  bodyTooLarge,
+  describeError,
+  detailError,
+  malformedJson,
+  restErrorBody,
+  serviceUnavailable,
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
+  unsupportedMediaType,
+  type ClientError,
+  type ErrorBody,
+} from './errors.js';
 export type { Mailer, MailMessage } from './platform/mailer.js';
 export { feedQuery } from './posts/feed.js';
 export { NOTIFICATION_TYPES } from './notifications/router.js';

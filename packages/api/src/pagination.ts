@@ -16,7 +16,7 @@ export interface PageRequest {
   size: number;
 }
 
-const invalidPage = () => detailError('NOT_FOUND', 'Invalid page.');
+export const invalidPage = () => detailError('NOT_FOUND', 'Invalid page.');
 
 export function readPage(input: { page?: string | undefined; page_size?: string | undefined }): PageRequest {
   const requested = Number.parseInt(input.page_size ?? '', 10);

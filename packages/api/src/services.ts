@@ -24,7 +24,7 @@ export function createServices(config: Config, db: Kysely<Database>, log: Logger
     secretKey: loadSecretKey(config),
     now: () => new Date(),
     memo: {
-      viewers: new ExpiringMap(config.AUTH_MEMO_SECONDS * 1000, 100_000),
+      viewers: new ExpiringMap(config.AUTH_MEMO_SECONDS * 1000, 20_000),
       feedTallies: new ExpiringMap(FEED_TALLY_SECONDS * 1000, 100_000),
     },
   };

@@ -5,16 +5,21 @@ import type { OpenApiMeta } from 'trpc-to-openapi';
 import { authenticate } from './auth/sessions.js';
 import type { Context } from './context.js';
 import type { MediaKind } from './media/formats.js';
-import { describeError, detailError, serviceUnavailable, tooManyRequests } from './errors.js';
+import { describeError, notAdministrator, serviceUnavailable, tooManyRequests, type ErrorBody } from './errors.js';
 import './validation.js';
 
 export type SuccessStatus = 200 | 201 | 202 | 204 | 206;
 
 /**
  * `openapi` places a procedure on REST; `successStatus` is what REST answers when it succeeds;
- * `uploads` names the fields a multipart REST body may carry as files, and what kind each is.
+ * `uploads` names the fields a multipart REST body may carry as files, and what kind each is;
+ * `errorExamples` are REST error bodies the procedure answers, by status, shown in the document.
  */
-export type Meta = OpenApiMeta<{ successStatus?: SuccessStatus; uploads?: Record<string, MediaKind> }>;
+export type Meta = OpenApiMeta<{
+  successStatus?: SuccessStatus;
+  uploads?: Record<string, MediaKind>;
+  errorExamples?: Record<number, ErrorBody[]>;
+}>;
 
 const t = initTRPC
   .context<Context>()
@@ -50,7 +55,7 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
 });
 
 export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
-  if (!ctx.viewer.isAdmin) throw detailError('FORBIDDEN', 'You do not have permission to perform this action.');
+  if (!ctx.viewer.isAdmin) throw notAdministrator();
   return next();
 });
 

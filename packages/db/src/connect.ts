@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import { Kysely, PGliteDialect, PostgresDialect, sql, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -17,6 +17,8 @@ export interface DatabaseOptions {
   loadDataDir?: Blob | File | undefined;
   /** Pool size for PostgreSQL. */
   poolSize?: number | undefined;
+  /** Called with every statement run (tests read the plans of what the server really runs). */
+  onQuery?: ((sql: string, parameters: readonly unknown[]) => void) | undefined;
 }
 
 export interface DatabaseHandle {
@@ -34,7 +36,7 @@ const parseInt8 = (value: string) => Number(value);
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   const { db, kind, dumpDataDir } = options.url
-    ? openPostgres(options.url, options.poolSize)
+    ? openPostgres(options.url, options.poolSize, options.onQuery)
     : await openPGlite(options);
   return {
     db,
@@ -47,7 +49,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   };
 }
 
-function openPostgres(url: string, poolSize = 10) {
+const queryLog = (onQuery: DatabaseOptions['onQuery']) =>
+  onQuery ? { log: (event: LogEvent) => onQuery(event.query.sql, event.query.parameters) } : {};
+
+function openPostgres(url: string, poolSize = 10, onQuery?: DatabaseOptions['onQuery']) {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -64,7 +69,7 @@ function openPostgres(url: string, poolSize = 10) {
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   pool.on('connect', preparingStatements);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...queryLog(onQuery) });
   return { db, kind: 'postgres' as const, dumpDataDir: undefined };
 }
 
@@ -117,7 +122,7 @@ async function openPGlite(options: DatabaseOptions) {
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     parsers: { [INT8_OID]: parseInt8, [NUMERIC_OID]: Number },
   });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), ...queryLog(options.onQuery) });
   return { db, kind: 'pglite' as const, dumpDataDir: () => pglite.dumpDataDir('none') };
 }
 

@@ -34,8 +34,14 @@ async function cloneTemplateDatabase(): Promise<{ handle: DatabaseHandle; drop: 
   };
 }
 
-/** A real server on a free port of 127.0.0.1 with its own database and data folder. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * A real server on a free port of 127.0.0.1 with its own data folder, and its own database: a
+ * clone of the template unless the caller brings one (closed and dropped with the server).
+ */
+export async function startTestServer(
+  env: Record<string, string> = {},
+  database?: { handle: DatabaseHandle; drop: () => Promise<void> },
+): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cn-test-'));
   // The port is chosen first so that PUBLIC_URL (media and e-mail links) points at this server.
   const port = await freePort();
@@ -49,7 +55,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     ...env,
   });
-  const { handle, drop } = await cloneTemplateDatabase();
+  const { handle, drop } = database ?? (await cloneTemplateDatabase());
   const server = await startServer(config, handle);
   return {
     ...server,

@@ -1,4 +1,5 @@
-import { rest } from '../rest.js';
+import { detailError, fieldError, keyedError, nonFieldError, tooManyRequests } from '../errors.js';
+import { answers, rest } from '../rest.js';
 import { z } from '../validation.js';
 import { authedProcedure, limitPerIp, publicProcedure, router } from '../trpc.js';
 import { forgetPassword } from './password-reset.js';
@@ -6,7 +7,7 @@ import * as schemas from './schemas.js';
 import { rotateRefreshToken, signin, signout } from './sessions.js';
 import { signup, verifySignupLink } from './signup.js';
 
-const TOO_MANY = { 429: 'Too many attempts from this client; see Retry-After' };
+const TOO_MANY = { 429: answers('Too many attempts from this client; see Retry-After', tooManyRequests(42)) };
 
 export const authRouter = router({
   signup: publicProcedure
@@ -21,7 +22,15 @@ export const authRouter = router({
           'Step 1 (no `otp`): validates the e-mail and passwords and mails a 6-digit code and a link, valid for 5 minutes; ' +
           'answers `{"status":"Otp sent"}`. Sending step 1 again replaces the code. Step 2 (same fields plus `otp`): ' +
           'creates the account and signs in. At most 5 wrong codes; the next one voids the code.',
-        errors: { 400: 'Existing e-mail, weak or mismatched passwords, invalid or expired OTP', ...TOO_MANY },
+        errors: {
+          400: answers(
+            'Existing e-mail, weak or mismatched passwords, invalid or expired OTP',
+            fieldError('email', 'Existing Email!'),
+            fieldError('Password Mismatch', 'Passwords must be the same'),
+            keyedError('OTP Error', 'Invalid OTP'),
+          ),
+          ...TOO_MANY,
+        },
       }),
     )
     .use(limitPerIp('signup'))
@@ -38,7 +47,7 @@ export const authRouter = router({
         status: 201,
         summary: 'Confirm a registration through the mailed link',
         description: 'Creates the account from the link token mailed at signup step 1 and signs in.',
-        errors: { 400: 'Invalid or expired link, or e-mail already registered', ...TOO_MANY },
+        errors: { 400: answers('Invalid or expired link, or e-mail already registered', nonFieldError('Invalid Link'), nonFieldError('Link Expired')), ...TOO_MANY },
       }),
     )
     .use(limitPerIp('hash-verify'))
@@ -54,7 +63,10 @@ export const authRouter = router({
         tag: 'auth',
         summary: 'Sign in',
         description: 'Exchanges e-mail and password for an access token (6 h) and a refresh token (1 day).',
-        errors: { 400: 'Invalid credentials', ...TOO_MANY },
+        errors: {
+          400: answers('Invalid credentials', nonFieldError('Invalid Credentials')),
+          429: answers('Too many attempts from this client, or too many wrong passwords for this e-mail; see Retry-After', tooManyRequests(42)),
+        },
       }),
     )
     .use(limitPerIp('signin'))
@@ -72,7 +84,7 @@ export const authRouter = router({
         protect: true,
         summary: 'Sign out',
         description: 'Blacklists the refresh token and revokes the access token that made the request.',
-        errors: { 400: 'Invalid, expired or already used refresh token' },
+        errors: { 400: answers('Invalid, expired or already used refresh token', nonFieldError('Invalid Token')) },
       }),
     )
     .input(schemas.signoutInput)
@@ -87,7 +99,10 @@ export const authRouter = router({
         tag: 'auth',
         summary: 'Refresh the tokens',
         description: 'Exchanges a live refresh token for a new access and refresh token; the old refresh token stops working.',
-        errors: { 401: 'Invalid, expired, used or revoked refresh token', ...TOO_MANY },
+        errors: {
+          401: answers('Invalid, expired, used or revoked refresh token', detailError('UNAUTHORIZED', 'Token is invalid or expired', { code: 'token_not_valid' })),
+          ...TOO_MANY,
+        },
       }),
     )
     .use(limitPerIp('token-refresh'))
@@ -128,7 +143,15 @@ export const authRouter = router({
           '(R2) `otp`, with or without `email`, verifies it; (R3) `hash` verifies the mailed link; ' +
           '(R4) `email`, `password1` and `password2` change the password within 5 minutes of verification, once, ' +
           'and end every session of the account; anything else is an invalid request.',
-        errors: { 400: 'Unregistered e-mail, invalid or expired code, expired request, weak or unmatched passwords', ...TOO_MANY },
+        errors: {
+          400: answers(
+            'Unregistered e-mail, invalid or expired code, expired request, weak or unmatched passwords',
+            nonFieldError('Invalid Request!'),
+            nonFieldError('Unregistered Email'),
+            nonFieldError('Invalid OTP'),
+          ),
+          429: answers('Too many attempts from this client, or too many reset codes tried by everyone; see Retry-After', tooManyRequests(42)),
+        },
       }),
     )
     .use(limitPerIp('forget-password'))

@@ -9,17 +9,13 @@ export interface TokenPair {
   refresh: string;
 }
 
-/** The account behind an access token. */
-export interface Account {
+/** The signed-in user of a request. */
+export interface Viewer {
   id: number;
   email: string;
   userType: UserType;
   industry: string;
   isAdmin: boolean;
-}
-
-/** The signed-in user of a request. */
-export interface Viewer extends Account {
   /** The access token that authenticated the request. */
   token: TokenClaims;
 }
@@ -64,11 +60,13 @@ export async function issueTokens(
 export async function authenticate(services: Services, authorization: string | undefined): Promise<Viewer> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   if (!match?.[1]) throw notAuthenticated();
-  const claims = verifyToken(services.secretKey, match[1], 'access', seconds(services.now()));
+  const token = match[1];
+  const now = seconds(services.now());
+  // A token string already verified here is the same token: only its expiry can have changed.
+  const known = services.memo.viewers.get(token);
+  if (known && known.token.exp > now) return known;
+  const claims = verifyToken(services.secretKey, token, 'access', now);
   if (!claims) throw invalidToken();
-
-  const known = services.memo.viewers.get(claims.jti);
-  if (known) return { ...known, token: claims };
 
   const row = await services.db
     .selectFrom('users')
@@ -81,15 +79,16 @@ export async function authenticate(services: Services, authorization: string | u
   if (!row) throw detailError('UNAUTHORIZED', 'User not found', { code: 'user_not_found' });
   if (row.revoked || issuedBefore(claims, row.tokens_valid_after)) throw invalidToken();
   if (!row.is_active) throw detailError('UNAUTHORIZED', 'User is inactive', { code: 'user_inactive' });
-  const account: Account = {
+  const viewer: Viewer = {
     id: row.id,
     email: row.email,
     userType: row.user_type,
     industry: row.industry,
     isAdmin: isAdmin(services, row.email, row.role),
+    token: claims,
   };
-  services.memo.viewers.set(claims.jti, account);
-  return { ...account, token: claims };
+  services.memo.viewers.set(token, viewer);
+  return viewer;
 }
 
 const isAdmin = (services: Services, email: string, role: UserRole) =>
@@ -141,7 +140,7 @@ export async function signout(services: Services, viewer: Viewer, refreshToken: 
       .onConflict((oc) => oc.column('jti').doNothing())
       .execute();
   });
-  services.memo.viewers.delete(viewer.token.jti);
+  services.memo.viewers.deleteWhere((known) => known.token.jti === viewer.token.jti);
   return { status: 'Logged out' as const };
 }
 
@@ -181,5 +180,5 @@ export async function revokeAllSessions(services: Services, userId: number, db: 
 
 /** After a change to what a Viewer carries (industry, type, role), or the end of its sessions. */
 export function forgetAccount(services: Services, userId: number) {
-  services.memo.viewers.deleteWhere((account) => account.id === userId);
+  services.memo.viewers.deleteWhere((known) => known.id === userId);
 }

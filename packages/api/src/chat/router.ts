@@ -2,7 +2,8 @@ import { tracked } from '@trpc/server';
 import { eventStream } from '../platform/events.js';
 import { profileCard } from '../posts/schemas.js';
 import { idField } from '../profiles/schemas.js';
-import { rest, type RestRoute } from '../rest.js';
+import { apiError, detailError } from '../errors.js';
+import { answers, rest, type RestRoute } from '../rest.js';
 import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
 import { chatHistory, listChats, messagesSince, sendMessage, type ChatMessageEvent } from './service.js';
@@ -48,7 +49,10 @@ export const chatRouter = router({
         description:
           'Newest first. By default all of them as a bare array; with `limit` (≤ 100) and optionally `before` (a message id), ' +
           '`{"results", "next_before"}` for the next older page. Reading marks the chat read.',
-        errors: { 400: 'Missing or malformed chat_id', 404: 'No chat of yours has this id' },
+        errors: {
+          400: answers('Missing or malformed chat_id', apiError('BAD_REQUEST', 'Provide the numeric chat_id of a chat.', { error: 'Provide the numeric chat_id of a chat.' })),
+          404: answers('No chat of yours has this id', detailError('NOT_FOUND', 'Invalid Chatroom_id')),
+        },
       }),
     )
     .input(z.object({ chat_id: z.string().optional(), before: z.string().optional(), limit: z.string().optional() }))
@@ -56,7 +60,7 @@ export const chatRouter = router({
     .query(({ ctx, input }) => chatHistory(ctx.services, ctx.viewer, input)),
 
   send: authedProcedure
-    .meta(route({ method: 'POST', path: '/chats/messages/', status: 201, summary: 'Send a chat message', description: 'To `user_id`; the chat is made with the first message. Both people’s open sockets receive it.', errors: { 400: 'Empty message, or yourself', 404: 'No such user' } }))
+    .meta(route({ method: 'POST', path: '/chats/messages/', status: 201, summary: 'Send a chat message', description: 'To `user_id`; the chat is made with the first message. Both people’s open sockets receive it.', errors: { 400: answers('Empty message, or yourself', apiError('BAD_REQUEST', 'You cannot chat with yourself.', { error: 'You cannot chat with yourself.' })), 404: answers('No such user', detailError('NOT_FOUND', 'User not found')) } }))
     .input(z.object({ user_id: idField, message: z.string().max(5000) }))
     .output(chatMessageEvent)
     .mutation(({ ctx, input }) => sendMessage(ctx.services, ctx.viewer, input.user_id, input.message)),

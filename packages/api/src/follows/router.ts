@@ -1,7 +1,8 @@
 import { envelope, pageInput } from '../pagination.js';
 import { profileCard } from '../posts/schemas.js';
 import { idField } from '../profiles/schemas.js';
-import { rest, type RestRoute } from '../rest.js';
+import { apiError, detailError } from '../errors.js';
+import { answers, rest, type RestRoute } from '../rest.js';
 import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
 import { follow, followCards, followCounts, recommendations, unfollow } from './service.js';
@@ -12,7 +13,7 @@ const followPair = z.object({ follower: z.number().int(), following: z.number().
 
 export const followsRouter = router({
   follow: authedProcedure
-    .meta(route({ method: 'POST', path: '/follow/', status: 201, summary: 'Follow someone', description: 'Idempotent: following twice keeps one follow. Following yourself is a 400.', errors: { 400: 'Cannot follow self', 404: 'No such user' } }))
+    .meta(route({ method: 'POST', path: '/follow/', status: 201, summary: 'Follow someone', description: 'Idempotent: following twice keeps one follow. Following yourself is a 400.', errors: { 400: answers('Cannot follow self', apiError('BAD_REQUEST', 'Cannot follow self', { error: ['Cannot follow self'] })), 404: answers('No such user', detailError('NOT_FOUND', 'User not found')) } }))
     .input(target)
     .output(followPair)
     .mutation(({ ctx, input }) => follow(ctx.services, ctx.viewer, input.user_following)),

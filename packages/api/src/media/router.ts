@@ -1,7 +1,21 @@
-import { rest } from '../rest.js';
+import { fieldError } from '../errors.js';
+import { answers, rest, type RouteError } from '../rest.js';
 import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
-import { createUpload, UPLOAD_CONTENT_TYPES, type UploadContentType } from './service.js';
+import type { MediaKind } from './formats.js';
+import { createUpload, tooLarge, UPLOAD_CONTENT_TYPES, wrongType, type UploadContentType } from './service.js';
+
+const DEFAULT_MAX_BYTES: Record<MediaKind, number> = { image: 10 * 1_048_576, video: 100 * 1_048_576 };
+
+/** The refusals of a route that takes files, shown with the file field `field` of kind `kind`. */
+export const mediaRefusals = (field: string, kind: MediaKind): Record<number, RouteError> => ({
+  400: answers(
+    'A field is invalid, a file is not of the expected kind, or a URL names no uploaded file',
+    wrongType(field, kind),
+    fieldError(field, 'No uploaded file has this URL.'),
+  ),
+  413: answers('A file is larger than MAX_IMAGE_BYTES or MAX_VIDEO_BYTES', tooLarge(field, DEFAULT_MAX_BYTES[kind])),
+});
 
 export const mediaRouter = router({
   createUpload: authedProcedure

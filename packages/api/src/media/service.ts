@@ -12,9 +12,9 @@ export function maxBytesOf(services: Services, kind: MediaKind) {
   return kind === 'image' ? services.config.MAX_IMAGE_BYTES : services.config.MAX_VIDEO_BYTES;
 }
 
-const wrongType = (field: string, kind: MediaKind) =>
+export const wrongType = (field: string, kind: MediaKind) =>
   apiError('BAD_REQUEST', `${field}: upload ${KIND_DESCRIPTIONS[kind]}.`, { [field]: [`Upload ${KIND_DESCRIPTIONS[kind]}.`] });
-const tooLarge = (field: string, maxBytes: number) =>
+export const tooLarge = (field: string, maxBytes: number) =>
   apiError('PAYLOAD_TOO_LARGE', `${field}: the file is larger than ${megabytes(maxBytes)}.`, {
     [field]: [`The file is larger than ${megabytes(maxBytes)}.`],
   });

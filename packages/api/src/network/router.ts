@@ -1,6 +1,7 @@
 import { envelopeWithLastPage, pageInput } from '../pagination.js';
 import { idField } from '../profiles/schemas.js';
-import { rest, type RestRoute } from '../rest.js';
+import { apiError, detailError, keyedError, nonFieldError } from '../errors.js';
+import { answers, rest, type RestRoute } from '../rest.js';
 import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
 import { answerRequest, cancelRequest, connectionCount, endConnection, listConnections, recommendConnections, requestConnection } from './service.js';
@@ -20,6 +21,7 @@ const connectionItem = z.object({
   }),
 });
 const connectionRef = z.object({ connection_id: idField });
+const noConnection = (description: string) => ({ 404: answers(description, detailError('NOT_FOUND', 'Connection not found')) });
 
 const list = (path: `/${string}/`, summary: string, description: string, direction: 'confirmed' | 'incoming' | 'outgoing') =>
   authedProcedure
@@ -34,13 +36,20 @@ export const networkRouter = router({
   sent: list('/connection/sent/', 'Requests you sent', 'Your pending requests, not answered yet.', 'outgoing'),
 
   request: authedProcedure
-    .meta(route({ method: 'POST', path: '/connection/', status: 201, summary: 'Ask to connect', description: '`{"connection": <user id>}`. One request per pair, whichever way.', errors: { 400: 'Yourself, or a request or connection exists', 404: 'No such user' } }))
+    .meta(route({ method: 'POST', path: '/connection/', status: 201, summary: 'Ask to connect', description: '`{"connection": <user id>}`. One request per pair, whichever way.', errors: {
+          400: answers(
+            'Yourself, or a request or connection exists',
+            apiError('BAD_REQUEST', 'Cannot connect with self', { error: ['Cannot connect with self'] }),
+            apiError('BAD_REQUEST', 'Connection Initiated', { error: ['Connection Initiated'] }),
+          ),
+          404: answers('No such user', detailError('NOT_FOUND', 'User not found')),
+        } }))
     .input(z.object({ connection: idField }))
     .output(z.object({ id: z.number().int(), user: z.number().int(), connection: z.number().int(), status: z.literal('PENDING') }))
     .mutation(({ ctx, input }) => requestConnection(ctx.services, ctx.viewer, input.connection)),
 
   answer: authedProcedure
-    .meta(route({ method: 'POST', path: '/connection/status/', summary: 'Accept or reject a request', description: 'Only the person asked may answer. `status`: Accept or Reject.', errors: { 400: 'Not yours to answer, or already accepted', 404: 'No such connection of yours' } }))
+    .meta(route({ method: 'POST', path: '/connection/status/', summary: 'Accept or reject a request', description: 'Only the person asked may answer. `status`: Accept or Reject.', errors: { 400: answers('Not yours to answer, or already accepted', nonFieldError('Cannot Accept/Reject'), nonFieldError('Connection already accepted')), ...noConnection('No such connection of yours') } }))
     .input(connectionRef.extend({ status: z.string().transform((value, ctx) => {
       const answer = { accept: 'Accept', reject: 'Reject' }[value.trim().toLowerCase()];
       if (!answer) {
@@ -53,13 +62,13 @@ export const networkRouter = router({
     .mutation(({ ctx, input }) => answerRequest(ctx.services, ctx.viewer, input.connection_id, input.status)),
 
   cancel: authedProcedure
-    .meta(route({ method: 'POST', path: '/connection/cancel/', summary: 'Withdraw a request you sent', description: '`{"connection_id"}` of a pending request you sent.', errors: { 404: 'No such pending request of yours' } }))
+    .meta(route({ method: 'POST', path: '/connection/cancel/', summary: 'Withdraw a request you sent', description: '`{"connection_id"}` of a pending request you sent.', errors: noConnection('No such pending request of yours') }))
     .input(connectionRef)
     .output(z.object({ status: z.literal('Cancelled') }))
     .mutation(({ ctx, input }) => cancelRequest(ctx.services, ctx.viewer, input.connection_id)),
 
   remove: authedProcedure
-    .meta(route({ method: 'POST', path: '/connection/remove/', summary: 'End a connection', description: '`{"connection_id"}` of a confirmed connection; either side may end it.', errors: { 404: 'No such connection of yours' } }))
+    .meta(route({ method: 'POST', path: '/connection/remove/', summary: 'End a connection', description: '`{"connection_id"}` of a confirmed connection; either side may end it.', errors: noConnection('No such connection of yours') }))
     .input(connectionRef)
     .output(z.object({ status: z.literal('Removed') }))
     .mutation(({ ctx, input }) => endConnection(ctx.services, ctx.viewer, input.connection_id)),
@@ -79,7 +88,13 @@ export const networkRouter = router({
         description:
           '`criteria=industry` (same industry) or `criteria=location` (their location contains yours; an empty location matches nobody). ' +
           'Skips you and anyone you have a connection or request with. Most relevant first (shared industry and location, mutual connections), then by id.',
-        errors: { 400: 'Missing or unknown criteria' },
+        errors: {
+          400: answers(
+            'Missing or unknown criteria',
+            keyedError('error', 'Recommendation criteria not provided'),
+            apiError('BAD_REQUEST', 'Unrecognized recommendation criteria.', { 'criteria error': 'Unrecognized recommendation criteria.' }),
+          ),
+        },
       }),
     )
     .input(z.object({ ...pageInput, criteria: z.string().optional() }))

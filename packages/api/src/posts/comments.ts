@@ -69,8 +69,6 @@ export async function commentTree(services: Services, viewer: Viewer, rawPostId:
   if (rawPostId === undefined || rawPostId.trim() === '') throw apiError('BAD_REQUEST', 'No query parameter', { error: 'No query parameter' });
   const postId = idFromQuery(rawPostId);
   if (postId === undefined) throw postNotFound();
-  const post = await services.db.selectFrom('posts').select('id').where('id', '=', postId).executeTakeFirst();
-  if (!post) throw postNotFound();
   const rows = await services.db
     .selectFrom('comments as c')
     .innerJoin('profiles as p', 'p.user_id', 'c.user_id')
@@ -81,6 +79,8 @@ export async function commentTree(services: Services, viewer: Viewer, rawPostId:
     .where('c.post_id', '=', postId)
     .orderBy('c.id')
     .execute();
+  // Comments exist only on existing posts: the post is looked for only when there are none.
+  if (!rows.length && !(await services.db.selectFrom('posts').select('id').where('id', '=', postId).executeTakeFirst())) throw postNotFound();
   const nodes = new Map<number, CommentNode>();
   for (const row of rows) {
     nodes.set(row.id, {

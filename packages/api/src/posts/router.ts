@@ -1,17 +1,21 @@
-import { rest, type RestRoute } from '../rest.js';
+import { apiError, detailError } from '../errors.js';
+import { mediaRefusals } from '../media/router.js';
+import { answers, rest, type RestRoute } from '../rest.js';
 import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
 import { commentOn, commentTree, replyTo } from './comments.js';
 import { feed, followingFeed, postsBy, savedPosts, singlePost, userPosts } from './lists.js';
 import * as schemas from './schemas.js';
-import { createPost, deletePost, likeComment, likePost, repost, savePost, sharePost } from './write.js';
+import { commentNotFound, createPost, deletePost, likeComment, likePost, postNotFound, repost, savePost, sharePost } from './write.js';
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'posts', protect: true });
-const MISSING = { 404: 'No such post or comment' };
+const NO_POST = { 404: answers('No such post', postNotFound()) };
+const NO_COMMENT = { 404: answers('No such comment', commentNotFound()) };
+const NO_POST_ID = { 400: answers('No post_id given', apiError('BAD_REQUEST', 'No query parameter', { error: 'No query parameter' })) };
 
 const deleteProcedure = (path: `/${string}/`, summary: string) =>
   authedProcedure
-    .meta(route({ method: 'DELETE', path, status: 204, summary, description: 'Deletes one of your posts (`?post_id=`) with its likes, saves, shares and comments. Reposts of it stay and show their parent as removed. 204, no body.', errors: { 400: 'No post_id given', 404: 'No post of yours has this id' } }))
+    .meta(route({ method: 'DELETE', path, status: 204, summary, description: 'Deletes one of your posts (`?post_id=`) with its likes, saves, shares and comments. Reposts of it stay and show their parent as removed. 204, no body.', errors: { ...NO_POST_ID, 404: answers('No post of yours has this id', postNotFound()) } }))
     .input(schemas.postIdQuery)
     .output(z.void())
     .mutation(async ({ ctx, input }) => {
@@ -29,7 +33,7 @@ export const postsRouter = router({
           'Without `post_id`: the reader’s feed, newest first — posts classified under the reader’s industry, posts by mentors, ' +
           'the reader’s own posts and posts of people the reader follows. Paginated (`page`, `page_size`); `next`/`previous` ' +
           'carry a `snapshot` that pins the feed as it was on page 1. The feed lists its newest 1,000 posts (`count` is exact up to there). With `post_id`: that post.',
-        errors: MISSING,
+        errors: NO_POST,
       }),
     )
     .input(schemas.feedInput)
@@ -51,7 +55,7 @@ export const postsRouter = router({
         description:
           '`body` with optional `article` text, up to three images (`pic1`–`pic3`) and a `video` — file parts of a multipart body, ' +
           'or in JSON URLs of files uploaded through `media.createUpload`. The post is classified into industries for the feed.',
-        errors: { 400: 'A field is invalid or a file is not of the expected kind', 413: 'A file is too large' },
+        errors: mediaRefusals('pic1', 'image'),
       }),
       uploads: { pic1: 'image', pic2: 'image', pic3: 'image', video: 'video' },
     })
@@ -75,37 +79,37 @@ export const postsRouter = router({
     .query(({ ctx, input }) => postsBy(ctx, ctx.viewer, ctx.viewer.id, input)),
 
   byUser: authedProcedure
-    .meta(route({ method: 'GET', path: '/post/by-user/', summary: 'A person’s posts', description: 'Posts of `?user_id=`, newest first, paginated.', errors: { 404: 'No such user' } }))
+    .meta(route({ method: 'GET', path: '/post/by-user/', summary: 'A person’s posts', description: 'Posts of `?user_id=`, newest first, paginated.', errors: { 404: answers('No such user', detailError('NOT_FOUND', 'Invalid User Id', { error: 'Invalid User Id' })) } }))
     .input(schemas.byUserInput)
     .output(schemas.postPage)
     .query(({ ctx, input }) => userPosts(ctx, ctx.viewer, input)),
 
   repost: authedProcedure
-    .meta(route({ method: 'POST', path: '/post/repost/', status: 201, summary: 'Repost', description: 'Reposts `parent` (the original post when `parent` is itself a repost), with an optional `body`.', errors: MISSING }))
+    .meta(route({ method: 'POST', path: '/post/repost/', status: 201, summary: 'Repost', description: 'Reposts `parent` (the original post when `parent` is itself a repost), with an optional `body`.', errors: NO_POST }))
     .input(schemas.repostInput)
     .output(schemas.postFull)
     .mutation(({ ctx, input }) => repost(ctx.services, ctx.viewer, input.parent, input.body)),
 
   like: authedProcedure
-    .meta(route({ method: 'POST', path: '/post/like/', status: 201, summary: 'Like a post', description: 'Idempotent: liking twice keeps one like.', errors: MISSING }))
+    .meta(route({ method: 'POST', path: '/post/like/', status: 201, summary: 'Like a post', description: 'Idempotent: liking twice keeps one like.', errors: NO_POST }))
     .input(schemas.postRef)
     .output(z.object({ post: z.number().int(), liked: z.boolean() }))
     .mutation(({ ctx, input }) => likePost(ctx.services, ctx.viewer, input.post, true)),
 
   unlike: authedProcedure
-    .meta(route({ method: 'POST', path: '/post/unlike/', summary: 'Remove your like', description: 'Idempotent.', errors: MISSING }))
+    .meta(route({ method: 'POST', path: '/post/unlike/', summary: 'Remove your like', description: 'Idempotent.', errors: NO_POST }))
     .input(schemas.postRef)
     .output(z.object({ post: z.number().int(), liked: z.boolean() }))
     .mutation(({ ctx, input }) => likePost(ctx.services, ctx.viewer, input.post, false)),
 
   save: authedProcedure
-    .meta(route({ method: 'POST', path: '/post/save/', status: 201, summary: 'Save a post', description: 'Idempotent: saving twice keeps one save.', errors: MISSING }))
+    .meta(route({ method: 'POST', path: '/post/save/', status: 201, summary: 'Save a post', description: 'Idempotent: saving twice keeps one save.', errors: NO_POST }))
     .input(schemas.postRef)
     .output(z.object({ post_id: z.number().int(), saved: z.boolean() }))
     .mutation(({ ctx, input }) => savePost(ctx.services, ctx.viewer, input.post, true)),
 
   unsave: authedProcedure
-    .meta(route({ method: 'POST', path: '/post/unsave/', summary: 'Unsave a post', description: 'Idempotent.', errors: MISSING }))
+    .meta(route({ method: 'POST', path: '/post/unsave/', summary: 'Unsave a post', description: 'Idempotent.', errors: NO_POST }))
     .input(schemas.postRef)
     .output(z.object({ post_id: z.number().int(), saved: z.boolean() }))
     .mutation(({ ctx, input }) => savePost(ctx.services, ctx.viewer, input.post, false)),
@@ -117,13 +121,13 @@ export const postsRouter = router({
     .query(({ ctx }) => savedPosts(ctx, ctx.viewer)),
 
   share: authedProcedure
-    .meta(route({ method: 'POST', path: '/post/share/', status: 201, summary: 'Count a share', description: 'Every call counts one share.', errors: MISSING }))
+    .meta(route({ method: 'POST', path: '/post/share/', status: 201, summary: 'Count a share', description: 'Every call counts one share.', errors: NO_POST }))
     .input(schemas.postRef)
     .output(z.object({ post_id: z.number().int() }))
     .mutation(({ ctx, input }) => sharePost(ctx.services, ctx.viewer, input.post)),
 
   comment: authedProcedure
-    .meta(route({ method: 'POST', path: '/post/comment/', status: 201, summary: 'Comment on a post', description: 'A top-level comment.', errors: MISSING }))
+    .meta(route({ method: 'POST', path: '/post/comment/', status: 201, summary: 'Comment on a post', description: 'A top-level comment.', errors: NO_POST }))
     .input(schemas.commentInput)
     .output(schemas.commentCreated)
     .mutation(({ ctx, input }) => commentOn(ctx.services, ctx.viewer, input.post, input.body)),
@@ -135,7 +139,7 @@ export const postsRouter = router({
         path: '/post/comment/',
         summary: 'A post’s comments',
         description: 'A bare array of top-level comments, oldest first, each with its `replies` nested to any depth.',
-        errors: { 400: 'No post_id given', ...MISSING },
+        errors: { ...NO_POST_ID, ...NO_POST },
       }),
     )
     .input(schemas.postIdQuery)
@@ -143,19 +147,19 @@ export const postsRouter = router({
     .query(({ ctx, input }) => commentTree(ctx.services, ctx.viewer, input.post_id)),
 
   reply: authedProcedure
-    .meta(route({ method: 'POST', path: '/post/reply/', status: 201, summary: 'Reply to a comment', description: 'Replies may be replied to, without limit.', errors: MISSING }))
+    .meta(route({ method: 'POST', path: '/post/reply/', status: 201, summary: 'Reply to a comment', description: 'Replies may be replied to, without limit.', errors: NO_COMMENT }))
     .input(schemas.replyInput)
     .output(schemas.commentCreated)
     .mutation(({ ctx, input }) => replyTo(ctx.services, ctx.viewer, input.parent, input.body)),
 
   likeComment: authedProcedure
-    .meta(route({ method: 'POST', path: '/post/like/comment/', status: 201, summary: 'Like a comment', description: 'Idempotent.', errors: MISSING }))
+    .meta(route({ method: 'POST', path: '/post/like/comment/', status: 201, summary: 'Like a comment', description: 'Idempotent.', errors: NO_COMMENT }))
     .input(schemas.commentRef)
     .output(z.object({ comment: z.number().int(), liked: z.boolean() }))
     .mutation(({ ctx, input }) => likeComment(ctx.services, ctx.viewer, input.comment, true)),
 
   unlikeComment: authedProcedure
-    .meta(route({ method: 'POST', path: '/post/unlike/comment/', summary: 'Remove your like from a comment', description: 'Idempotent.', errors: MISSING }))
+    .meta(route({ method: 'POST', path: '/post/unlike/comment/', summary: 'Remove your like from a comment', description: 'Idempotent.', errors: NO_COMMENT }))
     .input(schemas.commentRef)
     .output(z.object({ comment: z.number().int(), liked: z.boolean() }))
     .mutation(({ ctx, input }) => likeComment(ctx.services, ctx.viewer, input.comment, false)),

@@ -5,9 +5,9 @@ import type { Services } from '../context.js';
 import { apiError } from '../errors.js';
 import type { MediaKind } from '../media/formats.js';
 import { checkStoredMedia } from '../media/service.js';
-import { deliver, storeNotifications, type NewNotification } from '../notifications/service.js';
+import { deliver, storeNotifications, type NewNotification, type StoredNotification } from '../notifications/service.js';
 import { idFromQuery } from '../validation.js';
-import { nameOf, postsByIds } from './read.js';
+import { postsByIds } from './read.js';
 
 export const postNotFound = () => apiError('NOT_FOUND', 'Inexistent Post', { error: 'Inexistent Post', detail: 'Inexistent Post' });
 export const commentNotFound = () => apiError('NOT_FOUND', 'Inexistent comment', { error: 'Inexistent comment', detail: 'Inexistent comment' });
@@ -117,23 +117,36 @@ async function toggle(
 }
 
 
+/**
+ * A like is one statement: the like (once per user), the counter, and the author's notification
+ * naming the liker; an unlike removes the like and moves the counter back. A missing post is 404.
+ */
 export async function likePost(services: Services, viewer: Viewer, postId: number, liked: boolean) {
-  const post = await requirePost(services.db, postId);
-  const notify: NewNotification | undefined =
-    liked && post.author_id !== viewer.id
-      ? { userId: post.author_id, type: 'like', message: `${await nameOf(services, viewer.id)} liked your post.`, data: { post_id: postId, user_id: viewer.id } }
-      : undefined;
-  await toggle(
-    services,
-    liked ? 'add' : 'remove',
-    async (trx) =>
+  const { rows } = await sql<{ found: boolean; notification: StoredNotification | null }>`
+    with post as (select id, author_id from posts where id = ${postId}),
+    changed as (${
       liked
-        ? (await trx.insertInto('post_likes').values({ post_id: postId, user_id: viewer.id }).onConflict((oc) => oc.doNothing()).returning('post_id').executeTakeFirst()) !== undefined
-        : (await trx.deleteFrom('post_likes').where('post_id', '=', postId).where('user_id', '=', viewer.id).executeTakeFirst()).numDeletedRows > 0n,
-    { table: 'posts', id: postId },
-    postNotFound,
-    notify,
-  );
+        ? sql`insert into post_likes (post_id, user_id) select id, ${viewer.id} from post on conflict do nothing returning post_id`
+        : sql`delete from post_likes where post_id = ${postId} and user_id = ${viewer.id} returning post_id`
+    }),
+    counted as (update posts set like_count = like_count + ${liked ? 1 : -1} where id in (select post_id from changed) returning id),
+    notified as (
+      insert into notifications (user_id, type, message, data)
+      select post.author_id, 'like', liker.first_name || ' ' || liker.last_name || ' liked your post.',
+             jsonb_build_object('post_id', post.id, 'user_id', liker.user_id)
+      from changed join post on true join profiles liker on liker.user_id = ${viewer.id}
+      where ${liked} and post.author_id <> ${viewer.id}
+      returning id, user_id, type, message, data, created_at
+    )
+    select exists (select 1 from post) as found, (select to_jsonb(n) from notified n) as notification`
+    .execute(services.db)
+    .catch((error: unknown) => {
+      if (isForeignKeyViolation(error)) throw postNotFound();
+      throw error;
+    });
+  const row = rows[0]!;
+  if (!row.found) throw postNotFound();
+  if (row.notification) await deliver(services, [{ ...row.notification, created_at: new Date(row.notification.created_at) }]);
   return { post: postId, liked };
 }
 

@@ -6,7 +6,7 @@ import { isPermittedCallingCode } from '../info/service.js';
 import type { MediaKind } from '../media/formats.js';
 import { checkStoredMedia } from '../media/service.js';
 import { forgetAccount, type Viewer } from '../auth/sessions.js';
-import { CERTIFICATION, EDUCATION, EXPERIENCE, listRecords } from './records.js';
+import { CERTIFICATION, EDUCATION, EXPERIENCE, recordsJson } from './records.js';
 import { COMPLETION_ITEMS } from './schemas.js';
 
 type ProfileRow = Selectable<Database['profiles']>;
@@ -46,35 +46,44 @@ export async function retrieveProfile(services: Services, viewer: Viewer, rawUse
     userId = requested;
   }
   const { db } = services;
-  const row = await db
+  // One statement: the profile, its three lists, the follow counts, and the view it records
+  // (one per viewer and day, never of oneself).
+  const profile = db
     .selectFrom('profiles')
     .innerJoin('users', 'users.id', 'profiles.user_id')
     .select([...PERSONAL_COLUMNS.map((column) => `profiles.${column}` as const), 'users.id', 'users.email', 'users.user_type', 'users.industry'])
     .select((eb) => [
       eb.selectFrom('follows').select(eb.fn.countAll<number>().as('n')).whereRef('follows.following_id', '=', 'users.id').as('followers'),
       eb.selectFrom('follows').select(eb.fn.countAll<number>().as('n')).whereRef('follows.follower_id', '=', 'users.id').as('followings'),
+      recordsJson(EXPERIENCE, sql`users.id`).as('experience'),
+      recordsJson(EDUCATION, sql`users.id`).as('education'),
+      recordsJson(CERTIFICATION, sql`users.id`).as('certification'),
     ])
     .where('users.id', '=', userId)
-    .where('users.is_active', '=', true)
-    .executeTakeFirst();
+    .where('users.is_active', '=', true);
+  const row = await (userId === viewer.id
+    ? profile
+    : db
+        .with('view', (qb) =>
+          qb
+            .insertInto('profile_views')
+            .columns(['viewer_id', 'viewed_id'])
+            .expression(qb.selectFrom('users').select([sql<number>`${viewer.id}::bigint`.as('viewer_id'), 'id']).where('id', '=', userId).where('is_active', '=', true))
+            .onConflict((oc) => oc.doNothing()),
+        )
+        .selectFrom(profile.as('profile'))
+        .selectAll()
+  ).executeTakeFirst();
   if (!row) throw invalidUserId();
-  if (userId !== viewer.id) {
-    await db.insertInto('profile_views').values({ viewer_id: viewer.id, viewed_id: userId }).onConflict((oc) => oc.doNothing()).execute();
-  }
-  const [experience, education, certification] = await Promise.all([
-    listRecords(services, EXPERIENCE, userId),
-    listRecords(services, EDUCATION, userId),
-    listRecords(services, CERTIFICATION, userId),
-  ]);
   return {
     id: row.id,
     ...(userId === viewer.id ? { email: row.email } : {}),
     ...personal(services, row),
     user_type: row.user_type,
     industry: row.industry,
-    experience,
-    education,
-    certification,
+    experience: row.experience,
+    education: row.education,
+    certification: row.certification,
     followers: Number(row.followers ?? 0),
     followings: Number(row.followings ?? 0),
   } as const;

@@ -1,4 +1,4 @@
-import type { Kysely } from '@careernexus/db';
+import { sql, type Kysely, type RawBuilder } from '@careernexus/db';
 import type { Services } from '../context.js';
 import { apiError } from '../errors.js';
 import { idFromQuery } from '../validation.js';
@@ -59,6 +59,15 @@ export function listRecords(services: Services, kind: RecordKind, userId: number
     .orderBy(kind.sortBy, 'desc')
     .orderBy('id', 'desc')
     .execute();
+}
+
+/** The same list as `listRecords`, as a JSON array inside another statement (`userId`: an SQL expression). */
+export function recordsJson(kind: RecordKind, userId: RawBuilder<number>): RawBuilder<Row[]> {
+  const columns = sql.join(kind.columns.map((column) => sql.ref(column)));
+  return sql<Row[]>`coalesce((
+    select json_agg(r order by r.${sql.ref(kind.sortBy)} desc, r.id desc)
+    from (select ${columns} from ${sql.table(kind.table)} where user_id = ${userId}) r
+  ), '[]')`;
 }
 
 export function createRecord(services: Services, kind: RecordKind, userId: number, fields: Record<string, unknown>): Promise<Row> {

@@ -1,4 +1,6 @@
-import { rest, type RestRoute } from '../rest.js';
+import { apiError } from '../errors.js';
+import { answers, rest, type RestRoute } from '../rest.js';
+import { mediaRefusals } from '../media/router.js';
 import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
 import { analytics, completion, retrieveProfile, setIndustry, updateProfile } from './profile.js';
@@ -19,6 +21,8 @@ interface RecordRoutes {
 
 /** List, add, edit and delete for one kind of career record; only the owner's records are reachable. */
 function recordRouter({ name, kind, fields, item, path, updatePath, idParam }: RecordRoutes) {
+  const { deleteParam, notFound, updateNotFound } = kind.missing;
+  const notYours = (message: string, body: Record<string, unknown>) => answers('No record of yours has this id', apiError('NOT_FOUND', message, body));
   return router({
     list: authedProcedure
       .meta(route({ method: 'GET', path, summary: `List your ${name} records`, description: `Your ${name} records, newest first.` }))
@@ -47,7 +51,7 @@ function recordRouter({ name, kind, fields, item, path, updatePath, idParam }: R
           status: 201,
           summary: `Edit a ${name} record`,
           description: `Changes the fields sent of one of your ${name} records (by \`id\`); the others keep their values.`,
-          errors: { 400: 'A field is invalid', 404: 'No record of yours has this id' },
+          errors: { 400: 'A field is invalid', 404: notYours(updateNotFound, { Error: [updateNotFound], detail: updateNotFound }) },
         }),
       )
       .input(fields.partial().extend({ id: schemas.idField }))
@@ -61,7 +65,10 @@ function recordRouter({ name, kind, fields, item, path, updatePath, idParam }: R
           status: 204,
           summary: `Delete a ${name} record`,
           description: `Deletes one of your ${name} records, named by \`?${idParam}=\`. Answers 204 with no body.`,
-          errors: { 400: `No ${idParam} given`, 404: 'No record of yours has this id' },
+          errors: {
+            400: answers(`No ${idParam} given`, apiError('BAD_REQUEST', deleteParam, { error: deleteParam })),
+            404: notYours(notFound, { detail: notFound }),
+          },
         }),
       )
       .input(z.object({ [idParam]: z.string().optional() }))
@@ -82,7 +89,7 @@ export const profileRouter = router({
         description:
           'Your own profile, or with `?user_id=` another person’s (which counts one profile view per viewer and day). ' +
           '`email` is only on your own profile.',
-        errors: { 404: 'No such user' },
+        errors: { 404: answers('No such user', apiError('NOT_FOUND', 'Invalid User Id', { error: 'Invalid User Id', detail: 'Invalid User Id' })) },
       }),
     )
     .input(schemas.retrieveInput)
@@ -100,7 +107,7 @@ export const profileRouter = router({
           'Changes the fields sent; the others keep their values. `profile_photo` and `cover_photo` (images up to 10 MB) and ' +
           '`intro_video` (video up to 100 MB) are file parts of a multipart body, or in JSON the URL of a file uploaded ' +
           'through `media.createUpload`. Files are checked by their content, not their name.',
-        errors: { 400: 'A field is invalid, or a file is not of the expected kind', 413: 'A file is too large' },
+        errors: mediaRefusals('profile_photo', 'image'),
       }),
       uploads: { profile_photo: 'image', cover_photo: 'image', intro_video: 'video' },
     })

@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { CompiledQuery, openDatabase, sql } from '@careernexus/db';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ensureDatabase, generate, HOT_COMMENTS } from '../../../bench/generate.js';
+import { restClient, type RestClient } from './support/http.js';
+import { startMailbox, type Mailbox } from './support/mailbox.js';
+import { PASSWORD, signUp, uniqueEmail } from './support/flows.js';
+import { ADMIN_URL, postgresUrl } from './support/postgres.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
+
+/**
+ * Every list the API serves is read from indexes, whatever the size of the data: the server runs
+ * on the bench's size-M data set (10k users, 100k posts), every GET operation of the document is
+ * called, and each statement it ran is EXPLAINed with the same parameters. No plan may scan all
+ * of posts, likes, comments, follows or connections.
+ *
+ * PostgreSQL project only: these are PostgreSQL's plans, on the server deployments use; PGlite
+ * serves one embedded user and would take minutes to load this data set.
+ */
+const BIG_TABLES = /Seq Scan on (posts|post_likes|comments|follows|connections)\b/;
+
+describe.runIf(inject('databaseKind') === 'postgres')('list query plans at size M', () => {
+  const statements: Array<{ sql: string; parameters: readonly unknown[] }> = [];
+  let server: TestServer;
+  let mailbox: Mailbox;
+  let api: RestClient;
+  let token: string;
+  const fixtures: Record<string, number> = {};
+
+  beforeAll(async () => {
+    const name = `cn_plans_${randomBytes(6).toString('hex')}`;
+    const url = postgresUrl(name);
+    await ensureDatabase(url);
+    await generate({ url, size: 'M' });
+    const handle = await openDatabase({ url, poolSize: 5, onQuery: (text, parameters) => statements.push({ sql: text, parameters }) });
+    const drop = async () => {
+      const admin = new pg.Client({ connectionString: ADMIN_URL });
+      await admin.connect();
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    };
+    mailbox = await startMailbox();
+    server = await startTestServer({ SMTP_URL: mailbox.url }, { handle, drop });
+    api = restClient(server.url);
+    const { db } = server.database;
+
+    // A generated reader like the bench's: follows people, has a job preference; given the
+    // password of a fresh sign-up so that it can sign in.
+    const { rows } = await sql<{ id: number; email: string }>`
+      select u.id, u.email from users u
+      where u.user_type = 'learner' and exists (select 1 from job_preferences j where j.user_id = u.id)
+        and (select count(*) from follows f where f.follower_id = u.id) >= 4
+      order by u.id limit 1`.execute(db);
+    const reader = rows[0]!;
+    const fresh = await signUp(api, mailbox, uniqueEmail());
+    await sql`update users set password_hash = (select password_hash from users where email = ${fresh.email}) where id = ${reader.id}`.execute(db);
+    const signin = await api.post('/user/signin/', { email: reader.email, password: PASSWORD });
+    expect(signin.status, JSON.stringify(signin.body)).toBe(200);
+    token = signin.body.access;
+
+    fixtures.reader = reader.id;
+    fixtures.hotPost = (await sql<{ id: number }>`select id from posts where comment_count = ${HOT_COMMENTS} order by id limit 1`.execute(db)).rows[0]!.id;
+    fixtures.author = (await sql<{ id: number }>`select author_id as id from posts order by id desc limit 1`.execute(db)).rows[0]!.id;
+    const chat = await api.post('/chats/messages/', { user_id: fixtures.author, message: 'Hello' }, { token });
+    expect(chat.status, JSON.stringify(chat.body)).toBe(201);
+    fixtures.chat = chat.body.chat_id;
+  }, 240_000);
+
+  afterAll(async () => {
+    await server?.close();
+    await mailbox?.close();
+  });
+
+  /** Query strings per path; each GET of the document is called once with each of its own. */
+  const queries = (path: string): string[] => {
+    const byPath: Record<string, string[]> = {
+      '/user/retrieve-profile/': [`user_id=${fixtures.author}`],
+      '/post/': ['', 'page=20', `post_id=${fixtures.hotPost}`],
+      '/post/following/': ['', 'page=2'],
+      '/post/by-user/': [`user_id=${fixtures.author}`],
+      '/post/comment/': [`post_id=${fixtures.hotPost}`],
+      '/connection/recommendation/': ['criteria=industry', 'criteria=location'],
+      '/chats/messages/': [`chat_id=${fixtures.chat}`],
+      '/info/': ['title=tos'],
+      '/info/choice-data/': ['field_name=industry'],
+    };
+    return byPath[path] ?? [''];
+  };
+
+  it('reads every GET list from indexes', async () => {
+    const document = (await api.get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const paths = Object.entries(document.paths).filter(([, operations]) => 'get' in operations).map(([path]) => path);
+    expect(paths.length).toBeGreaterThan(25);
+    const offenders: string[] = [];
+    let explained = 0;
+    for (const path of paths) {
+      for (const query of queries(path)) {
+        const target = query ? `${path}?${query}` : path;
+        statements.length = 0;
+        const response = await api.get(target, { token });
+        expect([200, 404], `${target}: ${JSON.stringify(response.body)}`).toContain(response.status);
+        const ran = statements.filter((statement) => /^\s*(select|with|insert|update|delete)\b/i.test(statement.sql));
+        for (const statement of ran) {
+          const { rows } = await server.database.db.executeQuery<{ 'QUERY PLAN': string }>(
+            CompiledQuery.raw(`explain ${statement.sql}`, [...statement.parameters]),
+          );
+          const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+          explained += 1;
+          if (BIG_TABLES.test(plan)) offenders.push(`GET ${target}\n${statement.sql}\n${plan}`);
+        }
+      }
+    }
+    expect(explained).toBeGreaterThan(40);
+    expect(offenders, offenders.join('\n\n')).toEqual([]);
+  }, 120_000);
+});
