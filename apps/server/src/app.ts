@@ -1,4 +1,4 @@
-import type { Context, Services } from '@careernexus/api';
+import { UNAVAILABLE_RETRY_AFTER_SECONDS, type Context, type Services } from '@careernexus/api';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -66,7 +66,11 @@ export async function buildApp({ services, ping }: AppOptions): Promise<FastifyI
       await ping();
       return { status: 'ok', database: 'ok' };
     } catch {
-      return reply.code(503).send({ status: 'unavailable', database: 'unreachable', message: 'The database cannot be reached.' });
+      const detail = 'The database cannot be reached.';
+      return reply
+        .code(503)
+        .header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
+        .send({ status: 'unavailable', database: 'unreachable', detail, message: detail });
     }
   });
   await registerDocs(app, config.PUBLIC_URL);

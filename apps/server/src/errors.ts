@@ -1,4 +1,5 @@
-import { bodyTooLarge, describeError, malformedJson, restErrorBody, unsupportedMediaType } from '@careernexus/api';
+import { bodyTooLarge, describeError, malformedJson, restErrorBody, serviceUnavailable, unsupportedMediaType } from '@careernexus/api';
+import { isDatabaseUnreachable } from '@careernexus/db';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -10,7 +11,9 @@ export function sendDetail(reply: FastifyReply, status: number, detail: string, 
 }
 
 /** Errors raised by fastify itself (body parsing, limits), in the same shape as procedure errors. */
-export function handleTransportError(error: FastifyError | TRPCError, request: FastifyRequest, reply: FastifyReply) {
+export function handleTransportError(raised: FastifyError | TRPCError, request: FastifyRequest, reply: FastifyReply) {
+  // The database can fail a check made before any procedure ran (a multipart upload's sign-in).
+  const error = isDatabaseUnreachable(raised) ? serviceUnavailable() : raised;
   // A procedure-level refusal raised before the procedure ran (authentication, a rejected upload).
   if (error instanceof TRPCError) {
     const described = describeError(error);

@@ -1,6 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { appRouter, authenticate, NOTIFICATION_TYPES, sendMessage, type Context, type Services, type UserEvent } from '@careernexus/api';
+import {
+  appRouter,
+  authenticate,
+  describeError,
+  NOTIFICATION_TYPES,
+  sendMessage,
+  serviceUnavailable,
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
+  type Context,
+  type Services,
+  type UserEvent,
+} from '@careernexus/api';
+import { isDatabaseUnreachable } from '@careernexus/db';
 import { TRPCError } from '@trpc/server';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import type { FastifyInstance } from 'fastify';
@@ -95,7 +107,7 @@ export function registerWebSockets(app: FastifyInstance, services: Services) {
       },
       (error: unknown) => {
         services.log.error({ err: error }, 'websocket could not be prepared');
-        socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+        socket.end(`HTTP/1.1 503 Service Unavailable\r\nRetry-After: ${UNAVAILABLE_RETRY_AFTER_SECONDS}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
       },
     );
   };
@@ -118,9 +130,10 @@ async function prepareRawSocket(services: Services, route: RawRoute, token: stri
   try {
     viewer = await authenticate(services, token ? `Bearer ${token}` : undefined);
   } catch (error) {
-    const body = error instanceof TRPCError ? ((error.cause as { body?: { code?: string } } | undefined)?.body ?? {}) : {};
-    const reason = error instanceof Error ? error.message.slice(0, 100) : 'unauthorized';
-    return { refusal: { code: body.code === 'user_not_found' ? CLOSE.notFound : CLOSE.unauthorized, reason } };
+    // Only a refused token closes the socket as unauthorized; anything else (the database away) is a 503 handshake.
+    if (!(error instanceof TRPCError)) throw error;
+    const body = (error.cause as { body?: { code?: string } } | undefined)?.body ?? {};
+    return { refusal: { code: body.code === 'user_not_found' ? CLOSE.notFound : CLOSE.unauthorized, reason: error.message.slice(0, 100) } };
   }
 
   let chatId: number | undefined;
@@ -144,11 +157,14 @@ async function prepareRawSocket(services: Services, route: RawRoute, token: stri
   // Deliveries keep the order events arrived in, though deciding where one belongs may query.
   let delivery = Promise.resolve();
   const unsubscribe = await services.events.subscribe(viewer.id, (event) => {
-    delivery = delivery.then(async () => {
-      if (!(await belongsHere(event))) return;
-      if (socket) send(socket, event.payload);
-      else pending.push(event.payload);
-    });
+    delivery = delivery
+      .then(async () => {
+        if (!(await belongsHere(event))) return;
+        if (socket) send(socket, event.payload);
+        else pending.push(event.payload);
+      })
+      // One event that could not be placed (the database away) must not stop the ones after it.
+      .catch((error: unknown) => services.log.warn({ err: error }, 'event not delivered to a websocket'));
   });
 
   return {
@@ -172,7 +188,8 @@ async function prepareRawSocket(services: Services, route: RawRoute, token: stri
         try {
           chatId = (await sendMessage(services, viewer, route.otherUserId, message)).chat_id;
         } catch (error) {
-          send(ws, { type: 'error', message: error instanceof Error ? error.message : 'The message could not be sent.' });
+          if (!(error instanceof TRPCError)) services.log.warn({ err: error }, 'chat frame failed');
+          send(ws, { type: 'error', message: frameErrorMessage(error) });
         }
       };
       // One frame at a time, so a room's messages are stored in the order they were sent.
@@ -182,6 +199,13 @@ async function prepareRawSocket(services: Services, route: RawRoute, token: stri
       });
     },
   };
+}
+
+/** What a client is told when its frame failed: the refusal's reason, never an internal error's text. */
+function frameErrorMessage(error: unknown) {
+  if (error instanceof TRPCError) return describeError(error).message;
+  if (isDatabaseUnreachable(error)) return describeError(serviceUnavailable()).message;
+  return 'The message could not be sent.';
 }
 
 async function roomOf(services: Services, a: number, b: number) {

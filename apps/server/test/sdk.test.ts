@@ -14,6 +14,8 @@ import { startTestServer, type TestServer } from './support/test-server.js';
 import { NOT_AN_IMAGE, PNG_1x1 } from './support/samples.js';
 import { startTcpProxy } from './support/tcp-proxy.js';
 
+const hostAndPort = (url: string) => ({ host: new URL(url).hostname, port: Number(new URL(url).port) });
+
 const t = useServer();
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -116,9 +118,9 @@ it('turns refused input into field messages a form can show', async () => {
   });
   const unauthenticated = await client.auth.me.query().catch((e: unknown) => e);
   expect(describeClientError(unauthenticated)).toEqual({ code: 'UNAUTHORIZED', message: 'Authentication credentials were not provided.', fields: {}, status: 401 });
-  const proxy = await startTcpProxy(t.server.url);
+  const proxy = await startTcpProxy(hostAndPort(t.server.url));
   await proxy.cut();
-  const offline = await createClient({ url: proxy.url }).auth.me.query().catch((e: unknown) => e);
+  const offline = await createClient({ url: proxy.url('http') }).auth.me.query().catch((e: unknown) => e);
   expect(describeClientError(offline)).toEqual({ code: 'NETWORK_ERROR', message: 'The server could not be reached.', fields: {} });
 });
 
@@ -230,10 +232,10 @@ it('sends a call that asks for it on its own instead of in a batch', async () =>
 });
 
 it('resumes a subscription after the connection is lost, without losing or repeating a message', async () => {
-  const proxy = await startTcpProxy(t.server.url);
+  const proxy = await startTcpProxy(hostAndPort(t.server.url));
   cleanups.push(() => proxy.close());
   const alice = await sdkUser(t.server.url, t.mailbox);
-  const bob = await sdkUser(proxy.url, t.mailbox, { reconnectDelayMs: (attempt) => (attempt === 0 ? 0 : 300) });
+  const bob = await sdkUser(proxy.url('http'), t.mailbox, { reconnectDelayMs: (attempt) => (attempt === 0 ? 0 : 300) });
   const chat = collect<{ message: string }>((handlers) => follow(bob.client.chat.onMessage, handlers));
   await chat.live();
 
@@ -281,10 +283,10 @@ it('resumes from an event id kept from an earlier session', async () => {
 it('renews an expired token when the server refuses to resume a subscription with it, and resumes', async () => {
   const shortLived = await startTestServer({ SMTP_URL: t.mailbox.url, ACCESS_TOKEN_TTL: '3s' });
   cleanups.push(() => shortLived.close());
-  const proxy = await startTcpProxy(shortLived.url);
+  const proxy = await startTcpProxy(hostAndPort(shortLived.url));
   cleanups.push(() => proxy.close());
   const alice = await sdkUser(shortLived.url, t.mailbox);
-  const bob = await sdkUser(proxy.url, t.mailbox, { reconnectDelayMs: (attempt) => (attempt === 0 ? 0 : 300) });
+  const bob = await sdkUser(proxy.url('http'), t.mailbox, { reconnectDelayMs: (attempt) => (attempt === 0 ? 0 : 300) });
   const firstAccess = bob.tokens.access;
   const chat = collect<{ message: string }>((handlers) => follow(bob.client.chat.onMessage, handlers));
   await chat.live();

@@ -58,6 +58,18 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
     { 'Retry-After': String(retryAfterSeconds) },
   );
 
+/** Seconds a client is asked to wait before retrying while the database cannot be reached. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/** 503 while the database cannot be reached: nothing was done, and the same request may be retried. */
+export const serviceUnavailable = () =>
+  detailError(
+    'SERVICE_UNAVAILABLE',
+    'The service is temporarily unavailable. Please try again shortly.',
+    {},
+    { 'Retry-After': String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+  );
+
 /** Zod issues as DRF field errors: `{"field": ["msg", …], "non_field_errors": [...]}`. */
 export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
   const fields: Record<string, string[]> = {};

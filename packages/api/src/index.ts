@@ -15,6 +15,8 @@ export {
   detailError,
   malformedJson,
   restErrorBody,
+  serviceUnavailable,
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
   unsupportedMediaType,
   type ClientError,
   type ErrorBody,

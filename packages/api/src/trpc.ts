@@ -1,10 +1,11 @@
+import { isDatabaseUnreachable } from '@careernexus/db';
 import { initTRPC } from '@trpc/server';
 import superjson from 'superjson';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { authenticate } from './auth/sessions.js';
 import type { Context } from './context.js';
 import type { MediaKind } from './media/formats.js';
-import { describeError, notAdministrator, tooManyRequests, type ErrorBody } from './errors.js';
+import { describeError, notAdministrator, serviceUnavailable, tooManyRequests, type ErrorBody } from './errors.js';
 import './validation.js';
 
 export type SuccessStatus = 200 | 201 | 202 | 204 | 206;
@@ -35,9 +36,20 @@ const t = initTRPC
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
 
-export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
+/** Whatever a procedure was doing, a database it cannot reach is a 503 the client may retry, not a 500. */
+const unreachableDatabaseIs503 = t.middleware(async ({ ctx, next }) => {
+  const result = await next();
+  if (!result.ok && isDatabaseUnreachable(result.error.cause)) {
+    ctx.services.log.warn({ reason: result.error.cause?.message }, 'database unreachable');
+    throw serviceUnavailable();
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(unreachableDatabaseIs503);
+
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const viewer = await authenticate(ctx.services, ctx.authorization);
   return next({ ctx: { ...ctx, viewer } });
 });

@@ -63,8 +63,11 @@ function openPostgres(url: string, poolSize = 10, onQuery?: DatabaseOptions['onQ
         oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client losing its connection (server restart) must not crash the process.
+  // A connection can die (a database restart) while no query waits on it: idle in the pool (the
+  // pool's 'error') or checked out between two statements (the client's own 'error'). Neither may
+  // crash the process; the pool discards such a client, and its next statement fails instead.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   pool.on('connect', preparingStatements);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...queryLog(onQuery) });
   return { db, kind: 'postgres' as const, dumpDataDir: undefined };
@@ -133,4 +136,21 @@ export function isForeignKeyViolation(error: unknown): boolean {
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const e = error as { code?: unknown; constraint?: unknown } | null;
   return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);
+}
+
+const UNREACHABLE_SYSTEM_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** SQLSTATEs of a server that went away or takes no work now: connection exceptions (08…), shutdown or start-up (57P01–57P03), too many connections. */
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
+/** What `pg` and `pg-pool` say, without a code, when a connection is lost or cannot be made in time. */
+const LOST_CONNECTION = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed)/;
+
+/**
+ * True when a statement failed because the database could not be reached (down, restarting,
+ * too slow to accept a connection), not because of the statement: worth retrying later.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  if (error instanceof AggregateError) return error.errors.some(isDatabaseUnreachable);
+  const e = error as { code?: unknown; message?: unknown } | null;
+  if (typeof e?.code === 'string' && (UNREACHABLE_SYSTEM_CODES.has(e.code) || UNAVAILABLE_SQLSTATE.test(e.code))) return true;
+  return typeof e?.message === 'string' && LOST_CONNECTION.test(e.message);
 }

@@ -18,10 +18,13 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** `pnpm start` in a process of its own, with the given environment; resolves once it is ready. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/**
+ * `pnpm start` in a process of its own, with the given environment (and extra node flags, for
+ * measuring it); resolves once it is ready.
+ */
+export async function startServerProcess(env: Record<string, string>, nodeFlags: readonly string[] = []): Promise<ServerProcess> {
   const [node, ...flags] = NODE_WITH_TSX;
-  const child = spawn(node, [...flags, 'apps/server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, [...flags, ...nodeFlags, 'apps/server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));

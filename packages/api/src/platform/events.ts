@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -41,20 +42,38 @@ export function createLocalEventBus(): EventBus {
 /**
  * Events through Redis pub/sub, so a socket held by one process hears what another process
  * published. A process subscribes to a user's channel while it holds a listener for that user.
- * When Redis cannot be reached, events still reach this process's own listeners.
+ *
+ * Redis only carries events to other processes: this process's own listeners hear an event
+ * directly, so realtime within a process never waits on Redis nor stops with it. Nothing is
+ * queued while Redis is away (those events do not reach other processes; stored notifications
+ * can be read again), and every reconnection subscribes again to the channels listened to now.
  */
 export function createRedisEventBus(url: string, prefix: string, log: Logger): EventBus {
   const channelOf = (userId: number) => `${prefix}:user:${userId}`;
+  const origin = randomUUID();
   const local = createLocalEventBus();
-  const options = { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: false, retryStrategy: (times: number) => Math.min(times * 200, 2_000) };
+  const options = {
+    enableOfflineQueue: false,
+    // A command in flight when the connection drops fails at once rather than being resent later.
+    maxRetriesPerRequest: 0,
+    autoResubscribe: false,
+    // A Redis that stops answering must not hold a socket's opening.
+    commandTimeout: 2_000,
+    retryStrategy: (times: number) => Math.min(times * 200, 2_000),
+  };
   const publisher = new Redis(url, options);
-  const subscriber = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null });
+  const subscriber = new Redis(url, options);
   for (const client of [publisher, subscriber]) client.on('error', (error: Error) => log.warn({ reason: error.message }, 'redis event bus error'));
   const listeners = new Map<number, number>();
 
+  subscriber.on('ready', () => {
+    const channels = [...listeners.keys()].map(channelOf);
+    if (channels.length) subscriber.subscribe(...channels).catch((error: Error) => log.warn({ reason: error.message }, 'redis resubscribe failed'));
+  });
   subscriber.on('message', (channel: string, message: string) => {
     try {
-      void local.publish(JSON.parse(message) as UserEvent);
+      const sent = JSON.parse(message) as { origin: string; event: UserEvent };
+      if (sent.origin !== origin) void local.publish(sent.event);
     } catch {
       log.warn({ channel }, 'unreadable event on the bus');
     }
@@ -62,25 +81,27 @@ export function createRedisEventBus(url: string, prefix: string, log: Logger): E
 
   return {
     async publish(event) {
-      try {
-        await publisher.publish(channelOf(event.userId), JSON.stringify(event));
-      } catch (error) {
-        log.warn({ reason: (error as Error).message }, 'redis unavailable: event delivered in this process only');
-        await local.publish(event);
-      }
+      await local.publish(event);
+      if (publisher.status !== 'ready') return; // the outage is logged by the client's 'error' events
+      publisher
+        .publish(channelOf(event.userId), JSON.stringify({ origin, event }))
+        .catch((error: Error) => log.warn({ reason: error.message }, 'redis unavailable: event delivered in this process only'));
     },
     async subscribe(userId, handler) {
       const count = listeners.get(userId) ?? 0;
       listeners.set(userId, count + 1);
       const unsubscribe = await local.subscribe(userId, handler);
-      if (count === 0) await subscriber.subscribe(channelOf(userId)).catch((error: Error) => log.warn({ reason: error.message }, 'redis subscribe failed'));
+      // When Redis is away, the next 'ready' subscribes this channel with the others.
+      if (count === 0 && subscriber.status === 'ready') {
+        await subscriber.subscribe(channelOf(userId)).catch((error: Error) => log.warn({ reason: error.message }, 'redis subscribe failed'));
+      }
       return () => {
         unsubscribe();
         const left = (listeners.get(userId) ?? 1) - 1;
         if (left > 0) listeners.set(userId, left);
         else {
           listeners.delete(userId);
-          subscriber.unsubscribe(channelOf(userId)).catch(() => {});
+          if (subscriber.status === 'ready') subscriber.unsubscribe(channelOf(userId)).catch(() => {});
         }
       };
     },
