@@ -159,7 +159,7 @@ describe('served', () => {
       (signin.querySelector('.opblock-summary-control') as HTMLElement).click();
       await until(() => signin.querySelector('.responses-table') !== null);
       const statuses = [...signin.querySelectorAll('.responses-table .response-col_status')].map((cell) => cell.textContent?.trim());
-      expect(statuses).toEqual(['Code', '200', '400', '413', '415', '429']);
+      expect(statuses).toEqual(['Code', '200', '400', '413', '415', '429', '503']);
       expect(signin.textContent).toContain('Invalid Credentials');
       expect(signin.textContent).toContain('Retry-After');
       expect(problems).toEqual([]);

@@ -8,6 +8,7 @@ import {
   malformedJson,
   notAuthenticated,
   restErrorBody,
+  serviceUnavailable,
   unsupportedMediaType,
   type ErrorBody,
 } from './errors.js';
@@ -112,6 +113,7 @@ function errorsOf(procedure: AnyProcedure, meta: Meta): Map<number, DocumentedEr
     add(415, 'A body that is not JSON, urlencoded or multipart', [bodyOf(unsupportedMediaType('text/plain'))]);
   }
   if (isPaginated(procedure)) add(404, 'No such page', [bodyOf(invalidPage())]);
+  add(503, 'The database cannot be reached; try again after Retry-After seconds', [bodyOf(serviceUnavailable())]);
 
   for (const [status, error] of errors) {
     if (!error.examples.length) throw new Error(`${openapi.method} ${openapi.path}: ${status} is documented without an example body`);
@@ -156,7 +158,7 @@ function errorResponse(status: number, error: DocumentedError) {
     examples[name] = { summary, value: body };
   }
   const headers =
-    status === 429
+    status === 429 || status === 503
       ? { 'Retry-After': { description: 'Seconds until the client may try again', schema: { type: 'integer' } } }
       : status === 401
         ? { 'WWW-Authenticate': { description: '`Bearer realm="api"`', schema: { type: 'string' } } }

@@ -20,9 +20,14 @@ export class ExpiringMap<K, V> {
 
   set(key: K, value: V): void {
     if (this.ttlMs <= 0) return;
+    const now = Date.now();
     this.#entries.delete(key);
-    this.#entries.set(key, { value, expires: Date.now() + this.ttlMs });
-    if (this.#entries.size > this.maxEntries) this.#entries.delete(this.#entries.keys().next().value as K);
+    this.#entries.set(key, { value, expires: now + this.ttlMs });
+    // Entries are kept in the order they expire: drop the expired ones and the oldest past the bound.
+    for (const [oldest, entry] of this.#entries) {
+      if (entry.expires > now && this.#entries.size <= this.maxEntries) break;
+      this.#entries.delete(oldest);
+    }
   }
 
   /** Changes the value and keeps its expiry (a value derived from an expiring one expires with it). */
