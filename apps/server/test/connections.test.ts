@@ -112,6 +112,34 @@ describe('recommendations', () => {
     expect(response.body.last_page).toBe(`${t.server.url}/connection/recommendation/?page=1`);
   });
 
+  it('ranks by shared location and mutual connections, then by id', async () => {
+    const connect = async (from: Person, to: Person) => {
+      const asked = await t.api.post('/connection/', { connection: to.id }, { token: from.token });
+      expect((await t.api.post('/connection/status/', { connection_id: asked.body.id, status: 'Accept' }, { token: to.token })).status).toBe(200);
+    };
+    const setLocation = (who: Person, location: string) => t.api.request('PUT', '/user/profile-update/', { location }, { token: who.token });
+    const [me, friend, plain, nearby, nearbyMutual, otherIndustryMutual] = [
+      await person(t.api, t.mailbox, 'law'),
+      await person(t.api, t.mailbox, 'law'),
+      await person(t.api, t.mailbox, 'law'),
+      await person(t.api, t.mailbox, 'law'),
+      await person(t.api, t.mailbox, 'law'),
+      await person(t.api, t.mailbox, 'government'),
+    ];
+    await setLocation(me, 'Abuja');
+    await setLocation(nearby, 'Wuse, Abuja');
+    await setLocation(nearbyMutual, 'abuja');
+    await connect(me, friend);
+    await connect(friend, nearbyMutual);
+    await connect(otherIndustryMutual, friend);
+    const response = await t.api.get('/connection/recommendation/?criteria=industry&page_size=50', { token: me.token });
+    const ids = response.body.results.map((r: { id: number }) => r.id) as number[];
+    const mine = ids.filter((id) => [plain, nearby, nearbyMutual, otherIndustryMutual, friend].some((who) => who.id === id));
+    // industry + location + one mutual, industry + location, industry only; not the other industry, not the friend.
+    expect(mine).toEqual([nearbyMutual.id, nearby.id, plain.id]);
+    expect(ids.indexOf(nearby.id)).toBeLessThan(ids.findIndex((id) => id !== nearbyMutual.id && id !== nearby.id));
+  });
+
   it('by location: an empty location matches nobody; a set one matches people whose location contains it', async () => {
     const me = await person(t.api, t.mailbox);
     const near = await person(t.api, t.mailbox);

@@ -3,7 +3,6 @@ import type { Viewer } from '../auth/sessions.js';
 import type { Context, Services } from '../context.js';
 import { apiError, detailError, keyedError, nonFieldError } from '../errors.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
-import { COUNT_CAP } from '../posts/feed.js';
 import { nameOf } from '../posts/read.js';
 import { lastPageLink, paginate, readPage, resolvePage } from '../pagination.js';
 
@@ -117,10 +116,15 @@ export async function endConnection(services: Services, viewer: Viewer, connecti
 
 export const CRITERIA = ['location', 'industry'] as const;
 
+/** Recommendations rank at most this many candidates, plus everyone sharing a connection with the caller. */
+export const RECOMMENDATION_POOL = 1_000;
+
 /**
  * People to connect with, by shared industry or location: never the caller, nor anyone with a
  * connection or request either way. Most relevant first (shared industry, shared location,
- * mutual connections), then by id.
+ * mutual connections), then by id. The ranked pool is everyone sharing a connection with the
+ * caller plus the first RECOMMENDATION_POOL other candidates by id, so a page costs the same
+ * whatever the number of members. One statement.
  */
 export async function recommendConnections(ctx: Context, viewer: Viewer, query: { criteria?: string | undefined; page?: string | undefined; page_size?: string | undefined }) {
   if (!query.criteria) throw keyedError('error', 'Recommendation criteria not provided');
@@ -129,50 +133,58 @@ export async function recommendConnections(ctx: Context, viewer: Viewer, query: 
     throw apiError('BAD_REQUEST', 'Unrecognized recommendation criteria.', { 'criteria error': 'Unrecognized recommendation criteria.' });
   }
   const request = readPage(query);
-  const { db } = ctx.services;
-  const me = await db.selectFrom('profiles').select('location').where('user_id', '=', viewer.id).executeTakeFirstOrThrow();
-  const myLocation = me.location.trim().toLowerCase();
+  const me = viewer.id;
   const matches =
-    criteria === 'industry' ? sql`u.industry = ${viewer.industry}` : myLocation ? sql`strpos(lower(p.location), ${myLocation}) > 0` : sql`false`;
-  // Not the caller, and nobody with a connection or request either way.
-  const unconnected = sql`
-    u.id <> ${viewer.id} and u.is_active and not exists (
-      select 1 from connections c
-      where (c.requester_id = ${viewer.id} and c.recipient_id = u.id) or (c.recipient_id = ${viewer.id} and c.requester_id = u.id))`;
-  const counted = await sql<{ n: number }>`
-    select count(*)::int as n from (
-      select 1 from users u ${criteria === 'location' ? sql`join profiles p on p.user_id = u.id` : sql``}
-      where ${matches} and ${unconnected} limit ${COUNT_CAP}) c`.execute(db);
-  const count = Number(counted.rows[0]?.n ?? 0);
-  const page = resolvePage(request, count);
-  // Mutual connections are counted once, from the caller's friends' connections, not per candidate.
-  const { rows } = await sql<{ id: number; first_name: string; last_name: string; qualification: string; profile_photo: string | null }>`
-    with friends as (
-      select case when requester_id = ${viewer.id} then recipient_id else requester_id end as friend
-      from connections where status = 'accepted' and (requester_id = ${viewer.id} or recipient_id = ${viewer.id})
+    criteria === 'industry' ? sql`u.industry = ${viewer.industry}` : sql`me.location <> '' and strpos(lower(p.location), me.location) > 0`;
+  const candidates = sql`
+    from users u join profiles p on p.user_id = u.id cross join me
+    where ${matches} and u.is_active and u.id <> ${me} and u.id not in (select person from linked)`;
+  const read = (page: number) => sql<{ count: number; results: Array<{ id: number; first_name: string; last_name: string; qualification: string; profile_photo: string | null }> }>`
+    with me as (select lower(trim(location)) as location from profiles where user_id = ${me}),
+    linked as (
+      select case when requester_id = ${me} then recipient_id else requester_id end as person
+      from connections where requester_id = ${me} or recipient_id = ${me}
+    ),
+    friends as (
+      select case when requester_id = ${me} then recipient_id else requester_id end as friend
+      from connections where status = 'accepted' and (requester_id = ${me} or recipient_id = ${me})
     ),
     mutual as materialized (
       select case when c.requester_id = f.friend then c.recipient_id else c.requester_id end as person, count(*)::int as n
       from friends f join connections c on c.status = 'accepted' and (c.requester_id = f.friend or c.recipient_id = f.friend)
       group by 1
+    ),
+    pool as (
+      (select u.id ${candidates} order by u.id limit ${RECOMMENDATION_POOL})
+      union
+      (select u.id ${candidates} and u.id in (select person from mutual))
+    ),
+    ranked as (
+      select u.id, p.first_name, p.last_name, p.qualification, p.profile_photo,
+        (u.industry = ${viewer.industry})::int
+          + (me.location <> '' and strpos(lower(p.location), me.location) > 0)::int
+          + coalesce(m.n, 0) as score
+      from pool join users u on u.id = pool.id join profiles p on p.user_id = u.id cross join me
+      left join mutual m on m.person = u.id
     )
-    select u.id, p.first_name, p.last_name, p.qualification, p.profile_photo
-    from users u
-    join profiles p on p.user_id = u.id
-    left join mutual m on m.person = u.id
-    where ${matches} and ${unconnected}
-    order by
-      (u.industry = ${viewer.industry})::int
-        + (${myLocation} <> '' and strpos(lower(p.location), ${myLocation}) > 0)::int
-        + coalesce(m.n, 0) desc,
-      u.id
-    limit ${request.size} offset ${(page - 1) * request.size}`.execute(db);
-  const results = rows.map((row) => ({
+    select (select count(*)::int from pool) as count,
+      coalesce((
+        select json_agg(r order by r.score desc, r.id)
+        from (select * from ranked order by score desc, id limit ${request.size} offset ${(page - 1) * request.size}) r
+      ), '[]') as results`.execute(ctx.services.db);
+  let page = request.page === 'last' ? 1 : request.page;
+  let found = (await read(page)).rows[0]!;
+  const resolved = resolvePage(request, found.count);
+  if (resolved !== page) {
+    page = resolved;
+    found = (await read(page)).rows[0]!;
+  }
+  const results = found.results.map((row) => ({
     id: Number(row.id),
     name: displayName(row),
     qualification: row.qualification,
     profile_photo: row.profile_photo ?? ctx.services.config.DEFAULT_PROFILE_PHOTO_URL,
   }));
-  return { ...paginate(ctx.url, page, request.size, count, results), last_page: lastPageLink(ctx.url, request.size, count) };
+  return { ...paginate(ctx.url, page, request.size, found.count, results), last_page: lastPageLink(ctx.url, request.size, found.count) };
 }
 
