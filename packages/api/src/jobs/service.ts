@@ -100,13 +100,25 @@ export async function recommendedJobs(ctx: Context, viewer: Viewer, query: { pag
         and j.work_type = ${preference.work_type} and j.experience_level = ${preference.experience_level}
         and lower(j.title) ~ ${titleWords(preference.title).map((word) => `(?=.*\\m${word}\\M)`).join('')}
       order by j.id desc limit ${n})` : sql``}`;
-  const counted = await sql<{ n: number }>`select count(*)::int as n from (${limit(COUNT_CAP)}) j`.execute(db);
-  const count = Number(counted.rows[0]?.n ?? 0);
-  const page = resolvePage(request, count);
-  const ids = await sql<{ id: number }>`select id from (${limit(page * request.size)}) j order by id desc limit ${request.size} offset ${(page - 1) * request.size}`.execute(db);
-  const wanted = ids.rows.map((row) => Number(row.id));
-  const rows = wanted.length ? await db.selectFrom('jobs').select(JOB_COLUMNS).where('id', 'in', wanted).orderBy('id', 'desc').execute() : [];
-  return paginate(ctx.url, page, request.size, count, rows.map(present));
+  // The count, the page's ids and its jobs in one statement (again only for an out-of-range page).
+  const read = (page: number) => sql<{ count: number; jobs: Array<Omit<JobRow, 'created_at'> & { created_at: string }> }>`
+    select
+      (select count(*)::int from (${limit(COUNT_CAP)}) c) as count,
+      coalesce((
+        select json_agg(j order by j.id desc) from (
+          select ${sql.join(JOB_COLUMNS.map((column) => sql.ref(`jobs.${column}`)))} from jobs
+          where id in (select id from (${limit(page * request.size)}) p order by id desc limit ${request.size} offset ${(page - 1) * request.size})
+        ) j
+      ), '[]') as jobs`.execute(db);
+  let page = request.page === 'last' ? 1 : request.page;
+  let found = (await read(page)).rows[0]!;
+  const resolved = resolvePage(request, found.count);
+  if (resolved !== page) {
+    page = resolved;
+    found = (await read(page)).rows[0]!;
+  }
+  const jobs = found.jobs.map((job) => present({ ...job, created_at: new Date(job.created_at) }));
+  return paginate(ctx.url, page, request.size, found.count, jobs);
 }
 
 export async function setPreference(services: Services, viewer: Viewer, preference: Preference) {
