@@ -88,7 +88,7 @@ export const networkRouter = router({
         description:
           '`criteria=industry` (same industry) or `criteria=location` (their location contains yours; an empty location matches nobody). ' +
           'Skips you and anyone you have a connection or request with. Most relevant first (shared industry and location, mutual connections), then by id. ' +
-          'Ranks everyone you share a connection with plus the first 1,000 other matches by id.',
+          'Ranks everyone you share a connection with plus the first 300 other matches by id.',
         errors: {
           400: answers(
             'Missing or unknown criteria',

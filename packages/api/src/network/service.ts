@@ -117,7 +117,7 @@ export async function endConnection(services: Services, viewer: Viewer, connecti
 export const CRITERIA = ['location', 'industry'] as const;
 
 /** Recommendations rank at most this many candidates, plus everyone sharing a connection with the caller. */
-export const RECOMMENDATION_POOL = 1_000;
+export const RECOMMENDATION_POOL = 300;
 
 /**
  * People to connect with, by shared industry or location: never the caller, nor anyone with a
@@ -136,8 +136,9 @@ export async function recommendConnections(ctx: Context, viewer: Viewer, query: 
   const me = viewer.id;
   const matches =
     criteria === 'industry' ? sql`u.industry = ${viewer.industry}` : sql`me.location <> '' and strpos(lower(p.location), me.location) > 0`;
+  // Only the location criteria needs the profiles to choose candidates.
   const candidates = sql`
-    from users u join profiles p on p.user_id = u.id cross join me
+    from users u ${criteria === 'location' ? sql`join profiles p on p.user_id = u.id cross join me` : sql``}
     where ${matches} and u.is_active and u.id <> ${me} and u.id not in (select person from linked)`;
   const read = (page: number) => sql<{ count: number; results: Array<{ id: number; first_name: string; last_name: string; qualification: string; profile_photo: string | null }> }>`
     with me as (select lower(trim(location)) as location from profiles where user_id = ${me}),
@@ -155,17 +156,19 @@ export async function recommendConnections(ctx: Context, viewer: Viewer, query: 
       group by 1
     ),
     pool as (
-      (select u.id ${candidates} order by u.id limit ${RECOMMENDATION_POOL})
+      (select u.id, u.industry ${candidates} order by u.id limit ${RECOMMENDATION_POOL})
       union
-      (select u.id ${candidates} and u.id in (select person from mutual))
+      (select u.id, u.industry ${candidates} and u.id in (select person from mutual))
     ),
     ranked as (
-      select u.id, p.first_name, p.last_name, p.qualification, p.profile_photo,
-        (u.industry = ${viewer.industry})::int
+      select pool.id, p.first_name, p.last_name, p.qualification, p.profile_photo,
+        (pool.industry = ${viewer.industry})::int
           + (me.location <> '' and strpos(lower(p.location), me.location) > 0)::int
           + coalesce(m.n, 0) as score
-      from pool join users u on u.id = pool.id join profiles p on p.user_id = u.id cross join me
-      left join mutual m on m.person = u.id
+      -- One primary-key read per pool member (the limit keeps the planner from scanning all profiles).
+      from pool cross join me
+      cross join lateral (select * from profiles where user_id = pool.id limit 1) p
+      left join mutual m on m.person = pool.id
     )
     select (select count(*)::int from pool) as count,
       coalesce((

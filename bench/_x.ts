@@ -1,0 +1,10 @@
+import { CompiledQuery, openDatabase, sql } from '@careernexus/db';
+import { recommendConnections } from '../packages/api/src/network/service.js';
+let last: { sql: string; parameters: readonly unknown[] } | undefined;
+const h = await openDatabase({ url: 'postgres://postgres@127.0.0.1:5432/careernexus_bench_m', poolSize: 1, onQuery: (s, p) => { if (s.includes('ranked')) last = { sql: s, parameters: p }; } });
+const { rows: [r] } = await sql<{ id: number; industry: string }>`select u.id, u.industry from users u where u.user_type='learner' and u.industry='technology' and (select count(*) from connections c where c.requester_id=u.id and status='accepted')>=2 limit 1`.execute(h.db);
+const ctx = { services: { db: h.db, config: { DEFAULT_PROFILE_PHOTO_URL: 'x' } }, url: 'http://x/connection/recommendation/' } as any;
+await recommendConnections(ctx, { ...r, userType: 'learner' } as any, { criteria: 'industry' });
+const { rows } = await h.db.executeQuery<any>(CompiledQuery.raw(`explain (analyze, buffers) ${last!.sql}`, [...last!.parameters]));
+console.log(rows.map((x) => x['QUERY PLAN']).join('\n'));
+await h.close();
