@@ -147,6 +147,26 @@ describe('the feed', () => {
     expect(seen.length).toBe(first.body.count);
   });
 
+  it('keeps counting exactly as posts arrive, and after follows and unfollows', async () => {
+    const [reader, a, b] = [await person(t.api, t.mailbox), await person(t.api, t.mailbox), await person(t.api, t.mailbox)];
+    const count = async () => {
+      const response = await t.api.get('/post/following/', { token: reader.token });
+      expect(response.status).toBe(200);
+      return response.body.count as number;
+    };
+    await t.api.post('/follow/', { user_following: a.id }, { token: reader.token });
+    for (const n of [1, 2, 3]) await post(a.token, `First ${n}`);
+    await post(b.token, 'Not followed yet');
+    expect(await count()).toBe(3);
+    // Counted again from what arrived since the last count.
+    for (const n of [4, 5]) await post(a.token, `More ${n}`);
+    expect(await count()).toBe(5);
+    await t.api.post('/follow/', { user_following: b.id }, { token: reader.token });
+    expect(await count()).toBe(6);
+    await t.api.post('/unfollow/', { user_following: a.id }, { token: reader.token });
+    expect(await count()).toBe(1);
+  });
+
   it('answers an out-of-range or malformed page with 404 Invalid page.', async () => {
     const reader = await person(t.api, t.mailbox);
     for (const page of ['999', '0', 'x']) {
