@@ -15,7 +15,8 @@ export function useServer(env: Record<string, string> = {}): Fixture {
   const fixture = {} as Fixture;
   beforeAll(async () => {
     fixture.mailbox = await startMailbox();
-    fixture.server = await startTestServer({ SMTP_URL: fixture.mailbox.url, ...env });
+    // Every test user signs up from 127.0.0.1: the per-IP limit is raised unless a test sets its own.
+    fixture.server = await startTestServer({ SMTP_URL: fixture.mailbox.url, AUTH_RATE_LIMIT: '10000', ...env });
     fixture.api = restClient(fixture.server.url);
   });
   afterAll(async () => {
