@@ -31,10 +31,16 @@ export async function readMultipartForm(
   storeFile?: (field: string, file: NodeJS.ReadableStream) => Promise<string | undefined>,
 ): Promise<Form> {
   const form: Form = {};
+  // Files have limits of their own; the text fields together get the JSON body's limit, and a
+  // field cut short by the parser is refused rather than stored cut.
+  let textBytes = 0;
   try {
     for await (const part of request.parts()) {
       if (part.type !== 'file') {
-        addField(form, part.fieldname, String(part.value));
+        const value = String(part.value);
+        textBytes += Buffer.byteLength(value);
+        if (part.valueTruncated || textBytes > request.routeOptions.bodyLimit) throw bodyTooLarge();
+        addField(form, part.fieldname, value);
         continue;
       }
       const value = await storeFile?.(part.fieldname, part.file);
@@ -46,6 +52,8 @@ export async function readMultipartForm(
   }
   return form;
 }
+
+const bodyTooLarge = () => Object.assign(new Error('Request body is too large.'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
 
 /**
  * The multipart parser reports a body cut short or mangled ("Unexpected end of form",
