@@ -2,10 +2,10 @@ import type { Context, Services } from '@careernexus/api';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { registerBodyDepthLimit } from './body-depth.js';
 import { registerDocs } from './docs.js';
 import { handleTransportError, sendDetail } from './errors.js';
 import { registerUrlencodedParser } from './forms.js';
-import { registerInputGuards } from './input-guards.js';
 import { registerMediaRoutes } from './media-routes.js';
 import { restBridge } from './rest-bridge.js';
 import { registerTrpcEndpoint } from './trpc-endpoint.js';
@@ -63,7 +63,7 @@ export async function buildApp({ services, ping }: AppOptions): Promise<FastifyI
   // Plain text is no body any procedure takes: 415 rather than a confusing validation error.
   app.removeContentTypeParser('text/plain');
   registerUrlencodedParser(app);
-  registerInputGuards(app);
+  registerBodyDepthLimit(app);
   // File parts are limited per kind while they stream; this is only the outer bound.
   const largestFile = Math.max(config.MAX_IMAGE_BYTES, config.MAX_VIDEO_BYTES) + 1;
   await app.register(multipart, { limits: { fieldSize: config.BODY_LIMIT, fields: 100, files: 10, fileSize: largestFile } });

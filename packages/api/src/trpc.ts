@@ -4,8 +4,8 @@ import type { OpenApiMeta } from 'trpc-to-openapi';
 import { authenticate } from './auth/sessions.js';
 import type { Context } from './context.js';
 import type { MediaKind } from './media/formats.js';
-import { describeError, detailError, tooManyRequests } from './errors.js';
-import './validation.js';
+import { apiError, describeError, detailError, tooManyRequests } from './errors.js';
+import { fieldWithNullCharacter, NULL_CHARACTERS } from './validation.js';
 
 export type SuccessStatus = 200 | 201 | 202 | 204 | 206;
 
@@ -30,12 +30,21 @@ const t = initTRPC
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
-
-export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
-  const viewer = await authenticate(ctx.services, ctx.authorization);
-  return next({ ctx: { ...ctx, viewer } });
+/** Input with a NUL character would fail deep inside a write: refused up front, naming the field, on REST and /trpc. */
+const refuseNullCharacters = t.middleware(async ({ getRawInput, next }) => {
+  const field = fieldWithNullCharacter(await getRawInput());
+  if (field) throw apiError('BAD_REQUEST', `${field}: ${NULL_CHARACTERS}`, { [field]: [NULL_CHARACTERS] });
+  return next();
 });
+
+export const publicProcedure = t.procedure.use(refuseNullCharacters);
+
+export const authedProcedure = t.procedure
+  .use(async ({ ctx, next }) => {
+    const viewer = await authenticate(ctx.services, ctx.authorization);
+    return next({ ctx: { ...ctx, viewer } });
+  })
+  .use(refuseNullCharacters);
 
 export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
   if (!ctx.viewer.isAdmin) throw detailError('FORBIDDEN', 'You do not have permission to perform this action.');
