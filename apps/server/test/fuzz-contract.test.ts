@@ -200,6 +200,11 @@ async function send(operation: Operation, request: Case) {
   return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
 }
 
+it('covers every operation the server documents', async () => {
+  const list = (doc: { paths: Record<string, object> }) => Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
+  expect(list((await t.api.get('/openapi.json')).body).sort()).toEqual(operations.map((operation) => `${operation.method} ${operation.path}`).sort());
+});
+
 it.each(operations.map((operation) => [`${operation.method} ${operation.path}`, operation] as const))('%s', async (_name, operation) => {
   // Each kind of abuse at least once, whatever the random runs draw.
   const bodies: Body[] = [
