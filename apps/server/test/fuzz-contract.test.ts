@@ -213,6 +213,7 @@ it.each(operations.map((operation) => [`${operation.method} ${operation.path}`, 
     { kind: 'raw', type: 'text/plain', text: 'hello' },
     { kind: 'truncated-multipart', field: 'profile_photo', cut: 120 },
     { kind: 'json', fields: Object.fromEntries(Object.keys(operation.fields).map((name) => [name, 'a\u0000b'])) },
+    { kind: 'none' },
   ];
   const queries = [
     operation.params.map((name) => `${name}=-1`).join('&'),
@@ -220,6 +221,7 @@ it.each(operations.map((operation) => [`${operation.method} ${operation.path}`, 
     '%zz',
     'a=%E0%A4%A',
     [...operation.params, 'a'].map((name) => `${name}=1%00`).join('&'),
+    `${operation.params[0] ?? 'q'}=${ONE_MB}`, // a URL past the header limit: 431, still JSON
   ];
   const examples = queries.map((query, i): [Case] => [{ auth: 'valid', query, body: operation.method === 'GET' ? { kind: 'none' } : bodies[i]! }]);
 
