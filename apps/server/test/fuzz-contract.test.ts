@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { appRouter } from '@careernexus/api';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rowCounts, tableNames } from './support/database-rows.js';
@@ -251,6 +252,45 @@ it.each(operations.map((operation) => [`${operation.method} ${operation.path}`, 
   expect((await t.api.get('/healthz')).status).toBe(200);
   expect((await t.api.get('/user/me/', { token: me.token })).status).toBe(200);
 }, 120_000);
+
+/** The same procedures on /trpc (superjson envelope), with the fields their REST twin documents. */
+const trpcProcedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string; meta?: { openapi?: { method: string; path: string } } } }>)
+  .filter(([, procedure]) => procedure._def.type !== 'subscription')
+  .map(([path, procedure]) => {
+    const openapi = procedure._def.meta?.openapi;
+    const twin = operations.find((operation) => operation.method === openapi?.method && operation.path === openapi?.path);
+    return { path, type: procedure._def.type, fields: twin?.fields ?? {} };
+  });
+
+describe('the /trpc face', () => {
+  it.each(trpcProcedures.map((procedure) => [procedure.path, procedure] as const))('%s', async (_name, procedure) => {
+    const input = fc.oneof(
+      { weight: 3, arbitrary: fieldsOf({ fields: procedure.fields } as Operation) },
+      { weight: 1, arbitrary: hostileValue },
+    );
+    await fc.assert(
+      fc.asyncProperty(input, fc.boolean(), async (value, signedIn) => {
+        const before = await rowCounts(t.server.database.db, tables);
+        const envelope = expand(JSON.stringify({ json: value }) ?? '{}');
+        const headers: Record<string, string> = signedIn ? { authorization: `Bearer ${me.token}` } : {};
+        const response =
+          procedure.type === 'query'
+            ? await fetch(`${t.server.url}/trpc/${procedure.path}?input=${encodeURIComponent(envelope.slice(0, 8_000))}`, { headers })
+            : await fetch(`${t.server.url}/trpc/${procedure.path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: envelope });
+        const text = await response.text();
+        const seen = `${response.status} ${text.slice(0, 300)}`;
+        expect(response.status, seen).toBeLessThan(500);
+        const body = JSON.parse(text);
+        if (response.status >= 400) {
+          // Refused by tRPC: its own shape; refused by the transport first (413, 415): the REST shape.
+          expect(typeof (body.error?.json?.message ?? body.message), seen).toBe('string');
+          expect(await rowCounts(t.server.database.db, tables), `a refused ${procedure.path} wrote rows`).toEqual(before);
+        }
+      }),
+      { seed: SEED, numRuns: RUNS, endOnFailure: !process.env.FUZZ_SHRINK },
+    );
+  }, 120_000);
+});
 
 describe('what fuzzing found, pinned', () => {
   const post = (path: string, body: string, type: string, token = me.token) =>
