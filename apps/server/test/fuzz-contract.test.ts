@@ -310,6 +310,10 @@ describe('what fuzzing found, pinned', () => {
     const response = await post('/trpc/posts.create', JSON.stringify({ json: { body: 'a\u0000b' } }), 'application/json');
     expect(response.status).toBe(400);
     expect(JSON.parse(await response.text()).error.json.data.body).toEqual({ body: ['Null characters are not allowed.'] });
+    // A key no procedure takes is not echoed as a field (as `constructor` it broke the error's encoding: a 500).
+    const odd = await post('/trpc/posts.create', JSON.stringify({ json: { constructor: { x: 'a\u0000b' } } }), 'application/json');
+    expect(odd.status).toBe(400);
+    expect(JSON.parse(await odd.text()).error.json.data.body).toEqual({ non_field_errors: ['Null characters are not allowed.'] });
     const socket = await openSocket(wsUrl(t.server.url, `/ws/chat/${other.id}/?token=${me.token}`));
     socket.send({ message: 'a\u0000b' });
     expect(await socket.next()).toEqual({ type: 'error', message: 'message: Null characters are not allowed.' });
