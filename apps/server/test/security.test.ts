@@ -84,17 +84,19 @@ describe('passwords, codes and tokens stay secret', () => {
       const secrets = { password, newPassword, wrongPassword, signupOtp: signupCode.otp, signupLink: signupCode.link, resetOtp: resetCode.otp, resetLink: resetCode.link };
       const tokens = { access: session.body.access, refresh: session.body.refresh, renewedAccess: renewed.body.access, renewedRefresh: renewed.body.refresh };
 
+      const answered = responses.join('\n');
+      expect(Object.entries(secrets).filter(([, value]) => answered.includes(value)).map(([name]) => name)).toEqual([]);
+
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      // Read the logs whole: the last line a stopping server writes has arrived.
+      for (let waited = 0; !server.output().includes('database closed') && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
       const logs = server.output();
       // The capture is real: every request was logged, at trace level, URLs and all.
       expect(logs).toContain('"url":"/user/signin/?password=[redacted]&otp=[redacted]"');
       expect(logs.match(/incoming request/g)?.length).toBeGreaterThanOrEqual(responses.length);
       expect(Object.entries({ ...secrets, ...tokens }).filter(([, value]) => logs.includes(value)).map(([name]) => name)).toEqual([]);
 
-      const answered = responses.join('\n');
-      expect(Object.entries(secrets).filter(([, value]) => answered.includes(value)).map(([name]) => name)).toEqual([]);
-
-      server.child.kill('SIGTERM');
-      expect(await server.exited).toBe(0);
       const stored = database ? await openDatabase({ url: postgresUrl(database), poolSize: 1 }) : await openDatabase({ dataDir: join(dataDir, 'pglite') });
       try {
         // The scan itself works: the e-mail is found where it belongs.
