@@ -2,6 +2,7 @@ import { UNAVAILABLE_RETRY_AFTER_SECONDS, type Context, type Services } from '@c
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { registerBodyDepthLimit } from './body-depth.js';
 import { registerDocs } from './docs.js';
 import { handleTransportError, sendDetail } from './errors.js';
 import { registerUrlencodedParser } from './forms.js';
@@ -38,10 +39,15 @@ export async function buildApp({ services, ping }: AppOptions): Promise<FastifyI
 
   app.setErrorHandler(handleTransportError);
   app.setNotFoundHandler((_request, reply) => sendDetail(reply, 404, 'Not found.'));
+  // Served over TLS (by a proxy in front) exactly when the public URL says so: only then is HSTS meant.
+  const hsts = config.PUBLIC_URL.startsWith('https://');
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('X-Frame-Options', 'DENY');
     reply.header('Referrer-Policy', 'no-referrer');
+    // JSON and stored media need no script, style or frame; /docs sets its own policy.
+    if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    if (hsts) reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     return payload;
   });
 
@@ -57,6 +63,7 @@ export async function buildApp({ services, ping }: AppOptions): Promise<FastifyI
   // Plain text is no body any procedure takes: 415 rather than a confusing validation error.
   app.removeContentTypeParser('text/plain');
   registerUrlencodedParser(app);
+  registerBodyDepthLimit(app);
   // File parts are limited per kind while they stream; this is only the outer bound.
   const largestFile = Math.max(config.MAX_IMAGE_BYTES, config.MAX_VIDEO_BYTES) + 1;
   await app.register(multipart, { limits: { fieldSize: config.BODY_LIMIT, fields: 100, files: 10, fileSize: largestFile } });

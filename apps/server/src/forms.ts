@@ -31,14 +31,36 @@ export async function readMultipartForm(
   storeFile?: (field: string, file: NodeJS.ReadableStream) => Promise<string | undefined>,
 ): Promise<Form> {
   const form: Form = {};
-  for await (const part of request.parts()) {
-    if (part.type !== 'file') {
-      addField(form, part.fieldname, String(part.value));
-      continue;
+  // Files have limits of their own; the text fields together get the JSON body's limit, and a
+  // field cut short by the parser is refused rather than stored cut.
+  let textBytes = 0;
+  try {
+    for await (const part of request.parts()) {
+      if (part.type !== 'file') {
+        const value = String(part.value);
+        textBytes += Buffer.byteLength(value);
+        if (part.valueTruncated || textBytes > request.routeOptions.bodyLimit) throw bodyTooLarge();
+        addField(form, part.fieldname, value);
+        continue;
+      }
+      const value = await storeFile?.(part.fieldname, part.file);
+      if (value === undefined) part.file.resume();
+      else form[part.fieldname] = value;
     }
-    const value = await storeFile?.(part.fieldname, part.file);
-    if (value === undefined) part.file.resume();
-    else form[part.fieldname] = value;
+  } catch (error) {
+    throw asClientError(error);
   }
   return form;
+}
+
+const bodyTooLarge = () => Object.assign(new Error('Request body is too large.'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
+
+/**
+ * The multipart parser reports a body cut short or mangled ("Unexpected end of form",
+ * "Malformed part header") as a plain error: that is the client's fault, a 400. Errors that
+ * already carry a status (limits, refused uploads) pass unchanged.
+ */
+function asClientError(error: unknown): unknown {
+  if (!(error instanceof Error) || 'statusCode' in error || error.name === 'TRPCError') return error;
+  return Object.assign(new Error(`Multipart body is malformed: ${error.message}.`), { statusCode: 400, code: 'FST_MALFORMED_MULTIPART' });
 }

@@ -5,8 +5,8 @@ import type { OpenApiMeta } from 'trpc-to-openapi';
 import { authenticate } from './auth/sessions.js';
 import type { Context } from './context.js';
 import type { MediaKind } from './media/formats.js';
-import { describeError, notAdministrator, serviceUnavailable, tooManyRequests, type ErrorBody } from './errors.js';
-import './validation.js';
+import { apiError, describeError, notAdministrator, serviceUnavailable, tooManyRequests, type ErrorBody } from './errors.js';
+import { fieldWithNullCharacter, NULL_CHARACTERS } from './validation.js';
 
 export type SuccessStatus = 200 | 201 | 202 | 204 | 206;
 
@@ -47,12 +47,23 @@ const unreachableDatabaseIs503 = t.middleware(async ({ ctx, next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(unreachableDatabaseIs503);
-
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const viewer = await authenticate(ctx.services, ctx.authorization);
-  return next({ ctx: { ...ctx, viewer } });
+/** Input with a NUL character would fail deep inside a write: refused up front, naming the field, on REST and /trpc. */
+const refuseNullCharacters = t.middleware(async ({ getRawInput, next }) => {
+  const field = fieldWithNullCharacter(await getRawInput());
+  if (field) throw apiError('BAD_REQUEST', `${field}: ${NULL_CHARACTERS}`, { [field]: [NULL_CHARACTERS] });
+  return next();
 });
+
+export const publicProcedure = t.procedure.use(unreachableDatabaseIs503).use(refuseNullCharacters);
+
+// Authentication first: a caller without a valid token hears 401 whatever the input holds.
+export const authedProcedure = t.procedure
+  .use(unreachableDatabaseIs503)
+  .use(async ({ ctx, next }) => {
+    const viewer = await authenticate(ctx.services, ctx.authorization);
+    return next({ ctx: { ...ctx, viewer } });
+  })
+  .use(refuseNullCharacters);
 
 export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
   if (!ctx.viewer.isAdmin) throw notAdministrator();

@@ -56,4 +56,24 @@ export function idFromQuery(raw: string | undefined): number | undefined {
   return /^\d{1,15}$/.test(text) ? Number(text) : undefined;
 }
 
+/** PostgreSQL cannot store a NUL character in text; the original refused them with these words. */
+export const NULL_CHARACTERS = 'Null characters are not allowed.';
+
+/**
+ * The top-level field of `input` holding a string with a NUL character anywhere inside it, if any.
+ * A key no procedure could take (`constructor`, odd characters) is reported as `non_field_errors`:
+ * echoed as an error key it would break superjson's encoding of the error.
+ */
+export function fieldWithNullCharacter(input: unknown): string | undefined {
+  const nameOf = (key: string) => (/^[a-z][a-z0-9_]*$/i.test(key) && !['constructor', 'prototype'].includes(key) ? key : 'non_field_errors');
+  const pending: Array<{ node: unknown; field: string }> = [{ node: input, field: 'non_field_errors' }];
+  while (pending.length) {
+    const { node, field } = pending.pop()!;
+    if (typeof node === 'string' && node.includes('\u0000')) return field;
+    if (node === null || typeof node !== 'object') continue;
+    for (const [key, child] of Object.entries(node)) pending.push({ node: child, field: node === input ? nameOf(key) : field });
+  }
+  return undefined;
+}
+
 export { z };

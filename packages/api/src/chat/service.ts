@@ -3,7 +3,7 @@ import type { Viewer } from '../auth/sessions.js';
 import type { Services } from '../context.js';
 import { apiError, detailError } from '../errors.js';
 import { profileCard } from '../posts/read.js';
-import { idFromQuery } from '../validation.js';
+import { idFromQuery, NULL_CHARACTERS } from '../validation.js';
 
 /** What every participant's socket receives for a message (the raw WebSocket frame). */
 export interface ChatMessageEvent {
@@ -23,6 +23,8 @@ export async function sendMessage(services: Services, viewer: Viewer, otherUserI
   const message = text.trim();
   if (!message) throw apiError('BAD_REQUEST', 'message: This field may not be blank.', { message: ['This field may not be blank.'] });
   if (message.length > 5000) throw apiError('BAD_REQUEST', 'message: Ensure this field has no more than 5000 characters.', { message: ['Ensure this field has no more than 5000 characters.'] });
+  // Sockets reach here without a procedure's checks (see refuseNullCharacters).
+  if (message.includes('\u0000')) throw apiError('BAD_REQUEST', `message: ${NULL_CHARACTERS}`, { message: [NULL_CHARACTERS] });
   if (otherUserId === viewer.id) throw apiError('BAD_REQUEST', 'You cannot chat with yourself.', { error: 'You cannot chat with yourself.' });
 
   // One statement: the pair's room (made by the first message), the message, and the sender's

@@ -20,6 +20,9 @@ export const tooLarge = (field: string, maxBytes: number) =>
   });
 
 class TooLarge extends Error {}
+/** The file's stream closed before its end: the request body was cut short. */
+class UploadCutShort extends Error {}
+const cutShort = (field: string) => fieldError(field, 'The upload was cut short before the end of the file.');
 
 /** The first `length` bytes (fewer if the stream ends sooner); the stream is left paused after them. */
 function readHead(stream: Readable, length: number): Promise<{ head: Buffer; ended: boolean }> {
@@ -28,7 +31,7 @@ function readHead(stream: Readable, length: number): Promise<{ head: Buffer; end
     let size = 0;
     const finish = (ended: boolean) => {
       stream.pause();
-      stream.off('data', onData).off('end', onEnd).off('error', onError);
+      stream.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
       resolve({ head: Buffer.concat(chunks), ended });
     };
     const onData = (chunk: Buffer) => {
@@ -38,7 +41,11 @@ function readHead(stream: Readable, length: number): Promise<{ head: Buffer; end
     };
     const onEnd = () => finish(true);
     const onError = (error: Error) => reject(error);
-    stream.on('data', onData).once('end', onEnd).once('error', onError);
+    // Closed with neither an end nor an error (a multipart body cut short): it would wait forever.
+    // The parser may even have destroyed it before it was handed over, its events already gone.
+    const onClose = () => reject(stream.errored ?? new UploadCutShort());
+    if (stream.destroyed) return onClose();
+    stream.on('data', onData).once('end', onEnd).once('error', onError).once('close', onClose);
   });
 }
 
@@ -47,7 +54,9 @@ function readHead(stream: Readable, length: number): Promise<{ head: Buffer; end
  * the expected kind, and stopping it at the size limit. Nothing is stored when either check fails.
  */
 export async function storeUpload(services: Services, field: string, kind: MediaKind, stream: Readable, key?: string) {
-  const { head, ended } = await readHead(stream, SNIFF_BYTES);
+  const { head, ended } = await readHead(stream, SNIFF_BYTES).catch((error: unknown) => {
+    throw error instanceof UploadCutShort ? cutShort(field) : error;
+  });
   const format = sniffFormat(head);
   // A granted key names the format the client announced: the content must be that format.
   if (!format || format.kind !== kind || (key !== undefined && !key.endsWith(`.${format.ext}`))) {
@@ -67,7 +76,12 @@ export async function storeUpload(services: Services, field: string, kind: Media
   body.on('error', () => {});
   body.write(head);
   if (ended) body.end();
-  else stream.pipe(body);
+  else {
+    stream.pipe(body);
+    // pipe() passes on neither an error nor a close without an end: the write must fail, not hang.
+    stream.once('error', (error) => body.destroy(error));
+    stream.once('close', () => stream.readableEnded || body.destroy(new UploadCutShort()));
+  }
   const objectKey = key ?? `${kind}s/${randomUUID()}.${format.ext}`;
   try {
     await services.storage.put(objectKey, body, format.mime);
@@ -75,6 +89,7 @@ export async function storeUpload(services: Services, field: string, kind: Media
     stream.unpipe(body);
     stream.resume();
     if (error instanceof TooLarge || received > maxBytes) throw tooLarge(field, maxBytes);
+    if (error instanceof UploadCutShort) throw cutShort(field);
     throw error;
   }
   return { key: objectKey, url: services.storage.urlOf(objectKey) };

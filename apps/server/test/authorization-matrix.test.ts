@@ -1,0 +1,176 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { databaseFingerprint, tableNames } from './support/database-rows.js';
+import { useServer } from './support/fixture.js';
+import { PASSWORD } from './support/flows.js';
+import { decodeJwt } from './support/http.js';
+import { person, type Person } from './support/people.js';
+
+/**
+ * Who may do what, checked across the whole contract: every operation the OpenAPI document marks
+ * as authenticated refuses every kind of bad credential with 401, every operation on someone's
+ * object refuses everyone else, and administrator operations refuse members — and none of these
+ * refusals changes a single row (a digest of every table is compared).
+ */
+const JWT_SECRET = randomBytes(32).toString('hex');
+const t = useServer({ JWT_SECRET, AUTH_RATE_LIMIT: '10000' });
+
+interface Operation {
+  method: string;
+  path: string;
+  responses: string[];
+}
+const document = JSON.parse(readFileSync(new URL('../../../docs/openapi.json', import.meta.url), 'utf8'));
+const all: Array<Operation & { protect: boolean }> = Object.entries(document.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
+  Object.entries(item).map(([method, operation]) => ({
+    method: method.toUpperCase(),
+    path,
+    protect: Boolean(operation.security?.length),
+    responses: Object.keys(operation.responses ?? {}),
+  })),
+);
+const authenticated = all.filter((operation) => operation.protect);
+const administrative = all.filter((operation) => operation.responses.includes('403'));
+
+/** An HS256 JWT written here, independently of the server's code. */
+function signJwt(claims: Record<string, unknown>, key: string) {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`;
+  return `${unsigned}.${createHmac('sha256', key).update(unsigned).digest('base64url')}`;
+}
+
+let owner: Person;
+let other: Person;
+let tables: string[];
+const fingerprint = () => databaseFingerprint(t.server.database.db, tables);
+const send = (operation: { method: string; path: string }, token: string | undefined, body?: Record<string, unknown>) =>
+  t.api.request(operation.method, operation.path, operation.method === 'GET' || operation.method === 'DELETE' ? undefined : (body ?? {}), { token });
+
+beforeAll(async () => {
+  tables = await tableNames(t.server.database.db);
+  owner = await person(t.api, t.mailbox);
+  other = await person(t.api, t.mailbox);
+});
+
+describe('every authenticated operation refuses a bad credential with 401 and detail', () => {
+  const credentials: Record<string, () => Promise<string | undefined>> = {
+    'no token': async () => undefined,
+    'an expired token': async () => signJwt({ ...decodeJwt(owner.token), exp: Math.floor(Date.now() / 1000) - 5 }, JWT_SECRET),
+    'a token signed with another key': async () => signJwt(decodeJwt(owner.token), randomBytes(32).toString('hex')),
+    'an unsigned token (alg none)': async () => {
+      const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      return `${encode({ alg: 'none', typ: 'JWT' })}.${encode(decodeJwt(owner.token))}.`;
+    },
+    'a token of no user': async () => signJwt({ ...decodeJwt(owner.token), user_id: 987_654_321 }, JWT_SECRET),
+    'a refresh token used as access': async () => (await t.api.post('/user/signin/', { email: owner.email, password: PASSWORD })).body.refresh,
+    'a revoked token (signed out)': async () => {
+      const session = await t.api.post('/user/signin/', { email: owner.email, password: PASSWORD });
+      expect((await t.api.post('/user/signout/', { refresh: session.body.refresh }, { token: session.body.access })).status).toBe(202);
+      return session.body.access;
+    },
+  };
+
+  it.each(Object.keys(credentials))('%s', async (kind) => {
+    const token = await credentials[kind]!();
+    const before = await fingerprint();
+    const wrong: string[] = [];
+    for (const operation of authenticated) {
+      const response = await send(operation, token);
+      const ok = response.status === 401 && typeof response.body?.detail === 'string' && response.body.message === response.body.detail;
+      if (!ok) wrong.push(`${operation.method} ${operation.path}: ${response.status} ${JSON.stringify(response.body)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
+    // The same account's real token still works: only the bad credential was refused.
+    expect((await t.api.get('/user/me/', { token: owner.token })).status).toBe(200);
+  });
+
+  it('covers the whole contract', () => {
+    expect(authenticated.length).toBeGreaterThan(60);
+  });
+});
+
+describe("nobody acts on another user's objects", () => {
+  it('records, posts, comments, connections, chats and notifications of A refuse B (403/404) and stay as they were', async () => {
+    const stranger = await person(t.api, t.mailbox);
+    const a = owner;
+    const { token } = a;
+    const ids = {
+      experience: (await t.api.post('/user/experience/', { title: 'Engineer', organization: 'Acme', start_date: '2021-02-15', location: 'Lagos', employment_type: 'Onsite', detail: 'Payments' }, { token })).body.id,
+      education: (await t.api.post('/user/education/', { course: 'Physics', school: 'UNILAG', start_date: '2013-01-13', location: 'Lagos', detail: 'First class' }, { token })).body.id,
+      certification: (await t.api.post('/user/certification/', { title: 'Cloud', school: 'Coursera', issue_date: '2023-07-04', cert_id: 'C-1', skills: 'AWS' }, { token })).body.id,
+      post: (await t.api.post('/post/', { body: 'A post about building software' }, { token })).body.post_id,
+      connection: (await t.api.post('/connection/', { connection: other.id }, { token })).body.id,
+      chat: (await t.api.post('/chats/messages/', { user_id: other.id, message: 'private' }, { token })).body.chat_id,
+    };
+    const comment = (await t.api.post('/post/comment/', { post: ids.post, body: 'mine' }, { token })).body.comment_id;
+    // A notification of A's (B follows A), for B-the-stranger to try to mark read.
+    await t.api.post('/follow/', { user_following: a.id }, { token: other.token });
+    const notification = (await t.api.get('/notifications/', { token })).body.results[0].id;
+    for (const [name, id] of Object.entries({ ...ids, comment, notification })) expect(id, name).toEqual(expect.any(Number));
+
+    const attempts: Array<[string, string, Record<string, unknown>?]> = [
+      ['PUT', '/user/update-experience/', { id: ids.experience, title: 'hijacked' }],
+      ['DELETE', `/user/experience/?experience_id=${ids.experience}`],
+      ['PUT', '/user/education/', { id: ids.education, course: 'hijacked' }],
+      ['DELETE', `/user/education/?education_id=${ids.education}`],
+      ['PUT', '/user/certification/', { id: ids.certification, title: 'hijacked' }],
+      ['DELETE', `/user/certification/?certification_id=${ids.certification}`],
+      ['DELETE', `/post/?post_id=${ids.post}`],
+      ['DELETE', `/post/delete/?post_id=${ids.post}`],
+      ['POST', '/connection/status/', { connection_id: ids.connection, status: 'Accept' }],
+      ['POST', '/connection/status/', { connection_id: ids.connection, status: 'Reject' }],
+      ['POST', '/connection/cancel/', { connection_id: ids.connection }],
+      ['POST', '/connection/remove/', { connection_id: ids.connection }],
+      ['GET', `/chats/messages/?chat_id=${ids.chat}`],
+    ];
+    const before = await fingerprint();
+    const wrong: string[] = [];
+    for (const [method, path, body] of attempts) {
+      const response = await t.api.request(method, path, body, { token: stranger.token });
+      if (![403, 404].includes(response.status) || typeof response.body?.message !== 'string') wrong.push(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
+    }
+    // Marking someone else's notification read is no error (ids are one's own by definition), but it changes nothing.
+    expect((await t.api.post('/notifications/read/', { ids: [notification] }, { token: stranger.token })).status).toBeLessThan(300);
+    // The sender of a connection request cannot accept it on the recipient's behalf.
+    const bySender = await t.api.post('/connection/status/', { connection_id: ids.connection, status: 'Accept' }, { token });
+    if (bySender.status < 400) wrong.push(`the sender accepted their own request: ${bySender.status}`);
+    expect(wrong).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
+  });
+
+  it('connections: a member cannot accept, cancel or remove a connection between two others once accepted either', async () => {
+    const stranger = await person(t.api, t.mailbox);
+    const [a, b] = [await person(t.api, t.mailbox), await person(t.api, t.mailbox)];
+    const connection = (await t.api.post('/connection/', { connection: b.id }, { token: a.token })).body.id;
+    expect((await t.api.post('/connection/status/', { connection_id: connection, status: 'Accept' }, { token: b.token })).status).toBe(200);
+    const before = await fingerprint();
+    for (const path of ['/connection/cancel/', '/connection/remove/', '/connection/status/']) {
+      const response = await t.api.post(path, { connection_id: connection, status: 'Reject' }, { token: stranger.token });
+      expect(response.status, path).toBe(404);
+    }
+    expect(await fingerprint()).toEqual(before);
+  });
+});
+
+describe('administrator operations refuse members', () => {
+  it('names the administrator operations in the contract (403 documented)', () => {
+    expect(administrative.map((operation) => `${operation.method} ${operation.path}`).sort()).toEqual(['DELETE /info/', 'POST /info/', 'PUT /info/', 'PUT /info/country-permit/']);
+  });
+
+  it.each(administrative.map((operation) => [`${operation.method} ${operation.path}`, operation] as const))('%s: 403 and nothing changed', async (_name, operation) => {
+    const bodies: Record<string, Record<string, unknown>> = {
+      'PUT /info/country-permit/': { country: 'Nigeria', status: 'disable' },
+      'POST /info/': { title: 'terms', content: 'Members may not write this.' },
+      'PUT /info/': { title: 'terms', content: 'Members may not change this.' },
+    };
+    const path = operation.method === 'DELETE' ? `${operation.path}?title=terms` : operation.path;
+    const before = await fingerprint();
+    const response = await send({ method: operation.method, path }, other.token, bodies[`${operation.method} ${operation.path}`]);
+    expect(response.status).toBe(403);
+    expect(response.body.detail).toBe('You do not have permission to perform this action.');
+    expect(response.body.message).toBe(response.body.detail);
+    expect(await fingerprint()).toEqual(before);
+  });
+});
