@@ -100,9 +100,9 @@ function coalescingSocket(): net.Socket {
  * The application sends a bounded set of statement texts again and again. Naming them makes `pg`
  * prepare each once per connection: PostgreSQL then skips parsing and, once it judges a generic
  * plan good enough, planning (half the cost of a feed page). Past `MAX_PREPARED` texts (an
- * unexpected variety), statements run unnamed as before.
+ * unexpected variety; each costs server memory per connection), statements run unnamed.
  */
-const MAX_PREPARED = 2_000;
+const MAX_PREPARED = 500;
 const statementNames = new Map<string, string>();
 
 function preparingStatements(client: pg.PoolClient) {
