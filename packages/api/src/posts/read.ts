@@ -24,7 +24,7 @@ export async function nameOf(services: Services, userId: number) {
   return `${row.first_name} ${row.last_name}`;
 }
 
-interface PostRow {
+export interface PostRow {
   id: number;
   author_id: number;
   body: string;
@@ -120,7 +120,7 @@ export async function readPostPage(services: Services, viewer: Viewer, page: Raw
   return { snapshot: Number(first.snapshot), count: first.count, posts: toPosts(services, viewer, posts, ids) };
 }
 
-function toPosts(services: Services, viewer: Viewer, rows: PostRow[], ids: number[]): PostFull[] {
+export function toPosts(services: Services, viewer: Viewer, rows: PostRow[], ids: number[]): PostFull[] {
   const byId = new Map<number, PostFull>();
   for (const row of rows) {
     let parent: PostBody | null = null;
