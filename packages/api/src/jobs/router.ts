@@ -70,7 +70,7 @@ export const jobsRouter = router({
     .query(({ ctx, input }) => postedJobs(ctx, ctx.viewer, input)),
 
   recommended: authedProcedure
-    .meta(route({ method: 'GET', path: '/job/recommend/', summary: 'Jobs for you', description: 'Jobs in your industry and jobs matching your preference, newest first, paginated.' }))
+    .meta(route({ method: 'GET', path: '/job/recommend/', summary: 'Jobs for you', description: 'Jobs in your industry and jobs matching your preference, newest first, paginated; the newest 1,000 are listed.' }))
     .input(z.object(pageInput))
     .output(envelope(job))
     .query(({ ctx, input }) => recommendedJobs(ctx, ctx.viewer, input)),

@@ -84,6 +84,9 @@ export async function postedJobs(ctx: Context, viewer: Viewer, query: { page?: s
   return paginate(ctx.url, page, request.size, count, rows.map(present));
 }
 
+/** Recommendations list the newest this-many matching jobs, so a page costs the same at any size. */
+export const RECOMMENDED_JOBS_CAP = 1_000;
+
 /**
  * Jobs for the reader, newest first: those of the reader's industry, and those matching the
  * reader's preference (kind of job, industry, title words) in any industry.
@@ -103,7 +106,7 @@ export async function recommendedJobs(ctx: Context, viewer: Viewer, query: { pag
   // The count, the page's ids and its jobs in one statement (again only for an out-of-range page).
   const read = (page: number) => sql<{ count: number; jobs: Array<Omit<JobRow, 'created_at'> & { created_at: string }> }>`
     select
-      (select count(*)::int from (${limit(COUNT_CAP)}) c) as count,
+      (select count(*)::int from (${limit(RECOMMENDED_JOBS_CAP)}) c) as count,
       coalesce((
         select json_agg(j order by j.id desc) from (
           select ${sql.join(JOB_COLUMNS.map((column) => sql.ref(`jobs.${column}`)))} from jobs
