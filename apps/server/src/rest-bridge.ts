@@ -2,6 +2,7 @@ import {
   appRouter,
   authenticate,
   describeError,
+  notAnObject,
   restRoutes,
   routeKey,
   storeUpload,
@@ -54,10 +55,13 @@ export const restBridge: FastifyPluginAsync<RestBridgeOptions> = async (app: Fas
     }
     if (request.isMultipart()) reply.removeHeader('Connection');
     if (request.body === undefined || request.body === null) request.body = {};
+    // Every REST body is an object of fields: a list or a bare value is refused as DRF does,
+    // rather than read as no fields at all.
+    if (typeof request.body !== 'object' || Array.isArray(request.body)) throw notAnObject(request.body);
     // The bridge reads a body request's input from the body alone; clients also name the object
     // in the query (`PUT /info/?title=tos`). The body wins where both give a value.
     const query = request.query as Record<string, unknown>;
-    if (Object.keys(query).length && typeof request.body === 'object' && !Array.isArray(request.body)) {
+    if (Object.keys(query).length) {
       request.body = { ...query, ...(request.body as Record<string, unknown>) };
     }
     request.raw.headers['content-type'] = 'application/json';

@@ -49,6 +49,13 @@ describe('request bodies', () => {
       expect(response.status).toBe(400);
       expect((await json(response)).message).toEqual(expect.any(String));
     }
+    // Even where every field is optional, a list is not taken for "no fields" (DRF's words).
+    for (const [body, kind] of [['[]', 'list'], ['"text"', 'str'], ['42', 'int'], ['true', 'bool']] as const) {
+      const response = await raw('/notifications/read/', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(response.status, body).toBe(400);
+      const message = `Invalid data. Expected a dictionary, but got ${kind}.`;
+      expect(await json(response)).toEqual({ non_field_errors: [message], message });
+    }
   });
 
   it('refuses an unknown content type with 415', async () => {

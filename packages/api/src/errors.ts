@@ -116,6 +116,12 @@ export function restErrorBody(error: Pick<ClientError, 'message' | 'body'>): Err
   return { ...error.body, message: error.message };
 }
 
+/** DRF's refusal of a JSON body that is not an object, naming what it got as Python would. */
+export const notAnObject = (value: unknown) => {
+  const kind = Array.isArray(value) ? 'list' : typeof value === 'string' ? 'str' : typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int' : 'float';
+  return nonFieldError(`Invalid data. Expected a dictionary, but got ${kind}.`);
+};
+
 export const notAdministrator = () => detailError('FORBIDDEN', 'You do not have permission to perform this action.');
 
 // Refusals of the HTTP layer itself, before any procedure runs; defined here so the document shows the same bodies.

@@ -14,6 +14,7 @@ export {
   describeError,
   detailError,
   malformedJson,
+  notAnObject,
   restErrorBody,
   serviceUnavailable,
   UNAVAILABLE_RETRY_AFTER_SECONDS,
