@@ -20,7 +20,6 @@ export interface Viewer {
   token: TokenClaims;
 }
 
-
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 /** Records a refresh token (so it can be revoked) and derives an access token beside it. */
