@@ -2,13 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PASSWORD, uniqueEmail } from '../test/support/flows.js';
 import { restClient } from '../test/support/http.js';
 import { sleep, statusCounts, timedRequest, type Outcome } from '../test/support/load.js';
 import { freePort } from '../test/support/ports.js';
-import { ADMIN_URL, postgresUrl } from '../test/support/postgres.js';
+import { createDatabase, dropDatabase, postgresUrl } from '../test/support/postgres.js';
 import { outboxCode, startServerProcess, type ServerProcess } from '../test/support/processes.js';
 import { openSocket, wsUrl, type TestSocket } from '../test/support/sockets.js';
 
@@ -31,10 +30,7 @@ let server: ServerProcess | undefined;
 let baseUrl: string;
 
 beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${database}`);
-  await admin.end();
+  await createDatabase(database);
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
@@ -58,10 +54,7 @@ afterAll(async () => {
     server.child.kill('SIGTERM');
     await server.exited;
   }
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`drop database if exists ${database} with (force)`);
-  await admin.end();
+  await dropDatabase(database);
   rmSync(dataDir, { recursive: true, force: true });
 });
 

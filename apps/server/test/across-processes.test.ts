@@ -2,12 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PASSWORD, uniqueEmail } from './support/flows.js';
 import { restClient } from './support/http.js';
 import { freePort } from './support/ports.js';
-import { ADMIN_URL, postgresUrl } from './support/postgres.js';
+import { createDatabase, dropDatabase, postgresUrl } from './support/postgres.js';
 import { outboxCode, startServerProcess, type ServerProcess } from './support/processes.js';
 import { openSocket, wsUrl } from './support/sockets.js';
 
@@ -20,10 +19,7 @@ const processes: ServerProcess[] = [];
 const urls: string[] = [];
 
 beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${database}`);
-  await admin.end();
+  await createDatabase(database);
   const shared = {
     ...process.env,
     HOST: '127.0.0.1',
@@ -47,10 +43,7 @@ afterAll(async () => {
     proc.child.kill('SIGTERM');
     await proc.exited;
   }
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`drop database if exists ${database} with (force)`);
-  await admin.end();
+  await dropDatabase(database);
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 

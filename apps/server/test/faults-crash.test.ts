@@ -3,13 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, sql, type DatabaseHandle } from '@careernexus/db';
-import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { PASSWORD, uniqueEmail } from './support/flows.js';
 import { restClient, type RestClient } from './support/http.js';
 import { closedLoop, statusCounts, timedRequest, type Outcome } from './support/load.js';
 import { freePort } from './support/ports.js';
-import { ADMIN_URL, postgresUrl } from './support/postgres.js';
+import { createDatabase, dropDatabase, postgresUrl } from './support/postgres.js';
 import { outboxCode, startServerProcess, type ServerProcess } from './support/processes.js';
 
 // The server process is killed with SIGKILL while many writes are in flight, then started again
@@ -41,10 +40,7 @@ beforeAll(async () => {
   delete env.REDIS_URL;
   delete env.DATABASE_URL;
   if (kind === 'postgres') {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`create database ${database}`);
-    await admin.end();
+    await createDatabase(database);
     env.DATABASE_URL = postgresUrl(database);
   }
 }, 60_000);
@@ -55,10 +51,7 @@ afterAll(async () => {
     await running.exited;
   }
   if (kind === 'postgres') {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`drop database if exists ${database} with (force)`);
-    await admin.end();
+    await dropDatabase(database);
   }
   rmSync(dataDir, { recursive: true, force: true });
 });

@@ -1,56 +1,41 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '@careernexus/api';
 import { openDatabase } from '@careernexus/db';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, expect, it, onTestFinished } from 'vitest';
-import { startServer, type RunningServer } from '../src/server.js';
 import { restClient, type RestClient } from './support/http.js';
 import { closedLoop, sleep, statusCounts, timedRequest, type Outcome } from './support/load.js';
 import { startMailbox, type Mailbox } from './support/mailbox.js';
 import { person, type Person } from './support/people.js';
-import { freePort } from './support/ports.js';
 import { openSocket, wsUrl } from './support/sockets.js';
-import { ADMIN_URL, POSTGRES_BASE } from './support/postgres.js';
+import { ADMIN_URL, createDatabase, dropDatabase, POSTGRES_BASE } from './support/postgres.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
 
 // PostgreSQL going away under a running server, simulated by a relay the test cuts (the
 // machine's PostgreSQL stays up). An outage is a PostgreSQL matter, so both projects run it
 // on PostgreSQL, as across-processes.test.ts does.
 const database = `cn_faults_${randomBytes(4).toString('hex')}`;
-const dataDir = mkdtempSync(join(tmpdir(), 'cn-faults-db-'));
 let proxy: TcpProxy;
-let server: RunningServer;
+let server: TestServer;
 let mailbox: Mailbox;
 let api: RestClient;
 let alice: Person;
 
 beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${database}`);
-  await admin.end();
+  await createDatabase(database);
   const postgres = new URL(POSTGRES_BASE);
   proxy = await startTcpProxy({ host: postgres.hostname, port: Number(postgres.port || 5432) });
   const proxied = new URL(`${POSTGRES_BASE}/${database}`);
   proxied.host = `127.0.0.1:${proxy.port}`;
 
   mailbox = await startMailbox();
-  const port = await freePort();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'silent',
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    SMTP_URL: mailbox.url,
-  });
-  server = await startServer(config, await openDatabase({ url: proxied.toString(), poolSize: 5 }));
+  // The server's own database, reached through the relay; dropped when the server closes.
+  const handle = await openDatabase({ url: proxied.toString(), poolSize: 5 });
+  server = await startTestServer(
+    { SMTP_URL: mailbox.url, LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'silent' },
+    { handle, drop: () => dropDatabase(database) },
+  );
   api = restClient(server.url);
   alice = await person(api, mailbox);
 }, 60_000);
@@ -59,14 +44,11 @@ beforeAll(async () => {
 afterEach(() => proxy.restore());
 
 afterAll(async () => {
-  await server?.close();
+  // Closing the server drops its database; without one, the database is dropped here.
+  if (server) await server.close();
+  else await dropDatabase(database);
   await proxy?.close();
   await mailbox?.close();
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`drop database if exists ${database} with (force)`);
-  await admin.end();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 // The probes read what is never remembered between requests (the signed-in account may be).

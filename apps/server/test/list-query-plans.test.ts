@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { CompiledQuery, openDatabase, sql } from '@careernexus/db';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDatabase, generate, HOT_COMMENTS } from '../../../bench/generate.js';
 import { restClient, type RestClient } from './support/http.js';
 import { startMailbox, type Mailbox } from './support/mailbox.js';
 import { PASSWORD, signUp, uniqueEmail } from './support/flows.js';
-import { ADMIN_URL, postgresUrl } from './support/postgres.js';
+import { dropDatabase, postgresUrl } from './support/postgres.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 /**
@@ -34,14 +33,8 @@ describe('list query plans at size M', () => {
     await ensureDatabase(url);
     await generate({ url, size: 'M' });
     const handle = await openDatabase({ url, poolSize: 5, onQuery: (text, parameters) => statements.push({ sql: text, parameters }) });
-    const drop = async () => {
-      const admin = new pg.Client({ connectionString: ADMIN_URL });
-      await admin.connect();
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    };
     mailbox = await startMailbox();
-    server = await startTestServer({ SMTP_URL: mailbox.url }, { handle, drop });
+    server = await startTestServer({ SMTP_URL: mailbox.url }, { handle, drop: () => dropDatabase(name) });
     api = restClient(server.url);
     const { db } = server.database;
 

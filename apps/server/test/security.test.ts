@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '@careernexus/db';
-import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { columnsContaining } from './support/database-rows.js';
 import { useServer } from './support/fixture.js';
@@ -11,7 +10,7 @@ import { PASSWORD, signUp, uniqueEmail } from './support/flows.js';
 import { restClient } from './support/http.js';
 import { codeOf, startMailbox } from './support/mailbox.js';
 import { freePort } from './support/ports.js';
-import { ADMIN_URL, postgresUrl } from './support/postgres.js';
+import { createDatabase, dropDatabase, postgresUrl } from './support/postgres.js';
 import { startServerProcess } from './support/processes.js';
 import { startTestServer } from './support/test-server.js';
 
@@ -32,11 +31,7 @@ describe('passwords, codes and tokens stay secret', () => {
     const port = await freePort();
     // A real process, as deployed, so that its log output is exactly what an operator would keep.
     const database = inject('databaseKind') === 'postgres' ? `cn_secrets_${randomBytes(4).toString('hex')}` : undefined;
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    if (database) {
-      await admin.connect();
-      await admin.query(`create database ${database} template ${inject('databaseTemplate')}`);
-    }
+    if (database) await createDatabase(database, inject('databaseTemplate'));
     const env: Record<string, string> = {
       ...(process.env as Record<string, string>),
       NODE_ENV: 'test',
@@ -111,10 +106,7 @@ describe('passwords, codes and tokens stay secret', () => {
       if (server.child.exitCode === null) server.child.kill('SIGKILL');
       await server.exited;
       await mailbox.close();
-      if (database) {
-        await admin.query(`drop database if exists ${database} with (force)`);
-        await admin.end();
-      }
+      if (database) await dropDatabase(database);
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 120_000);

@@ -3,13 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { restClient } from './support/http.js';
 import { PASSWORD, uniqueEmail } from './support/flows.js';
 import { freePort } from './support/ports.js';
 import { NODE_WITH_TSX, outboxCode, ROOT, startServerProcess } from './support/processes.js';
-import { ADMIN_URL, postgresUrl } from './support/postgres.js';
+import { createDatabase, dropDatabase, postgresUrl } from './support/postgres.js';
 
 // The real entry point, as `pnpm start` runs it: its own process, config from the environment.
 
@@ -24,10 +23,7 @@ beforeAll(async () => {
   delete env.DATABASE_URL;
   if (inject('databaseKind') === 'postgres') {
     databaseName = `cn_start_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`create database ${databaseName}`);
-    await admin.end();
+    await createDatabase(databaseName);
     env.DATABASE_URL = postgresUrl(databaseName);
   }
 });
@@ -35,10 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
   if (databaseName) {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`drop database if exists ${databaseName} with (force)`);
-    await admin.end();
+    await dropDatabase(databaseName);
   }
 });
 

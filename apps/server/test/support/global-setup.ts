@@ -3,9 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrateToLatest, openDatabase } from '@careernexus/db';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { ADMIN_URL, postgresUrl } from './postgres.js';
+import { createDatabase, dropDatabase, postgresUrl } from './postgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -31,15 +30,10 @@ export default async function setup(project: TestProject) {
   }
 
   const name = `cn_template_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
+  await createDatabase(name);
   const handle = await openDatabase({ url: postgresUrl(name), poolSize: 1 });
   await migrateToLatest(handle.db);
   await handle.close();
   project.provide('databaseTemplate', name);
-  return async () => {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  };
+  return () => dropDatabase(name);
 }

@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@careernexus/api';
 import { openDatabase, type DatabaseHandle } from '@careernexus/db';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { freePort } from './ports.js';
-import { ADMIN_URL, postgresUrl } from './postgres.js';
+import { createDatabase, dropDatabase, postgresUrl } from './postgres.js';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -22,16 +21,8 @@ async function cloneTemplateDatabase(): Promise<{ handle: DatabaseHandle; drop: 
     return { handle, drop: async () => {} };
   }
   const name = `cn_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name} template ${template}`);
-  return {
-    handle: await openDatabase({ url: postgresUrl(name), poolSize: 5 }),
-    drop: async () => {
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
+  await createDatabase(name, template);
+  return { handle: await openDatabase({ url: postgresUrl(name), poolSize: 5 }), drop: () => dropDatabase(name) };
 }
 
 /**
