@@ -35,6 +35,21 @@ export function resolvePage(request: PageRequest, count: number): number {
   return page;
 }
 
+/**
+ * For a list read in one statement that also tells its count: reads the requested page, and
+ * once more when the count shows it elsewhere (`last`, or past the end: then DRF's 404).
+ * `read` gets the first reading back on that second call.
+ */
+export async function readCountedPage<T extends { count: number }>(
+  request: PageRequest,
+  read: (page: number, earlier?: T) => Promise<T>,
+): Promise<{ page: number; found: T }> {
+  const first = request.page === 'last' ? 1 : request.page;
+  const found = await read(first);
+  const page = resolvePage(request, found.count);
+  return page === first ? { page, found } : { page, found: await read(page, found) };
+}
+
 export const envelope = <T extends z.ZodType>(item: T) =>
   z.object({
     count: z.number().int(),

@@ -4,7 +4,7 @@ import { classifyIndustryLabels } from '../classifier/industry.js';
 import type { Context, Services } from '../context.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
 import { COUNT_CAP } from '../posts/feed.js';
-import { paginate, readPage, resolvePage } from '../pagination.js';
+import { paginate, readCountedPage, readPage, resolvePage } from '../pagination.js';
 
 export interface NewJob {
   title: string;
@@ -113,13 +113,7 @@ export async function recommendedJobs(ctx: Context, viewer: Viewer, query: { pag
           where id in (select id from (${limit(page * request.size)}) p order by id desc limit ${request.size} offset ${(page - 1) * request.size})
         ) j
       ), '[]') as jobs`.execute(db);
-  let page = request.page === 'last' ? 1 : request.page;
-  let found = (await read(page)).rows[0]!;
-  const resolved = resolvePage(request, found.count);
-  if (resolved !== page) {
-    page = resolved;
-    found = (await read(page)).rows[0]!;
-  }
+  const { page, found } = await readCountedPage(request, async (page) => (await read(page)).rows[0]!);
   const jobs = found.jobs.map((job) => present({ ...job, created_at: new Date(job.created_at) }));
   return paginate(ctx.url, page, request.size, found.count, jobs);
 }

@@ -4,7 +4,7 @@ import type { Context, Services } from '../context.js';
 import { apiError, detailError, keyedError, nonFieldError } from '../errors.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
 import { nameOf } from '../posts/read.js';
-import { lastPageLink, paginate, readPage, resolvePage } from '../pagination.js';
+import { lastPageLink, paginate, readCountedPage, readPage } from '../pagination.js';
 
 const STATUS = { pending: 'PENDING', accepted: 'CONFIRMED' } as const;
 
@@ -175,13 +175,7 @@ export async function recommendConnections(ctx: Context, viewer: Viewer, query: 
         select json_agg(r order by r.score desc, r.id)
         from (select * from ranked order by score desc, id limit ${request.size} offset ${(page - 1) * request.size}) r
       ), '[]') as results`.execute(ctx.services.db);
-  let page = request.page === 'last' ? 1 : request.page;
-  let found = (await read(page)).rows[0]!;
-  const resolved = resolvePage(request, found.count);
-  if (resolved !== page) {
-    page = resolved;
-    found = (await read(page)).rows[0]!;
-  }
+  const { page, found } = await readCountedPage(request, async (page) => (await read(page)).rows[0]!);
   const results = found.results.map((row) => ({
     id: Number(row.id),
     name: displayName(row),

@@ -2,7 +2,7 @@ import type { Viewer } from '../auth/sessions.js';
 import type { Context } from '../context.js';
 import { detailError } from '../errors.js';
 import { idFromQuery } from '../validation.js';
-import { lastPageLink, paginate, readPage, resolvePage } from '../pagination.js';
+import { lastPageLink, paginate, readCountedPage, readPage } from '../pagination.js';
 import { authorPage, feedPage } from './feed.js';
 import { bodyOf, postsByIds, type PostPage } from './read.js';
 import { postNotFound } from './write.js';
@@ -21,13 +21,10 @@ async function postPage(ctx: Context, query: ListQuery, source: (pinned: number 
   const request = readPage(query);
   const requested = Number.parseInt(query.snapshot ?? '', 10);
   const pinned = Number.isSafeInteger(requested) && requested > 0 ? requested : null;
-  let page = request.page === 'last' ? 1 : request.page;
-  let found = await source(pinned, (page - 1) * request.size, request.size);
-  const resolved = resolvePage(request, found.count);
-  if (resolved !== page) {
-    page = resolved;
-    found = await source(found.snapshot, (page - 1) * request.size, request.size);
-  }
+  // A second reading keeps the first one's snapshot.
+  const { page, found } = await readCountedPage<PostPage>(request, (page, earlier) =>
+    source(earlier?.snapshot ?? pinned, (page - 1) * request.size, request.size),
+  );
   return paginate(ctx.url, page, request.size, found.count, found.posts, { snapshot: String(found.snapshot) });
 }
 
