@@ -1,4 +1,4 @@
-import { isForeignKeyViolation } from '@careernexus/db';
+import { isForeignKeyViolation, sql } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Services } from '../context.js';
 import { apiError } from '../errors.js';
@@ -7,7 +7,6 @@ import type { CommentNode } from './schemas.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
 import { nameOf, profileCard } from './read.js';
 import { commentNotFound, postNotFound } from './write.js';
-
 
 /** Stores a comment (and tells the person answered, unless that is the commenter). */
 async function insertComment(services: Services, viewer: Viewer, postId: number, parentId: number | null, body: string, answered: number) {
@@ -64,25 +63,42 @@ export async function replyTo(services: Services, viewer: Viewer, parentId: numb
   return { comment_id: comment.id, post: parent.post_id, parent: parent.id, user: await authorCard(services, viewer), body, time_stamp: comment.created_at };
 }
 
+/** A comment row as the tree's statement reads it, through JSON. */
+interface CommentRow {
+  id: number;
+  user_id: number;
+  parent_id: number | null;
+  body: string;
+  like_count: number;
+  created_at: string;
+  first_name: string;
+  last_name: string;
+  middle_name: string;
+  profile_photo: string | null;
+  is_liked: boolean;
+}
+
 /** The comments of a post as a tree: top-level comments oldest first, each with its replies. */
 export async function commentTree(services: Services, viewer: Viewer, rawPostId: string | undefined): Promise<CommentNode[]> {
   if (rawPostId === undefined || rawPostId.trim() === '') throw apiError('BAD_REQUEST', 'No query parameter', { error: 'No query parameter' });
   const postId = idFromQuery(rawPostId);
   if (postId === undefined) throw postNotFound();
-  const rows = await services.db
-    .selectFrom('comments as c')
-    .innerJoin('profiles as p', 'p.user_id', 'c.user_id')
-    .select(['c.id', 'c.user_id', 'c.parent_id', 'c.body', 'c.like_count', 'c.created_at', 'p.first_name', 'p.last_name', 'p.middle_name', 'p.profile_photo'])
-    .select((eb) =>
-      eb.exists(eb.selectFrom('comment_likes as l').select('l.user_id').whereRef('l.comment_id', '=', 'c.id').where('l.user_id', '=', viewer.id)).as('is_liked'),
-    )
-    .where('c.post_id', '=', postId)
-    .orderBy('c.id')
-    .execute();
-  // Comments exist only on existing posts: the post is looked for only when there are none.
-  if (!rows.length && !(await services.db.selectFrom('posts').select('id').where('id', '=', postId).executeTakeFirst())) throw postNotFound();
+  // One statement, its rows as one JSON value (a hot post has hundreds of comments). Comments
+  // exist only on existing posts, but an empty tree needs the post's existence to tell a 404.
+  const { rows } = await sql<{ comments: CommentRow[]; post_exists: boolean }>`
+    select
+      (select coalesce(json_agg(r order by r.id), '[]') from (
+        select c.id, c.user_id, c.parent_id, c.body, c.like_count, c.created_at,
+          p.first_name, p.last_name, p.middle_name, p.profile_photo,
+          exists (select 1 from comment_likes l where l.comment_id = c.id and l.user_id = ${viewer.id}) as is_liked
+        from comments c join profiles p on p.user_id = c.user_id
+        where c.post_id = ${postId}
+      ) r) as comments,
+      exists (select 1 from posts where id = ${postId}) as post_exists`.execute(services.db);
+  const { comments, post_exists } = rows[0]!;
+  if (!post_exists) throw postNotFound();
   const nodes = new Map<number, CommentNode>();
-  for (const row of rows) {
+  for (const row of comments) {
     nodes.set(row.id, {
       comment_id: row.id,
       post: postId,
@@ -96,9 +112,9 @@ export async function commentTree(services: Services, viewer: Viewer, rawPostId:
       body: row.body,
       parent: row.parent_id,
       like_count: row.like_count,
-      is_liked: Boolean(row.is_liked),
+      is_liked: row.is_liked,
       replies: [],
-      time_stamp: row.created_at,
+      time_stamp: new Date(row.created_at),
     });
   }
   const roots: CommentNode[] = [];

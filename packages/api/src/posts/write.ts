@@ -7,7 +7,7 @@ import type { MediaKind } from '../media/formats.js';
 import { checkStoredMedia } from '../media/service.js';
 import { deliver, storeNotifications, type NewNotification, type StoredNotification } from '../notifications/service.js';
 import { idFromQuery } from '../validation.js';
-import { postsByIds, toPosts, type PostRow } from './read.js';
+import { postRowsJson, postsByIds, toPosts, type PostRow } from './read.js';
 
 export const postNotFound = () => apiError('NOT_FOUND', 'Inexistent Post', { error: 'Inexistent Post', detail: 'Inexistent Post' });
 export const commentNotFound = () => apiError('NOT_FOUND', 'Inexistent comment', { error: 'Inexistent comment', detail: 'Inexistent comment' });
@@ -66,22 +66,24 @@ export async function createPost(services: Services, viewer: Viewer, input: NewP
   };
   // One statement: the post, its feed keys, and the post as its author sees it (a new post has
   // no parent, likes or saves).
-  const { rows } = await sql<PostRow>`
+  const { rows } = await sql<{ posts: PostRow[] }>`
     with post as (
       insert into posts (author_id, body, article, industries, pic1, pic2, pic3, video)
       values (${post.author_id}, ${post.body}, ${post.article}, ${post.industries}, ${post.pic1}, ${post.pic2}, ${post.pic3}, ${post.video})
       returning *
     ),
     keys as (insert into feed_keys (key, post_id) select key, post.id from post cross join unnest(${feedKeysOf(labels, viewer)}::text[]) key)
-    select post.id, post.author_id, post.body, post.pic1, post.pic2, post.pic3, post.video, post.article, post.created_at, post.industries,
-      post.like_count, post.comment_count, post.share_count, post.is_repost,
-      a.first_name, a.last_name, a.middle_name, a.profile_photo, a.qualification,
-      null::bigint as parent_id, null::bigint as parent_author_id, null as parent_body, null as parent_pic1, null as parent_pic2,
-      null as parent_pic3, null as parent_video, null as parent_article, null::timestamptz as parent_created_at,
-      null as parent_first_name, null as parent_last_name, null as parent_middle_name, null as parent_profile_photo,
-      null as parent_qualification, false as is_liked, false as is_saved, true as follows_author
-    from post join profiles a on a.user_id = post.author_id`.execute(services.db);
-  return toPosts(services, viewer, rows, [rows[0]!.id])[0]!;
+    select ${postRowsJson(sql<PostRow>`
+      select post.id, post.author_id, post.body, post.pic1, post.pic2, post.pic3, post.video, post.article, post.created_at, post.industries,
+        post.like_count, post.comment_count, post.share_count, post.is_repost,
+        a.first_name, a.last_name, a.middle_name, a.profile_photo, a.qualification,
+        null::bigint as parent_id, null::bigint as parent_author_id, null as parent_body, null as parent_pic1, null as parent_pic2,
+        null as parent_pic3, null as parent_video, null as parent_article, null::timestamptz as parent_created_at,
+        null as parent_first_name, null as parent_last_name, null as parent_middle_name, null as parent_profile_photo,
+        null as parent_qualification, false as is_liked, false as is_saved, true as follows_author
+      from post join profiles a on a.user_id = post.author_id`)} as posts`.execute(services.db);
+  const { posts } = rows[0]!;
+  return toPosts(services, viewer, posts, posts.map((row) => row.id))[0]!;
 }
 
 /** A repost points at the original post (never at another repost) and is classified too. */
