@@ -39,22 +39,24 @@ export function forgetFeedTallies(services: Services, viewer: FeedReader) {
 /**
  * Each source of the feed, newest first, read from its own index with a limit; the union of
  * their heads holds the page. Sources: the reader's industry, mentors, the reader, and everyone
- * the reader follows. Only ids in (`after`, `upTo`] are read; `upTo` is an SQL expression.
+ * the reader follows. Only ids in (`after`, `upTo`] are read; `upTo` is an SQL expression, or
+ * null for no upper bound: the newest post is the snapshot then, and the bound would only cost.
  */
-function feedSources(viewer: FeedReader, followedOnly: boolean, upTo: RawBuilder<number>, limit: number, after = 0) {
+function feedSources(viewer: FeedReader, followedOnly: boolean, upTo: RawBuilder<number> | null, limit: number, after = 0) {
+  const below = (column: RawBuilder<unknown>) => (upTo ? sql` and ${column} <= ${upTo}` : sql``);
   const followed = sql`
     select p.id from follows f
     cross join lateral (
-      select id from posts where author_id = f.following_id and id <= ${upTo} and id > ${after} order by id desc limit ${limit}
+      select id from posts where author_id = f.following_id${below(sql`id`)} and id > ${after} order by id desc limit ${limit}
     ) p
     where f.follower_id = ${viewer.id}`;
   if (followedOnly) return followed;
   return sql`
-    (select post_id as id from feed_keys where key = ${`industry:${viewer.industry}`} and post_id <= ${upTo} and post_id > ${after} order by post_id desc limit ${limit})
+    (select post_id as id from feed_keys where key = ${`industry:${viewer.industry}`}${below(sql`post_id`)} and post_id > ${after} order by post_id desc limit ${limit})
     union all
-    (select post_id from feed_keys where key = 'mentor' and post_id <= ${upTo} and post_id > ${after} order by post_id desc limit ${limit})
+    (select post_id from feed_keys where key = 'mentor'${below(sql`post_id`)} and post_id > ${after} order by post_id desc limit ${limit})
     union all
-    (select id from posts where author_id = ${viewer.id} and id <= ${upTo} and id > ${after} order by id desc limit ${limit})
+    (select id from posts where author_id = ${viewer.id}${below(sql`id`)} and id > ${after} order by id desc limit ${limit})
     union all
     ${followed}`;
 }
@@ -67,8 +69,9 @@ function feedSources(viewer: FeedReader, followedOnly: boolean, upTo: RawBuilder
  */
 export function feedQuery(viewer: FeedReader, pinned: number | null, offset: number, size: number, followedOnly = false, tally?: FeedTally) {
   const snapshot = sql<number>`(select id from snapshot)`;
+  const upTo = pinned === null ? null : snapshot;
   const countOf = (after?: number) =>
-    sql`(select count(distinct id)::int from (${feedSources(viewer, followedOnly, snapshot, FEED_COUNT_CAP, after)}) s)`;
+    sql`(select count(distinct id)::int from (${feedSources(viewer, followedOnly, upTo, FEED_COUNT_CAP, after)}) s)`;
   const count =
     !tally || (pinned !== null && pinned < tally.snapshot)
       ? countOf()
@@ -81,7 +84,7 @@ export function feedQuery(viewer: FeedReader, pinned: number | null, offset: num
       (select id from snapshot) as snapshot,
       ${count} as count,
       array(
-        select distinct id from (${feedSources(viewer, followedOnly, snapshot, offset + size)}) s
+        select distinct id from (${feedSources(viewer, followedOnly, upTo, offset + size)}) s
         order by id desc limit ${size} offset ${offset}
       ) as ids`;
 }

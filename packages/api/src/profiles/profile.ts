@@ -6,7 +6,7 @@ import { isPermittedCallingCode } from '../info/service.js';
 import type { MediaKind } from '../media/formats.js';
 import { checkStoredMedia } from '../media/service.js';
 import { forgetAccount, type Viewer } from '../auth/sessions.js';
-import { CERTIFICATION, EDUCATION, EXPERIENCE, recordsJson } from './records.js';
+import { CERTIFICATION, EDUCATION, EXPERIENCE, recordsJson, type RecordRows } from './records.js';
 import { COMPLETION_ITEMS } from './schemas.js';
 
 type ProfileRow = Selectable<Database['profiles']>;
@@ -15,6 +15,20 @@ const PERSONAL_COLUMNS = [
   'first_name', 'last_name', 'middle_name', 'country_code', 'phone_number', 'profile_photo', 'cover_photo',
   'qualification', 'intro_video', 'location', 'bio', 'position', 'summary',
 ] as const;
+
+const PROFILE_COLUMNS = sql.raw(PERSONAL_COLUMNS.map((column) => `p.${column}`).join(', '));
+
+interface ProfileExtras {
+  id: number;
+  email: string;
+  user_type: UserType;
+  industry: string;
+  followers: number;
+  followings: number;
+  experience: RecordRows;
+  education: RecordRows;
+  certification: RecordRows;
+}
 
 /** The personal part of a profile, in the documented key order, defaults filled in. */
 function personal(services: Services, row: Pick<ProfileRow, (typeof PERSONAL_COLUMNS)[number]>) {
@@ -45,35 +59,24 @@ export async function retrieveProfile(services: Services, viewer: Viewer, rawUse
     if (requested === undefined) throw invalidUserId();
     userId = requested;
   }
-  const { db } = services;
   // One statement: the profile, its three lists, the follow counts, and the view it records
-  // (one per viewer and day, never of oneself).
-  const profile = db
-    .selectFrom('profiles')
-    .innerJoin('users', 'users.id', 'profiles.user_id')
-    .select([...PERSONAL_COLUMNS.map((column) => `profiles.${column}` as const), 'users.id', 'users.email', 'users.user_type', 'users.industry'])
-    .select((eb) => [
-      eb.selectFrom('follows').select(eb.fn.countAll<number>().as('n')).whereRef('follows.following_id', '=', 'users.id').as('followers'),
-      eb.selectFrom('follows').select(eb.fn.countAll<number>().as('n')).whereRef('follows.follower_id', '=', 'users.id').as('followings'),
-      recordsJson(EXPERIENCE, sql`users.id`).as('experience'),
-      recordsJson(EDUCATION, sql`users.id`).as('education'),
-      recordsJson(CERTIFICATION, sql`users.id`).as('certification'),
-    ])
-    .where('users.id', '=', userId)
-    .where('users.is_active', '=', true);
-  const row = await (userId === viewer.id
-    ? profile
-    : db
-        .with('view', (qb) =>
-          qb
-            .insertInto('profile_views')
-            .columns(['viewer_id', 'viewed_id'])
-            .expression(qb.selectFrom('users').select([sql<number>`${viewer.id}::bigint`.as('viewer_id'), 'id']).where('id', '=', userId).where('is_active', '=', true))
-            .onConflict((oc) => oc.doNothing()),
-        )
-        .selectFrom(profile.as('profile'))
-        .selectAll()
-  ).executeTakeFirst();
+  // (one per viewer and day, never of oneself). Plain SQL: building it with the query builder
+  // was a fifth of the request's cost.
+  const { rows } = await sql<ProfileRow & ProfileExtras>`
+    with view as (
+      insert into profile_views (viewer_id, viewed_id)
+      select ${viewer.id}::bigint, id from users where id = ${userId} and is_active and id <> ${viewer.id}
+      on conflict do nothing
+    )
+    select ${PROFILE_COLUMNS}, u.id, u.email, u.user_type, u.industry,
+      (select count(*)::int from follows where following_id = u.id) as followers,
+      (select count(*)::int from follows where follower_id = u.id) as followings,
+      ${recordsJson(EXPERIENCE, sql`u.id`)} as experience,
+      ${recordsJson(EDUCATION, sql`u.id`)} as education,
+      ${recordsJson(CERTIFICATION, sql`u.id`)} as certification
+    from users u join profiles p on p.user_id = u.id
+    where u.id = ${userId} and u.is_active`.execute(services.db);
+  const row = rows[0];
   if (!row) throw invalidUserId();
   return {
     id: row.id,
@@ -84,8 +87,8 @@ export async function retrieveProfile(services: Services, viewer: Viewer, rawUse
     experience: row.experience,
     education: row.education,
     certification: row.certification,
-    followers: Number(row.followers ?? 0),
-    followings: Number(row.followings ?? 0),
+    followers: row.followers,
+    followings: row.followings,
   } as const;
 }
 

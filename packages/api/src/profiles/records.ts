@@ -46,6 +46,8 @@ export const CERTIFICATION: RecordKind = {
 // Rows go out through each procedure's output schema, which checks their shape.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Row = any;
+/** A user's records of one kind as the profile's statement reads them. */
+export type RecordRows = Row[];
 
 // The three tables share one shape of query; typing them through a union of table names would
 // only add noise, so these few queries see the database untyped.
