@@ -62,7 +62,7 @@ export async function retrieveProfile(services: Services, viewer: Viewer, rawUse
   // One statement: the profile, its three lists, the follow counts, and the view it records
   // (one per viewer and day, never of oneself). Plain SQL: building it with the query builder
   // was a fifth of the request's cost.
-  const { rows } = await sql<ProfileRow & ProfileExtras>`
+  const { rows } = await sql<Pick<ProfileRow, (typeof PERSONAL_COLUMNS)[number]> & ProfileExtras>`
     with view as (
       insert into profile_views (viewer_id, viewed_id)
       select ${viewer.id}::bigint, id from users where id = ${userId} and is_active and id <> ${viewer.id}
