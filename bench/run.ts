@@ -606,9 +606,8 @@ async function main() {
         monitor = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
         await monitor.connect();
       }
-      // The load leaves gigabytes of dirty pages at L. Written now, they are not billed to the
-      // first scenario: the feed, measured first, once showed 1.2 ms of PostgreSQL CPU per
-      // request at L against 0.45 for the following feed right after it. Needs a superuser.
+      // The load leaves gigabytes of dirty pages at L. Written back now, they are not billed to
+      // the first scenario's PostgreSQL CPU. Needs a superuser.
       await monitor.query('checkpoint').catch((error: Error) => log(`  no checkpoint after the load: ${error.message}`));
       const probe: CpuProbe = { server: server.child.pid!, monitor, database };
       for (const scenario of scenarios(fixtures)) {
