@@ -352,6 +352,37 @@ describe('follows', () => {
     expect((await t.api.get('/followings/count/', { token: alice.token })).body).toEqual({ following_count: 0 });
   });
 
+  it('recommends people of the reader’s industry first, then mentors, then everyone else, newest first, page by page', async () => {
+    const reader = await person(t.api, t.mailbox, 'media');
+    const older = await person(t.api, t.mailbox, 'media');
+    const newer = await person(t.api, t.mailbox, 'media', 'employer');
+    const followed = await person(t.api, t.mailbox, 'media');
+    const mentor = await person(t.api, t.mailbox, 'banking', 'mentor');
+    const other = await person(t.api, t.mailbox, 'banking');
+    await t.api.post('/follow/', { user_following: followed.id }, { token: reader.token });
+
+    const all = await t.api.get('/follow/recommendation/?page_size=50', { token: reader.token });
+    expect(all.status).toBe(200);
+    const ids: number[] = all.body.results.map((card: { id: number }) => card.id);
+    expect(all.body.count).toBe(ids.length);
+    expect(ids).not.toContain(reader.id);
+    expect(ids).not.toContain(followed.id);
+    const at = (id: number) => ids.indexOf(id);
+    for (const id of [older.id, newer.id, mentor.id, other.id]) expect(at(id)).toBeGreaterThanOrEqual(0);
+    expect(at(newer.id)).toBeLessThan(at(older.id));
+    expect(at(older.id)).toBeLessThan(at(mentor.id));
+    expect(at(mentor.id)).toBeLessThan(at(other.id));
+
+    // Walking small pages gives the same people in the same order.
+    const walked: number[] = [];
+    for (let page = 1; walked.length < ids.length; page += 1) {
+      const response = await t.api.get(`/follow/recommendation/?page_size=2&page=${page}`, { token: reader.token });
+      expect(response.status).toBe(200);
+      walked.push(...response.body.results.map((card: { id: number }) => card.id));
+    }
+    expect(walked).toEqual(ids);
+  });
+
   it('lists a person’s posts and your own', async () => {
     const alice = await person(t.api, t.mailbox);
     const bob = await person(t.api, t.mailbox);

@@ -1,4 +1,4 @@
-import { sql } from '@careernexus/db';
+import { sql, type RawBuilder } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Context, Services } from '../context.js';
 import { apiError, detailError } from '../errors.js';
@@ -8,6 +8,15 @@ import { deliver, storeNotifications } from '../notifications/service.js';
 import { nameOf, profileCard } from '../posts/read.js';
 
 const CARD_COLUMNS = ['p.user_id', 'p.first_name', 'p.last_name', 'p.middle_name', 'p.profile_photo', 'p.qualification'] as const;
+
+interface CardRow {
+  user_id: number;
+  first_name: string;
+  last_name: string;
+  middle_name: string;
+  profile_photo: string | null;
+  qualification: string;
+}
 
 export async function follow(services: Services, viewer: Viewer, userId: number) {
   if (userId === viewer.id) throw apiError('BAD_REQUEST', 'Cannot follow self', { error: ['Cannot follow self'] });
@@ -51,26 +60,37 @@ export async function followCounts(services: Services, viewer: Viewer) {
   return rows[0]!;
 }
 
-/** People to follow: not yet followed, same industry first, then mentors, then the newest members. */
+/**
+ * People to follow: not yet followed, same industry first, then mentors, then the newest members.
+ * Each of the three groups is read newest first from an index, only as far as the page needs:
+ * ordering every member by those keys read all of them for every page (66 ms at 100k members).
+ */
 export async function recommendations(ctx: Context, viewer: Viewer, query: { page?: string | undefined; page_size?: string | undefined }) {
   const request = readPage(query);
   const { db } = ctx.services;
-  const candidates = db
-    .selectFrom('users as u')
-    .innerJoin('profiles as p', 'p.user_id', 'u.id')
-    .where('u.id', '<>', viewer.id)
-    .where('u.is_active', '=', true)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('follows as f').select('f.following_id').where('f.follower_id', '=', viewer.id).whereRef('f.following_id', '=', 'u.id'))));
-  const { rows } = await sql<{ n: number }>`select count(*)::int as n from (${candidates.select('u.id').limit(COUNT_CAP)}) c`.execute(db);
-  const count = Number(rows[0]?.n ?? 0);
+  const me = viewer.id;
+  const candidate = sql`u.is_active and u.id <> ${me} and not exists (select 1 from follows f where f.follower_id = ${me} and f.following_id = u.id)`;
+  // Every user has a profile (made with the account), so the count needs users alone; it reads
+  // at most COUNT_CAP of them, newest first.
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from (select 1 from users u where ${candidate} order by u.id desc limit ${COUNT_CAP}) c`.execute(db);
+  const count = rows[0]!.n;
   const page = resolvePage(request, count);
-  const cards = await candidates
-    .select(CARD_COLUMNS)
-    .orderBy(sql`(u.industry = ${viewer.industry})`, 'desc')
-    .orderBy(sql`(u.user_type = 'mentor')`, 'desc')
-    .orderBy('u.id', 'desc')
-    .limit(request.size)
-    .offset((page - 1) * request.size)
-    .execute();
+  const offset = (page - 1) * request.size;
+  const group = (rank: number, filter: RawBuilder<unknown>) =>
+    sql`(select u.id, ${rank}::int as rank from users u where ${filter} and ${candidate} order by u.id desc limit ${offset + request.size})`;
+  const { rows: cards } = await sql<CardRow>`
+    select p.* from (
+      ${group(1, sql`u.industry = ${viewer.industry}`)}
+      union all
+      ${group(2, sql`u.user_type = 'mentor' and u.industry <> ${viewer.industry}`)}
+      union all
+      ${group(3, sql`u.user_type <> 'mentor' and u.industry <> ${viewer.industry}`)}
+    ) c
+    cross join lateral (
+      select user_id, first_name, last_name, middle_name, profile_photo, qualification from profiles where user_id = c.id limit 1
+    ) p
+    order by c.rank, c.id desc
+    limit ${request.size} offset ${offset}`.execute(db);
   return paginate(ctx.url, page, request.size, count, cards.map((row) => profileCard(ctx.services, row.user_id, row)));
 }
