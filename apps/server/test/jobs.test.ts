@@ -65,10 +65,14 @@ describe('jobs', () => {
     const poster = await person(t.api, t.mailbox, 'technology');
     const reader = await person(t.api, t.mailbox, 'health');
     const techJob = (await t.api.post('/job/', JOB, { token: poster.token })).body;
+    // Title words match whole words only, all of them, in any order and case.
+    const partWords = (await t.api.post('/job/', { ...JOB, title: 'Backends Developers Guild' }, { token: poster.token })).body;
+    const oneWord = (await t.api.post('/job/', { ...JOB, title: 'Backend Architect' }, { token: poster.token })).body;
+    const reordered = (await t.api.post('/job/', { ...JOB, title: 'DEVELOPER (backend)' }, { token: poster.token })).body;
     const nurseJob = (await t.api.post('/job/', { ...JOB, title: 'Nurse', overview: 'Care for patients at our hospital clinic.', description: 'Medical ward duties.', industry: 'health' }, { token: poster.token })).body;
 
     const posted = await t.api.get('/job/?page_size=1', { token: poster.token });
-    expect(posted.body).toMatchObject({ count: 2, previous: null, results: [{ id: nurseJob.id }] });
+    expect(posted.body).toMatchObject({ count: 5, previous: null, results: [{ id: nurseJob.id }] });
     expect(new URL(posted.body.next).searchParams.get('page')).toBe('2');
 
     const before = await t.api.get('/job/recommend/?page_size=50', { token: reader.token });
@@ -79,6 +83,9 @@ describe('jobs', () => {
     const after = await t.api.get('/job/recommend/?page_size=50', { token: reader.token });
     expect(ids(after).indexOf(nurseJob.id)).toBeLessThan(ids(after).indexOf(techJob.id));
     expect(ids(after)).toContain(techJob.id);
+    expect(ids(after)).toContain(reordered.id);
+    expect(ids(after)).not.toContain(partWords.id);
+    expect(ids(after)).not.toContain(oneWord.id);
   });
 
   it('preference: N/A until set, then the values; a refused PUT stores nothing', async () => {
