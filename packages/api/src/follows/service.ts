@@ -5,18 +5,9 @@ import { apiError, detailError } from '../errors.js';
 import { paginate, readPage, resolvePage } from '../pagination.js';
 import { COUNT_CAP, forgetFeedTallies } from '../posts/feed.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
-import { nameOf, profileCard } from '../posts/read.js';
+import { cardOf, nameOf, profileCard, type CardColumns } from '../posts/read.js';
 
 const CARD_COLUMNS = ['p.user_id', 'p.first_name', 'p.last_name', 'p.middle_name', 'p.profile_photo', 'p.qualification'] as const;
-
-interface CardRow {
-  user_id: number;
-  first_name: string;
-  last_name: string;
-  middle_name: string;
-  profile_photo: string | null;
-  qualification: string;
-}
 
 export async function follow(services: Services, viewer: Viewer, userId: number) {
   if (userId === viewer.id) throw apiError('BAD_REQUEST', 'Cannot follow self', { error: ['Cannot follow self'] });
@@ -79,18 +70,16 @@ export async function recommendations(ctx: Context, viewer: Viewer, query: { pag
   const offset = (page - 1) * request.size;
   const group = (rank: number, filter: RawBuilder<unknown>) =>
     sql`(select u.id, ${rank}::int as rank from users u where ${filter} and ${candidate} order by u.id desc limit ${offset + request.size})`;
-  const { rows: cards } = await sql<CardRow>`
-    select p.* from (
+  const { rows: cards } = await sql<CardColumns & { id: number }>`
+    select c.id, p.* from (
       ${group(1, sql`u.industry = ${viewer.industry}`)}
       union all
       ${group(2, sql`u.user_type = 'mentor' and u.industry <> ${viewer.industry}`)}
       union all
       ${group(3, sql`u.user_type <> 'mentor' and u.industry <> ${viewer.industry}`)}
     ) c
-    cross join lateral (
-      select user_id, first_name, last_name, middle_name, profile_photo, qualification from profiles where user_id = c.id limit 1
-    ) p
+    cross join lateral (${cardOf(sql`c.id`)}) p
     order by c.rank, c.id desc
     limit ${request.size} offset ${offset}`.execute(db);
-  return paginate(ctx.url, page, request.size, count, cards.map((row) => profileCard(ctx.services, row.user_id, row)));
+  return paginate(ctx.url, page, request.size, count, cards.map((row) => profileCard(ctx.services, row.id, row)));
 }

@@ -5,7 +5,7 @@ import type { PostBody, PostFull } from './schemas.js';
 
 const NA = 'N/A';
 
-type CardColumns = { first_name: string; last_name: string; middle_name: string; profile_photo: string | null; qualification: string };
+export type CardColumns = { first_name: string; last_name: string; middle_name: string; profile_photo: string | null; qualification: string };
 
 export function profileCard(services: Services, userId: number, row: CardColumns) {
   return {
@@ -65,11 +65,11 @@ export interface PostRow {
 }
 
 /**
- * An author's card columns, read by primary key. As a join, small tables of profiles got a hash
+ * A person's card columns, read by primary key. As a join, small tables of profiles got a hash
  * join over all of them in the cached plan (0.25 ms of every feed page at 1,000 members); the
- * limit keeps this a lookup per post.
+ * limit keeps this a lookup per row.
  */
-const cardOf = (userId: RawBuilder<number>) =>
+export const cardOf = (userId: RawBuilder<number>) =>
   sql`select first_name, last_name, middle_name, profile_photo, qualification from profiles where user_id = ${userId} limit 1`;
 
 /**
