@@ -65,7 +65,8 @@ export async function createPost(services: Services, viewer: Viewer, input: NewP
     video: media.video ?? null,
   };
   // One statement: the post, its feed keys, and the post as its author sees it (a new post has
-  // no parent, likes or saves).
+  // no parent, likes or saves). `postRows` cannot read it back here: a statement does not see the
+  // rows its own CTEs insert, so the columns come from the CTE, in `PostRow`'s shape.
   const { rows } = await sql<{ posts: PostRow[] }>`
     with post as (
       insert into posts (author_id, body, article, industries, pic1, pic2, pic3, video)
