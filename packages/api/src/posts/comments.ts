@@ -63,58 +63,61 @@ export async function replyTo(services: Services, viewer: Viewer, parentId: numb
   return { comment_id: comment.id, post: parent.post_id, parent: parent.id, user: await authorCard(services, viewer), body, time_stamp: comment.created_at };
 }
 
-/** A comment row as the tree's statement reads it, through JSON. */
-interface CommentRow {
-  id: number;
-  user_id: number;
-  parent_id: number | null;
-  body: string;
-  like_count: number;
-  created_at: string;
-  first_name: string;
-  last_name: string;
-  middle_name: string;
-  profile_photo: string | null;
-  is_liked: boolean;
-}
+/**
+ * A comment as the tree's statement writes it: an array rather than an object, which PostgreSQL
+ * writes and `pg` parses faster (a hot post has hundreds of comments); the timestamp is ISO text.
+ */
+type CommentRow = [
+  id: number,
+  user_id: number,
+  parent_id: number | null,
+  body: string,
+  like_count: number,
+  created_at: string,
+  first_name: string,
+  last_name: string,
+  middle_name: string,
+  profile_photo: string | null,
+  is_liked: boolean,
+];
 
 /** The comments of a post as a tree: top-level comments oldest first, each with its replies. */
 export async function commentTree(services: Services, viewer: Viewer, rawPostId: string | undefined): Promise<CommentNode[]> {
   if (rawPostId === undefined || rawPostId.trim() === '') throw apiError('BAD_REQUEST', 'No query parameter', { error: 'No query parameter' });
   const postId = idFromQuery(rawPostId);
   if (postId === undefined) throw postNotFound();
-  // One statement, its rows as one JSON value (a hot post has hundreds of comments). Comments
-  // exist only on existing posts, but an empty tree needs the post's existence to tell a 404.
+  // One statement, its rows as one JSON value. Comments exist only on existing posts, but an
+  // empty tree needs the post's existence to tell a 404. The rows are sorted here: an ordered
+  // aggregate sorts again what the index already gave in order (a tenth of the statement).
   const { rows } = await sql<{ comments: CommentRow[]; post_exists: boolean }>`
     select
-      (select coalesce(json_agg(r order by r.id), '[]') from (
-        select c.id, c.user_id, c.parent_id, c.body, c.like_count, c.created_at,
+      (select coalesce(json_agg(json_build_array(c.id, c.user_id, c.parent_id, c.body, c.like_count, c.created_at,
           p.first_name, p.last_name, p.middle_name, p.profile_photo,
-          exists (select 1 from comment_likes l where l.comment_id = c.id and l.user_id = ${viewer.id}) as is_liked
+          exists (select 1 from comment_likes l where l.comment_id = c.id and l.user_id = ${viewer.id}))), '[]')
         from comments c join profiles p on p.user_id = c.user_id
-        where c.post_id = ${postId}
-      ) r) as comments,
+        where c.post_id = ${postId}) as comments,
       exists (select 1 from posts where id = ${postId}) as post_exists`.execute(services.db);
   const { comments, post_exists } = rows[0]!;
   if (!post_exists) throw postNotFound();
+  comments.sort((a, b) => a[0] - b[0]);
   const nodes = new Map<number, CommentNode>();
-  for (const row of comments) {
-    nodes.set(row.id, {
-      comment_id: row.id,
+  for (const [id, userId, parentId, body, likeCount, createdAt, firstName, lastName, middleName, photo, isLiked] of comments) {
+    nodes.set(id, {
+      comment_id: id,
       post: postId,
       commenter: {
-        id: row.user_id,
-        first_name: row.first_name,
-        last_name: row.last_name,
-        middle_name: row.middle_name,
-        profile_picture: row.profile_photo ?? services.config.DEFAULT_PROFILE_PHOTO_URL,
+        id: userId,
+        first_name: firstName,
+        last_name: lastName,
+        middle_name: middleName,
+        profile_picture: photo ?? services.config.DEFAULT_PROFILE_PHOTO_URL,
       },
-      body: row.body,
-      parent: row.parent_id,
-      like_count: row.like_count,
-      is_liked: row.is_liked,
+      body,
+      parent: parentId,
+      like_count: likeCount,
+      is_liked: isLiked,
       replies: [],
-      time_stamp: new Date(row.created_at),
+      time_stamp: new Date(createdAt),
     });
   }
   const roots: CommentNode[] = [];

@@ -7,7 +7,7 @@ import type { MediaKind } from '../media/formats.js';
 import { checkStoredMedia } from '../media/service.js';
 import { deliver, storeNotifications, type NewNotification, type StoredNotification } from '../notifications/service.js';
 import { idFromQuery } from '../validation.js';
-import { postRowsJson, postsByIds, toPosts, type PostRow } from './read.js';
+import { postRowsJson, postsByIds, readPostRows, toPosts, type PostRow, type PostRowArrays } from './read.js';
 
 export const postNotFound = () => apiError('NOT_FOUND', 'Inexistent Post', { error: 'Inexistent Post', detail: 'Inexistent Post' });
 export const commentNotFound = () => apiError('NOT_FOUND', 'Inexistent comment', { error: 'Inexistent comment', detail: 'Inexistent comment' });
@@ -67,7 +67,7 @@ export async function createPost(services: Services, viewer: Viewer, input: NewP
   // One statement: the post, its feed keys, and the post as its author sees it (a new post has
   // no parent, likes or saves). `postRows` cannot read it back here: a statement does not see the
   // rows its own CTEs insert, so the columns come from the CTE, in `PostRow`'s shape.
-  const { rows } = await sql<{ posts: PostRow[] }>`
+  const { rows } = await sql<{ posts: PostRowArrays }>`
     with post as (
       insert into posts (author_id, body, article, industries, pic1, pic2, pic3, video)
       values (${post.author_id}, ${post.body}, ${post.article}, ${post.industries}, ${post.pic1}, ${post.pic2}, ${post.pic3}, ${post.video})
@@ -83,7 +83,7 @@ export async function createPost(services: Services, viewer: Viewer, input: NewP
         null as parent_first_name, null as parent_last_name, null as parent_middle_name, null as parent_profile_photo,
         null as parent_qualification, false as is_liked, false as is_saved, true as follows_author
       from post join profiles a on a.user_id = post.author_id`)} as posts`.execute(services.db);
-  const { posts } = rows[0]!;
+  const posts = readPostRows(rows[0]!.posts);
   return toPosts(services, viewer, posts, posts.map((row) => row.id))[0]!;
 }
 
