@@ -86,9 +86,17 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** The server's command line as `pnpm start` runs it (`node <flags> apps/server/src/main.ts`), without `node`. */
+function startCommandArgs(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [node, ...args] = scripts.start.split(' ').filter(Boolean);
+  if (node !== 'node') throw new Error(`the start script does not run node: ${scripts.start}`);
+  return args;
+}
+
 /**
- * Starts `node --import tsx apps/server/src/main.ts` (as `pnpm start` does) in its own process
- * group; `BENCH_SERVER_NODE_ARGS` adds node flags, e.g. `--cpu-prof` to profile the server. Ready on the log line
+ * Starts the server as `pnpm start` does, in its own process group; `BENCH_SERVER_NODE_ARGS`
+ * adds node flags, e.g. `--cpu-prof` to profile the server. Ready on the log line
  * `career nexus api ready` — which LOG_LEVEL=warn does not print (it is an info line) — or on the
  * first 200 from /healthz, whichever comes first.
  */
@@ -96,7 +104,7 @@ async function startServerProcess(databaseUrl: string, secret: string, dataDir: 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'apps/server/src/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, ...startCommandArgs()], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -119,11 +119,50 @@ export const postRowsJson = (rows: RawBuilder<PostRow>) =>
 /** What `postRowsJson` gives, as `pg` parses it. */
 export type PostRowArrays = unknown[][];
 
+const AT = Object.fromEntries(POST_ROW_COLUMNS.map((column, index) => [column, index])) as Record<keyof PostRow, number>;
+
+/** Names the values of `postRowsJson`'s arrays (a literal object: a loop over the names was 4 % of a feed page). */
 export function readPostRows(arrays: PostRowArrays): PostRow[] {
   return arrays.map((values) => {
-    const row: Record<string, unknown> = {};
-    POST_ROW_COLUMNS.forEach((column, index) => (row[column] = values[index]));
-    return row as unknown as PostRow;
+    const row: Record<keyof PostRow, unknown> = {
+      id: values[AT.id],
+      author_id: values[AT.author_id],
+      body: values[AT.body],
+      pic1: values[AT.pic1],
+      pic2: values[AT.pic2],
+      pic3: values[AT.pic3],
+      video: values[AT.video],
+      article: values[AT.article],
+      created_at: values[AT.created_at],
+      industries: values[AT.industries],
+      like_count: values[AT.like_count],
+      comment_count: values[AT.comment_count],
+      share_count: values[AT.share_count],
+      is_repost: values[AT.is_repost],
+      first_name: values[AT.first_name],
+      last_name: values[AT.last_name],
+      middle_name: values[AT.middle_name],
+      profile_photo: values[AT.profile_photo],
+      qualification: values[AT.qualification],
+      parent_id: values[AT.parent_id],
+      parent_author_id: values[AT.parent_author_id],
+      parent_body: values[AT.parent_body],
+      parent_pic1: values[AT.parent_pic1],
+      parent_pic2: values[AT.parent_pic2],
+      parent_pic3: values[AT.parent_pic3],
+      parent_video: values[AT.parent_video],
+      parent_article: values[AT.parent_article],
+      parent_created_at: values[AT.parent_created_at],
+      parent_first_name: values[AT.parent_first_name],
+      parent_last_name: values[AT.parent_last_name],
+      parent_middle_name: values[AT.parent_middle_name],
+      parent_profile_photo: values[AT.parent_profile_photo],
+      parent_qualification: values[AT.parent_qualification],
+      is_liked: values[AT.is_liked],
+      is_saved: values[AT.is_saved],
+      follows_author: values[AT.follows_author],
+    };
+    return row as PostRow;
   });
 }
 
