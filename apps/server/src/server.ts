@@ -16,7 +16,12 @@ export interface RunningServer {
 }
 
 export const openConfiguredDatabase = (config: Config) =>
-  openDatabase({ url: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'pglite'), poolSize: config.DATABASE_POOL_SIZE });
+  openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: join(config.DATA_DIR, 'pglite'),
+    poolSize: config.DATABASE_POOL_SIZE,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+  });
 
 /** Opens the database, migrates it and listens: everything `pnpm start` does. */
 export async function startServer(config: Config, database?: DatabaseHandle): Promise<RunningServer> {

@@ -17,6 +17,11 @@ export interface DatabaseOptions {
   loadDataDir?: Blob | File | undefined;
   /** Pool size for PostgreSQL. */
   poolSize?: number | undefined;
+  /**
+   * PostgreSQL only: statements running longer are cancelled (SQLSTATE 57014, which
+   * `isDatabaseUnreachable` counts as unavailable). Absent or 0: never. Migrations lift it.
+   */
+  statementTimeoutMs?: number | undefined;
   /** Called with every statement run (tests read the plans of what the server really runs). */
   onQuery?: ((sql: string, parameters: readonly unknown[]) => void) | undefined;
 }
@@ -36,7 +41,7 @@ const parseInt8 = (value: string) => Number(value);
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   const { db, kind, dumpDataDir } = options.url
-    ? openPostgres(options.url, options.poolSize, options.onQuery)
+    ? openPostgres(options.url, options.poolSize, options.statementTimeoutMs, options.onQuery)
     : await openPGlite(options);
   return {
     db,
@@ -52,7 +57,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 const queryLog = (onQuery: DatabaseOptions['onQuery']) =>
   onQuery ? { log: (event: LogEvent) => onQuery(event.query.sql, event.query.parameters) } : {};
 
-function openPostgres(url: string, poolSize = 10, onQuery?: DatabaseOptions['onQuery']) {
+function openPostgres(url: string, poolSize = 10, statementTimeoutMs = 0, onQuery?: DatabaseOptions['onQuery']) {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -62,7 +67,11 @@ function openPostgres(url: string, poolSize = 10, onQuery?: DatabaseOptions['onQ
     // estimate looked dearer than the readers' first pages), which doubled its database cost.
     // The statements are written for index reads whatever the values; the query-plan test
     // checks these generic plans.
-    options: '-c plan_cache_mode=force_generic_plan',
+    options: `-c plan_cache_mode=force_generic_plan -c statement_timeout=${statementTimeoutMs}`,
+    // Probes connections idle for 10 s, so one whose peer vanished without a word is found and
+    // dropped instead of being handed to a request.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     stream: coalescingSocket,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -145,14 +154,19 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
 }
 
 const UNREACHABLE_SYSTEM_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-/** SQLSTATEs of a server that went away or takes no work now: connection exceptions (08…), shutdown or start-up (57P01–57P03), too many connections. */
-const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
+/**
+ * SQLSTATEs of a server that went away or takes no work now: connection exceptions (08…),
+ * shutdown or start-up (57P01–57P03), too many connections, and a statement cancelled for
+ * running past `statement_timeout` (57014), which says the database is too busy or blocked.
+ */
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300|57014)$/;
 /** What `pg` and `pg-pool` say, without a code, when a connection is lost or cannot be made in time. */
 const LOST_CONNECTION = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed)/;
 
 /**
- * True when a statement failed because the database could not be reached (down, restarting,
- * too slow to accept a connection), not because of the statement: worth retrying later.
+ * True when a statement failed because the database could not be reached or could not finish it
+ * in time (down, restarting, too slow to accept a connection or to answer), not because of the
+ * statement: worth retrying later.
  */
 export function isDatabaseUnreachable(error: unknown): boolean {
   if (error instanceof AggregateError) return error.errors.some(isDatabaseUnreachable);
