@@ -71,6 +71,7 @@ it('answers 503 with Retry-After, on REST and /trpc, when a statement outlives t
     expect(trpc.response.status).toBe(503);
     expect(trpc.response.headers.get('retry-after')).toBe('5');
     expect(trpc.body.error.json).toMatchObject({ message: rest.body.detail, data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503 } });
+    expect(trpc.body.error.json.data).not.toHaveProperty('stack');
     // Nothing of the cancelled statement reaches the client.
     expect(JSON.stringify([rest.body, trpc.body])).not.toMatch(/statement|cancel|57014|lock/i);
   });

@@ -30,7 +30,9 @@ const t = initTRPC
     isDev: false,
     errorFormatter({ shape, error }) {
       const { message, body } = describeError(error);
-      return { ...shape, message, data: { ...shape.data, stack: undefined, body } };
+      // Left out, not set to undefined: superjson would still send the key, as null plus a note.
+      const { stack: _stack, ...data } = shape.data;
+      return { ...shape, message, data: { ...data, body } };
     },
   });
 
