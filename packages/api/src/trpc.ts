@@ -41,7 +41,7 @@ export const createCallerFactory = t.createCallerFactory;
 
 function refuseUnreachableDatabase(ctx: Context, cause: unknown) {
   if (!isDatabaseUnreachable(cause)) return;
-  ctx.services.log.warn({ reason: (cause as Error | undefined)?.message }, 'database unreachable');
+  ctx.services.log.warn({ reason: (cause as Error | undefined)?.message }, 'database unreachable or too slow');
   throw serviceUnavailable();
 }
 
