@@ -106,12 +106,15 @@ const POST_ROW_COLUMNS = [
   'parent_created_at', 'parent_first_name', 'parent_last_name', 'parent_middle_name', 'parent_profile_photo', 'parent_qualification',
   'is_liked', 'is_saved', 'follows_author',
 ] as const satisfies ReadonlyArray<keyof PostRow>;
+type UnlistedColumn = Exclude<keyof PostRow, (typeof POST_ROW_COLUMNS)[number]>;
+// A compile error here names any column of `PostRow` the list leaves out.
+true satisfies [UnlistedColumn] extends [never] ? true : UnlistedColumn;
 
 /**
  * The rows of a `PostRow` statement as one JSON value, each row an array in `POST_ROW_COLUMNS`
- * order; `readPostRows` names them again. `pg` parses one JSON value much faster than some 40
- * typed columns per row (a tenth of a feed page's server time went to row parsing), and
- * PostgreSQL writes arrays faster than objects, whose keys it writes out for every row.
+ * order; `toPosts` reads them. `pg` parses one JSON value much faster than some 40 typed
+ * columns per row (a tenth of a feed page's server time went to row parsing), and PostgreSQL
+ * writes arrays faster than objects, whose keys it writes out for every row.
  */
 export const postRowsJson = (rows: RawBuilder<PostRow>) =>
   sql<PostRowArrays>`(select coalesce(json_agg(json_build_array(${sql.raw(POST_ROW_COLUMNS.map((column) => `r.${column}`).join(', '))})), '[]') from (${rows}) r)`;
@@ -122,7 +125,7 @@ export type PostRowArrays = unknown[][];
 const AT = Object.fromEntries(POST_ROW_COLUMNS.map((column, index) => [column, index])) as Record<keyof PostRow, number>;
 
 /** Names the values of `postRowsJson`'s arrays (a literal object: a loop over the names was about 3 % of a feed page). */
-export function readPostRows(arrays: PostRowArrays): PostRow[] {
+function readPostRows(arrays: PostRowArrays): PostRow[] {
   return arrays.map((values) => {
     const row: Record<keyof PostRow, unknown> = {
       id: values[AT.id],
@@ -170,7 +173,7 @@ export function readPostRows(arrays: PostRowArrays): PostRow[] {
 export async function postsByIds(services: Services, viewer: Viewer, ids: number[]): Promise<PostFull[]> {
   if (!ids.length) return [];
   const { rows } = await sql<{ posts: PostRowArrays }>`select ${postRowsJson(postRows(viewer, sql`${ids}::bigint[]`))} as posts`.execute(services.db);
-  return toPosts(services, viewer, readPostRows(rows[0]!.posts), ids);
+  return toPosts(services, viewer, rows[0]!.posts, ids);
 }
 
 /** What a list statement gives: the ids of a page, its list's count, and the snapshot it read. */
@@ -192,10 +195,12 @@ export async function readPostPage(services: Services, viewer: Viewer, page: Raw
     select page.snapshot, page.count, page.ids, ${postRowsJson(postRows(viewer, sql`page.ids`))} as posts
     from (${page}) page`.execute(services.db);
   const { snapshot, count, ids, posts } = rows[0]!;
-  return { snapshot: Number(snapshot), count, posts: toPosts(services, viewer, readPostRows(posts), ids.map(Number)) };
+  return { snapshot: Number(snapshot), count, posts: toPosts(services, viewer, posts, ids.map(Number)) };
 }
 
-export function toPosts(services: Services, viewer: Viewer, rows: PostRow[], ids: number[]): PostFull[] {
+/** The posts of a `postRowsJson` value in the order of `ids` (by default, the rows' own order). */
+export function toPosts(services: Services, viewer: Viewer, arrays: PostRowArrays, ids?: number[]): PostFull[] {
+  const rows = readPostRows(arrays);
   const byId = new Map<number, PostFull>();
   for (const row of rows) {
     let parent: PostBody | null = null;
@@ -243,7 +248,7 @@ export function toPosts(services: Services, viewer: Viewer, rows: PostRow[], ids
       can_follow: !isSelf && !row.follows_author,
     });
   }
-  return ids.map((id) => byId.get(id)).filter((post): post is PostFull => post !== undefined);
+  return (ids ?? rows.map((row) => row.id)).map((id) => byId.get(id)).filter((post): post is PostFull => post !== undefined);
 }
 
 

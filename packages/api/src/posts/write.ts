@@ -7,7 +7,7 @@ import type { MediaKind } from '../media/formats.js';
 import { checkStoredMedia } from '../media/service.js';
 import { deliver, storeNotifications, type NewNotification, type StoredNotification } from '../notifications/service.js';
 import { idFromQuery } from '../validation.js';
-import { postRowsJson, postsByIds, readPostRows, toPosts, type PostRow, type PostRowArrays } from './read.js';
+import { postRowsJson, postsByIds, toPosts, type PostRow, type PostRowArrays } from './read.js';
 
 export const postNotFound = () => apiError('NOT_FOUND', 'Inexistent Post', { error: 'Inexistent Post', detail: 'Inexistent Post' });
 export const commentNotFound = () => apiError('NOT_FOUND', 'Inexistent comment', { error: 'Inexistent comment', detail: 'Inexistent comment' });
@@ -83,8 +83,7 @@ export async function createPost(services: Services, viewer: Viewer, input: NewP
         null as parent_first_name, null as parent_last_name, null as parent_middle_name, null as parent_profile_photo,
         null as parent_qualification, false as is_liked, false as is_saved, true as follows_author
       from post join profiles a on a.user_id = post.author_id`)} as posts`.execute(services.db);
-  const posts = readPostRows(rows[0]!.posts);
-  return toPosts(services, viewer, posts, posts.map((row) => row.id))[0]!;
+  return toPosts(services, viewer, rows[0]!.posts)[0]!;
 }
 
 /** A repost points at the original post (never at another repost) and is classified too. */
