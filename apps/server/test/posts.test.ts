@@ -1,3 +1,4 @@
+import { sql } from '@careernexus/db';
 import { describe, expect, it } from 'vitest';
 import { useServer } from './support/fixture.js';
 import { person } from './support/people.js';
@@ -256,6 +257,32 @@ describe('comments', () => {
       ],
     });
     expect((await t.api.get(`/post/?post_id=${post_id}`, { token: other.token })).body.comment_count).toBe(2);
+  });
+
+  it('writes every time stamp as UTC with milliseconds, however many fraction digits the database kept', async () => {
+    const author = await person(t.api, t.mailbox);
+    const { post_id } = await post(author.token, TECH);
+    const comment = await t.api.post('/post/comment/', { post: post_id, body: 'On time' }, { token: author.token });
+    const reply = await t.api.post('/post/reply/', { parent: comment.body.comment_id, body: 'Later' }, { token: author.token });
+    const repost = await t.api.post('/post/repost/', { parent: post_id, body: 'Worth reading' }, { token: author.token });
+    expect(repost.status).toBe(201);
+    const stamps: Array<[string, number, string, string]> = [
+      ['posts', post_id, '2026-03-04 05:06:07.123456+00', '2026-03-04T05:06:07.123Z'],
+      ['posts', repost.body.post_id, '2026-03-04 05:06:08.1+00', '2026-03-04T05:06:08.100Z'],
+      ['comments', comment.body.comment_id, '2026-03-04 07:06:09.999999+02', '2026-03-04T05:06:09.999Z'],
+      ['comments', reply.body.comment_id, '2026-03-04 05:06:10+00', '2026-03-04T05:06:10.000Z'],
+    ];
+    for (const [table, id, stored] of stamps) await sql`update ${sql.table(table)} set created_at = ${stored}::timestamptz where id = ${id}`.execute(t.server.database.db);
+    const expected = Object.fromEntries(stamps.map(([table, id, , text]) => [`${table}:${id}`, text]));
+
+    const single = await t.api.get(`/post/?post_id=${repost.body.post_id}`, { token: author.token });
+    expect(single.body.time_stamp).toBe(expected[`posts:${repost.body.post_id}`]);
+    expect(single.body.parent.time_stamp).toBe(expected[`posts:${post_id}`]);
+    const feed = await t.api.get('/post/', { token: author.token });
+    expect(feed.body.results.map((p: { time_stamp: string }) => p.time_stamp)).toEqual([expected[`posts:${repost.body.post_id}`], expected[`posts:${post_id}`]]);
+    const tree = await t.api.get(`/post/comment/?post_id=${post_id}`, { token: author.token });
+    expect(tree.body[0].time_stamp).toBe(expected[`comments:${comment.body.comment_id}`]);
+    expect(tree.body[0].replies[0].time_stamp).toBe(expected[`comments:${reply.body.comment_id}`]);
   });
 
   it('explains a missing post id and an unknown post', async () => {

@@ -66,8 +66,9 @@ function openPostgres(url: string, poolSize = 10, statementTimeoutMs = 0, onQuer
     // Left to choose, PostgreSQL planned the feed afresh for every page at 1M posts (its generic
     // estimate looked dearer than the readers' first pages), which doubled its database cost.
     // The statements are written for index reads whatever the values; the query-plan test
-    // checks these generic plans.
-    options: `-c plan_cache_mode=force_generic_plan -c statement_timeout=${statementTimeoutMs}`,
+    // checks these generic plans. Timestamps are written in UTC, whatever the server's default:
+    // the API reads them from JSON text (see `timestampFromJson`), as PGlite writes them too.
+    options: `-c plan_cache_mode=force_generic_plan -c statement_timeout=${statementTimeoutMs} -c TimeZone=UTC`,
     // Probes connections idle for 10 s, so one whose peer vanished without a word is found and
     // dropped instead of being handed to a request.
     keepAlive: true,

@@ -5,6 +5,7 @@ import type { Context, Services } from '../context.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
 import { COUNT_CAP } from '../posts/feed.js';
 import { paginate, readCountedPage, readPage, resolvePage } from '../pagination.js';
+import { timestampFromJson } from '../platform/timestamps.js';
 
 export interface NewJob {
   title: string;
@@ -125,7 +126,7 @@ export async function recommendedJobs(ctx: Context, viewer: Viewer, query: { pag
         ) j
       ), '[]') as jobs`.execute(db);
   const { page, found } = await readCountedPage(request, async (page) => (await read(page)).rows[0]!);
-  const jobs = found.jobs.map((job) => present({ ...job, created_at: new Date(job.created_at) }));
+  const jobs = found.jobs.map((job) => present({ ...job, created_at: timestampFromJson(job.created_at) }));
   return paginate(ctx.url, page, request.size, found.count, jobs);
 }
 

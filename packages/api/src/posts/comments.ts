@@ -2,6 +2,7 @@ import { isForeignKeyViolation, sql } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Services } from '../context.js';
 import { apiError } from '../errors.js';
+import { timestampFromJson } from '../platform/timestamps.js';
 import { idFromQuery } from '../validation.js';
 import type { CommentNode } from './schemas.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
@@ -117,7 +118,7 @@ export async function commentTree(services: Services, viewer: Viewer, rawPostId:
       like_count: likeCount,
       is_liked: isLiked,
       replies: [],
-      time_stamp: new Date(createdAt),
+      time_stamp: timestampFromJson(createdAt),
     });
   }
   const roots: CommentNode[] = [];

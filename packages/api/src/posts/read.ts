@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Services } from '../context.js';
+import { timestampFromJson } from '../platform/timestamps.js';
 import type { PostBody, PostFull } from './schemas.js';
 
 const NA = 'N/A';
@@ -220,7 +221,7 @@ export function toPosts(services: Services, viewer: Viewer, arrays: PostRowArray
         pic3: row.parent_pic3 ?? NA,
         video: row.parent_video ?? NA,
         article: row.parent_article ?? NA,
-        time_stamp: row.parent_created_at === null ? null : new Date(row.parent_created_at),
+        time_stamp: row.parent_created_at === null ? null : timestampFromJson(row.parent_created_at),
         removed: false,
       };
     } else if (row.is_repost) {
@@ -236,7 +237,7 @@ export function toPosts(services: Services, viewer: Viewer, arrays: PostRowArray
       pic3: row.pic3 ?? NA,
       video: row.video ?? NA,
       article: row.article ?? NA,
-      time_stamp: new Date(row.created_at),
+      time_stamp: timestampFromJson(row.created_at),
       comment_count: row.comment_count,
       like_count: row.like_count,
       share_count: row.share_count,
