@@ -78,3 +78,25 @@ it('batches several calls in one request', async () => {
   expect(b.status).toBe('rejected');
   expect((b as PromiseRejectedResult).reason.message).toBe('Invalid Request!');
 });
+
+it('answers what is refused before tRPC reads the request (too large, of another type) in tRPC’s shape, one error per batched call', async () => {
+  const tooLarge = await failureOf(client().auth.signin.mutate({ email: uniqueEmail('large'), password: 'x'.repeat(1_100_000) }));
+  expect(tooLarge.data?.code).toBe('PAYLOAD_TOO_LARGE');
+  expect(tooLarge.data?.httpStatus).toBe(413);
+  expect(tooLarge.message).toBe('Request body is too large.');
+
+  const post = (path: string, body: string, type = 'application/json') => fetch(`${t.server.url}/trpc/${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+  const plainText = await post('auth.signin', 'hello', 'text/plain');
+  expect(plainText.status).toBe(415);
+  const single = (await plainText.json()) as { error: { json: { message: string; data: { code: string; path: string } } } };
+  expect(single.error.json.message).toBe('Unsupported media type "text/plain" in request.');
+  expect(single.error.json.data).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', path: 'auth.signin' });
+
+  const batch = await post('auth.signin,auth.forgetPassword?batch=1', JSON.stringify({ 0: { json: { password: 'x'.repeat(1_100_000) } } }));
+  expect(batch.status).toBe(413);
+  const errors = (await batch.json()) as Array<{ error: { json: { data: { code: string; path: string } } } }>;
+  expect(errors.map((entry) => entry.error.json.data)).toMatchObject([
+    { code: 'PAYLOAD_TOO_LARGE', path: 'auth.signin' },
+    { code: 'PAYLOAD_TOO_LARGE', path: 'auth.forgetPassword' },
+  ]);
+});
