@@ -30,9 +30,9 @@ export async function registerTrpcEndpoint(app: FastifyInstance, createContext: 
 }
 
 /**
- * fastify refuses some requests before tRPC reads them (a body too large or not JSON). A tRPC
- * client cannot read the REST error body, so these get tRPC's error shape too: one error per
- * procedure of a batch.
+ * fastify refuses some requests before tRPC reads them (a body too large, or of a type other than
+ * JSON). A tRPC client cannot read the REST error body, so these get tRPC's error shape too: one
+ * error per procedure of a batch (their paths are only echoed, so they are not decoded).
  */
 function handleTrpcTransportError(raised: FastifyError | TRPCError, request: FastifyRequest, reply: FastifyReply) {
   const status = (raised as FastifyError).statusCode ?? 500;
@@ -42,7 +42,7 @@ function handleTrpcTransportError(raised: FastifyError | TRPCError, request: Fas
   if (error.code === 'INTERNAL_SERVER_ERROR') request.log.error({ err: error.cause ?? error }, 'request failed');
   const config = appRouter._def._config;
   const { pathname, searchParams } = new URL(request.url, 'http://localhost');
-  const paths = decodeURIComponent(pathname.slice('/trpc/'.length)).split(',');
+  const paths = pathname.slice('/trpc/'.length).split(',');
   const errorOf = (path: string | undefined) => ({ error: getErrorShape({ config, error, type: 'unknown', path, input: undefined, ctx: undefined }) });
   const body = searchParams.get('batch') === '1' ? paths.map(errorOf) : errorOf(paths[0]);
   return reply
