@@ -131,7 +131,8 @@ describe('notification sockets', () => {
     await t.api.post('/follow/', { user_following: b.id }, { token: a.token });
     expect(await bSocket.next()).toEqual({ id: expect.any(Number), type: 'follow', message: 'N/A N/A started following you.', user_id: a.id, timestamp: expect.any(String), read: false });
     await t.api.post('/post/like/', { post: post.body.post_id }, { token: a.token });
-    expect(await bSocket.next()).toMatchObject({ type: 'like', post_id: post.body.post_id, user_id: a.id });
+    const liked = await bSocket.next();
+    expect(liked).toMatchObject({ type: 'like', post_id: post.body.post_id, user_id: a.id });
     const comment = await t.api.post('/post/comment/', { post: post.body.post_id, body: 'Nice' }, { token: a.token });
     expect(await bSocket.next()).toMatchObject({ type: 'comment', post_id: post.body.post_id, comment_id: comment.body.comment_id });
     await t.api.post('/post/reply/', { parent: comment.body.comment_id, body: 'Thanks' }, { token: b.token });
@@ -144,6 +145,8 @@ describe('notification sockets', () => {
     const listed = await t.api.get('/notifications/', { token: b.token });
     expect(listed.body).toMatchObject({ count: 4, unread: 4 });
     expect(listed.body.results.map((n: { type: string }) => n.type)).toEqual(['connection_request', 'comment', 'like', 'follow']);
+    // What was pushed is what was stored, its time stamp's text included.
+    expect(listed.body.results[2]).toEqual(liked);
     const marked = await t.api.post('/notifications/read/', { ids: [listed.body.results[3].id] }, { token: b.token });
     expect(marked.body).toEqual({ marked: 1 });
     const after = await t.api.get('/notifications/', { token: b.token });

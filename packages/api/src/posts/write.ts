@@ -6,6 +6,7 @@ import { apiError } from '../errors.js';
 import type { MediaKind } from '../media/formats.js';
 import { checkStoredMedia } from '../media/service.js';
 import { deliver, storeNotifications, type NewNotification, type StoredNotification } from '../notifications/service.js';
+import { timestampFromJson } from '../platform/timestamps.js';
 import { idFromQuery } from '../validation.js';
 import { postRowsJson, postsByIds, toPosts, type PostRow, type PostRowArrays } from './read.js';
 
@@ -142,7 +143,8 @@ async function toggle(
  * naming the liker; an unlike removes the like and moves the counter back. A missing post is 404.
  */
 export async function likePost(services: Services, viewer: Viewer, postId: number, liked: boolean) {
-  const { rows } = await sql<{ found: boolean; notification: StoredNotification | null }>`
+  // `to_jsonb` writes the notification's time as text.
+  const { rows } = await sql<{ found: boolean; notification: (Omit<StoredNotification, 'created_at'> & { created_at: string }) | null }>`
     with post as (select id, author_id from posts where id = ${postId}),
     changed as (${
       liked
@@ -166,7 +168,7 @@ export async function likePost(services: Services, viewer: Viewer, postId: numbe
     });
   const row = rows[0]!;
   if (!row.found) throw postNotFound();
-  if (row.notification) await deliver(services, [{ ...row.notification, created_at: new Date(row.notification.created_at) }]);
+  if (row.notification) await deliver(services, [{ ...row.notification, created_at: timestampFromJson(row.notification.created_at) }]);
   return { post: postId, liked };
 }
 
