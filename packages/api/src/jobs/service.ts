@@ -5,7 +5,6 @@ import type { Context, Services } from '../context.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
 import { COUNT_CAP } from '../posts/feed.js';
 import { paginate, readCountedPage, readPage, resolvePage } from '../pagination.js';
-import { timestampFromJson } from '../platform/timestamps.js';
 
 export interface NewJob {
   title: string;
@@ -126,7 +125,8 @@ export async function recommendedJobs(ctx: Context, viewer: Viewer, query: { pag
         ) j
       ), '[]') as jobs`.execute(db);
   const { page, found } = await readCountedPage(request, async (page) => (await read(page)).rows[0]!);
-  const jobs = found.jobs.map((job) => present({ ...job, created_at: timestampFromJson(job.created_at) }));
+  // Only the day is shown (`present`), so no `timestampFromJson`: its kept JSON text would go unused.
+  const jobs = found.jobs.map((job) => present({ ...job, created_at: new Date(job.created_at) }));
   return paginate(ctx.url, page, request.size, found.count, jobs);
 }
 
