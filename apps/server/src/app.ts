@@ -8,6 +8,7 @@ import { handleTransportError, sendDetail } from './errors.js';
 import { registerUrlencodedParser } from './forms.js';
 import { registerMediaRoutes } from './media-routes.js';
 import { restBridge } from './rest-bridge.js';
+import { registerStaticFiles } from './static-files.js';
 import { registerTrpcEndpoint } from './trpc-endpoint.js';
 import { registerWebSockets } from './websockets.js';
 
@@ -81,6 +82,7 @@ export async function buildApp({ services, ping }: AppOptions): Promise<FastifyI
     }
   });
   await registerDocs(app, config.PUBLIC_URL);
+  registerStaticFiles(app);
   if (!config.S3_BUCKET) await registerMediaRoutes(app, services);
   await registerTrpcEndpoint(app, createContext);
   await app.register(restBridge, { services, createContext });

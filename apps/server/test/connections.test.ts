@@ -12,6 +12,7 @@ const card = (who: Person, status: 'PENDING' | 'CONFIRMED') => ({
   qualification: '',
   status,
   user_id: who.id,
+  user_type: 'learner',
 });
 
 describe('the connection lifecycle', () => {
@@ -27,8 +28,8 @@ describe('the connection lifecycle', () => {
       { id: toC.body.id, connection: card(c, 'PENDING') },
       { id: toB.body.id, connection: card(b, 'PENDING') },
     ]);
-    expect((await t.api.get('/connection/pending/', { token: b.token })).body).toEqual([{ id: toB.body.id, connection: card(a, 'PENDING') }]);
-    expect((await t.api.get('/connection/pending/', { token: a.token })).body).toEqual([]);
+    expect((await t.api.get('/connection/pending/', { token: b.token })).body).toEqual({ pending_requests: [{ id: toB.body.id, connection: card(a, 'PENDING') }], count: 1 });
+    expect((await t.api.get('/connection/pending/', { token: a.token })).body).toEqual({ pending_requests: [], count: 0 });
 
     const accepted = await t.api.post('/connection/status/', { connection_id: toB.body.id, status: 'Accept' }, { token: b.token });
     expect(accepted).toMatchObject({ status: 200, body: { status: 'Accepted' } });
@@ -45,7 +46,7 @@ describe('the connection lifecycle', () => {
     const again = await t.api.post('/connection/', { connection: c.id }, { token: a.token });
     expect(again.status).toBe(201);
     expect((await t.api.post('/connection/cancel/', { connection_id: again.body.id }, { token: a.token })).body).toEqual({ status: 'Cancelled' });
-    expect((await t.api.get('/connection/pending/', { token: c.token })).body).toEqual([]);
+    expect((await t.api.get('/connection/pending/', { token: c.token })).body).toEqual({ pending_requests: [], count: 0 });
 
     // Either side may end a connection.
     expect((await t.api.post('/connection/remove/', { connection_id: toB.body.id }, { token: b.token })).body).toEqual({ status: 'Removed' });
@@ -88,7 +89,7 @@ describe('the connection lifecycle', () => {
     expect((await t.api.post('/connection/cancel/', { connection_id: request.body.id }, { token: stranger.token })).status).toBe(404);
     const invalid = await t.api.post('/connection/status/', { connection_id: request.body.id, status: 'Maybe' }, { token: b.token });
     expect(invalid.body.status).toEqual(['"Maybe" is not a valid choice. Valid options: Accept, Reject.']);
-    expect((await t.api.get('/connection/pending/', { token: b.token })).body).toHaveLength(1);
+    expect((await t.api.get('/connection/pending/', { token: b.token })).body.count).toBe(1);
     await t.api.post('/connection/status/', { connection_id: request.body.id, status: 'Accept' }, { token: b.token });
     const twice = await t.api.post('/connection/status/', { connection_id: request.body.id, status: 'Accept' }, { token: b.token });
     expect(twice.body.non_field_errors).toEqual(['Connection already accepted']);

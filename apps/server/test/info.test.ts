@@ -37,7 +37,7 @@ describe('choice data', () => {
     const user = await person(t.api, t.mailbox);
     expect((await t.api.get('/info/choice-data/')).status).toBe(401);
     const names = await t.api.get('/info/choice-data/', { token: user.token });
-    expect(names.body).toEqual({ field_names: ['industry', 'employment_type', 'user', 'employment_category', 'experience_level', 'work_type'] });
+    expect(names.body).toEqual({ field_names: ['industry', 'employment_type', 'user', 'employment_category', 'experience_level', 'work_type', 'timezones'] });
     const levels = await t.api.get('/info/choice-data/?field_name=experience_level', { token: user.token });
     expect(levels.body).toEqual({ field_name: 'experience_level', 'Valid options': ['entry', 'mid', 'senior', 'executive'] });
     const industry = await t.api.get('/info/choice-data/?field_name=industry', { token: user.token });

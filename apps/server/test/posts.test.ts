@@ -22,7 +22,7 @@ describe('writing and reading posts', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       post_id: expect.any(Number),
-      profile: { id: author.id, first_name: 'N/A', last_name: 'N/A', middle_name: 'N/A', profile_photo: expect.any(String), qualification: '' },
+      profile: { id: author.id, first_name: 'N/A', last_name: 'N/A', middle_name: 'N/A', profile_photo: expect.any(String), qualification: '', user_type: 'learner' },
       body: TECH,
       pic1: 'N/A',
       pic2: 'N/A',
@@ -115,6 +115,11 @@ describe('the feed', () => {
     expect(await feedHas(earlier.post_id)).toBe(false);
     await t.api.request('PATCH', '/user/profile-update/', { user_type: 'mentor' }, { token: writer.token });
     expect(await feedHas(earlier.post_id)).toBe(true);
+    // Every card of the writer now says so: on the post, and on the parent of a repost of it.
+    const feed = (await t.api.get('/post/?page_size=50', { token: reader.token })).body.results;
+    expect(feed.find((p: { post_id: number }) => p.post_id === earlier.post_id).profile.user_type).toBe('mentor');
+    const shared = await t.api.post('/post/repost/', { parent: earlier.post_id }, { token: reader.token });
+    expect(shared.body).toMatchObject({ profile: { id: reader.id, user_type: 'learner' }, parent: { profile: { id: writer.id, user_type: 'mentor' } } });
   });
 
   it('paginates with absolute links, and walking `next` while posts arrive neither repeats nor skips', async () => {
@@ -357,7 +362,7 @@ describe('follows', () => {
     expect((await t.api.post('/follow/', { user_following: 99999999 }, { token: alice.token })).status).toBe(404);
 
     expect((await t.api.get('/followings/', { token: alice.token })).body).toEqual([
-      { id: bob.id, first_name: 'N/A', last_name: 'N/A', middle_name: 'N/A', profile_photo: expect.any(String), qualification: '' },
+      { id: bob.id, first_name: 'N/A', last_name: 'N/A', middle_name: 'N/A', profile_photo: expect.any(String), qualification: '', user_type: 'learner' },
     ]);
     expect((await t.api.get('/followers/', { token: bob.token })).body.map((c: { id: number }) => c.id)).toEqual([alice.id]);
     expect((await t.api.get('/followings/count/', { token: alice.token })).body).toEqual({ following_count: 1 });

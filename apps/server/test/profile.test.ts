@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { useServer } from './support/fixture.js';
 import { signUp } from './support/flows.js';
+import { person, type Person } from './support/people.js';
 
 const t = useServer();
 
 const PERSONAL_KEYS = [
   'first_name', 'last_name', 'middle_name', 'country_code', 'phone_number', 'profile_photo', 'cover_photo',
-  'qualification', 'intro_video', 'location', 'bio', 'position', 'summary',
+  'qualification', 'intro_video', 'location', 'bio', 'position', 'summary', 'timezone',
 ];
 
 describe('retrieve-profile', () => {
@@ -20,8 +21,8 @@ describe('retrieve-profile', () => {
       middle_name: 'N/A',
       country_code: '+000',
       phone_number: '00000000000',
-      profile_photo: expect.stringMatching(/^https:\/\//),
-      cover_photo: expect.stringMatching(/^https:\/\//),
+      profile_photo: `${t.server.url}/static/default-profile.png`,
+      cover_photo: `${t.server.url}/static/default-cover.png`,
       bio: '',
       intro_video: '',
       email,
@@ -32,6 +33,9 @@ describe('retrieve-profile', () => {
       certification: [],
       followers: 0,
       followings: 0,
+      timezone: 'UTC',
+      can_message: false,
+      can_follow: false,
     });
     expect(Object.keys(response.body)).toEqual(expect.arrayContaining(PERSONAL_KEYS));
   });
@@ -138,6 +142,115 @@ describe('profile-update', () => {
     const response = await t.api.request('PATCH', '/user/profile-update/', { industry: 'piracy' }, { token: access });
     expect(response.status).toBe(400);
     expect(response.body.industry[0]).toMatch(/^"piracy" is not a valid choice\. Valid options: banking, .*technology/);
+  });
+});
+
+describe('time zone', () => {
+  const update = (who: Person, timezone: string, encoding?: 'multipart') =>
+    t.api.request('PUT', '/user/profile-update/', { timezone }, { token: who.token, ...(encoding ? { encoding } : {}) });
+  const timezoneOf = async (who: Person) => (await t.api.get('/user/retrieve-profile/', { token: who.token })).body.timezone;
+
+  it('is UTC by default and set by PUT, on one’s own profile and as others see it', async () => {
+    const ada = await person(t.api, t.mailbox);
+    const bob = await person(t.api, t.mailbox);
+    expect(await timezoneOf(ada)).toBe('UTC');
+    const response = await update(ada, 'Africa/Lagos');
+    expect(response.status).toBe(201);
+    expect(response.body.timezone).toBe('Africa/Lagos');
+    expect(await timezoneOf(ada)).toBe('Africa/Lagos');
+    expect((await t.api.get(`/user/retrieve-profile/?user_id=${ada.id}`, { token: bob.token })).body.timezone).toBe('Africa/Lagos');
+  });
+
+  it('is matched in any case and stored in the canonical spelling, also from a multipart form', async () => {
+    const ada = await person(t.api, t.mailbox);
+    expect((await update(ada, ' africa/lagos ')).body.timezone).toBe('Africa/Lagos');
+    expect((await update(ada, 'utc', 'multipart')).body.timezone).toBe('UTC');
+    expect(await timezoneOf(ada)).toBe('UTC');
+    // Links and newer names the runtime's list leaves out are stored as the listed zone they resolve to.
+    const listed = (await t.api.get('/info/choice-data/?field_name=timezones', { token: ada.token })).body['Valid options'] as string[];
+    for (const link of ['US/Pacific', 'Asia/Kolkata']) {
+      const stored = (await update(ada, link)).body.timezone;
+      expect(listed, link).toContain(stored);
+    }
+    expect(await timezoneOf(ada)).toBe((await update(ada, 'Asia/Kolkata')).body.timezone);
+  });
+
+  it.each([
+    ['Pacific Time', 'America/Los_Angeles'],
+    ['eastern time', 'America/New_York'],
+    ['Central Time', 'America/Chicago'],
+    ['Mountain Time', 'America/Denver'],
+    ['GMT', 'UTC'],
+  ])('takes the web client’s label %s as %s', async (label, zone) => {
+    const ada = await person(t.api, t.mailbox);
+    expect((await update(ada, label)).status).toBe(201);
+    expect(await timezoneOf(ada)).toBe(zone);
+  });
+
+  it.each(['Mars/Base', '', 'Africa', 'x'.repeat(101)])('refuses %j naming the field and changes nothing', async (timezone) => {
+    const ada = await person(t.api, t.mailbox);
+    await update(ada, 'Africa/Lagos');
+    const response = await t.api.request('PUT', '/user/profile-update/', { timezone, bio: 'Changed' }, { token: ada.token });
+    expect(response.status).toBe(400);
+    const message = timezone.length > 100 ? 'Ensure this field has no more than 100 characters.' : `"${timezone}" is not a valid time zone.`;
+    expect(response.body).toEqual({ timezone: [message], message: `timezone: ${message}` });
+    const profile = (await t.api.get('/user/retrieve-profile/', { token: ada.token })).body;
+    expect(profile).toMatchObject({ timezone: 'Africa/Lagos', bio: '' });
+  });
+
+  it('choice-data lists the runtime’s time zones with UTC, sorted', async () => {
+    const ada = await person(t.api, t.mailbox);
+    const names = await t.api.get('/info/choice-data/', { token: ada.token });
+    expect(names.body.field_names).toContain('timezones');
+    const response = await t.api.get('/info/choice-data/?field_name=timezones', { token: ada.token });
+    expect(response.status).toBe(200);
+    expect(response.body.field_name).toBe('timezones');
+    const zones: string[] = response.body['Valid options'];
+    expect(zones).toEqual(expect.arrayContaining(['Africa/Lagos', 'UTC', 'America/Los_Angeles']));
+    expect(zones).toEqual([...zones].sort());
+    expect(zones.length).toBeGreaterThan(300);
+  });
+});
+
+describe('can_message and can_follow', () => {
+  const view = async (viewer: Person, viewed: Person) => {
+    const response = await t.api.get(`/user/retrieve-profile/?user_id=${viewed.id}`, { token: viewer.token });
+    expect(response.status).toBe(200);
+    return { can_message: response.body.can_message, can_follow: response.body.can_follow };
+  };
+
+  it('can_message once a connection is confirmed, either way, and not while it is pending', async () => {
+    const ada = await person(t.api, t.mailbox);
+    const bob = await person(t.api, t.mailbox);
+    expect(await view(ada, bob)).toEqual({ can_message: false, can_follow: true });
+    const request = await t.api.post('/connection/', { connection: bob.id }, { token: ada.token });
+    expect(request.status).toBe(201);
+    expect((await view(ada, bob)).can_message).toBe(false);
+    expect((await view(bob, ada)).can_message).toBe(false);
+    const accepted = await t.api.post('/connection/status/', { connection_id: request.body.id, status: 'Accept' }, { token: bob.token });
+    expect(accepted.status).toBe(200);
+    expect((await view(ada, bob)).can_message).toBe(true);
+    expect((await view(bob, ada)).can_message).toBe(true);
+    const stranger = await person(t.api, t.mailbox);
+    expect((await view(stranger, ada)).can_message).toBe(false);
+  });
+
+  it('can_follow until one follows, and again after unfollowing', async () => {
+    const ada = await person(t.api, t.mailbox);
+    const bob = await person(t.api, t.mailbox);
+    expect((await view(ada, bob)).can_follow).toBe(true);
+    expect((await t.api.post('/follow/', { user_following: bob.id }, { token: ada.token })).status).toBe(201);
+    expect((await view(ada, bob)).can_follow).toBe(false);
+    expect((await view(bob, ada)).can_follow).toBe(true);
+    expect((await t.api.post('/unfollow/', { user_following: bob.id }, { token: ada.token })).status).toBe(200);
+    expect((await view(ada, bob)).can_follow).toBe(true);
+  });
+
+  it('both are false on one’s own profile, with or without user_id', async () => {
+    const ada = await person(t.api, t.mailbox);
+    expect(await view(ada, ada)).toEqual({ can_message: false, can_follow: false });
+    const own = await t.api.get('/user/retrieve-profile/', { token: ada.token });
+    expect(own.body).toMatchObject({ can_message: false, can_follow: false });
   });
 });
 

@@ -129,7 +129,18 @@ describe('notification sockets', () => {
     const post = await t.api.post('/post/', { body: 'My first post' }, { token: b.token });
 
     await t.api.post('/follow/', { user_following: b.id }, { token: a.token });
-    expect(await bSocket.next()).toEqual({ id: expect.any(Number), type: 'follow', message: 'N/A N/A started following you.', user_id: a.id, timestamp: expect.any(String), read: false });
+    expect(await bSocket.next()).toEqual({
+      id: expect.any(Number),
+      type: 'follow',
+      message: 'N/A N/A started following you.',
+      text: 'N/A N/A started following you.',
+      page: 'Profile',
+      route: `/user/retrieve-profile/?user_id=${a.id}`,
+      obj_id: String(a.id),
+      user_id: a.id,
+      timestamp: expect.any(String),
+      read: false,
+    });
     await t.api.post('/post/like/', { post: post.body.post_id }, { token: a.token });
     const liked = await bSocket.next();
     expect(liked).toMatchObject({ type: 'like', post_id: post.body.post_id, user_id: a.id });
@@ -169,6 +180,10 @@ describe('notification sockets', () => {
       id: expect.any(Number),
       type: 'job',
       message: 'A new job matching your preference. Senior Data Analyst at Hubtel. Apply now!',
+      text: 'A new job matching your preference. Senior Data Analyst at Hubtel. Apply now!',
+      page: 'Job',
+      route: `job/?job_id=${first.body.id}`,
+      obj_id: String(first.body.id),
       job_id: first.body.id,
       title: 'Senior Data Analyst',
       organization: 'Hubtel',

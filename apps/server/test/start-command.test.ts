@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
@@ -21,6 +22,9 @@ beforeAll(async () => {
   delete env.JWT_SECRET;
   delete env.SMTP_URL;
   delete env.DATABASE_URL;
+  delete env.PUBLIC_URL;
+  delete env.DEFAULT_PROFILE_PHOTO_URL;
+  delete env.DEFAULT_COVER_PHOTO_URL;
   if (inject('databaseKind') === 'postgres') {
     databaseName = `cn_start_${randomBytes(4).toString('hex')}`;
     await createDatabase(databaseName);
@@ -63,6 +67,31 @@ it('starts on embedded defaults, keeps data and sessions across restarts, and st
   const me = await api.get('/user/me/', { token: signedUp.body.access });
   expect(me.status).toBe(200);
   expect(me.body).toMatchObject({ email, is_admin: true, user_type: 'learner', industry: 'others' });
+
+  // A profile without photos of its own shows this server's default images, never another host's.
+  const origin = `http://127.0.0.1:${env.PORT}`;
+  const profile = await api.get('/user/retrieve-profile/', { token: signedUp.body.access });
+  expect(profile.status).toBe(200);
+  expect(profile.body).toMatchObject({ profile_photo: `${origin}/static/default-profile.png`, cover_photo: `${origin}/static/default-cover.png` });
+  for (const url of [profile.body.profile_photo, profile.body.cover_photo]) {
+    const image = await fetch(url);
+    expect(image.status, url).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/png');
+    expect(image.headers.get('cache-control')).toBe('public, max-age=86400');
+    const bytes = Buffer.from(await image.arrayBuffer());
+    expect(bytes.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+    const head = await fetch(url, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('image/png');
+    expect(head.headers.get('content-length')).toBe(String(bytes.length));
+  }
+  // Only the known names are served: an unknown one, or a path climbing out of /static/, is the usual 404.
+  for (const path of ['/static/x.png', '/static/../package.json', '/static/..%2Fpackage.json', '/static/%2e%2e%2f%2e%2e%2fpackage.json', '/static/..%5Cpackage.json']) {
+    const refused = await getVerbatim(Number(env.PORT), path);
+    expect(refused.status, path).toBe(404);
+    expect(JSON.parse(refused.body), path).toMatchObject({ detail: 'Not found.' });
+  }
+
   second.child.kill('SIGINT');
   expect(await second.exited, second.output().slice(-3000)).toBe(0);
 }, 120_000);
@@ -86,3 +115,17 @@ it('refuses to start in production without JWT_SECRET, naming the problem', () =
   expect(noSecret.stderr).toContain('JWT_SECRET: must be set when NODE_ENV=production');
   expect(noSecret.stderr).not.toMatch(/\bat \S+ \(/);
 }, 60_000);
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** A GET whose path goes out exactly as written: fetch would resolve `..` before sending it. */
+function getVerbatim(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    get({ host: '127.0.0.1', port, path }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+}

@@ -1,8 +1,10 @@
+import { TIME_ZONES } from './timezones.js';
 import { z } from './validation.js';
 
 /**
  * The choice lists of `info/choice-data/`, in the seed's order. Values are matched
- * case-insensitively and stored in the spelling listed here.
+ * case-insensitively and stored in the spelling listed here. `timezones` is the runtime's list,
+ * validated by `timezoneField` (which also takes the web client's labels).
  */
 export const CHOICES = {
   industry: [
@@ -14,16 +16,23 @@ export const CHOICES = {
   employment_category: ['full_time', 'part_time', 'contract', 'internship', 'freelance'],
   experience_level: ['entry', 'mid', 'senior', 'executive'],
   work_type: ['remote', 'hybrid', 'onsite'],
+  timezones: TIME_ZONES,
 } as const;
 
 export type ChoiceField = keyof typeof CHOICES;
+
+/** Who an account is: a learner, a mentor or an employer. */
+export const userTypeSchema = z.enum(CHOICES.user);
 export type Choice<F extends ChoiceField> = (typeof CHOICES)[F][number];
 
 /** Old spellings clients still send (compat C12). */
 const ALIASES: Record<string, string> = { ariculture: 'agriculture', sport: 'sports' };
 
-/** A field accepting one option of a list, in any case; refused with the valid options named. */
-export function choiceField<F extends ChoiceField>(field: F) {
+/**
+ * A field accepting one option of a list, in any case; refused with the valid options named.
+ * Not for time zones: their refusal would name hundreds of options, and `timezoneField` takes aliases.
+ */
+export function choiceField<F extends Exclude<ChoiceField, 'timezones'>>(field: F) {
   const options = CHOICES[field] as readonly string[];
   const byLowerCase = new Map(options.map((option) => [option.toLowerCase(), option]));
   return z.string().transform((value, ctx) => {

@@ -65,12 +65,9 @@ export const configSchema = z.object({
   AWS_SECRET_ACCESS_KEY: optionalText,
   MAX_IMAGE_BYTES: positiveInt(10 * 1_048_576),
   MAX_VIDEO_BYTES: positiveInt(100 * 1_048_576),
-  DEFAULT_PROFILE_PHOTO_URL: z
-    .url()
-    .default('https://careernexus-storage1.s3.amazonaws.com/profile_pictures/4aaed37c-eb8b-400d-a73a-82574dccfb88default_pp.jpeg'),
-  DEFAULT_COVER_PHOTO_URL: z
-    .url()
-    .default('https://careernexus-storage1.s3.amazonaws.com/cover_photos/70114098-5014-4eda-a725-5421792972dadefault_cp.jpeg'),
+  /** Shown while a profile has no photo of its own; unset, filled in by loadConfig with this server's own image. */
+  DEFAULT_PROFILE_PHOTO_URL: z.url().optional(),
+  DEFAULT_COVER_PHOTO_URL: z.url().optional(),
   JWT_SECRET: optionalText.refine((secret) => secret === undefined || secret.length >= 32, {
     message: 'must be at least 32 characters',
   }),
@@ -96,7 +93,7 @@ export const configSchema = z.object({
     .transform((value) => value === 'true' || value === '1'),
 });
 
-export type Config = z.infer<typeof configSchema> & { PUBLIC_URL: string };
+export type Config = z.infer<typeof configSchema> & { PUBLIC_URL: string; DEFAULT_PROFILE_PHOTO_URL: string; DEFAULT_COVER_PHOTO_URL: string };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -114,7 +111,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('invalid configuration:\n  JWT_SECRET: must be set when NODE_ENV=production');
   }
   const publicUrl = (config.PUBLIC_URL ?? `http://${displayHost(config.HOST)}:${config.PORT}`).replace(/\/+$/, '');
-  return { ...config, PUBLIC_URL: publicUrl };
+  return {
+    ...config,
+    PUBLIC_URL: publicUrl,
+    // Served by apps/server (static-files.ts), so a fresh install sends browsers to no other host.
+    DEFAULT_PROFILE_PHOTO_URL: config.DEFAULT_PROFILE_PHOTO_URL ?? `${publicUrl}/static/default-profile.png`,
+    DEFAULT_COVER_PHOTO_URL: config.DEFAULT_COVER_PHOTO_URL ?? `${publicUrl}/static/default-cover.png`,
+  };
 }
 
 function displayHost(host: string) {

@@ -18,9 +18,10 @@ export interface PageRequest {
 
 export const invalidPage = () => detailError('NOT_FOUND', 'Invalid page.');
 
-export function readPage(input: { page?: string | undefined; page_size?: string | undefined }): PageRequest {
+/** `defaultSize` for lists whose clients expect another page size than DRF's 10 (the original's were per list). */
+export function readPage(input: { page?: string | undefined; page_size?: string | undefined }, defaultSize = DEFAULT_PAGE_SIZE): PageRequest {
   const requested = Number.parseInt(input.page_size ?? '', 10);
-  const size = Number.isNaN(requested) || requested < 1 ? DEFAULT_PAGE_SIZE : Math.min(requested, MAX_PAGE_SIZE);
+  const size = Number.isNaN(requested) || requested < 1 ? defaultSize : Math.min(requested, MAX_PAGE_SIZE);
   const raw = (input.page ?? '1').trim();
   if (raw === 'last') return { page: 'last', size };
   if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) throw invalidPage();

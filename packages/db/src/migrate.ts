@@ -7,6 +7,7 @@ import * as postsFeed from './migrations/0004_posts_feed.js';
 import * as networkJobsInfo from './migrations/0005_network_jobs_info.js';
 import * as chat from './migrations/0006_chat.js';
 import * as recommendationIndexes from './migrations/0007_recommendation_indexes.js';
+import * as profileTimezone from './migrations/0008_profile_timezone.js';
 
 // Listed in code, not read from a folder: file-based discovery breaks under bundlers and vitest.
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005_network_jobs_info': networkJobsInfo,
   '0006_chat': chat,
   '0007_recommendation_indexes': recommendationIndexes,
+  '0008_profile_timezone': profileTimezone,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -46,6 +46,8 @@ export interface ProfilesTable {
   bio: DefaultedText;
   intro_video: DefaultedText;
   summary: DefaultedText;
+  /** An IANA time zone name in its canonical spelling, or 'UTC' (the default). */
+  timezone: DefaultedText;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 

@@ -1,4 +1,5 @@
 import { emailField, z } from '../validation.js';
+import { userTypeSchema } from '../choices.js';
 
 const password = z.string().min(1).max(200);
 
@@ -63,7 +64,7 @@ export const forgetPasswordOutput = z.object({
 export const meOutput = z.object({
   id: z.number().int(),
   email: z.string(),
-  user_type: z.enum(['learner', 'mentor', 'employer']),
+  user_type: userTypeSchema,
   industry: z.string(),
   is_admin: z.boolean(),
 });

@@ -2,11 +2,11 @@ import { tracked } from '@trpc/server';
 import { eventStream } from '../platform/events.js';
 import { profileCard } from '../posts/schemas.js';
 import { idField } from '../profiles/schemas.js';
-import { apiError, detailError } from '../errors.js';
+import { apiError, detailError, fieldError } from '../errors.js';
 import { answers, rest, type RestRoute } from '../rest.js';
 import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
-import { chatHistory, listChats, messagesSince, sendMessage, type ChatMessageEvent } from './service.js';
+import { chatHistory, conversation, initiateChat, listChats, messagesSince, sendMessage, type ChatMessageEvent } from './service.js';
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'chat', protect: true });
 
@@ -22,7 +22,80 @@ const chatMessageEvent = z.object({
 
 const historyItem = z.object({ message_id: z.number().int(), person: profileCard, message: z.string(), timestamp: z.date() });
 
+const notYourRoom = { 404: answers('No chat of yours has this id', detailError('NOT_FOUND', 'Invalid Chatroom_id')) };
+
+/** A page size from the query: 1 to 100, 50 by default. */
+const pageLimit = z.preprocess(
+  (value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
+  z.number().int().min(1).max(100),
+);
+
 export const chatRouter = router({
+  // The web client's chat screens (compat C13): its own shapes, read from the same services.
+  rooms: authedProcedure
+    .meta(route({ method: 'GET', path: '/notification-chat/chats/', summary: 'Your chats, as the web client lists them', description: 'Rooms you are in, most recent activity first: the other person as `contributor`, the last message’s text and time, and how many messages you have not read.' }))
+    .input(z.void())
+    .output(
+      z.array(
+        z.object({
+          contributor: profileCard.describe('The other person'),
+          chat_id: z.number().int(),
+          last_message: z.string().nullable().describe('The last message’s text; null in a room with no message yet'),
+          last_message_at: z.date().nullable(),
+          unread: z.number().int().describe('Messages the other person sent that you have not read'),
+        }),
+      ),
+    )
+    .query(async ({ ctx }) =>
+      (await listChats(ctx.services, ctx.viewer)).map((room) => ({
+        contributor: room.other,
+        chat_id: room.chat_id,
+        last_message: room.last_message?.message ?? null,
+        last_message_at: room.last_message?.timestamp ?? null,
+        unread: room.unread_count,
+      })),
+    ),
+
+  conversation: authedProcedure
+    .meta(
+      route({
+        method: 'GET',
+        path: '/notification-chat/chat/messages/',
+        summary: 'A chat’s messages, as the web client reads them',
+        description:
+          'Oldest first: the newest `limit` messages (50 by default, at most 100), or with `before` (a message id) the `limit` messages before it. ' +
+          'The first message’s id is the cursor for the page before; a page shorter than `limit` starts the conversation. Reading the newest page marks the chat read.',
+        errors: {
+          400: answers('Missing or malformed chat_id, before or limit', fieldError('chat_id', 'A valid integer is required.')),
+          ...notYourRoom,
+        },
+      }),
+    )
+    .input(z.object({ chat_id: idField, before: idField.optional(), limit: pageLimit.optional() }))
+    .output(z.array(historyItem))
+    .query(({ ctx, input }) => conversation(ctx.services, ctx.viewer, { chat_id: input.chat_id, before: input.before, limit: input.limit ?? 50 })),
+
+  initiate: authedProcedure
+    .meta(
+      route({
+        method: 'POST',
+        path: '/notification-chat/chats/initiate/',
+        summary: 'Open a chat with a connection',
+        description: '`{"user": <user id>}` of someone you have a confirmed connection with: the room you share, made now if you have none.',
+        errors: {
+          400: answers(
+            'Yourself, an unknown person, or no confirmed connection',
+            fieldError('user', 'Cannot initiate chat session with self.'),
+            fieldError('user', 'Invalid pk "99" - object does not exist.'),
+            fieldError('user', 'You are yet to connect with this user.'),
+          ),
+        },
+      }),
+    )
+    .input(z.object({ user: idField }))
+    .output(z.object({ contributor: profileCard, chat_id: z.number().int() }))
+    .mutation(({ ctx, input }) => initiateChat(ctx.services, ctx.viewer, input.user)),
+
   chats: authedProcedure
     .meta(route({ method: 'GET', path: '/chats/', summary: 'Your chats', description: 'Rooms you are in, most recent activity first, each with its last message and how many messages you have not read.' }))
     .input(z.void())
@@ -51,7 +124,7 @@ export const chatRouter = router({
           '`{"results", "next_before"}` for the next older page. Reading marks the chat read.',
         errors: {
           400: answers('Missing or malformed chat_id', apiError('BAD_REQUEST', 'Provide the numeric chat_id of a chat.', { error: 'Provide the numeric chat_id of a chat.' })),
-          404: answers('No chat of yours has this id', detailError('NOT_FOUND', 'Invalid Chatroom_id')),
+          ...notYourRoom,
         },
       }),
     )

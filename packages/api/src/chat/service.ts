@@ -1,7 +1,8 @@
 import { isForeignKeyViolation, sql } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Services } from '../context.js';
-import { apiError, detailError } from '../errors.js';
+import { apiError, detailError, fieldError } from '../errors.js';
+import { confirmedConnection } from '../network/service.js';
 import { profileCard } from '../posts/read.js';
 import { idFromQuery, NULL_CHARACTERS } from '../validation.js';
 
@@ -107,46 +108,99 @@ export async function listChats(services: Services, viewer: Viewer) {
 async function cardsOf(services: Services, userIds: number[]) {
   if (!userIds.length) return new Map<number, ReturnType<typeof profileCard>>();
   const rows = await services.db
-    .selectFrom('profiles')
-    .select(['user_id', 'first_name', 'last_name', 'middle_name', 'profile_photo', 'qualification'])
-    .where('user_id', 'in', userIds)
+    .selectFrom('profiles as p')
+    .innerJoin('users as u', 'u.id', 'p.user_id')
+    .select(['p.user_id', 'p.first_name', 'p.last_name', 'p.middle_name', 'p.profile_photo', 'p.qualification', 'u.user_type'])
+    .where('p.user_id', 'in', userIds)
     .execute();
   return new Map(rows.map((row) => [row.user_id, profileCard(services, row.user_id, row)]));
 }
 
-const MAX_PAGE = 100;
-
 /**
- * A room's messages, newest first: all of them by default (as documented), or a page of
- * `limit` older than the `before` message id with the cursor for the next one. Reading marks
- * the room read.
+ * Opens a chat with a confirmed connection: the pair's room, made now (the caller its initiator)
+ * or the one they already have. One statement, so two people initiating at once share one room.
  */
-export async function chatHistory(services: Services, viewer: Viewer, query: { chat_id?: string | undefined; before?: string | undefined; limit?: string | undefined }) {
-  const chatId = idFromQuery(query.chat_id);
-  if (!chatId) throw apiError('BAD_REQUEST', 'Provide the numeric chat_id of a chat.', { error: 'Provide the numeric chat_id of a chat.' });
+export async function initiateChat(services: Services, viewer: Viewer, userId: number) {
+  if (userId === viewer.id) throw fieldError('user', 'Cannot initiate chat session with self.');
+  const pair = pairOf(viewer.id, userId);
+  const { rows } = await sql<{ known: boolean; room_id: number | null }>`
+    with room as (
+      insert into chat_rooms (user_low, user_high, initiator_id)
+      select ${pair.user_low}, ${pair.user_high}, ${viewer.id}
+      where exists (select 1 from users where id = ${userId} and is_active)
+        and ${confirmedConnection(pair.user_low, pair.user_high)}
+      -- A no-op update, so that an existing room's id is returned too.
+      on conflict (user_low, user_high) do update set initiator_id = chat_rooms.initiator_id
+      returning id
+    )
+    select exists (select 1 from users where id = ${userId} and is_active) as known, (select id from room) as room_id`.execute(services.db);
+  const { known, room_id } = rows[0]!;
+  if (!known) throw fieldError('user', `Invalid pk "${userId}" - object does not exist.`);
+  if (room_id === null) throw fieldError('user', 'You are yet to connect with this user.');
+  const cards = await cardsOf(services, [userId]);
+  return { contributor: cards.get(userId)!, chat_id: Number(room_id) };
+}
+
+/** The room `chatId` if the caller is in it; anyone else's is the same 404 as a missing one. */
+async function roomOf(services: Services, viewer: Viewer, chatId: number) {
   const room = await services.db.selectFrom('chat_rooms').select(['id', 'user_low', 'user_high']).where('id', '=', chatId).executeTakeFirst();
   if (!room || (room.user_low !== viewer.id && room.user_high !== viewer.id)) throw detailError('NOT_FOUND', 'Invalid Chatroom_id');
+  return room;
+}
 
-  const paged = query.before !== undefined || query.limit !== undefined;
-  const limit = Math.min(Math.max(Number.parseInt(query.limit ?? '', 10) || 50, 1), MAX_PAGE);
-  const before = Number.parseInt(query.before ?? '', 10);
+/**
+ * A room's messages newest first: `limit` of them older than the `before` message id (all of
+ * them without a limit), with whether older ones remain. Reading the newest page marks the room
+ * read up to its newest message.
+ */
+async function roomMessages(services: Services, viewer: Viewer, room: { id: number; user_low: number; user_high: number }, page: { before?: number | undefined; limit?: number | undefined }) {
   let select = services.db.selectFrom('chat_messages').select(['id', 'sender_id', 'body', 'created_at']).where('room_id', '=', room.id).orderBy('id', 'desc');
-  if (paged && Number.isSafeInteger(before)) select = select.where('id', '<', before);
-  if (paged) select = select.limit(limit + 1);
+  if (page.before !== undefined) select = select.where('id', '<', page.before);
+  if (page.limit !== undefined) select = select.limit(page.limit + 1);
   const rows = await select.execute();
-  const page = paged ? rows.slice(0, limit) : rows;
-  const cards = await cardsOf(services, [room.user_low, room.user_high]);
   const newest = rows[0]?.id;
-  if (newest !== undefined && !Number.isSafeInteger(before)) {
+  if (newest !== undefined && page.before === undefined) {
     await services.db
       .insertInto('chat_reads')
       .values({ room_id: room.id, user_id: viewer.id, last_read_id: newest })
       .onConflict((oc) => oc.columns(['room_id', 'user_id']).doUpdateSet((eb) => ({ last_read_id: sql<number>`greatest(${eb.ref('chat_reads.last_read_id')}, ${newest})` })))
       .execute();
   }
-  const messages = page.map((row) => ({ message_id: row.id, person: cards.get(row.sender_id)!, message: row.body, timestamp: row.created_at }));
-  if (!paged) return messages;
-  return { results: messages, next_before: rows.length > limit ? page[page.length - 1]!.id : null };
+  const cards = await cardsOf(services, [room.user_low, room.user_high]);
+  const shown = page.limit === undefined ? rows : rows.slice(0, page.limit);
+  return {
+    messages: shown.map((row) => ({ message_id: row.id, person: cards.get(row.sender_id)!, message: row.body, timestamp: row.created_at })),
+    older: page.limit !== undefined && rows.length > page.limit,
+  };
+}
+
+const MAX_PAGE = 100;
+
+/**
+ * `/chats/messages/`: newest first, all of them by default (as documented), or a page of
+ * `limit` older than the `before` message id with the cursor for the next one.
+ */
+export async function chatHistory(services: Services, viewer: Viewer, query: { chat_id?: string | undefined; before?: string | undefined; limit?: string | undefined }) {
+  const chatId = idFromQuery(query.chat_id);
+  if (!chatId) throw apiError('BAD_REQUEST', 'Provide the numeric chat_id of a chat.', { error: 'Provide the numeric chat_id of a chat.' });
+  const room = await roomOf(services, viewer, chatId);
+  const paged = query.before !== undefined || query.limit !== undefined;
+  if (!paged) return (await roomMessages(services, viewer, room, {})).messages;
+  const before = Number.parseInt(query.before ?? '', 10);
+  const limit = Math.min(Math.max(Number.parseInt(query.limit ?? '', 10) || 50, 1), MAX_PAGE);
+  const { messages, older } = await roomMessages(services, viewer, room, { before: Number.isSafeInteger(before) ? before : undefined, limit });
+  return { results: messages, next_before: older ? messages[messages.length - 1]!.message_id : null };
+}
+
+/**
+ * `/notification-chat/chat/messages/`: the `limit` messages before the `before` message id (the
+ * newest by default), oldest first as a conversation reads; the first one's id is the cursor
+ * for the page before it, and a page shorter than `limit` is the conversation's start.
+ */
+export async function conversation(services: Services, viewer: Viewer, query: { chat_id: number; before?: number | undefined; limit: number }) {
+  const room = await roomOf(services, viewer, query.chat_id);
+  const { messages } = await roomMessages(services, viewer, room, { before: query.before, limit: query.limit });
+  return messages.reverse();
 }
 
 /** Messages in the caller's rooms after `afterId`, oldest first: what a reconnecting client missed. */

@@ -7,7 +7,7 @@ import { COUNT_CAP, forgetFeedTallies } from '../posts/feed.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
 import { cardOf, nameOf, profileCard, type CardColumns } from '../posts/read.js';
 
-const CARD_COLUMNS = ['p.user_id', 'p.first_name', 'p.last_name', 'p.middle_name', 'p.profile_photo', 'p.qualification'] as const;
+const CARD_COLUMNS = ['p.user_id', 'p.first_name', 'p.last_name', 'p.middle_name', 'p.profile_photo', 'p.qualification', 'u.user_type'] as const;
 
 export async function follow(services: Services, viewer: Viewer, userId: number) {
   if (userId === viewer.id) throw apiError('BAD_REQUEST', 'Cannot follow self', { error: ['Cannot follow self'] });
@@ -36,6 +36,7 @@ export async function followCards(services: Services, viewer: Viewer, direction:
   const rows = await services.db
     .selectFrom('follows as f')
     .innerJoin('profiles as p', 'p.user_id', theirs)
+    .innerJoin('users as u', 'u.id', theirs)
     .select(CARD_COLUMNS)
     .where(mine, '=', viewer.id)
     .orderBy('f.created_at', 'desc')

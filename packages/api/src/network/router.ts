@@ -1,3 +1,4 @@
+import { userTypeSchema } from '../choices.js';
 import { envelopeWithLastPage, pageInput } from '../pagination.js';
 import { idField } from '../profiles/schemas.js';
 import { apiError, detailError, keyedError, nonFieldError } from '../errors.js';
@@ -18,6 +19,7 @@ const connectionItem = z.object({
     qualification: z.string(),
     status: z.enum(['PENDING', 'CONFIRMED']),
     user_id: z.number().int().describe('The other person’s user id'),
+    user_type: userTypeSchema,
   }),
 });
 const connectionRef = z.object({ connection_id: idField });
@@ -32,7 +34,15 @@ const list = (path: `/${string}/`, summary: string, description: string, directi
 
 export const networkRouter = router({
   connections: list('/connection/', 'Your connections', 'Confirmed connections, whoever asked; newest first.', 'confirmed'),
-  pending: list('/connection/pending/', 'Requests to you', 'Pending requests others sent you.', 'incoming'),
+  // Today's clients read an object here, not the seed's bare array (compat C13).
+  pending: authedProcedure
+    .meta(route({ method: 'GET', path: '/connection/pending/', summary: 'Requests to you', description: 'Pending requests others sent you, newest first, as `{"pending_requests": [...], "count": n}`.' }))
+    .input(z.void())
+    .output(z.object({ pending_requests: z.array(connectionItem), count: z.number().int() }))
+    .query(async ({ ctx }) => {
+      const pending = await listConnections(ctx.services, ctx.viewer, 'incoming');
+      return { pending_requests: pending, count: pending.length };
+    }),
   sent: list('/connection/sent/', 'Requests you sent', 'Your pending requests, not answered yet.', 'outgoing'),
 
   request: authedProcedure

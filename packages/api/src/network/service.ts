@@ -1,4 +1,4 @@
-import { isUniqueViolation, sql } from '@careernexus/db';
+import { isUniqueViolation, sql, type RawBuilder } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Context, Services } from '../context.js';
 import { apiError, detailError, keyedError, nonFieldError } from '../errors.js';
@@ -7,6 +7,13 @@ import { nameOf } from '../posts/read.js';
 import { lastPageLink, paginate, readCountedPage, readPage } from '../pagination.js';
 
 const STATUS = { pending: 'PENDING', accepted: 'CONFIRMED' } as const;
+
+/** Whether two people have a confirmed connection, whoever asked (read through the pair's unique index). */
+export const confirmedConnection = (a: number | RawBuilder<number>, b: number | RawBuilder<number>) => sql<boolean>`exists (
+  select 1 from connections
+  where least(requester_id, recipient_id) = least(${a}::bigint, ${b}::bigint)
+    and greatest(requester_id, recipient_id) = greatest(${a}::bigint, ${b}::bigint)
+    and status = 'accepted')`;
 
 const displayName = (row: { first_name: string; last_name: string }) => `${row.first_name} ${row.last_name}`;
 
@@ -40,7 +47,8 @@ export async function listConnections(services: Services, viewer: Viewer, direct
     .innerJoin('profiles as p', (join) =>
       join.on((eb) => eb('p.user_id', '=', eb.case().when('c.requester_id', '=', viewer.id).then(eb.ref('c.recipient_id')).else(eb.ref('c.requester_id')).end())),
     )
-    .select(['c.id', 'c.status', 'p.user_id', 'p.first_name', 'p.last_name', 'p.middle_name', 'p.profile_photo', 'p.qualification'])
+    .innerJoin('users as u', 'u.id', 'p.user_id')
+    .select(['c.id', 'c.status', 'p.user_id', 'p.first_name', 'p.last_name', 'p.middle_name', 'p.profile_photo', 'p.qualification', 'u.user_type'])
     .orderBy('c.id', 'desc');
   if (direction === 'confirmed') query = query.where('c.status', '=', 'accepted').where((eb) => eb.or([eb('c.requester_id', '=', viewer.id), eb('c.recipient_id', '=', viewer.id)]));
   else if (direction === 'incoming') query = query.where('c.status', '=', 'pending').where('c.recipient_id', '=', viewer.id);
@@ -56,6 +64,7 @@ export async function listConnections(services: Services, viewer: Viewer, direct
       qualification: row.qualification,
       status: STATUS[row.status],
       user_id: row.user_id,
+      user_type: row.user_type,
     },
   }));
 }

@@ -1,11 +1,11 @@
 import { tracked } from '@trpc/server';
 import type { Context } from '../context.js';
 import { eventStream } from '../platform/events.js';
-import { envelope, pageInput, paginate, readPage, resolvePage } from '../pagination.js';
+import { envelope, MAX_PAGE_SIZE, pageInput, paginate, readPage, resolvePage } from '../pagination.js';
 import { rest, type RestRoute } from '../rest.js';
 import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
-import { countNotifications, listNotifications, markRead, notificationsSince } from './service.js';
+import { NOTIFICATION_PAGES, clearNotifications, countNotifications, listNotifications, markRead, notificationFeed, notificationsSince } from './service.js';
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'notifications', protect: true });
 
@@ -24,7 +24,36 @@ async function notificationPage(ctx: Context, userId: number, query: { page?: st
   return { ...paginate(ctx.url, page, request.size, total, results), unread };
 }
 
+/** The web client shows five at a time (the original's page size here). */
+const INBOX_PAGE_SIZE = 5;
+
+const inboxItem = z.object({
+  id: z.number().int(),
+  text: z.string(),
+  page: z.enum(NOTIFICATION_PAGES).nullable().describe('The screen a click opens'),
+  route: z.string().nullable().describe('Carries the id the screen needs in its query (`post_id`, `user_id`, `job_id`); null for the network page'),
+  obj_id: z.string().nullable().describe('That id'),
+  timestamp: z.date(),
+});
+
 export const notificationsRouter = router({
+  // The web client's notification bell (compat C13): its own shape, from the same table.
+  inbox: authedProcedure
+    .meta(route({ method: 'GET', path: '/notification-chat/notifications/', summary: 'Your notifications, as the web client lists them', description: `Newest first, ${INBOX_PAGE_SIZE} a page by default. \`page\` and \`route\` say where a click leads: a post, a profile, the network page or a job.` }))
+    .input(z.object({ page: pageInput.page, page_size: z.string().optional().describe(`Items per page, ${INBOX_PAGE_SIZE} by default, at most ${MAX_PAGE_SIZE}`) }))
+    .output(envelope(inboxItem))
+    .query(async ({ ctx, input }) => {
+      const request = readPage(input, INBOX_PAGE_SIZE);
+      const { page, count, results } = await notificationFeed(ctx.services, ctx.viewer.id, request);
+      return paginate(ctx.url, page, request.size, count, results);
+    }),
+
+  clear: authedProcedure
+    .meta(route({ method: 'DELETE', path: '/notification-chat/notifications/', status: 204, summary: 'Clear your notifications', description: 'Deletes every notification of yours. 204, no body.' }))
+    .input(z.void())
+    .output(z.void())
+    .mutation(({ ctx }) => clearNotifications(ctx.services, ctx.viewer.id)),
+
   list: authedProcedure
     .meta(route({ method: 'GET', path: '/notifications/', summary: 'Your notifications', description: 'Unread first, newest first within each; `unread` counts the unread ones. Kept until read, so nothing is lost while offline.' }))
     .input(z.object(pageInput))

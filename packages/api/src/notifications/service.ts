@@ -1,5 +1,7 @@
 import { sql, type Database, type Transaction } from '@careernexus/db';
 import type { Services } from '../context.js';
+import { resolvePage, type PageRequest } from '../pagination.js';
+import { COUNT_CAP } from '../posts/feed.js';
 
 export interface NewNotification {
   userId: number;
@@ -39,15 +41,79 @@ const NOTIFICATION_COLUMNS = ['id', 'type', 'message', 'data', 'created_at', 're
 
 type NotificationRow = { id: number; type: string; message: string; data: Record<string, unknown>; created_at: Date; read_at: Date | null };
 
-/** The frame a socket or subscription carries: the stored fields and the type-specific data. */
+/** The screens of the web client a notification can open ('Mentorship Sessions' comes with mentorship). */
+export const NOTIFICATION_PAGES = ['Post', 'Profile', 'Network', 'Job', 'Mentorship Sessions'] as const;
+type NotificationPage = (typeof NOTIFICATION_PAGES)[number];
+
+/**
+ * Where a click on a notification leads, as today's web client reads it (`page` names the screen,
+ * `route` carries the id in its query: `post_id`, `user_id`, `job_id`); `obj_id` is that id.
+ * Connection notifications open the network page, which needs no id.
+ */
+export function notificationLink(type: string, data: Record<string, unknown>): { page: NotificationPage | null; route: string | null; obj_id: string | null } {
+  const id = (key: string) => (typeof data[key] === 'number' ? String(data[key]) : null);
+  const to = (page: NotificationPage, route: string, key: string) => (id(key) === null ? { page, route: null, obj_id: null } : { page, route: `${route}${id(key)}`, obj_id: id(key) });
+  switch (type) {
+    case 'like':
+    case 'comment':
+    case 'reply':
+      return to('Post', 'post/?post_id=', 'post_id');
+    case 'follow':
+      return to('Profile', '/user/retrieve-profile/?user_id=', 'user_id');
+    case 'connection_request':
+    case 'connection_accepted':
+      return { page: 'Network', route: null, obj_id: null };
+    case 'job':
+      return to('Job', 'job/?job_id=', 'job_id');
+    default:
+      return { page: null, route: null, obj_id: null };
+  }
+}
+
+/** A notification as `/notification-chat/notifications/` lists it. */
+export const notificationItem = (row: Pick<NotificationRow, 'id' | 'type' | 'message' | 'data' | 'created_at'>) => ({
+  id: row.id,
+  text: row.message,
+  ...notificationLink(row.type, row.data),
+  timestamp: row.created_at,
+});
+
+/**
+ * The frame a socket or subscription carries: the stored fields with the type-specific data, and
+ * the list item's `text`, `page`, `route` and `obj_id`, so a client can show it either way.
+ */
 export const presentNotification = (row: NotificationRow) => ({
   ...row.data,
+  ...notificationLink(row.type, row.data),
   id: row.id,
   type: row.type,
   message: row.message,
+  text: row.message,
   timestamp: row.created_at.toISOString(),
   read: row.read_at !== null,
 });
+
+/** A page of the caller's notifications, newest first, with their count (up to COUNT_CAP). */
+export async function notificationFeed(services: Services, userId: number, request: PageRequest) {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from (select 1 from notifications where user_id = ${userId} limit ${COUNT_CAP}) c`.execute(services.db);
+  const count = rows[0]!.n;
+  const page = resolvePage(request, count);
+  const found = await services.db
+    .selectFrom('notifications')
+    .select(['id', 'type', 'message', 'data', 'created_at'])
+    .where('user_id', '=', userId)
+    .orderBy('id', 'desc')
+    .limit(request.size)
+    .offset((page - 1) * request.size)
+    .execute();
+  return { page, count, results: found.map(notificationItem) };
+}
+
+/** Deletes every notification of the caller. */
+export async function clearNotifications(services: Services, userId: number) {
+  await services.db.deleteFrom('notifications').where('user_id', '=', userId).execute();
+}
 
 /** A page of the caller's notifications, unread first, newest first within each. */
 export async function listNotifications(services: Services, userId: number, offset: number, size: number) {

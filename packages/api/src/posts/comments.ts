@@ -42,9 +42,10 @@ async function insertComment(services: Services, viewer: Viewer, postId: number,
 
 async function authorCard(services: Services, viewer: Viewer) {
   const row = await services.db
-    .selectFrom('profiles')
-    .select(['first_name', 'last_name', 'middle_name', 'profile_photo', 'qualification'])
-    .where('user_id', '=', viewer.id)
+    .selectFrom('profiles as p')
+    .innerJoin('users as u', 'u.id', 'p.user_id')
+    .select(['p.first_name', 'p.last_name', 'p.middle_name', 'p.profile_photo', 'p.qualification', 'u.user_type'])
+    .where('p.user_id', '=', viewer.id)
     .executeTakeFirstOrThrow();
   return profileCard(services, viewer.id, row);
 }

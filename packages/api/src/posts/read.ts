@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from '@careernexus/db';
+import { sql, type RawBuilder, type UserType } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Services } from '../context.js';
 import { timestampFromJson } from '../platform/timestamps.js';
@@ -6,7 +6,7 @@ import type { PostBody, PostFull } from './schemas.js';
 
 const NA = 'N/A';
 
-export type CardColumns = { first_name: string; last_name: string; middle_name: string; profile_photo: string | null; qualification: string };
+export type CardColumns = { first_name: string; last_name: string; middle_name: string; profile_photo: string | null; qualification: string; user_type: UserType };
 
 export function profileCard(services: Services, userId: number, row: CardColumns) {
   return {
@@ -16,6 +16,7 @@ export function profileCard(services: Services, userId: number, row: CardColumns
     middle_name: row.middle_name,
     profile_photo: row.profile_photo ?? services.config.DEFAULT_PROFILE_PHOTO_URL,
     qualification: row.qualification,
+    user_type: row.user_type,
   };
 }
 
@@ -46,6 +47,7 @@ export interface PostRow {
   middle_name: string;
   profile_photo: string | null;
   qualification: string;
+  user_type: UserType;
   parent_id: number | null;
   parent_author_id: number | null;
   parent_body: string | null;
@@ -60,6 +62,7 @@ export interface PostRow {
   parent_middle_name: string | null;
   parent_profile_photo: string | null;
   parent_qualification: string | null;
+  parent_user_type: UserType | null;
   is_liked: boolean;
   is_saved: boolean;
   follows_author: boolean;
@@ -68,10 +71,11 @@ export interface PostRow {
 /**
  * A person's card columns, read by primary key. As a join, small tables of profiles got a hash
  * join over all of them in the cached plan (0.25 ms of every feed page at 1,000 members); the
- * limit keeps this a lookup per row.
+ * limit keeps this a lookup per row. Its aliases are its own: `userId` refers to the outer query.
  */
 export const cardOf = (userId: RawBuilder<number>) =>
-  sql`select first_name, last_name, middle_name, profile_photo, qualification from profiles where user_id = ${userId} limit 1`;
+  sql`select card.first_name, card.last_name, card.middle_name, card.profile_photo, card.qualification, account.user_type
+    from profiles card join users account on account.id = card.user_id where card.user_id = ${userId} limit 1`;
 
 /**
  * The columns of full posts whose ids are in the SQL array `ids`, as `viewer` sees them. Plain
@@ -82,12 +86,12 @@ function postRows(viewer: Viewer, ids: RawBuilder<number[]>) {
   return sql<PostRow>`
     select p.id, p.author_id, p.body, p.pic1, p.pic2, p.pic3, p.video, p.article, p.created_at, p.industries,
       p.like_count, p.comment_count, p.share_count, p.is_repost,
-      a.first_name, a.last_name, a.middle_name, a.profile_photo, a.qualification,
+      a.first_name, a.last_name, a.middle_name, a.profile_photo, a.qualification, a.user_type,
       pp.id as parent_id, pp.author_id as parent_author_id, pp.body as parent_body, pp.pic1 as parent_pic1,
       pp.pic2 as parent_pic2, pp.pic3 as parent_pic3, pp.video as parent_video, pp.article as parent_article,
       pp.created_at as parent_created_at,
       pa.first_name as parent_first_name, pa.last_name as parent_last_name, pa.middle_name as parent_middle_name,
-      pa.profile_photo as parent_profile_photo, pa.qualification as parent_qualification,
+      pa.profile_photo as parent_profile_photo, pa.qualification as parent_qualification, pa.user_type as parent_user_type,
       exists (select 1 from post_likes l where l.post_id = p.id and l.user_id = ${viewer.id}) as is_liked,
       exists (select 1 from post_saves s where s.post_id = p.id and s.user_id = ${viewer.id}) as is_saved,
       exists (select 1 from follows f where f.following_id = p.author_id and f.follower_id = ${viewer.id}) as follows_author
@@ -102,9 +106,9 @@ function postRows(viewer: Viewer, ids: RawBuilder<number[]>) {
 const POST_ROW_COLUMNS = [
   'id', 'author_id', 'body', 'pic1', 'pic2', 'pic3', 'video', 'article', 'created_at', 'industries',
   'like_count', 'comment_count', 'share_count', 'is_repost',
-  'first_name', 'last_name', 'middle_name', 'profile_photo', 'qualification',
+  'first_name', 'last_name', 'middle_name', 'profile_photo', 'qualification', 'user_type',
   'parent_id', 'parent_author_id', 'parent_body', 'parent_pic1', 'parent_pic2', 'parent_pic3', 'parent_video', 'parent_article',
-  'parent_created_at', 'parent_first_name', 'parent_last_name', 'parent_middle_name', 'parent_profile_photo', 'parent_qualification',
+  'parent_created_at', 'parent_first_name', 'parent_last_name', 'parent_middle_name', 'parent_profile_photo', 'parent_qualification', 'parent_user_type',
   'is_liked', 'is_saved', 'follows_author',
 ] as const satisfies ReadonlyArray<keyof PostRow>;
 type UnlistedColumn = Exclude<keyof PostRow, (typeof POST_ROW_COLUMNS)[number]>;
@@ -148,6 +152,7 @@ function readPostRows(arrays: PostRowArrays): PostRow[] {
       middle_name: values[AT.middle_name],
       profile_photo: values[AT.profile_photo],
       qualification: values[AT.qualification],
+      user_type: values[AT.user_type],
       parent_id: values[AT.parent_id],
       parent_author_id: values[AT.parent_author_id],
       parent_body: values[AT.parent_body],
@@ -162,6 +167,7 @@ function readPostRows(arrays: PostRowArrays): PostRow[] {
       parent_middle_name: values[AT.parent_middle_name],
       parent_profile_photo: values[AT.parent_profile_photo],
       parent_qualification: values[AT.parent_qualification],
+      parent_user_type: values[AT.parent_user_type],
       is_liked: values[AT.is_liked],
       is_saved: values[AT.is_saved],
       follows_author: values[AT.follows_author],
@@ -214,6 +220,7 @@ export function toPosts(services: Services, viewer: Viewer, arrays: PostRowArray
           middle_name: row.parent_middle_name!,
           profile_photo: row.parent_profile_photo,
           qualification: row.parent_qualification!,
+          user_type: row.parent_user_type!,
         }),
         body: row.parent_body!,
         pic1: row.parent_pic1 ?? NA,

@@ -1,5 +1,6 @@
 import { idField } from '../profiles/schemas.js';
 import { envelope, envelopeWithLastPage, pageInput } from '../pagination.js';
+import { userTypeSchema } from '../choices.js';
 import { z } from '../validation.js';
 
 /** Who wrote something, as shown beside it; `id` is the user id (compat C8). */
@@ -10,6 +11,7 @@ export const profileCard = z.object({
   middle_name: z.string(),
   profile_photo: z.string(),
   qualification: z.string(),
+  user_type: userTypeSchema,
 });
 
 const media = z.string().describe('URL of the file, or "N/A"');

@@ -78,12 +78,12 @@ export async function createPost(services: Services, viewer: Viewer, input: NewP
     select ${postRowsJson(sql<PostRow>`
       select post.id, post.author_id, post.body, post.pic1, post.pic2, post.pic3, post.video, post.article, post.created_at, post.industries,
         post.like_count, post.comment_count, post.share_count, post.is_repost,
-        a.first_name, a.last_name, a.middle_name, a.profile_photo, a.qualification,
+        a.first_name, a.last_name, a.middle_name, a.profile_photo, a.qualification, u.user_type,
         null::bigint as parent_id, null::bigint as parent_author_id, null as parent_body, null as parent_pic1, null as parent_pic2,
         null as parent_pic3, null as parent_video, null as parent_article, null::timestamptz as parent_created_at,
         null as parent_first_name, null as parent_last_name, null as parent_middle_name, null as parent_profile_photo,
-        null as parent_qualification, false as is_liked, false as is_saved, true as follows_author
-      from post join profiles a on a.user_id = post.author_id`)} as posts`.execute(services.db);
+        null as parent_qualification, null as parent_user_type, false as is_liked, false as is_saved, true as follows_author
+      from post join profiles a on a.user_id = post.author_id join users u on u.id = post.author_id`)} as posts`.execute(services.db);
   return toPosts(services, viewer, rows[0]!.posts)[0]!;
 }
 

@@ -6,6 +6,7 @@ import { isPermittedCallingCode } from '../info/service.js';
 import type { MediaKind } from '../media/formats.js';
 import { checkStoredMedia } from '../media/service.js';
 import { forgetAccount, type Viewer } from '../auth/sessions.js';
+import { confirmedConnection } from '../network/service.js';
 import { CERTIFICATION, EDUCATION, EXPERIENCE, recordsJson, type RecordRows } from './records.js';
 import { COMPLETION_ITEMS } from './schemas.js';
 
@@ -13,7 +14,7 @@ type ProfileRow = Selectable<Database['profiles']>;
 
 const PERSONAL_COLUMNS = [
   'first_name', 'last_name', 'middle_name', 'country_code', 'phone_number', 'profile_photo', 'cover_photo',
-  'qualification', 'intro_video', 'location', 'bio', 'position', 'summary',
+  'qualification', 'intro_video', 'location', 'bio', 'position', 'summary', 'timezone',
 ] as const;
 
 const PROFILE_COLUMNS = sql.raw(PERSONAL_COLUMNS.map((column) => `p.${column}`).join(', '));
@@ -25,6 +26,8 @@ interface ProfileExtras {
   industry: string;
   followers: number;
   followings: number;
+  can_message: boolean;
+  can_follow: boolean;
   experience: RecordRows;
   education: RecordRows;
   certification: RecordRows;
@@ -46,6 +49,7 @@ function personal(services: Services, row: Pick<ProfileRow, (typeof PERSONAL_COL
     bio: row.bio,
     position: row.position,
     summary: row.summary,
+    timezone: row.timezone,
   };
 }
 
@@ -59,9 +63,9 @@ export async function retrieveProfile(services: Services, viewer: Viewer, rawUse
     if (requested === undefined) throw invalidUserId();
     userId = requested;
   }
-  // One statement: the profile, its three lists, the follow counts, and the view it records
-  // (one per viewer and day, never of oneself). Plain SQL: building it with the query builder
-  // was a fifth of the request's cost.
+  // One statement: the profile, its three lists, the follow counts, what the viewer may do, and
+  // the view it records (one per viewer and day, never of oneself). Plain SQL: building it with
+  // the query builder was a fifth of the request's cost.
   const { rows } = await sql<Pick<ProfileRow, (typeof PERSONAL_COLUMNS)[number]> & ProfileExtras>`
     with view as (
       insert into profile_views (viewer_id, viewed_id)
@@ -71,6 +75,10 @@ export async function retrieveProfile(services: Services, viewer: Viewer, rawUse
     select ${PROFILE_COLUMNS}, u.id, u.email, u.user_type, u.industry,
       (select count(*)::int from follows where following_id = u.id) as followers,
       (select count(*)::int from follows where follower_id = u.id) as followings,
+      u.id <> ${viewer.id} and ${confirmedConnection(viewer.id, sql`u.id`)} as can_message,
+      u.id <> ${viewer.id} and not exists (
+        select 1 from follows f where f.follower_id = ${viewer.id} and f.following_id = u.id
+      ) as can_follow,
       ${recordsJson(EXPERIENCE, sql`u.id`)} as experience,
       ${recordsJson(EDUCATION, sql`u.id`)} as education,
       ${recordsJson(CERTIFICATION, sql`u.id`)} as certification
@@ -89,6 +97,8 @@ export async function retrieveProfile(services: Services, viewer: Viewer, rawUse
     certification: row.certification,
     followers: row.followers,
     followings: row.followings,
+    can_message: row.can_message,
+    can_follow: row.can_follow,
   } as const;
 }
 

@@ -1,4 +1,5 @@
 import { choiceField } from '../choices.js';
+import { timezoneField } from '../timezones.js';
 import { z } from '../validation.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -52,12 +53,7 @@ export const mediaFields = {
   intro_video: z.string().trim().min(1).max(1000),
 };
 
-export const updateProfileInput = z.object({
-  ...Object.fromEntries(Object.entries(personalFields).map(([key, schema]) => [key, schema.optional()])),
-  ...Object.fromEntries(Object.entries(mediaFields).map(([key, schema]) => [key, schema.optional()])),
-}) as z.ZodObject<{
-  [K in keyof typeof personalFields | keyof typeof mediaFields]: z.ZodOptional<z.ZodString>;
-}>;
+export const updateProfileInput = z.object({ ...personalFields, ...mediaFields, timezone: timezoneField }).partial();
 
 export const personalProfile = z.object({
   first_name: z.string(),
@@ -73,6 +69,7 @@ export const personalProfile = z.object({
   bio: z.string(),
   position: z.string(),
   summary: z.string(),
+  timezone: z.string().describe('IANA time zone name (or UTC, the default)'),
 });
 
 export const setIndustryInput = z.object({
@@ -156,6 +153,8 @@ export const fullProfile = personalProfile.extend({
   certification: z.array(certificationItem),
   followers: z.number().int(),
   followings: z.number().int(),
+  can_message: z.boolean().describe('You and this person have a confirmed connection (never on your own profile)'),
+  can_follow: z.boolean().describe('This is someone else whom you do not follow yet'),
 });
 
 export const analyticsOutput = z.object({
