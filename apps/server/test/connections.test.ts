@@ -109,7 +109,7 @@ describe('recommendations', () => {
     expect(ids).not.toContain(peers[0]!.id);
     expect(ids).not.toContain(me.id);
     expect(ids).not.toContain(other.id);
-    expect(response.body.results[0]).toEqual({ id: expect.any(Number), name: 'N/A N/A', qualification: '', profile_photo: expect.any(String) });
+    expect(response.body.results[0]).toEqual({ id: expect.any(Number), name: 'N/A N/A', qualification: '', profile_photo: expect.any(String), user_type: 'learner' });
     expect(response.body.last_page).toBe(`${t.server.url}/connection/recommendation/?page=1`);
   });
 

@@ -213,6 +213,31 @@ it('goes end to end through the SDK: sign up, post, comment, a chat message and 
   expect(comment).toBeDefined();
 });
 
+it('connects, opens a chat and reads it oldest first, and lists notifications, in the web client’s shapes, typed', async () => {
+  const alice = await sdkUser(t.server.url, t.mailbox);
+  const bob = await sdkUser(t.server.url, t.mailbox);
+  const request = await alice.client.network.request.mutate({ connection: bob.id });
+  const pending = await bob.client.network.pending.query();
+  expect(pending).toMatchObject({ count: 1, pending_requests: [{ id: request.id, connection: { user_id: alice.id, user_type: 'learner' } }] });
+  await expect(alice.client.chat.initiate.mutate({ user: bob.id })).rejects.toMatchObject({ data: { body: { user: ['You are yet to connect with this user.'] } } });
+  await bob.client.network.answer.mutate({ connection_id: pending.pending_requests[0]!.id, status: 'Accept' });
+
+  const { chat_id, contributor } = await alice.client.chat.initiate.mutate({ user: bob.id });
+  expect(contributor.id).toBe(bob.id);
+  await alice.client.chat.send.mutate({ user_id: bob.id, message: 'first' });
+  await alice.client.chat.send.mutate({ user_id: bob.id, message: 'second' });
+  const [room] = await bob.client.chat.rooms.query();
+  expect(room).toMatchObject({ chat_id, last_message: 'second', unread: 2 });
+  expect(room!.last_message_at).toBeInstanceOf(Date);
+  const messages = await bob.client.chat.conversation.query({ chat_id });
+  expect(messages.map((message) => message.message)).toEqual(['first', 'second']);
+
+  const inbox = await alice.client.notifications.inbox.query({});
+  expect(inbox.results[0]).toMatchObject({ page: 'Network', route: null, obj_id: null, timestamp: expect.any(Date) });
+  await alice.client.notifications.clear.mutate();
+  expect((await alice.client.notifications.inbox.query({})).count).toBe(0);
+});
+
 it('sends a call that asks for it on its own instead of in a batch', async () => {
   const alice = await sdkUser(t.server.url, t.mailbox);
   const requested: string[] = [];

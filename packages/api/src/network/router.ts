@@ -109,7 +109,7 @@ export const networkRouter = router({
       }),
     )
     .input(z.object({ ...pageInput, criteria: z.string().optional() }))
-    .output(envelopeWithLastPage(z.object({ id: z.number().int(), name: z.string(), qualification: z.string(), profile_photo: z.string() })))
+    .output(envelopeWithLastPage(z.object({ id: z.number().int(), name: z.string(), qualification: z.string(), profile_photo: z.string(), user_type: userTypeSchema })))
     .query(({ ctx, input }) => recommendConnections(ctx, ctx.viewer, input)),
 });
 

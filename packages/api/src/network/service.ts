@@ -1,4 +1,4 @@
-import { isUniqueViolation, sql, type RawBuilder } from '@careernexus/db';
+import { isUniqueViolation, sql, type RawBuilder, type UserType } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Context, Services } from '../context.js';
 import { apiError, detailError, keyedError, nonFieldError } from '../errors.js';
@@ -149,7 +149,7 @@ export async function recommendConnections(ctx: Context, viewer: Viewer, query: 
   const candidates = sql`
     from users u ${criteria === 'location' ? sql`join profiles p on p.user_id = u.id cross join me` : sql``}
     where ${matches} and u.is_active and u.id <> ${me} and u.id not in (select person from linked)`;
-  const read = (page: number) => sql<{ count: number; results: Array<{ id: number; first_name: string; last_name: string; qualification: string; profile_photo: string | null }> }>`
+  const read = (page: number) => sql<{ count: number; results: Array<{ id: number; first_name: string; last_name: string; qualification: string; profile_photo: string | null; user_type: UserType }> }>`
     with me as (select lower(trim(location)) as location from profiles where user_id = ${me}),
     linked as (
       select case when requester_id = ${me} then recipient_id else requester_id end as person
@@ -165,12 +165,12 @@ export async function recommendConnections(ctx: Context, viewer: Viewer, query: 
       group by 1
     ),
     pool as (
-      (select u.id, u.industry ${candidates} order by u.id limit ${RECOMMENDATION_POOL})
+      (select u.id, u.industry, u.user_type ${candidates} order by u.id limit ${RECOMMENDATION_POOL})
       union
-      (select u.id, u.industry ${candidates} and u.id in (select person from mutual))
+      (select u.id, u.industry, u.user_type ${candidates} and u.id in (select person from mutual))
     ),
     ranked as (
-      select pool.id, p.first_name, p.last_name, p.qualification, p.profile_photo,
+      select pool.id, pool.user_type, p.first_name, p.last_name, p.qualification, p.profile_photo,
         (pool.industry = ${viewer.industry})::int
           + (me.location <> '' and strpos(lower(p.location), me.location) > 0)::int
           + coalesce(m.n, 0) as score
@@ -190,6 +190,7 @@ export async function recommendConnections(ctx: Context, viewer: Viewer, query: 
     name: displayName(row),
     qualification: row.qualification,
     profile_photo: row.profile_photo ?? ctx.services.config.DEFAULT_PROFILE_PHOTO_URL,
+    user_type: row.user_type,
   }));
   return { ...paginate(ctx.url, page, request.size, found.count, results), last_page: lastPageLink(ctx.url, request.size, found.count) };
 }
