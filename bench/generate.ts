@@ -37,6 +37,9 @@ export const MENTOR_REMAINDER = 42;
 /** Posts with this many top-level comments exist in every size (HOT_POSTS of them). */
 export const HOT_COMMENTS = 200;
 export const HOT_POSTS = 20;
+/** Chat rooms with this many messages exist in every size (HOT_ROOMS of them); the others have 30–60. */
+export const HOT_MESSAGES = 5_000;
+export const HOT_ROOMS = 8;
 
 export interface GenerateOptions {
   /** postgres://… of the database to fill (created when missing). */
@@ -99,6 +102,15 @@ const COMMENT_TEXTS = [
   'Saving this for later.', 'We saw the same thing last year.', 'What tools did you use?', 'Well said.',
 ];
 
+const CHAT_TEXTS = [
+  'Hi! Thanks for connecting.', 'Good morning, how are you doing?', 'Are you free for a quick call this afternoon?',
+  'I saw your post about the new role. Is the position still open?', 'Sure, send me the details and I will take a look.',
+  'Thanks, that was really helpful.', 'Can we move the meeting to Thursday?', 'I have shared the document with you.',
+  'Congratulations on the new job!', 'Let me check with my team and get back to you.', 'Sounds good to me.',
+  'Do you have any advice for someone starting out in this field?', 'I will be in Lagos next week if you want to meet.',
+  'Here is the link to the application form.', 'No problem at all.', 'Looking forward to working with you.',
+];
+
 const FIRST_NAMES = [
   'Adaeze', 'Tunde', 'Chiamaka', 'Emeka', 'Fatima', 'Ibrahim', 'Ngozi', 'Kwame', 'Amara', 'Oluwaseun',
   'Zainab', 'Kofi', 'Aisha', 'Chidi', 'Wanjiru', 'Thabo', 'Nia', 'Yusuf', 'Folake', 'David',
@@ -139,13 +151,23 @@ const LEVELS = ['entry', 'mid', 'senior', 'executive'];
 
 /** A text[] literal, safe for any content (dollar-quoting is not needed: quotes are doubled). */
 const textArray = (items: readonly string[]) => `array[${items.map((item) => `'${item.replaceAll("'", "''")}'`).join(', ')}]::text[]`;
+/** One of `items`, picked by the hash of the SQL expression `x` with `seed`. */
+const pickText = (items: readonly string[], x: string, seed: number) => `(${textArray(items)})[1 + bench_i(${x}, ${seed}, ${items.length})]`;
 
 // ---------------------------------------------------------------------------------------------
 // SQL
 
-/** Helper functions, all immutable and inlinable: the same inputs give the same rows in every statement. */
-function helperFunctions(users: number, posts: number): string[] {
+/**
+ * Helper functions, all inlinable: the same inputs give the same rows in every statement. They
+ * are immutable, except the two that do timestamp arithmetic (stable in PostgreSQL: a function
+ * declared immutable around a stable operator is not inlined, and costs ~100 µs a call).
+ * `anchor` is the load's "now" for the chat and notification times, which more than one statement
+ * computes (a room's `last_message_at` is its last message's time): `now()` differs between them.
+ */
+export function helperFunctions(users: number, posts: number, anchor: string): string[] {
   const hotEvery = Math.floor(posts / HOT_POSTS);
+  const hotRoomEvery = Math.floor(users / HOT_ROOMS);
+  const at = `timestamptz '${anchor}'`;
   return [
     // uniform [0, 1) from (x, seed)
     `create or replace function bench_u(x bigint, seed int) returns float8 language sql immutable parallel safe
@@ -170,10 +192,26 @@ function helperFunctions(users: number, posts: number): string[] {
     // shares: 5% of posts, 1 to 3 each
     `create or replace function bench_shares(p bigint) returns int language sql immutable parallel safe
        as $$ select case when bench_u(p, 9) < 0.05 then 1 + bench_i(p, 10, 3)::int else 0 end $$`,
+    // the display name of a user, as the profiles step writes it (notification messages carry it)
+    `create or replace function bench_name(u bigint) returns text language sql immutable parallel safe
+       as $$ select ${pickText(FIRST_NAMES, 'u', 21)} || ' ' || ${pickText(LAST_NAMES, 'u', 22)} $$`,
+    // HOT_ROOMS rooms (there are about 1.05 per user) have HOT_MESSAGES messages; the others 30–60
+    `create or replace function bench_room_hot(r bigint) returns boolean language sql immutable parallel safe
+       as $$ select r % ${hotRoomEvery} = 7 and r < ${hotRoomEvery * HOT_ROOMS} $$`,
+    `create or replace function bench_room_messages(r bigint) returns int language sql immutable parallel safe
+       as $$ select case when bench_room_hot(r) then ${HOT_MESSAGES} else 30 + bench_i(r, 94, 31)::int end $$`,
+    // a room's last message: within the hour for hot rooms, up to four weeks ago for the others (rooms are 30 days old or more)
+    `create or replace function bench_room_end(r bigint) returns timestamptz language sql stable parallel safe
+       as $$ select ${at} - interval '1 minute' * case when bench_room_hot(r) then bench_i(r, 92, 60) else bench_i(r, 92, 40320) end $$`,
+    // the time of message k of n in room r: increasing with k, the last one at bench_room_end(r)'s minute at most
+    `create or replace function bench_message_at(r bigint, created timestamptz, k int, n int) returns timestamptz language sql stable parallel safe
+       as $$ select created + (bench_room_end(r) - created) * ((k - 1 + bench_u(r * 8192 + k, 93)) / n) $$`,
   ];
 }
 
-const DROP_HELPERS = ['bench_shares(bigint)', 'bench_comments(bigint)', 'bench_hot(bigint)', 'bench_likes(bigint)', 'bench_author(bigint)', 'bench_industry(bigint)', 'bench_i(bigint, int, bigint)', 'bench_u(bigint, int)'].map(
+const DROP_HELPERS = [
+  'bench_message_at(bigint, timestamptz, int, int)', 'bench_room_end(bigint)', 'bench_room_messages(bigint)', 'bench_room_hot(bigint)', 'bench_name(bigint)',
+  'bench_shares(bigint)', 'bench_comments(bigint)', 'bench_hot(bigint)', 'bench_likes(bigint)', 'bench_author(bigint)', 'bench_industry(bigint)', 'bench_i(bigint, int, bigint)', 'bench_u(bigint, int)'].map(
   (fn) => `drop function if exists ${fn}`,
 );
 
@@ -183,14 +221,15 @@ interface Step {
   sql: string[];
 }
 
-function loadSteps(users: number, posts: number): Step[] {
+export function loadSteps(users: number, posts: number, anchor: string): Step[] {
   const labels = textArray(LABELS);
   const jobs = Math.max(10, Math.floor(users / 10));
   const secondsPerPost = (365 * 86_400) / posts;
   // Placeholder hash: a syntactically valid argon2id string no password matches (the bench adds one real account).
   const fakeHash = '$argon2id$v=19$m=19456,t=2,p=1$YmVuY2hzYWx0YmVuY2g$0000000000000000000000000000000000000000000';
   const labelOf = (index: string) => `(${labels})[${index} + 1]`;
-  const pick = (items: readonly string[], x: string, seed: number) => `(${textArray(items)})[1 + bench_i(${x}, ${seed}, ${items.length})]`;
+  const pick = pickText;
+  const at = `timestamptz '${anchor}'`;
   const vacuum = (table: string, after: string[]): Step => ({ name: `vacuum ${table}`, after, sql: [`vacuum (analyze) ${table}`] });
 
   return [
@@ -357,6 +396,91 @@ function loadSteps(users: number, posts: number): Step[] {
          from generate_series(1::bigint, ${users}) u where bench_u(u, 70) < 0.3`,
       ],
     },
+    {
+      name: 'chat',
+      after: ['connections'],
+      sql: [
+        // Rooms between half of the accepted connections (≈ 2 per user), numbered in the order they
+        // were opened, 30 to 180 days ago; mostly opened by the one who sent the request. Their
+        // last_message_at is their last message's time, from the same function as the messages.
+        `insert into chat_rooms (id, user_low, user_high, initiator_id, created_at, last_message_at)
+         overriding system value
+         select id, low, high, initiator, created, bench_message_at(id, created, bench_room_messages(id), bench_room_messages(id))
+         from (
+           select row_number() over (order by created, c) as id, low, high, initiator, created
+           from (
+             select id as c, least(requester_id, recipient_id) as low, greatest(requester_id, recipient_id) as high,
+               case when bench_u(id, 91) < 0.7 then requester_id else recipient_id end as initiator,
+               ${at} - interval '30 days' - interval '1 second' * bench_i(id, 90, 150 * 86400) as created
+             from connections where status = 'accepted' and bench_u(id, 89) < 0.5
+           ) a
+         ) b`,
+        `select setval(pg_get_serial_sequence('chat_rooms', 'id'), (select max(id) from chat_rooms))`,
+        // 30–60 messages per room, HOT_MESSAGES in the hot ones; numbered in time order across rooms, as they would be sent
+        `insert into chat_messages (room_id, sender_id, body, created_at)
+         select r.id, case when k = 1 then r.initiator_id when bench_u(r.id * 8192 + k, 95) < 0.5 then r.user_low else r.user_high end,
+           ${pick(CHAT_TEXTS, 'r.id * 8192 + k', 96)}, bench_message_at(r.id, r.created_at, k, n)
+         from chat_rooms r cross join lateral (select bench_room_messages(r.id) as n) x cross join lateral generate_series(1, n) k
+         order by 4, 1, k`,
+        `analyze chat_messages`,
+        // One side of 85% of the rooms has read up to one of the last six messages.
+        `insert into chat_reads (room_id, user_id, last_read_id)
+         select r.id, case when bench_u(r.id, 97) < 0.5 then r.user_low else r.user_high end,
+           (select m.id from chat_messages m where m.room_id = r.id order by m.id desc offset bench_i(r.id, 98, 6) limit 1)
+         from chat_rooms r where bench_u(r.id, 99) < 0.85`,
+      ],
+    },
+    {
+      name: 'notifications',
+      after: ['comments', 'connections', 'jobs'],
+      // ≈ 21 per user, numbered in time order: 10–22 follows, likes, comments, replies and jobs
+      // per user, and one per connection request (to its recipient) and acceptance (to its
+      // requester). Texts and data as the services write them. Each user has read everything up
+      // to a time of their own in the last year: about half are read.
+      sql: [
+        `insert into notifications (user_id, type, message, data, created_at, read_at)
+         select user_id, type, message, data, created_at,
+           case when created_at < ${at} - interval '365 days' * bench_u(user_id, 87) then least(${at}, created_at + interval '1 minute' * (1 + bench_i(id, 88, 2880))) end
+         from (
+           select u as user_id, x as id,
+             case when t < 0.25 then 'follow' when t < 0.65 then 'like' when t < 0.85 then case when c.parent_id is null then 'comment' else 'reply' end else 'job' end as type,
+             case
+               when t < 0.25 then bench_name(actor) || ' started following you.'
+               when t < 0.65 then bench_name(actor) || ' liked your post.'
+               when t < 0.85 then bench_name(c.user_id) || case when c.parent_id is null then ' commented on your post.' else ' replied to your comment.' end
+               else 'A new job matching your preference. ' || j.title || ' at ' || j.organization || '. Apply now!'
+             end as message,
+             case
+               when t < 0.25 then jsonb_build_object('user_id', actor)
+               when t < 0.65 then jsonb_build_object('post_id', post, 'user_id', actor)
+               when t < 0.85 then jsonb_build_object('post_id', c.post_id, 'comment_id', c.id, 'user_id', c.user_id)
+               else jsonb_build_object('job_id', j.id, 'title', j.title, 'organization', j.organization)
+             end as data,
+             least(${at}, case
+               when t < 0.25 then ${at} - interval '1 second' * bench_i(x, 84, 365 * 86400)
+               when t < 0.65 then ${at} - (${posts} - post) * interval '${secondsPerPost.toFixed(3)} seconds' + interval '1 second' * bench_i(x, 84, 2 * 86400)
+               when t < 0.85 then c.created_at + interval '1 second' * bench_i(x, 84, 60)
+               else j.created_at + interval '1 second' * bench_i(x, 84, 600)
+             end) as created_at
+           from (
+             select u, x, bench_u(x, 80) as t, 1 + (u + bench_i(x, 81, ${users - 1})) % ${users} as actor, 1 + bench_i(x, 82, ${posts}) as post
+             from generate_series(1::bigint, ${users}) u cross join lateral generate_series(1::bigint, 10 + bench_i(u, 79, 13)) k
+             cross join lateral (select u * 32 + k as x) xx
+           ) n
+           left join comments c on t >= 0.65 and t < 0.85 and c.id = 1 + bench_i(x, 83, (select max(id) from comments))
+           left join jobs j on t >= 0.85 and j.id = 1 + bench_i(x, 85, ${jobs})
+           union all
+           select recipient_id, -id, 'connection_request', bench_name(requester_id) || ' wants to connect with you.',
+             jsonb_build_object('connection_id', id, 'user_id', requester_id), ${at} - interval '1 second' * bench_i(id, 86, 365 * 86400)
+           from connections
+           union all
+           select requester_id, -id - ${users * 4}, 'connection_accepted', bench_name(recipient_id) || ' accepted your connection request.',
+             jsonb_build_object('connection_id', id, 'user_id', recipient_id), least(${at}, ${at} - interval '1 second' * bench_i(id, 86, 365 * 86400) + interval '1 hour' * (1 + bench_i(id, 85, 72)))
+           from connections where status = 'accepted'
+         ) z
+         order by created_at, user_id, id`,
+      ],
+    },
     vacuum('posts', ['posts']),
     vacuum('post_likes', ['post_likes']),
     vacuum('feed_keys', ['feed_keys']),
@@ -365,6 +489,8 @@ function loadSteps(users: number, posts: number): Step[] {
     { name: 'vacuum users, profiles, records', after: ['users', 'profiles', 'records'], sql: ['users', 'profiles', 'experiences', 'educations', 'certifications'].map((t) => `vacuum (analyze) ${t}`) },
     { name: 'vacuum follows, connections', after: ['follows', 'connections'], sql: ['follows', 'connections'].map((t) => `vacuum (analyze) ${t}`) },
     { name: 'vacuum jobs', after: ['jobs'], sql: ['jobs', 'job_industries', 'job_preferences'].map((t) => `vacuum (analyze) ${t}`) },
+    { name: 'vacuum chat', after: ['chat'], sql: ['chat_rooms', 'chat_messages', 'chat_reads'].map((t) => `vacuum (analyze) ${t}`) },
+    vacuum('notifications', ['notifications']),
   ];
 }
 
@@ -423,10 +549,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     for (let i = 0; i < Math.max(1, options.parallel ?? 2); i += 1) clients.push(await connect(options.url));
     const first = clients[0]!;
     await first.query(`truncate ${DATA_TABLES.join(', ')} restart identity cascade`);
-    for (const statement of helperFunctions(users, posts)) await first.query(statement);
+    // The database's own clock, to the second: every time generated is at or before it.
+    const { rows: clock } = await first.query<{ anchor: string }>(`select to_char(date_trunc('second', now()) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as anchor`);
+    const anchor = clock[0]!.anchor;
+    for (const statement of helperFunctions(users, posts, anchor)) await first.query(statement);
 
     // A tiny scheduler: each connection takes the first step whose prerequisites are done.
-    const pending = loadSteps(users, posts);
+    const pending = loadSteps(users, posts, anchor);
     const done = new Set<string>();
     let failed: unknown;
     const waiting: Array<() => void> = [];
@@ -441,7 +570,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         const [step] = pending.splice(index, 1);
         const stepStart = process.hrtime.bigint();
         try {
-          for (const statement of step!.sql) await client.query(statement);
+          for (const statement of step!.sql) { const t0 = process.hrtime.bigint(); await client.query(statement); if (process.env.BENCH_GEN_DEBUG) log(`    ${step!.name}: ${elapsed(t0).toFixed(2)} s ${statement.slice(0, 60).replace(/\s+/g, " ")}`); }
         } catch (error) {
           failed ??= new Error(`generating ${options.size}, step ${step!.name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
         }
@@ -458,7 +587,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 
     for (const statement of DROP_HELPERS) await first.query(statement);
     const counts: Record<string, number> = {};
-    for (const table of ['users', 'posts', 'feed_keys', 'post_likes', 'comments', 'post_shares', 'follows', 'connections', 'jobs', 'job_preferences']) {
+    for (const table of ['users', 'posts', 'feed_keys', 'post_likes', 'comments', 'post_shares', 'follows', 'connections', 'jobs', 'job_preferences', 'notifications', 'chat_rooms', 'chat_messages', 'chat_reads']) {
       const { rows } = await first.query<{ n: string }>(`select count(*) as n from ${table}`);
       counts[table] = Number(rows[0]?.n ?? 0);
     }
@@ -468,7 +597,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   }
 }
 
-/** Checks that the post counters equal the rows they count (used by the CLI's --verify). */
+/** Checks that the post counters equal the rows they count, and rooms' last_message_at their last message (used by the CLI's --verify). */
 export async function verifyCounters(url: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -480,11 +609,17 @@ export async function verifyCounters(url: string): Promise<string[]> {
       feed_keys: `select count(*) as n from posts p where (select count(*) from feed_keys k where k.post_id = p.id and k.key like 'industry:%') <> array_length(string_to_array(p.industries, ','), 1)`,
       mentor_keys: `select count(*) as n from posts p join users u on u.id = p.author_id where (u.user_type = 'mentor') <> exists (select 1 from feed_keys k where k.post_id = p.id and k.key = 'mentor')`,
     };
+    // A room's last_message_at is its last message's time (computed, like the counters, by the same function).
+    const roomChecks = {
+      last_message_at: `select count(*) as n from chat_rooms r where last_message_at is distinct from (select created_at from chat_messages m where m.room_id = r.id order by m.id desc limit 1)`,
+    };
     const problems: string[] = [];
-    for (const [name, query] of Object.entries(checks)) {
-      const { rows } = await client.query<{ n: string }>(query);
-      const n = Number(rows[0]?.n ?? 0);
-      if (n) problems.push(`${name}: ${n} posts disagree`);
+    for (const [noun, group] of [['posts', checks], ['rooms', roomChecks]] as const) {
+      for (const [name, query] of Object.entries(group)) {
+        const { rows } = await client.query<{ n: string }>(query);
+        const n = Number(rows[0]?.n ?? 0);
+        if (n) problems.push(`${name}: ${n} ${noun} disagree`);
+      }
     }
     return problems;
   } finally {
@@ -507,7 +642,7 @@ async function main() {
   console.log(`${size} loaded in ${result.seconds.toFixed(1)} s:`, result.counts);
   if (args.includes('--verify')) {
     const problems = await verifyCounters(url);
-    console.log(problems.length ? `counter problems: ${problems.join('; ')}` : 'counters and feed keys verified');
+    console.log(problems.length ? `counter problems: ${problems.join('; ')}` : 'counters, feed keys and last_message_at verified');
     if (problems.length) process.exitCode = 1;
   }
 }

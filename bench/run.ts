@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hashPassword } from '../packages/api/src/auth/passwords.js';
 import { createToken, newTokenId } from '../packages/api/src/auth/tokens.js';
-import { ensureDatabase, generate, HOT_COMMENTS, isSizeName, SIZES, type GenerateResult, type SizeName } from './generate.js';
+import { ensureDatabase, generate, HOT_COMMENTS, HOT_MESSAGES, isSizeName, SIZES, type GenerateResult, type SizeName } from './generate.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const POSTGRES = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
@@ -174,8 +174,15 @@ async function stopServerProcess(server: Server | undefined): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Fixtures: who reads, what is read
 
+/** Conversation pages per request (the route's default). */
+const CONVERSATION_PAGE = 50;
+
 interface Fixtures {
   readers: Array<{ id: number; industry: string; token: string }>;
+  /** Like the readers, but each in two to four chat rooms, none of them hot. */
+  chatReaders: Array<{ id: number; industry: string; token: string }>;
+  /** The hot rooms (HOT_MESSAGES messages each), each with a member's token. */
+  hotRooms: Array<{ id: number; reader: number; token: string }>;
   likers: string[];
   profileTargets: number[];
   hotPosts: number[];
@@ -213,11 +220,32 @@ async function prepareFixtures(databaseUrl: string, size: SizeName, passwordHash
         and exists (select 1 from job_preferences j where j.user_id = u.id)
         and (select count(*) from follows f where f.follower_id = u.id) >= 4
       order by u.industry, u.id`);
-    const byIndustry = new Map(candidates.rows.map((row) => [row.industry, Number(row.id)]));
-    const industries = PREFERRED_INDUSTRIES.filter((industry) => byIndustry.has(industry));
-    for (const industry of byIndustry.keys()) if (industries.length < PREFERRED_INDUSTRIES.length && !industries.includes(industry)) industries.push(industry);
-    const readers = industries.map((industry) => ({ id: byIndustry.get(industry)!, industry, token: mint(byIndustry.get(industry)!) }));
+    const oneByIndustry = (rows: Array<{ id: string; industry: string }>) => {
+      const byIndustry = new Map(rows.map((row) => [row.industry, Number(row.id)]));
+      const industries = PREFERRED_INDUSTRIES.filter((industry) => byIndustry.has(industry));
+      for (const industry of byIndustry.keys()) if (industries.length < PREFERRED_INDUSTRIES.length && !industries.includes(industry)) industries.push(industry);
+      return industries.map((industry) => ({ id: byIndustry.get(industry)!, industry, token: mint(byIndustry.get(industry)!) }));
+    };
+    const readers = oneByIndustry(candidates.rows);
     if (readers.length < 2) throw new Error(`size ${size}: too few readers found`);
+
+    // Chat: the hot rooms, each read by its lower-id member; and chat readers of ordinary rooms,
+    // as many as the typical member has (2.1 on average), for the list of rooms.
+    const hot = await client.query<{ id: string; reader: string }>(
+      `select r.id, r.user_low as reader from chat_rooms r
+       where r.id in (select room_id from chat_messages group by room_id having count(*) = $1) order by r.id`,
+      [HOT_MESSAGES],
+    );
+    const hotRooms = hot.rows.map((row) => ({ id: Number(row.id), reader: Number(row.reader), token: mint(Number(row.reader)) }));
+    const chatCandidates = await client.query<{ id: string; industry: string }>(
+      `select distinct on (u.industry) u.id, u.industry from users u
+       where u.user_type = 'learner' and u.email like 'user%'
+         and (select count(*) from chat_rooms r where r.user_low = u.id or r.user_high = u.id) between 2 and 4
+         and not exists (select 1 from chat_rooms r where (r.user_low = u.id or r.user_high = u.id) and r.id = any($1::bigint[]))
+       order by u.industry, u.id`,
+      [hotRooms.map((room) => room.id)],
+    );
+    const chatReaders = oneByIndustry(chatCandidates.rows);
 
     const users = SIZES[size].users;
     // Likers: one per connection of each run (measured run and warm-up get different ones), from the middle of the id range.
@@ -226,8 +254,8 @@ async function prepareFixtures(databaseUrl: string, size: SizeName, passwordHash
     const profileTargets = await ids(`select id from users where id % $1 = 7 and email like 'user%' order by id limit 64`, [step]);
     const hotPosts = await ids(`select id from posts where comment_count = $1 order by id`, [HOT_COMMENTS]);
     const likedPosts = await ids(`select id from posts order by id desc limit 5000`);
-    if (!hotPosts.length || !profileTargets.length || !likedPosts.length) throw new Error(`size ${size}: fixtures missing`);
-    return { readers, likers: likerIds.map(mint), profileTargets, hotPosts, likedPosts, signinUser };
+    if (!hotPosts.length || !profileTargets.length || !likedPosts.length || !hotRooms.length || chatReaders.length < 2) throw new Error(`size ${size}: fixtures missing`);
+    return { readers, chatReaders, hotRooms, likers: likerIds.map(mint), profileTargets, hotPosts, likedPosts, signinUser };
   } finally {
     await client.end();
   }
@@ -326,6 +354,46 @@ function scenarios(fixtures: Fixtures): Scenario[] {
       kind: 'read',
       requests: (client) => rotate(readerTokens, client).map((token) => ({ method: 'GET', path: '/job/recommend/', headers: auth(token) })),
       check: expectPage(1),
+    },
+    {
+      name: 'notifications',
+      route: 'GET /notification-chat/notifications/',
+      kind: 'read',
+      requests: (client) => rotate(readerTokens, client).map((token) => ({ method: 'GET', path: '/notification-chat/notifications/', headers: auth(token) })),
+      check: (status, body) => {
+        const problem = expectPage(5)(status, body);
+        if (problem) return problem;
+        const first = (body as { results: Array<Record<string, unknown>> }).results[0]!;
+        return typeof first.id === 'number' && typeof first.text === 'string' && typeof first.timestamp === 'string' && 'page' in first && 'route' in first ? undefined : `not a notification: ${JSON.stringify(first)}`;
+      },
+    },
+    {
+      name: 'chats',
+      route: 'GET /notification-chat/chats/',
+      kind: 'read',
+      requests: (client) => rotate(fixtures.chatReaders, client).map((reader) => ({ method: 'GET', path: '/notification-chat/chats/', headers: auth(reader.token) })),
+      check: (status, body) => {
+        if (status !== 200) return `status ${status}`;
+        if (!Array.isArray(body) || body.length < 2) return `expected two rooms or more, got ${Array.isArray(body) ? body.length : typeof body}`;
+        const room = body[0] as Record<string, unknown>;
+        const contributor = room.contributor as { id?: unknown } | undefined;
+        return typeof room.chat_id === 'number' && typeof room.last_message === 'string' && typeof room.unread === 'number' && typeof contributor?.id === 'number' ? undefined : `not a room: ${JSON.stringify(room)}`;
+      },
+    },
+    {
+      name: 'conversation',
+      route: `GET /notification-chat/chat/messages/?chat_id= (${HOT_MESSAGES})`,
+      kind: 'read',
+      // The newest page of a hot room, as opening the chat reads it (and marks it read).
+      requests: (client) => rotate(fixtures.hotRooms, client).map((room) => ({ method: 'GET', path: `/notification-chat/chat/messages/?chat_id=${room.id}`, headers: auth(room.token) })),
+      check: (status, body) => {
+        if (status !== 200) return `status ${status}`;
+        if (!Array.isArray(body) || body.length !== CONVERSATION_PAGE) return `expected ${CONVERSATION_PAGE} messages, got ${Array.isArray(body) ? body.length : typeof body}`;
+        const ids = body.map((message: { message_id?: unknown }) => Number(message.message_id));
+        if (ids.some((id, i) => i > 0 && id <= ids[i - 1]!)) return 'messages not oldest first';
+        const person = (body[0] as { person?: { id?: unknown } }).person;
+        return typeof person?.id === 'number' ? undefined : `no person: ${JSON.stringify(body[0])}`;
+      },
     },
     {
       name: 'post',
@@ -609,6 +677,7 @@ async function main() {
       log(`${size} loaded in ${loaded.seconds.toFixed(1)} s ${JSON.stringify(loaded.counts)}`);
       const fixtures = await prepareFixtures(databaseUrl, size, passwordHash, mint, options.connections);
       log(`  readers: ${fixtures.readers.map((r) => `${r.id} (${r.industry})`).join(', ')}`);
+      log(`  chat readers: ${fixtures.chatReaders.map((r) => `${r.id} (${r.industry})`).join(', ')}; hot rooms: ${fixtures.hotRooms.map((r) => `${r.id} (read by ${r.reader})`).join(', ')}`);
       server ??= await startServerProcess(databaseUrl, secret, dataDir);
       if (!monitor) {
         monitor = new pg.Client({ connectionString: `${POSTGRES}/postgres` });

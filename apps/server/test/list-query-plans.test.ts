@@ -12,12 +12,13 @@ import { startTestServer, type TestServer } from './support/test-server.js';
  * Every list the API serves is read from indexes, whatever the size of the data: the server runs
  * on the bench's size-M data set (10k users, 100k posts), every GET operation of the document is
  * called, and the generic plan of each statement it ran is EXPLAINed. No plan may scan all of
- * the members, their profiles, posts, likes, comments, follows or connections.
+ * the members, their profiles, posts, likes, comments, follows, connections, notifications, chat
+ * rooms, messages or read marks.
  *
  * In the PostgreSQL project only (vitest.config.ts): these are the plans of the server
  * deployments use; PGlite serves one embedded user and would take minutes to load this data.
  */
-const BIG_TABLES = /Seq Scan on (users|profiles|posts|post_likes|comments|follows|connections)\b/;
+const BIG_TABLES = /Seq Scan on (users|profiles|posts|post_likes|comments|follows|connections|notifications|chat_rooms|chat_messages|chat_reads)\b/;
 
 describe('list query plans at size M', () => {
   const statements: Array<{ sql: string; parameters: readonly unknown[] }> = [];
@@ -58,6 +59,7 @@ describe('list query plans at size M', () => {
     const chat = await api.post('/chats/messages/', { user_id: fixtures.author, message: 'Hello' }, { token });
     expect(chat.status, JSON.stringify(chat.body)).toBe(201);
     fixtures.chat = chat.body.chat_id;
+    fixtures.chatMessage = chat.body.message_id;
   }, 240_000);
 
   afterAll(async () => {
@@ -75,6 +77,8 @@ describe('list query plans at size M', () => {
       '/post/comment/': [`post_id=${fixtures.hotPost}`],
       '/connection/recommendation/': ['criteria=industry', 'criteria=location'],
       '/chats/messages/': [`chat_id=${fixtures.chat}`],
+      '/notification-chat/chat/messages/': [`chat_id=${fixtures.chat}`, `chat_id=${fixtures.chat}&before=${fixtures.chatMessage}&limit=20`],
+      '/notification-chat/notifications/': ['', 'page=2'],
       '/info/': ['title=tos'],
       '/info/choice-data/': ['field_name=industry'],
     };

@@ -50,7 +50,7 @@ type NotificationPage = (typeof NOTIFICATION_PAGES)[number];
  * `route` carries the id in its query: `post_id`, `user_id`, `job_id`); `obj_id` is that id.
  * Connection notifications open the network page, which needs no id.
  */
-export function notificationLink(type: string, data: Record<string, unknown>): { page: NotificationPage | null; route: string | null; obj_id: string | null } {
+function notificationLink(type: string, data: Record<string, unknown>): { page: NotificationPage | null; route: string | null; obj_id: string | null } {
   const id = (key: string) => (typeof data[key] === 'number' ? String(data[key]) : null);
   const to = (page: NotificationPage, route: string, key: string) => (id(key) === null ? { page, route: null, obj_id: null } : { page, route: `${route}${id(key)}`, obj_id: id(key) });
   switch (type) {
@@ -71,7 +71,7 @@ export function notificationLink(type: string, data: Record<string, unknown>): {
 }
 
 /** A notification as `/notification-chat/notifications/` lists it. */
-export const notificationItem = (row: Pick<NotificationRow, 'id' | 'type' | 'message' | 'data' | 'created_at'>) => ({
+const notificationItem = (row: Pick<NotificationRow, 'id' | 'type' | 'message' | 'data' | 'created_at'>) => ({
   id: row.id,
   text: row.message,
   ...notificationLink(row.type, row.data),
