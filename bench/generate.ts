@@ -164,7 +164,7 @@ const pickText = (items: readonly string[], x: string, seed: number) => `(${text
  * `anchor` is the load's "now" for the chat and notification times, which more than one statement
  * computes (a room's `last_message_at` is its last message's time): `now()` differs between them.
  */
-export function helperFunctions(users: number, posts: number, anchor: string): string[] {
+function helperFunctions(users: number, posts: number, anchor: string): string[] {
   const hotEvery = Math.floor(posts / HOT_POSTS);
   const hotRoomEvery = Math.floor(users / HOT_ROOMS);
   const at = `timestamptz '${anchor}'`;
@@ -221,7 +221,7 @@ interface Step {
   sql: string[];
 }
 
-export function loadSteps(users: number, posts: number, anchor: string): Step[] {
+function loadSteps(users: number, posts: number, anchor: string): Step[] {
   const labels = textArray(LABELS);
   const jobs = Math.max(10, Math.floor(users / 10));
   const secondsPerPost = (365 * 86_400) / posts;
@@ -570,7 +570,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         const [step] = pending.splice(index, 1);
         const stepStart = process.hrtime.bigint();
         try {
-          for (const statement of step!.sql) { const t0 = process.hrtime.bigint(); await client.query(statement); if (process.env.BENCH_GEN_DEBUG) log(`    ${step!.name}: ${elapsed(t0).toFixed(2)} s ${statement.slice(0, 60).replace(/\s+/g, " ")}`); }
+          for (const statement of step!.sql) await client.query(statement);
         } catch (error) {
           failed ??= new Error(`generating ${options.size}, step ${step!.name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
         }

@@ -1,8 +1,9 @@
-import { isForeignKeyViolation, sql } from '@careernexus/db';
+import { isForeignKeyViolation, sql, type UserType } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Services } from '../context.js';
 import { apiError, detailError, fieldError } from '../errors.js';
 import { confirmedConnection } from '../network/service.js';
+import { timestampFromJson } from '../platform/timestamps.js';
 import { profileCard } from '../posts/read.js';
 import { idFromQuery, NULL_CHARACTERS } from '../validation.js';
 
@@ -141,36 +142,56 @@ export async function initiateChat(services: Services, viewer: Viewer, userId: n
   return { contributor: cards.get(userId)!, chat_id: Number(room_id) };
 }
 
-/** The room `chatId` if the caller is in it; anyone else's is the same 404 as a missing one. */
-async function roomOf(services: Services, viewer: Viewer, chatId: number) {
-  const room = await services.db.selectFrom('chat_rooms').select(['id', 'user_low', 'user_high']).where('id', '=', chatId).executeTakeFirst();
-  if (!room || (room.user_low !== viewer.id && room.user_high !== viewer.id)) throw detailError('NOT_FOUND', 'Invalid Chatroom_id');
-  return room;
-}
+type CardRow = { user_id: number; first_name: string; last_name: string; middle_name: string; profile_photo: string | null; qualification: string; user_type: UserType };
 
 /**
  * A room's messages newest first: `limit` of them older than the `before` message id (all of
  * them without a limit), with whether older ones remain. Reading the newest page marks the room
- * read up to its newest message.
+ * read up to its newest message. The room `chatId` must be the caller's: anyone else's is the
+ * same 404 as a missing one.
+ *
+ * One statement: the room, the page, the read mark and both people's cards. As four statements
+ * (room, page, mark, cards) a page of 50 cost 2.2–2.6 ms of server CPU, against 0.8 ms now (bench,
+ * alternating runs at M): each statement is a round trip that wakes a backend. The mark is
+ * written only when it moves, so reopening a chat already read writes nothing.
  */
-async function roomMessages(services: Services, viewer: Viewer, room: { id: number; user_low: number; user_high: number }, page: { before?: number | undefined; limit?: number | undefined }) {
-  let select = services.db.selectFrom('chat_messages').select(['id', 'sender_id', 'body', 'created_at']).where('room_id', '=', room.id).orderBy('id', 'desc');
-  if (page.before !== undefined) select = select.where('id', '<', page.before);
-  if (page.limit !== undefined) select = select.limit(page.limit + 1);
-  const rows = await select.execute();
-  const newest = rows[0]?.id;
-  if (newest !== undefined && page.before === undefined) {
-    await services.db
-      .insertInto('chat_reads')
-      .values({ room_id: room.id, user_id: viewer.id, last_read_id: newest })
-      .onConflict((oc) => oc.columns(['room_id', 'user_id']).doUpdateSet((eb) => ({ last_read_id: sql<number>`greatest(${eb.ref('chat_reads.last_read_id')}, ${newest})` })))
-      .execute();
-  }
-  const cards = await cardsOf(services, [room.user_low, room.user_high]);
-  const shown = page.limit === undefined ? rows : rows.slice(0, page.limit);
+async function roomMessages(services: Services, viewer: Viewer, chatId: number, page: { before?: number | undefined; limit?: number | undefined }) {
+  const { rows } = await sql<{ user_low: number; user_high: number; messages: Array<[number, number, string, string]> | null; cards: CardRow[] }>`
+    with room as (
+      select id, user_low, user_high from chat_rooms where id = ${chatId}
+    ),
+    page as (
+      select id, sender_id, body, created_at from chat_messages
+      where room_id = (select id from room where ${viewer.id} in (user_low, user_high))
+        ${page.before === undefined ? sql`` : sql`and id < ${page.before}`}
+      order by id desc
+      ${page.limit === undefined ? sql`` : sql`limit ${page.limit + 1}`}
+    )${
+      page.before !== undefined
+        ? sql``
+        : sql`,
+    seen as (
+      insert into chat_reads (room_id, user_id, last_read_id)
+      select ${chatId}, ${viewer.id}, newest from (select max(id) as newest from page) p
+      where newest is not null
+        and not exists (select 1 from chat_reads where room_id = ${chatId} and user_id = ${viewer.id} and last_read_id >= p.newest)
+      on conflict (room_id, user_id) do update set last_read_id = greatest(chat_reads.last_read_id, excluded.last_read_id)
+    )`
+    }
+    select r.user_low, r.user_high,
+      (select json_agg(json_build_array(id, sender_id, body, created_at) order by id desc) from page) as messages,
+      (select json_agg(json_build_object('user_id', c.user_id, 'first_name', c.first_name, 'last_name', c.last_name, 'middle_name', c.middle_name,
+          'profile_photo', c.profile_photo, 'qualification', c.qualification, 'user_type', a.user_type))
+        from profiles c join users a on a.id = c.user_id where c.user_id in (r.user_low, r.user_high)) as cards
+    from room r`.execute(services.db);
+  const room = rows[0];
+  if (!room || (Number(room.user_low) !== viewer.id && Number(room.user_high) !== viewer.id)) throw detailError('NOT_FOUND', 'Invalid Chatroom_id');
+  const cards = new Map((room.cards ?? []).map((row) => [row.user_id, profileCard(services, row.user_id, row)]));
+  const found = room.messages ?? [];
+  const shown = page.limit === undefined ? found : found.slice(0, page.limit);
   return {
-    messages: shown.map((row) => ({ message_id: row.id, person: cards.get(row.sender_id)!, message: row.body, timestamp: row.created_at })),
-    older: page.limit !== undefined && rows.length > page.limit,
+    messages: shown.map(([id, sender, body, at]) => ({ message_id: id, person: cards.get(sender)!, message: body, timestamp: timestampFromJson(at) })),
+    older: page.limit !== undefined && found.length > page.limit,
   };
 }
 
@@ -183,12 +204,11 @@ const MAX_PAGE = 100;
 export async function chatHistory(services: Services, viewer: Viewer, query: { chat_id?: string | undefined; before?: string | undefined; limit?: string | undefined }) {
   const chatId = idFromQuery(query.chat_id);
   if (!chatId) throw apiError('BAD_REQUEST', 'Provide the numeric chat_id of a chat.', { error: 'Provide the numeric chat_id of a chat.' });
-  const room = await roomOf(services, viewer, chatId);
   const paged = query.before !== undefined || query.limit !== undefined;
-  if (!paged) return (await roomMessages(services, viewer, room, {})).messages;
+  if (!paged) return (await roomMessages(services, viewer, chatId, {})).messages;
   const before = Number.parseInt(query.before ?? '', 10);
   const limit = Math.min(Math.max(Number.parseInt(query.limit ?? '', 10) || 50, 1), MAX_PAGE);
-  const { messages, older } = await roomMessages(services, viewer, room, { before: Number.isSafeInteger(before) ? before : undefined, limit });
+  const { messages, older } = await roomMessages(services, viewer, chatId, { before: Number.isSafeInteger(before) ? before : undefined, limit });
   return { results: messages, next_before: older ? messages[messages.length - 1]!.message_id : null };
 }
 
@@ -198,8 +218,7 @@ export async function chatHistory(services: Services, viewer: Viewer, query: { c
  * for the page before it, and a page shorter than `limit` is the conversation's start.
  */
 export async function conversation(services: Services, viewer: Viewer, query: { chat_id: number; before?: number | undefined; limit: number }) {
-  const room = await roomOf(services, viewer, query.chat_id);
-  const { messages } = await roomMessages(services, viewer, room, { before: query.before, limit: query.limit });
+  const { messages } = await roomMessages(services, viewer, query.chat_id, { before: query.before, limit: query.limit });
   return messages.reverse();
 }
 
