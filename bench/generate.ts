@@ -32,8 +32,11 @@ export const LABELS = [
   'government', 'health', 'manufacturing', 'media', 'others', 'sports', 'technology', 'transportation',
 ] as const;
 
-/** Users with `id % 100 = MENTOR_REMAINDER` are mentors (1%); `id % 10 = 3` employers (10%). */
-export const MENTOR_REMAINDER = 42;
+/** Users with `id % 10 = MENTOR_REMAINDER` are mentors (10%); `id % 10 = 3` employers (10%); the others learners. */
+export const MENTOR_REMAINDER = 7;
+/** Mentorship sessions per mentor: 4 to 16 (10 on average), in every size. */
+export const MENTOR_SESSIONS_MIN = 4;
+export const MENTOR_SESSIONS_SPREAD = 13;
 /** Posts with this many top-level comments exist in every size (HOT_POSTS of them). */
 export const HOT_COMMENTS = 200;
 export const HOT_POSTS = 20;
@@ -148,6 +151,48 @@ const JOB_TITLES = [
 const EMPLOYMENT = ['full_time', 'part_time', 'contract', 'internship', 'freelance'];
 const WORK_TYPES = ['remote', 'hybrid', 'onsite'];
 const LEVELS = ['entry', 'mid', 'senior', 'executive'];
+/** Calling codes of LOCATIONS, in the same order (a profile's country code follows its location). */
+const LOCATION_CODES = ['+234', '+234', '+234', '+234', '+254', '+233', '+250', '+27', '+44', '+1'];
+
+/** Eight skills per label, in LABELS order; a mentor lists 3 to 6 of their industry's. */
+const SKILLS_PER_LABEL = 8;
+const SKILLS = [
+  'Agronomy', 'Irrigation', 'Soil Science', 'Crop Protection', 'Poultry Farming', 'Agribusiness', 'Farm Management', 'Food Processing',
+  'Credit Analysis', 'Risk Management', 'Financial Modelling', 'Excel', 'Compliance', 'Treasury', 'Anti-Money Laundering', 'Corporate Finance',
+  'Business Strategy', 'Sales', 'Marketing', 'Negotiation', 'Excel', 'Project Management', 'Market Research', 'Business Development',
+  'E-commerce', 'Digital Marketing', 'Supply Chain', 'Inventory Management', 'Retail Operations', 'Customer Service', 'SEO', 'Shopify',
+  'AutoCAD', 'Quantity Surveying', 'Structural Design', 'Project Management', 'Site Supervision', 'Revit', 'Health and Safety', 'Cost Estimation',
+  'Curriculum Design', 'Classroom Management', 'Instructional Design', 'Mathematics', 'Special Education', 'E-learning', 'Assessment', 'Public Speaking',
+  'Video Editing', 'Music Production', 'Screenwriting', 'Photography', 'Adobe Premiere', 'Event Management', 'Sound Engineering', 'Acting',
+  'Policy Analysis', 'Public Procurement', 'Public Administration', 'Budgeting', 'Monitoring and Evaluation', 'Stakeholder Engagement', 'Report Writing', 'Legal Drafting',
+  'Nursing', 'Public Health', 'Pharmacology', 'Clinical Research', 'Epidemiology', 'Patient Care', 'Health Informatics', 'Nutrition',
+  'Lean Manufacturing', 'Quality Control', 'Six Sigma', 'Production Planning', 'Maintenance', 'AutoCAD', 'Supply Chain', 'Health and Safety',
+  'Journalism', 'Content Writing', 'Copywriting', 'Social Media', 'Video Editing', 'Public Relations', 'SEO', 'Podcasting',
+  'Communication', 'Leadership', 'Time Management', 'Customer Service', 'Microsoft Office', 'Research', 'Teamwork', 'Writing',
+  'Coaching', 'Sports Science', 'Strength and Conditioning', 'Performance Analysis', 'Physiotherapy', 'Nutrition', 'Event Management', 'Scouting',
+  'Python', 'JavaScript', 'TypeScript', 'React', 'Node.js', 'SQL', 'Machine Learning', 'Cloud Computing',
+  'Logistics', 'Fleet Management', 'Supply Chain', 'Route Planning', 'Warehousing', 'Customs Clearance', 'Procurement', 'Excel',
+];
+/** A mentor's areas of expertise: 1 to 3 of these. */
+const AREAS = [
+  'Career Growth', 'Leadership', 'Interview Preparation', 'Entrepreneurship', 'Public Speaking', 'Personal Finance', 'Negotiation', 'Networking',
+  'Project Management', 'Work-Life Balance', 'Product Management', 'Team Building', 'Fundraising', 'Career Switching', 'Graduate School Applications',
+];
+/** A mentor's mentorship styles: 1 or 2 of these. */
+const STYLES = ['One-on-one', 'Group sessions', 'Hands-on projects', 'Mock interviews', 'Career coaching', 'Code review', 'Q&A', 'Accountability check-ins'];
+const SENIORITY = ['Senior', 'Lead', 'Principal'];
+const DISCOURSES = [
+  'Preparing for my first job interview in this field.', 'Reviewing my CV and portfolio before I apply.', 'How to move into a leadership role.',
+  'Choosing between a master\'s degree and work experience.', 'Negotiating my first salary offer.', 'Planning a switch into this industry.',
+  'Feedback on a business plan before pitching investors.', 'Building a study plan for a professional certification.',
+  'Growing my network and personal brand.', 'Handling a difficult manager and team conflict.', 'Getting started with freelancing.',
+  'Technical questions on a project I am stuck on.',
+];
+/** A few exchange rates (units per US dollar), by ISO code, as administrators keep them. */
+const EXCHANGE_RATES: Array<[iso: string, name: string, initials: string, rate: number]> = [
+  ['NG', 'Nigerian Naira', 'NGN', 1550], ['KE', 'Kenyan Shilling', 'KES', 129.5], ['GH', 'Ghanaian Cedi', 'GHS', 15.4], ['RW', 'Rwandan Franc', 'RWF', 1380],
+  ['ZA', 'South African Rand', 'ZAR', 18.2], ['GB', 'Pound Sterling', 'GBP', 0.79], ['CA', 'Canadian Dollar', 'CAD', 1.37],
+];
 
 /** A text[] literal, safe for any content (dollar-quoting is not needed: quotes are doubled). */
 const textArray = (items: readonly string[]) => `array[${items.map((item) => `'${item.replaceAll("'", "''")}'`).join(', ')}]::text[]`;
@@ -206,10 +251,25 @@ function helperFunctions(users: number, posts: number, anchor: string): string[]
     // the time of message k of n in room r: increasing with k, the last one at bench_room_end(r)'s minute at most
     `create or replace function bench_message_at(r bigint, created timestamptz, k int, n int) returns timestamptz language sql stable parallel safe
        as $$ select created + (bench_room_end(r) - created) * ((k - 1 + bench_u(r * 8192 + k, 93)) / n) $$`,
+    // Mentorship sessions: mentor m has bench_mentor_sessions(m) of them, session k keyed x = m * 32 + k.
+    // Its status and rating are functions of x, so a mentor's rating totals (profiles step) and the
+    // sessions' rows (sessions step) agree without a second pass.
+    `create or replace function bench_mentor_sessions(m bigint) returns int language sql immutable parallel safe
+       as $$ select ${MENTOR_SESSIONS_MIN} + bench_i(m, 120, ${MENTOR_SESSIONS_SPREAD})::int $$`,
+    `create or replace function bench_session_status(x bigint) returns text language sql immutable parallel safe
+       as $$ select case width_bucket(bench_u(x, 121), array[0.50, 0.62, 0.77, 0.87]::float8[])
+             when 0 then 'COMPLETED' when 1 then 'ACCEPTED' when 2 then 'PENDING' when 3 then 'REJECTED' else 'CANCELLED' end $$`,
+    // 1 to 5 stars for a completed session (mostly 4 and 5), 0 otherwise (the table's check)
+    `create or replace function bench_session_rating(x bigint) returns int language sql immutable parallel safe
+       as $$ select case when bench_session_status(x) <> 'COMPLETED' then 0 else 5 - width_bucket(bench_u(x, 122), array[0.5, 0.8, 0.92, 0.97]::float8[]) end $$`,
+    // a mentor's rate in US cents: a quarter are free, the others 10 to 150 dollars in steps of 5
+    `create or replace function bench_rate(m bigint) returns bigint language sql immutable parallel safe
+       as $$ select case when bench_u(m, 108) < 0.25 then 0 else (2 + bench_i(m, 109, 29)) * 500 end $$`,
   ];
 }
 
 const DROP_HELPERS = [
+  'bench_rate(bigint)', 'bench_session_rating(bigint)', 'bench_session_status(bigint)', 'bench_mentor_sessions(bigint)',
   'bench_message_at(bigint, timestamptz, int, int)', 'bench_room_end(bigint)', 'bench_room_messages(bigint)', 'bench_room_hot(bigint)', 'bench_name(bigint)',
   'bench_shares(bigint)', 'bench_comments(bigint)', 'bench_hot(bigint)', 'bench_likes(bigint)', 'bench_author(bigint)', 'bench_industry(bigint)', 'bench_i(bigint, int, bigint)', 'bench_u(bigint, int)'].map(
   (fn) => `drop function if exists ${fn}`,
@@ -230,6 +290,7 @@ function loadSteps(users: number, posts: number, anchor: string): Step[] {
   const labelOf = (index: string) => `(${labels})[${index} + 1]`;
   const pick = pickText;
   const at = `timestamptz '${anchor}'`;
+  const hour = `date_trunc('hour', ${at})`;
   const vacuum = (table: string, after: string[]): Step => ({ name: `vacuum ${table}`, after, sql: [`vacuum (analyze) ${table}`] });
 
   return [
@@ -241,7 +302,7 @@ function loadSteps(users: number, posts: number, anchor: string): Step[] {
         `insert into users (id, email, password_hash, user_type, industry, date_joined)
          overriding system value
          select u, 'user' || u || '@bench.test', '${fakeHash}',
-           case when u % 100 = ${MENTOR_REMAINDER} then 'mentor' when u % 10 = 3 then 'employer' else 'learner' end,
+           case when u % 10 = ${MENTOR_REMAINDER} then 'mentor' when u % 10 = 3 then 'employer' else 'learner' end,
            ${labelOf('bench_industry(u)')},
            now() - interval '800 days' + u * interval '1 second'
          from generate_series(1::bigint, ${users}) u`,
@@ -287,7 +348,7 @@ function loadSteps(users: number, posts: number, anchor: string): Step[] {
         `insert into feed_keys (key, post_id)
          select 'industry:' || label, p.id from posts p cross join lateral unnest(string_to_array(p.industries, ',')) label
          union all
-         select 'mentor', p.id from posts p where p.author_id % 100 = ${MENTOR_REMAINDER}`,
+         select 'mentor', p.id from posts p where p.author_id % 10 = ${MENTOR_REMAINDER}`,
       ],
     },
     {
@@ -317,13 +378,42 @@ function loadSteps(users: number, posts: number, anchor: string): Step[] {
     {
       name: 'profiles',
       after: ['users'],
+      // Everyone's personal fields; a mentor's also the mentor fields, skills from their industry's
+      // vocabulary, and rating totals summed from the same functions as the sessions step's rows.
       sql: [
-        `insert into profiles (user_id, first_name, last_name, middle_name, country_code, phone_number, qualification, position, location, bio, summary)
-         select u, ${pick(FIRST_NAMES, 'u', 21)}, ${pick(LAST_NAMES, 'u', 22)}, 'N/A', '+234', '080' || lpad(u::text, 8, '0'),
-           ${pick(QUALIFICATIONS, 'u', 23)}, ${pick(POSITIONS, 'u', 24)}, ${pick(LOCATIONS, 'u', 25)},
-           'Working in ' || ${labelOf('bench_industry(u)')} || '. Always learning, happy to connect.',
-           'Professional with experience across ' || ${labelOf('bench_industry(u)')} || ' and related fields.'
-         from generate_series(1::bigint, ${users}) u`,
+        `insert into profiles (user_id, first_name, last_name, middle_name, country_code, phone_number, qualification, position, location, bio, summary,
+           years_of_experience, availability, current_job, areas_of_expertise, technical_skills, mentorship_styles, linkedin_url,
+           session_rate_minor, rating_total, rating_count)
+         select u, ${pick(FIRST_NAMES, 'u', 21)}, ${pick(LAST_NAMES, 'u', 22)}, 'N/A', ${pick(LOCATION_CODES, 'u', 25)}, '080' || lpad(u::text, 8, '0'),
+           ${pick(QUALIFICATIONS, 'u', 23)}, case when mentor then job else ${pick(POSITIONS, 'u', 24)} end, ${pick(LOCATIONS, 'u', 25)},
+           case when mentor then job || ' with ' || years || ' years in ' || label || '. I mentor on ' || lower(areas[1]) || ' and ' || skills[1] || '.'
+             else 'Working in ' || label || '. Always learning, happy to connect.' end,
+           'Professional with experience across ' || label || ' and related fields.',
+           case when mentor then years end, case when mentor then case when bench_u(u, 105) < 0.6 then 'weekdays' else 'weekends' end end,
+           case when mentor then job end, areas, skills, styles,
+           case when mentor then 'https://www.linkedin.com/in/bench-user-' || u end,
+           case when mentor then bench_rate(u) else 0 end, coalesce(ratings.total, 0), coalesce(ratings.n, 0)
+         from (
+           select u, mentor, label, years,
+             case when bench_u(u, 106) < 0.5 then ${pick(SENIORITY, 'u', 107)} || ' ' else '' end || (${textArray(JOB_TITLES)})[l * 2 + 1 + bench_i(u, 104, 2)] as job,
+             case when mentor then array(
+               select s from unnest((${textArray(SKILLS)})[l * ${SKILLS_PER_LABEL} + 1 : l * ${SKILLS_PER_LABEL} + ${SKILLS_PER_LABEL}]) with ordinality t(s, i)
+               order by bench_u(u * 16 + i, 103) limit 3 + bench_i(u, 102, 4)) else '{}' end as skills,
+             case when mentor then array(
+               select s from unnest(${textArray(AREAS)}) with ordinality t(s, i) order by bench_u(u * 16 + i, 111) limit 1 + bench_i(u, 110, 3)) else '{}' end as areas,
+             case when mentor then array(
+               select s from unnest(${textArray(STYLES)}) with ordinality t(s, i) order by bench_u(u * 16 + i, 113) limit 1 + bench_i(u, 112, 2)) else '{}' end as styles
+           from (
+             select u, u % 10 = ${MENTOR_REMAINDER} as mentor, bench_industry(u) as l, ${labelOf('bench_industry(u)')} as label,
+               -- 2 to 30 years, a third of them 14 or more
+               2 + floor(29 * power(bench_u(u, 101), 1.3))::int as years
+             from generate_series(1::bigint, ${users}) u
+           ) a
+         ) b
+         left join lateral (
+           select sum(bench_session_rating(u * 32 + k)) as total, count(*) filter (where bench_session_rating(u * 32 + k) > 0) as n
+           from generate_series(1, bench_mentor_sessions(u)) k
+         ) ratings on mentor`,
       ],
     },
     {
@@ -431,6 +521,87 @@ function loadSteps(users: number, posts: number, anchor: string): Step[] {
       ],
     },
     {
+      name: 'mentorship',
+      after: ['users'],
+      sql: [
+        `insert into exchange_rates (country_id, currency_name, currency_initials, exchange_rate, updated_at)
+         select c.id, v.name, v.initials, v.rate, ${at} - interval '1 day' * v.age
+         from countries c join (values ${EXCHANGE_RATES.map(([iso, name, initials, rate], i) => `('${iso}', '${name}', '${initials}', ${rate}, ${i + 1})`).join(', ')}) v(iso, name, initials, rate, age)
+           on c.iso_code = v.iso`,
+        // Sessions: mentor m's k-th, booked by a learner of the mentees' pool (a third of the
+        // learners), 70 % of their mentor's industry. The status and rating come from the functions
+        // the profiles step sums; the price is the mentor's rate, paid when free, completed, or
+        // for most accepted ones; the times follow the status (completed ones in the past year,
+        // requests and most accepted ones in the next 30 days), on the hour: whole hours and
+        // minutes from the load's hour, so that the ids, given in the order sessions were booked,
+        // are the same in every load (the invitees are drawn by session id).
+        `insert into mentor_sessions (mentor_id, mentee_id, session_type, room_name, session_at, discourse, rating, status, price_minor, is_paid, created_at, status_changed_at)
+         with pool as materialized (
+           select id, industry, row_number() over (partition by industry order by id) as rn, count(*) over (partition by industry) as n
+           from users where user_type = 'learner' and bench_u(id, 130) < 0.35
+         ),
+         sizes as (select distinct industry, n from pool),
+         booked as (
+           select m, x, status, bench_rate(m) as price, mentee, session_at,
+             least(session_at - interval '1 hour' * (24 + bench_i(x, 136, 20 * 24)), ${hour} - interval '1 minute' * bench_i(x, 137, 7 * 1440)) as created_at
+           from (
+             select m, x, s.status, p.id as mentee,
+               case s.status
+                 when 'COMPLETED' then ${hour} - interval '1 hour' * (2 + bench_i(x, 134, 360 * 24))
+                 when 'PENDING' then ${hour} + interval '1 hour' * (2 + bench_i(x, 134, 30 * 24))
+                 when 'ACCEPTED' then case when bench_u(x, 135) < 0.2 then ${hour} - interval '1 hour' * (2 + bench_i(x, 134, 7 * 24)) else ${hour} + interval '1 hour' * (2 + bench_i(x, 134, 30 * 24)) end
+                 else ${hour} - interval '1 hour' * (bench_i(x, 134, 390 * 24) - 30 * 24)
+               end as session_at
+             from (
+               select m, x, bench_session_status(x) as status,
+                 ${labelOf(`case when bench_u(x, 131) < 0.7 then bench_industry(m) else bench_i(x, 132, 15)::int end`)} as industry
+               from (select 10 * i + ${MENTOR_REMAINDER} as m from generate_series(0::bigint, ${users / 10 - 1}) i) mm
+               cross join lateral generate_series(1, bench_mentor_sessions(m)) k cross join lateral (select m * 32 + k as x) xx
+             ) s
+             join sizes z on z.industry = s.industry
+             join pool p on p.industry = s.industry and p.rn = 1 + bench_i(x, 133, z.n)
+           ) t
+         )
+         select m, mentee, case when bench_u(x, 139) < 0.2 then 'group' else 'individual' end, 'Room_' || mentee || '_' || m || '_' || md5(x::text),
+           session_at, ${pick(DISCOURSES, 'x', 138)}, bench_session_rating(x), status, price,
+           price = 0 or status = 'COMPLETED' or (status = 'ACCEPTED' and bench_u(x, 140) < 0.7),
+           created_at,
+           case status when 'PENDING' then created_at
+             when 'COMPLETED' then least(${hour}, session_at + interval '1 minute' * (60 + bench_i(x, 141, 2880)))
+             else least(${hour}, created_at + interval '1 minute' * (5 + bench_i(x, 141, 2880))) end
+         from booked
+         order by created_at, x`,
+        // 1 to 5 invitees per group session: learners and employers, not its mentee (repeats collapse)
+        `insert into mentor_session_invitees (session_id, invitee_id, created_at)
+         select id, invitee, created_at from (
+           select s.id, s.created_at, j, case when v % 10 = ${MENTOR_REMAINDER} then v + 1 else v end as invitee, s.mentee_id
+           from mentor_sessions s cross join lateral generate_series(1, 1 + bench_i(s.id, 142, 5)) j
+           cross join lateral (select 1 + bench_i(s.id * 8 + j, 143, ${users}) as v) vv
+           where s.session_type = 'group'
+         ) a
+         where invitee <> mentee_id
+         order by id, j
+         on conflict do nothing`,
+        // 40 % of learners saved 1 to 5 mentors, 70 % of them of their own industry
+        `insert into saved_mentors (saver_id, mentor_id, created_at)
+         with mentors as materialized (
+           select id, industry, row_number() over (partition by industry order by id) as rn, count(*) over (partition by industry) as n
+           from users where user_type = 'mentor'
+         ),
+         sizes as (select distinct industry, n from mentors)
+         select u, case when same then m.id else 10 * bench_i(x, 153, ${users / 10}) + ${MENTOR_REMAINDER} end,
+           ${at} - interval '1 hour' * (6 * 24 + bench_i(u, 154, 300 * 24) - k * 24)
+         from (
+           select u.id as u, k, u.id * 8 + k as x, u.industry, bench_u(u.id * 8 + k, 152) < 0.7 as same
+           from users u cross join lateral generate_series(1, 1 + bench_i(u.id, 151, 5)) k
+           where u.user_type = 'learner' and bench_u(u.id, 150) < 0.4
+         ) a
+         join sizes z on z.industry = a.industry
+         join mentors m on m.industry = a.industry and m.rn = 1 + bench_i(x, 155, z.n)
+         on conflict do nothing`,
+      ],
+    },
+    {
       name: 'notifications',
       after: ['comments', 'connections', 'jobs'],
       // ≈ 21 per user, numbered in time order: 10–22 follows, likes, comments, replies and jobs
@@ -490,6 +661,7 @@ function loadSteps(users: number, posts: number, anchor: string): Step[] {
     { name: 'vacuum follows, connections', after: ['follows', 'connections'], sql: ['follows', 'connections'].map((t) => `vacuum (analyze) ${t}`) },
     { name: 'vacuum jobs', after: ['jobs'], sql: ['jobs', 'job_industries', 'job_preferences'].map((t) => `vacuum (analyze) ${t}`) },
     { name: 'vacuum chat', after: ['chat'], sql: ['chat_rooms', 'chat_messages', 'chat_reads'].map((t) => `vacuum (analyze) ${t}`) },
+    { name: 'vacuum mentorship', after: ['mentorship'], sql: ['exchange_rates', 'mentor_sessions', 'mentor_session_invitees', 'saved_mentors'].map((t) => `vacuum (analyze) ${t}`) },
     vacuum('notifications', ['notifications']),
   ];
 }
@@ -499,6 +671,7 @@ const DATA_TABLES = [
   'users', 'profiles', 'otp_codes', 'refresh_tokens', 'revoked_access_tokens', 'experiences', 'educations', 'certifications',
   'profile_views', 'follows', 'posts', 'connections', 'feed_keys', 'post_likes', 'post_saves', 'post_shares', 'comments',
   'comment_likes', 'jobs', 'job_industries', 'job_preferences', 'notifications', 'info_contents', 'chat_rooms', 'chat_messages', 'chat_reads',
+  'saved_mentors', 'exchange_rates', 'mentor_sessions', 'mentor_session_invitees',
 ];
 
 const elapsed = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
@@ -587,7 +760,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 
     for (const statement of DROP_HELPERS) await first.query(statement);
     const counts: Record<string, number> = {};
-    for (const table of ['users', 'posts', 'feed_keys', 'post_likes', 'comments', 'post_shares', 'follows', 'connections', 'jobs', 'job_preferences', 'notifications', 'chat_rooms', 'chat_messages', 'chat_reads']) {
+    for (const table of ['users', 'posts', 'feed_keys', 'post_likes', 'comments', 'post_shares', 'follows', 'connections', 'jobs', 'job_preferences', 'notifications', 'chat_rooms', 'chat_messages', 'chat_reads', 'saved_mentors', 'mentor_sessions', 'mentor_session_invitees']) {
       const { rows } = await first.query<{ n: string }>(`select count(*) as n from ${table}`);
       counts[table] = Number(rows[0]?.n ?? 0);
     }
@@ -597,7 +770,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   }
 }
 
-/** Checks that the post counters equal the rows they count, and rooms' last_message_at their last message (used by the CLI's --verify). */
+/**
+ * Checks that the post counters equal the rows they count, rooms' last_message_at their last
+ * message, and mentors' rating totals their completed sessions (used by the CLI's --verify).
+ */
 export async function verifyCounters(url: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -613,8 +789,19 @@ export async function verifyCounters(url: string): Promise<string[]> {
     const roomChecks = {
       last_message_at: `select count(*) as n from chat_rooms r where last_message_at is distinct from (select created_at from chat_messages m where m.room_id = r.id order by m.id desc limit 1)`,
     };
+    // A mentor's rating totals are the sum and number of their completed sessions' ratings; a
+    // session's payment follows its price and status (free: paid; cancelled, rejected or
+    // pending with a price: not paid; completed: paid).
+    const mentorChecks = {
+      rating_totals: `select count(*) as n from profiles p
+        cross join lateral (select coalesce(sum(s.rating), 0) as total, count(*) as n from mentor_sessions s where s.mentor_id = p.user_id and s.status = 'COMPLETED') s
+        where (p.rating_total, p.rating_count) <> (s.total, s.n)`,
+      rated_non_mentors: `select count(*) as n from profiles p join users u on u.id = p.user_id where u.user_type <> 'mentor' and (p.rating_count > 0 or cardinality(p.technical_skills) > 0)`,
+      is_paid: `select count(*) as n from mentor_sessions where is_paid <> (price_minor = 0 or status = 'COMPLETED' or (status = 'ACCEPTED' and is_paid))`,
+      session_price: `select count(*) as n from mentor_sessions s join profiles p on p.user_id = s.mentor_id where s.price_minor <> p.session_rate_minor`,
+    };
     const problems: string[] = [];
-    for (const [noun, group] of [['posts', checks], ['rooms', roomChecks]] as const) {
+    for (const [noun, group] of [['posts', checks], ['rooms', roomChecks], ['rows', mentorChecks]] as const) {
       for (const [name, query] of Object.entries(group)) {
         const { rows } = await client.query<{ n: string }>(query);
         const n = Number(rows[0]?.n ?? 0);
@@ -642,7 +829,7 @@ async function main() {
   console.log(`${size} loaded in ${result.seconds.toFixed(1)} s:`, result.counts);
   if (args.includes('--verify')) {
     const problems = await verifyCounters(url);
-    console.log(problems.length ? `counter problems: ${problems.join('; ')}` : 'counters, feed keys and last_message_at verified');
+    console.log(problems.length ? `counter problems: ${problems.join('; ')}` : 'counters, feed keys, last_message_at, mentor ratings and session payments verified');
     if (problems.length) process.exitCode = 1;
   }
 }

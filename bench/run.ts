@@ -284,6 +284,16 @@ const POST_BODIES = [
   'Looking for mentors in product management. Happy to trade a coffee for an hour of advice.',
 ];
 
+/**
+ * What `mentor-search` looks for: skills, areas and job words, each in 2 to 20 % of the mentors
+ * (generate.ts's vocabularies; about 9 % on average), so that the matches grow with the data as a
+ * real search's would. The first one is the sample request's.
+ */
+const MENTOR_SEARCH_WORDS = [
+  'leadership', 'python', 'marketing', 'nursing', 'excel', 'agronomy', 'interview', 'journalism',
+  'engineer', 'sql', 'video editing', 'teacher', 'analyst', 'autocad', 'manager', 'sales',
+];
+
 const json = { 'content-type': 'application/json' };
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 /** `items` rotated so that connection `client` starts at its own place. */
@@ -353,6 +363,32 @@ function scenarios(fixtures: Fixtures): Scenario[] {
       route: 'GET /job/recommend/',
       kind: 'read',
       requests: (client) => rotate(readerTokens, client).map((token) => ({ method: 'GET', path: '/job/recommend/', headers: auth(token) })),
+      check: expectPage(1),
+    },
+    {
+      name: 'mentors',
+      route: 'GET /mentor/recommendation/',
+      kind: 'read',
+      // Page 1 (4 mentors) of the reader's industry's mentors, best rated first.
+      requests: (client) => rotate(readerTokens, client).map((token) => ({ method: 'GET', path: '/mentor/recommendation/', headers: auth(token) })),
+      check: (status, body) => {
+        const problem = expectPage(4)(status, body);
+        if (problem) return problem;
+        const first = (body as { results: Array<Record<string, unknown>> }).results[0]!;
+        return typeof first.rating === 'number' && typeof first.session_rate === 'string' && Array.isArray(first.technical_skills) ? undefined : `not a mentor card: ${JSON.stringify(first)}`;
+      },
+    },
+    {
+      name: 'mentor-search',
+      route: 'GET /mentor/search/?text=',
+      kind: 'read',
+      // Every connection walks the words from its own place, each request by the next reader.
+      requests: (client) =>
+        rotate(MENTOR_SEARCH_WORDS, client, 5).map((word, i) => ({
+          method: 'GET',
+          path: `/mentor/search/?text=${encodeURIComponent(word)}`,
+          headers: auth(readerTokens[(client + i) % readerTokens.length]!),
+        })),
       check: expectPage(1),
     },
     {

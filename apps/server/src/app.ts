@@ -7,6 +7,7 @@ import { registerDocs } from './docs.js';
 import { handleTransportError, sendDetail } from './errors.js';
 import { registerUrlencodedParser } from './forms.js';
 import { registerMediaRoutes } from './media-routes.js';
+import { registerPaymentRoutes } from './payment-routes.js';
 import { restBridge } from './rest-bridge.js';
 import { registerStaticFiles } from './static-files.js';
 import { registerTrpcEndpoint } from './trpc-endpoint.js';
@@ -66,7 +67,7 @@ export async function buildApp({ services, ping }: AppOptions): Promise<FastifyI
   registerUrlencodedParser(app);
   registerBodyDepthLimit(app);
   // File parts are limited per kind while they stream; this is only the outer bound.
-  const largestFile = Math.max(config.MAX_IMAGE_BYTES, config.MAX_VIDEO_BYTES) + 1;
+  const largestFile = Math.max(config.MAX_IMAGE_BYTES, config.MAX_VIDEO_BYTES, config.MAX_DOCUMENT_BYTES) + 1;
   await app.register(multipart, { limits: { fieldSize: config.BODY_LIMIT, fields: 100, files: 10, fileSize: largestFile } });
 
   app.get('/healthz', async (_request, reply) => {
@@ -84,6 +85,7 @@ export async function buildApp({ services, ping }: AppOptions): Promise<FastifyI
   await registerDocs(app, config.PUBLIC_URL);
   registerStaticFiles(app);
   if (!config.S3_BUCKET) await registerMediaRoutes(app, services);
+  await registerPaymentRoutes(app, services);
   await registerTrpcEndpoint(app, createContext);
   await app.register(restBridge, { services, createContext });
   registerWebSockets(app, services);

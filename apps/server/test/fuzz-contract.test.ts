@@ -41,7 +41,7 @@ const operations: Operation[] = Object.entries(document.paths as Record<string, 
   })),
 );
 
-const UPLOAD_FIELDS = ['profile_photo', 'cover_photo', 'intro_video', 'pic1', 'video', 'file'];
+const UPLOAD_FIELDS = ['profile_photo', 'cover_photo', 'intro_video', 'resume', 'pic1', 'video', 'file'];
 
 /** A value the schema might accept, so that requests get past the first check now and then. */
 function plausible(name: string, schema: Schema): fc.Arbitrary<unknown> {

@@ -10,22 +10,35 @@ import { startTestServer, type TestServer } from './support/test-server.js';
 
 /**
  * Every list the API serves is read from indexes, whatever the size of the data: the server runs
- * on the bench's size-M data set (10k users, 100k posts), every GET operation of the document is
- * called, and the generic plan of each statement it ran is EXPLAINed. No plan may scan all of
- * the members, their profiles, posts, likes, comments, follows, connections, notifications, chat
- * rooms, messages or read marks.
+ * on the bench's size-M data set (10k users, 1k of them mentors, 100k posts, 10k mentorship
+ * sessions), every GET operation of the document is called, with the parameters each needs and as
+ * the person each list is for (a reader, a mentee, a mentor), and the generic plan of each
+ * statement it ran is EXPLAINed. No plan may scan all of the members, their profiles, posts,
+ * likes, comments, follows, connections, notifications, chat rooms, messages, read marks, saved
+ * mentors, sessions or invitations.
  *
  * In the PostgreSQL project only (vitest.config.ts): these are the plans of the server
  * deployments use; PGlite serves one embedded user and would take minutes to load this data.
  */
-const BIG_TABLES = /Seq Scan on (users|profiles|posts|post_likes|comments|follows|connections|notifications|chat_rooms|chat_messages|chat_reads)\b/;
+const BIG_TABLES =
+  /Seq Scan on (users|profiles|posts|post_likes|comments|follows|connections|notifications|chat_rooms|chat_messages|chat_reads|saved_mentors|mentor_sessions|mentor_session_invitees)\b/;
+
+/** Who calls a list: the generated reader, a mentee with sessions, saved mentors and invitations, or a mentor with sessions. */
+type Caller = 'reader' | 'mentee' | 'mentor';
+
+interface Call {
+  query: string;
+  as?: Caller;
+  /** The answer must list something, so that the statements that read the items run too. */
+  filled?: boolean;
+}
 
 describe('list query plans at size M', () => {
   const statements: Array<{ sql: string; parameters: readonly unknown[] }> = [];
   let server: TestServer;
   let mailbox: Mailbox;
   let api: RestClient;
-  let token: string;
+  const tokens: Partial<Record<Caller, string>> = {};
   const fixtures: Record<string, number> = {};
 
   beforeAll(async () => {
@@ -48,15 +61,48 @@ describe('list query plans at size M', () => {
       order by u.id limit 1`.execute(db);
     const reader = rows[0]!;
     const fresh = await signUp(api, mailbox, uniqueEmail());
-    await sql`update users set password_hash = (select password_hash from users where email = ${fresh.email}) where id = ${reader.id}`.execute(db);
-    const signin = await api.post('/user/signin/', { email: reader.email, password: PASSWORD });
-    expect(signin.status, JSON.stringify(signin.body)).toBe(200);
-    token = signin.body.access;
+    const signIn = async (person: { id: number; email: string }) => {
+      await sql`update users set password_hash = (select password_hash from users where email = ${fresh.email}) where id = ${person.id}`.execute(db);
+      const signin = await api.post('/user/signin/', { email: person.email, password: PASSWORD });
+      expect(signin.status, JSON.stringify(signin.body)).toBe(200);
+      return signin.body.access as string;
+    };
+    tokens.reader = await signIn(reader);
+
+    // A generated mentee whose every session list has something in it: requested, accepted and
+    // completed sessions, saved mentors, and invitations to sessions still ahead.
+    const mentee = (
+      await sql<{ id: number; email: string }>`
+        select u.id, u.email from users u
+        where u.user_type = 'learner'
+          and (select count(distinct s.status) from mentor_sessions s where s.mentee_id = u.id and s.status in ('PENDING', 'ACCEPTED', 'COMPLETED')) = 3
+          and exists (select 1 from saved_mentors m where m.saver_id = u.id)
+          and exists (select 1 from mentor_session_invitees i join mentor_sessions s on s.id = i.session_id where i.invitee_id = u.id and s.status in ('PENDING', 'ACCEPTED'))
+        order by u.id limit 1`.execute(db)
+    ).rows[0];
+    expect(mentee, 'a generated mentee with requested, accepted and completed sessions, saved mentors and invitations').toBeDefined();
+    tokens.mentee = await signIn(mentee!);
+    // A generated mentor with requests, scheduled (accepted) and completed sessions, and a session
+    // whose room is open (accepted, paid, begun).
+    const mentor = (
+      await sql<{ id: number; email: string; joinable: number }>`
+        select u.id, u.email, j.id as joinable from users u
+        cross join lateral (
+          select s.id from mentor_sessions s
+          where s.mentor_id = u.id and s.status = 'ACCEPTED' and s.is_paid and s.session_at <= now() order by s.id limit 1
+        ) j
+        where u.user_type = 'mentor'
+          and (select count(distinct s.status) from mentor_sessions s where s.mentor_id = u.id and s.status in ('PENDING', 'ACCEPTED', 'COMPLETED')) = 3
+        order by u.id limit 1`.execute(db)
+    ).rows[0];
+    expect(mentor, 'a generated mentor with requested, scheduled and completed sessions, and one begun').toBeDefined();
+    tokens.mentor = await signIn(mentor!);
+    fixtures.joinable = mentor!.joinable;
 
     fixtures.reader = reader.id;
     fixtures.hotPost = (await sql<{ id: number }>`select id from posts where comment_count = ${HOT_COMMENTS} order by id limit 1`.execute(db)).rows[0]!.id;
     fixtures.author = (await sql<{ id: number }>`select author_id as id from posts order by id desc limit 1`.execute(db)).rows[0]!.id;
-    const chat = await api.post('/chats/messages/', { user_id: fixtures.author, message: 'Hello' }, { token });
+    const chat = await api.post('/chats/messages/', { user_id: fixtures.author, message: 'Hello' }, { token: tokens.reader });
     expect(chat.status, JSON.stringify(chat.body)).toBe(201);
     fixtures.chat = chat.body.chat_id;
     fixtures.chatMessage = chat.body.message_id;
@@ -67,9 +113,12 @@ describe('list query plans at size M', () => {
     await mailbox?.close();
   });
 
-  /** Query strings per path; each GET of the document is called once with each of its own. */
-  const queries = (path: string): string[] => {
-    const byPath: Record<string, string[]> = {
+  /**
+   * The calls per path: each GET of the document is called once with each query string of its
+   * own (by the reader unless said). A path not listed is called once, bare, by the reader.
+   */
+  const calls = (path: string): Call[] => {
+    const byPath: Record<string, Array<string | Call>> = {
       '/user/retrieve-profile/': [`user_id=${fixtures.author}`],
       '/post/': ['', 'page=20', `post_id=${fixtures.hotPost}`],
       '/post/following/': ['', 'page=2'],
@@ -81,9 +130,37 @@ describe('list query plans at size M', () => {
       '/notification-chat/notifications/': ['', 'page=2'],
       '/info/': ['title=tos'],
       '/info/choice-data/': ['field_name=industry'],
+      // Mentors of the reader's industry, best rated first; search by text (trigrams), by skills
+      // (the array index), by both with the other filters, and with no filter (every mentor).
+      '/mentor/recommendation/': [{ query: '', filled: true }, { query: 'page=2', filled: true }],
+      '/mentor/search/': [
+        { query: 'text=python', filled: true },
+        { query: 'text=Leadership', filled: true },
+        { query: 'skills=Excel', filled: true },
+        { query: 'skills=python,sql', filled: true },
+        { query: 'text=supply&skills=Supply%20Chain&experience_level=executive&availability=weekdays', filled: true },
+        { query: '', filled: true },
+      ],
+      '/mentor/save/': [{ query: '', as: 'mentee', filled: true }],
+      '/post/by-mentors/': [{ query: '', filled: true }, { query: 'page=3', filled: true }],
+      // Each list of sessions for whom it exists: a mentee's requests, accepted and completed
+      // sessions; a mentor's requests, scheduled and completed sessions.
+      '/mentor/sessions/': [
+        ...['requested', 'accepted', 'completed'].map((status) => ({ query: `status=${status}`, as: 'mentee' as const, filled: true })),
+        ...['requested', 'scheduled', 'completed'].map((status) => ({ query: `status=${status}`, as: 'mentor' as const, filled: true })),
+      ],
+      '/mentor/sessions/invited/': [{ query: '', as: 'mentee', filled: true }],
+      '/mentor/session/join/': [{ query: `session=${fixtures.joinable}`, as: 'mentor' }],
+      // A mentor's own (the generated data has no payments: empty here).
+      '/mentor/vault/': [{ query: '', as: 'mentor' }],
+      '/mentor/vault/transactions/': [{ query: '', as: 'mentor' }],
     };
-    return byPath[path] ?? [''];
+    return (byPath[path] ?? ['']).map((call) => (typeof call === 'string' ? { query: call } : call));
   };
+
+  /** The items of a list's answer: a page's results or a bare array. */
+  const itemsOf = (body: unknown): unknown[] | undefined =>
+    Array.isArray(body) ? body : Array.isArray((body as { results?: unknown } | null)?.results) ? (body as { results: unknown[] }).results : undefined;
 
   /**
    * The plan the server's connections run: they use generic plans (connect.ts), which know no
@@ -110,19 +187,21 @@ describe('list query plans at size M', () => {
     const document = (await api.get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
     const paths = Object.entries(document.paths).filter(([, operations]) => 'get' in operations).map(([path]) => path);
     expect(paths.length).toBeGreaterThan(25);
+    for (const list of ['/mentor/recommendation/', '/mentor/search/', '/mentor/save/', '/post/by-mentors/', '/mentor/sessions/', '/mentor/sessions/invited/']) expect(paths).toContain(list);
     const offenders: string[] = [];
     let explained = 0;
     for (const path of paths) {
-      for (const query of queries(path)) {
+      for (const { query, as = 'reader', filled } of calls(path)) {
         const target = query ? `${path}?${query}` : path;
         statements.length = 0;
-        const response = await api.get(target, { token });
-        expect([200, 404], `${target}: ${JSON.stringify(response.body)}`).toContain(response.status);
+        const response = await api.get(target, { token: tokens[as] });
+        expect([200, 404], `${target} (${as}): ${JSON.stringify(response.body)}`).toContain(response.status);
+        if (filled) expect(itemsOf(response.body)?.length, `${target} (${as}) lists nothing: ${JSON.stringify(response.body)}`).toBeGreaterThan(0);
         const ran = statements.filter((statement) => /^\s*(select|with|insert|update|delete)\b/i.test(statement.sql));
         for (const statement of ran) {
           const plan = await genericPlan(statement.sql, statement.parameters.length);
           explained += 1;
-          if (BIG_TABLES.test(plan)) offenders.push(`GET ${target}\n${statement.sql}\n${plan}`);
+          if (BIG_TABLES.test(plan)) offenders.push(`GET ${target} (${as})\n${statement.sql}\n${plan}`);
         }
       }
     }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp } from './support/flows.js';
 import { restClient, type RestClient } from './support/http.js';
 import { startMailbox, type Mailbox } from './support/mailbox.js';
-import { GIF_1x1, MP4, multipart, NOT_AN_IMAGE, PNG_1x1, pngOfSize } from './support/samples.js';
+import { GIF_1x1, MP4, multipart, NOT_AN_IMAGE, PDF, PNG_1x1, pngOfSize } from './support/samples.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const MAX_IMAGE_BYTES = 4096;
@@ -104,6 +104,28 @@ describe.each(Object.keys(storages) as Array<keyof typeof storages>)('media on %
     });
     expect(storedKeys()).toEqual(before);
     expect((await api.get('/user/retrieve-profile/', { token })).body.bio).not.toBe('x');
+  });
+
+  it('keeps a PDF résumé on the profile, checked by its content', async () => {
+    const before = storedKeys();
+    const renamed = await put(multipart({ resume: { bytes: PNG_1x1, filename: 'cv.pdf', type: 'application/pdf' } }));
+    expect(renamed.status).toBe(400);
+    expect(await renamed.json()).toEqual({ resume: ['Upload a PDF document.'], message: 'resume: upload a PDF document.' });
+    expect(storedKeys()).toEqual(before);
+
+    const response = await put(multipart({ resume: { bytes: PDF, filename: 'my cv.pdf', type: 'application/octet-stream' } }));
+    expect(response.status).toBe(201);
+    const url = ((await response.json()) as Record<string, string>).resume!;
+    expect(url).toMatch(/\/documents\/[0-9a-f-]{36}\.pdf$/);
+    const served = await fetch(url);
+    expect(served.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(await served.arrayBuffer()).equals(PDF)).toBe(true);
+
+    const other = await signUp(api, mailbox);
+    const mine = (await api.get('/user/retrieve-profile/', { token })).body;
+    expect(mine.resume).toBe(url);
+    expect((await api.get(`/user/retrieve-profile/?user_id=${mine.id}`, { token: other.access })).body.resume).toBe(url);
+    expect((await api.get('/user/retrieve-profile/', { token: other.access })).body.resume).toBeNull();
   });
 
   it('refuses a video where a photo belongs, and a photo where the video belongs', async () => {

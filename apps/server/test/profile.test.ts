@@ -7,7 +7,7 @@ const t = useServer();
 
 const PERSONAL_KEYS = [
   'first_name', 'last_name', 'middle_name', 'country_code', 'phone_number', 'profile_photo', 'cover_photo',
-  'qualification', 'intro_video', 'location', 'bio', 'position', 'summary', 'timezone',
+  'qualification', 'intro_video', 'location', 'bio', 'position', 'summary', 'timezone', 'resume',
 ];
 
 describe('retrieve-profile', () => {

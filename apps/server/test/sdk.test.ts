@@ -238,6 +238,20 @@ it('connects, opens a chat and reads it oldest first, and lists notifications, i
   expect((await alice.client.notifications.inbox.query({})).count).toBe(0);
 });
 
+it('finds, saves and reads mentors through the SDK, typed', async () => {
+  const mentor = await sdkUser(t.server.url, t.mailbox);
+  await mentor.client.profile.setIndustry.mutate({ industry: 'media', user_type: 'mentor' });
+  await mentor.client.profile.update.mutate({ first_name: 'Mentora', technical_skills: ['Editing'], years_of_experience: 9, session_rate: 25 });
+  const learner = await sdkUser(t.server.url, t.mailbox);
+  const found = await learner.client.mentors.search.query({ skills: 'editing', experience_level: 'senior' });
+  expect(found.results.map((card) => card.id)).toEqual([mentor.id]);
+  const saved = await learner.client.mentors.save.mutate({ mentor: mentor.id });
+  expect(saved.saved).toMatchObject({ id: mentor.id, first_name: 'Mentora', session_rate: '25USD', rating: 0, is_saved: true });
+  const list: Array<{ saved: { id: number } }> = await learner.client.mentors.saved.query();
+  expect(list.map((item) => item.saved.id)).toEqual([mentor.id]);
+  await expect(learner.client.profile.update.mutate({ technical_skills: ['x'] })).rejects.toMatchObject({ data: { body: { technical_skills: ['Only mentors have this field.'] } } });
+});
+
 it('sends a call that asks for it on its own instead of in a batch', async () => {
   const alice = await sdkUser(t.server.url, t.mailbox);
   const requested: string[] = [];

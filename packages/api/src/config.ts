@@ -65,6 +65,8 @@ export const configSchema = z.object({
   AWS_SECRET_ACCESS_KEY: optionalText,
   MAX_IMAGE_BYTES: positiveInt(10 * 1_048_576),
   MAX_VIDEO_BYTES: positiveInt(100 * 1_048_576),
+  /** Résumés (PDF). */
+  MAX_DOCUMENT_BYTES: positiveInt(5 * 1_048_576),
   /** Shown while a profile has no photo of its own; unset, filled in by loadConfig with this server's own image. */
   DEFAULT_PROFILE_PHOTO_URL: z.url().optional(),
   DEFAULT_COVER_PHOTO_URL: z.url().optional(),
@@ -91,9 +93,44 @@ export const configSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((value) => value === 'true' || value === '1'),
-});
+  /** Jitsi as a Service tenant (`vpaas-magic-cookie-…`), its API key id and RSA private key (PEM, or a file). */
+  JITSI_APP_ID: optionalText,
+  JITSI_KEY_ID: optionalText,
+  // One-line environments carry the PEM's newlines as `\n`.
+  JITSI_PRIVATE_KEY: optionalText.transform((pem) => pem?.replaceAll('\\n', '\n')),
+  JITSI_PRIVATE_KEY_PATH: optionalText,
+  /** Payment providers (payments/): each one is on when its secret key is set. */
+  FLUTTERWAVE_SECRET_KEY: optionalText,
+  FLUTTERWAVE_BASE_URL: z.url().default('https://api.flutterwave.com/v3').transform((url) => url.replace(/\/+$/, '')),
+  /** The "secret hash" set in Flutterwave's dashboard, sent back in each webhook's `verif-hash` header. */
+  FLUTTERWAVE_WEBHOOK_HASH: optionalText,
+  STRIPE_SECRET_KEY: optionalText,
+  STRIPE_BASE_URL: z.url().default('https://api.stripe.com').transform((url) => url.replace(/\/+$/, '')),
+  /** The endpoint's signing secret (`whsec_…`), for `Stripe-Signature`. */
+  STRIPE_WEBHOOK_SECRET: optionalText,
+  /** Where a payer's browser is sent once a payment is settled or refused; unset, pages of this server. */
+  PAYMENT_SUCCESS_URL: z.url().optional(),
+  PAYMENT_FAILURE_URL: z.url().optional(),
+}).superRefine((config, ctx) => {
+  // Video rooms are JaaS only when fully configured: a half-configured tenant is a mistake, not "off".
+  const jitsi = { JITSI_APP_ID: config.JITSI_APP_ID, JITSI_KEY_ID: config.JITSI_KEY_ID, 'JITSI_PRIVATE_KEY or JITSI_PRIVATE_KEY_PATH': config.JITSI_PRIVATE_KEY ?? config.JITSI_PRIVATE_KEY_PATH };
+  const missing = Object.entries(jitsi).filter(([, value]) => value === undefined).map(([name]) => name);
+  if (missing.length && missing.length < 3) {
+    ctx.addIssue({ code: 'custom', path: ['JITSI_*'], message: `Jitsi as a Service is partly configured; also set ${missing.join(', ')} (or unset all JITSI_*)` });
+  }
+  if (config.JITSI_PRIVATE_KEY && config.JITSI_PRIVATE_KEY_PATH) {
+    ctx.addIssue({ code: 'custom', path: ['JITSI_PRIVATE_KEY_PATH'], message: 'set JITSI_PRIVATE_KEY or JITSI_PRIVATE_KEY_PATH, not both' });
+  }
+  // Also beside other fields' errors (it reads only JITSI_*, which always parse), so one message names every problem.
+}, { when: () => true });
 
-export type Config = z.infer<typeof configSchema> & { PUBLIC_URL: string; DEFAULT_PROFILE_PHOTO_URL: string; DEFAULT_COVER_PHOTO_URL: string };
+export type Config = z.infer<typeof configSchema> & {
+  PUBLIC_URL: string;
+  DEFAULT_PROFILE_PHOTO_URL: string;
+  DEFAULT_COVER_PHOTO_URL: string;
+  PAYMENT_SUCCESS_URL: string;
+  PAYMENT_FAILURE_URL: string;
+};
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -117,6 +154,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Served by apps/server (static-files.ts), so a fresh install sends browsers to no other host.
     DEFAULT_PROFILE_PHOTO_URL: config.DEFAULT_PROFILE_PHOTO_URL ?? `${publicUrl}/static/default-profile.png`,
     DEFAULT_COVER_PHOTO_URL: config.DEFAULT_COVER_PHOTO_URL ?? `${publicUrl}/static/default-cover.png`,
+    // The web client's own routes have these names; this server answers them too (payment-routes.ts).
+    PAYMENT_SUCCESS_URL: config.PAYMENT_SUCCESS_URL ?? `${publicUrl}/payment-success`,
+    PAYMENT_FAILURE_URL: config.PAYMENT_FAILURE_URL ?? `${publicUrl}/payment-failed`,
   };
 }
 

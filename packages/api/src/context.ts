@@ -7,6 +7,8 @@ import type { Mailer } from './platform/mailer.js';
 import type { RateLimiter } from './platform/rate-limiter.js';
 import type { ExpiringMap } from './platform/memo.js';
 import type { MediaStorage } from './platform/storage.js';
+import type { PaymentProviders } from './payments/provider.js';
+import type { VideoRooms } from './platform/video-rooms.js';
 import type { FeedTally } from './posts/feed.js';
 
 /** Everything a procedure may reach outside itself; built once per process. */
@@ -17,6 +19,10 @@ export interface Services {
   limiter: RateLimiter;
   storage: MediaStorage;
   events: EventBus;
+  /** Payment providers by name; missing ones are not configured (payments/service.ts). */
+  payments: PaymentProviders;
+  /** Tokens for mentorship-session video rooms. */
+  videoRooms: VideoRooms;
   log: Logger;
   /** HMAC key for tokens and code digests. */
   secretKey: Uint8Array;

@@ -24,6 +24,8 @@ export {
 } from './errors.js';
 export type { Mailer, MailMessage } from './platform/mailer.js';
 export { feedQuery } from './posts/feed.js';
+export { post, UnbalancedLedgerError } from './vault/ledger.js';
 export { NOTIFICATION_TYPES } from './notifications/router.js';
 export { sendMessage } from './chat/service.js';
+export { fakeCheckout, payFake, paymentReturn, receiveWebhook, stripeReturn } from './payments/service.js';
 export type { UserEvent, EventBus } from './platform/events.js';

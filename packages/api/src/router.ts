@@ -5,9 +5,13 @@ import { followsRouter } from './follows/router.js';
 import { infoRouter } from './info/router.js';
 import { jobsRouter } from './jobs/router.js';
 import { mediaRouter } from './media/router.js';
+import { mentorsRouter } from './mentors/router.js';
 import { networkRouter } from './network/router.js';
+import { paymentsRouter } from './payments/router.js';
 import { postsRouter } from './posts/router.js';
 import { profileRouter } from './profiles/router.js';
+import { sessionsRouter } from './sessions/router.js';
+import { vaultRouter } from './vault/router.js';
 import { router } from './trpc.js';
 
 export const appRouter = router({
@@ -21,6 +25,10 @@ export const appRouter = router({
   info: infoRouter,
   chat: chatRouter,
   notifications: notificationsRouter,
+  mentors: mentorsRouter,
+  sessions: sessionsRouter,
+  payments: paymentsRouter,
+  vault: vaultRouter,
 });
 
 export type AppRouter = typeof appRouter;

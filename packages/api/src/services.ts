@@ -9,7 +9,12 @@ import { createMemoryRateLimiter } from './platform/rate-limiter.js';
 import { loadSecretKey } from './platform/secret.js';
 import { ExpiringMap } from './platform/memo.js';
 import { localStorage, s3Storage, type MediaStorage } from './platform/storage.js';
+import { developmentVideoRooms, jaasVideoRooms, type VideoRooms } from './platform/video-rooms.js';
 import { FEED_TALLY_SECONDS } from './posts/feed.js';
+import { fakeProvider } from './payments/fake.js';
+import { flutterwaveProvider } from './payments/flutterwave.js';
+import type { PaymentProviders } from './payments/provider.js';
+import { stripeProvider } from './payments/stripe.js';
 
 /** Chooses each port's implementation from the configuration. */
 export function createServices(config: Config, db: Kysely<Database>, log: Logger): Services {
@@ -17,9 +22,12 @@ export function createServices(config: Config, db: Kysely<Database>, log: Logger
     db,
     config,
     log,
+    // First: a bad key stops the start before any connection is opened.
+    videoRooms: createVideoRooms(config, log),
     mailer: createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: join(config.DATA_DIR, 'outbox'), log }),
     limiter: createMemoryRateLimiter(),
     storage: createStorage(config),
+    payments: createPaymentProviders(config, db, log),
     events: config.REDIS_URL ? createRedisEventBus(config.REDIS_URL, config.REDIS_PREFIX, log) : createLocalEventBus(),
     secretKey: loadSecretKey(config),
     now: () => new Date(),
@@ -43,4 +51,34 @@ function createStorage(config: Config): MediaStorage {
     accessKeyId: config.AWS_ACCESS_KEY_ID,
     secretAccessKey: config.AWS_SECRET_ACCESS_KEY,
   });
+}
+
+/** JaaS when configured (config.ts refuses a partial setup), else unsigned development tokens. */
+function createVideoRooms(config: Config, log: Logger): VideoRooms {
+  if (config.JITSI_APP_ID && config.JITSI_KEY_ID) {
+    return jaasVideoRooms({ appId: config.JITSI_APP_ID, keyId: config.JITSI_KEY_ID, privateKey: config.JITSI_PRIVATE_KEY, privateKeyPath: config.JITSI_PRIVATE_KEY_PATH });
+  }
+  // Video is not payment-critical: production still starts, but says its rooms cannot open.
+  if (config.NODE_ENV === 'production') log.warn('JITSI_* not set: session video rooms get unsigned development tokens that no Jitsi server accepts');
+  return developmentVideoRooms();
+}
+
+/**
+ * Flutterwave and Stripe each when its secret key is set. With neither, outside production, the
+ * built-in fake (a checkout page of this server); never beside a real one, so that a deployment
+ * that takes real money has no free way to pay. A missing provider answers 503.
+ */
+function createPaymentProviders(config: Config, db: Kysely<Database>, log: Logger): PaymentProviders {
+  const now = () => new Date();
+  const fake = config.NODE_ENV !== 'production' && !config.FLUTTERWAVE_SECRET_KEY && !config.STRIPE_SECRET_KEY;
+  if (fake) log.warn('payments: no FLUTTERWAVE_SECRET_KEY or STRIPE_SECRET_KEY; the built-in fake checkout marks sessions paid without money (development only)');
+  return {
+    flutterwave: config.FLUTTERWAVE_SECRET_KEY
+      ? flutterwaveProvider({ secretKey: config.FLUTTERWAVE_SECRET_KEY, baseUrl: config.FLUTTERWAVE_BASE_URL, webhookHash: config.FLUTTERWAVE_WEBHOOK_HASH })
+      : undefined,
+    stripe: config.STRIPE_SECRET_KEY
+      ? stripeProvider({ secretKey: config.STRIPE_SECRET_KEY, baseUrl: config.STRIPE_BASE_URL, webhookSecret: config.STRIPE_WEBHOOK_SECRET, now })
+      : undefined,
+    fake: fake ? fakeProvider(db, config.PUBLIC_URL) : undefined,
+  };
 }

@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { Kysely, PGliteDialect, PostgresDialect, sql, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
@@ -137,6 +139,8 @@ async function openPGlite(options: DatabaseOptions) {
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     parsers: { [INT8_OID]: parseInt8, [NUMERIC_OID]: Number },
+    // Mentor search's indexes (migration 0009) need them, as on PostgreSQL.
+    extensions: { pg_trgm, unaccent },
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), ...queryLog(options.onQuery) });
   return { db, kind: 'pglite' as const, dumpDataDir: () => pglite.dumpDataDir('none') };

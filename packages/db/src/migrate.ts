@@ -8,6 +8,11 @@ import * as networkJobsInfo from './migrations/0005_network_jobs_info.js';
 import * as chat from './migrations/0006_chat.js';
 import * as recommendationIndexes from './migrations/0007_recommendation_indexes.js';
 import * as profileTimezone from './migrations/0008_profile_timezone.js';
+import * as mentors from './migrations/0009_mentors.js';
+import * as mentorSessions from './migrations/0010_mentor_sessions.js';
+import * as payments from './migrations/0011_payments.js';
+import * as ledger from './migrations/0012_ledger.js';
+import * as profileResume from './migrations/0013_profile_resume.js';
 
 // Listed in code, not read from a folder: file-based discovery breaks under bundlers and vitest.
 const migrations: Record<string, Migration> = {
@@ -19,6 +24,11 @@ const migrations: Record<string, Migration> = {
   '0006_chat': chat,
   '0007_recommendation_indexes': recommendationIndexes,
   '0008_profile_timezone': profileTimezone,
+  '0009_mentors': mentors,
+  '0010_mentor_sessions': mentorSessions,
+  '0011_payments': payments,
+  '0012_ledger': ledger,
+  '0013_profile_resume': profileResume,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -48,6 +48,42 @@ export interface ProfilesTable {
   summary: DefaultedText;
   /** An IANA time zone name in its canonical spelling, or 'UTC' (the default). */
   timezone: DefaultedText;
+  /** The URL of a PDF in media storage (migration 0013). */
+  resume: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  // Mentors only (migration 0009); null or empty for everyone else.
+  years_of_experience: ColumnType<number | null, number | null | undefined, number | null>;
+  availability: ColumnType<'weekdays' | 'weekends' | null, 'weekdays' | 'weekends' | null | undefined, 'weekdays' | 'weekends' | null>;
+  current_job: ColumnType<string | null, string | null | undefined, string | null>;
+  areas_of_expertise: ColumnType<string[], string[] | undefined, string[]>;
+  technical_skills: ColumnType<string[], string[] | undefined, string[]>;
+  mentorship_styles: ColumnType<string[], string[] | undefined, string[]>;
+  linkedin_url: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The session rate in minor units (cents) of `session_rate_currency`. */
+  session_rate_minor: ColumnType<number, number | undefined, number>;
+  session_rate_currency: DefaultedText;
+  /** Sum and number of the session ratings a mentor received: the shown rating is their mean. */
+  rating_total: ColumnType<number, number | undefined, number>;
+  rating_count: ColumnType<number, number | undefined, number>;
+  /** Generated: folded (lower-case, unaccented) names, bio, skills and areas, for mentor search. */
+  search_text: ColumnType<string | null, never, never>;
+  /** Generated: the technical skills folded. */
+  skills_folded: ColumnType<string[], never, never>;
+}
+
+export interface SavedMentorsTable {
+  saver_id: number;
+  mentor_id: number;
+  created_at: CreatedAt;
+}
+
+/** Units of a country's currency per US dollar, kept by administrators. */
+export interface ExchangeRatesTable {
+  country_id: number;
+  currency_name: string;
+  currency_initials: string;
+  /** numeric: read it cast to float8 (PostgreSQL gives numeric as text). */
+  exchange_rate: ColumnType<string | number, number | string, number | string>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
@@ -276,6 +312,97 @@ export interface ChatReadsTable {
   last_read_id: ColumnType<number, number | undefined, number>;
 }
 
+export type SessionType = 'individual' | 'group';
+export type SessionStatus = 'PENDING' | 'ACCEPTED' | 'REJECTED' | 'CANCELLED' | 'COMPLETED';
+
+export interface MentorSessionsTable {
+  id: Generated<number>;
+  mentor_id: number;
+  mentee_id: number;
+  session_type: SessionType;
+  /** The video room's name, unique. */
+  room_name: string;
+  /** The instant, in UTC. */
+  session_at: Timestamp;
+  discourse: string;
+  /** 1–5 once COMPLETED, 0 before. */
+  rating: ColumnType<number, number | undefined, number>;
+  /** Changed only through the transitions of the API's sessions/states.ts. */
+  status: ColumnType<SessionStatus, SessionStatus | undefined, SessionStatus>;
+  /** The mentor's rate when booked, in minor units of `price_currency`; 0: free (paid at booking). */
+  price_minor: ColumnType<number, number | undefined, number>;
+  price_currency: DefaultedText;
+  is_paid: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+  status_changed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface MentorSessionInviteesTable {
+  id: Generated<number>;
+  session_id: number;
+  invitee_id: number;
+  created_at: CreatedAt;
+}
+
+export type PaymentProviderName = 'flutterwave' | 'stripe' | 'fake';
+export type PaymentStatus = 'pending' | 'paid' | 'failed';
+
+/** Changed only by the API's payments/settle.ts (and initiate, which writes `provider_ref`). */
+export interface PaymentsTable {
+  id: Generated<number>;
+  session_id: number;
+  payer_id: number;
+  provider: PaymentProviderName;
+  /** Ours, unique: Flutterwave's tx_ref, Stripe's client_reference_id. */
+  reference: string;
+  provider_ref: ColumnType<string | null, string | null | undefined, string | null>;
+  provider_transaction_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** What is charged, in minor units of `currency`. */
+  amount_minor: number;
+  currency: string;
+  /** The session's price in US cents. */
+  usd_minor: number;
+  status: ColumnType<PaymentStatus, PaymentStatus | undefined, PaymentStatus>;
+  failure: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: CreatedAt;
+  paid_at: NullableTimestamp;
+}
+
+/** The built-in fake provider's side of a checkout (development only). */
+export interface FakeCheckoutsTable {
+  reference: string;
+  amount_minor: number;
+  currency: string;
+  description: string;
+  return_url: string;
+  transaction_id: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: CreatedAt;
+  paid_at: NullableTimestamp;
+}
+
+export type LedgerKind = 'session_earning';
+export type LedgerAccountKind = 'mentor' | 'platform' | 'payments';
+
+/** A double-entry transaction: its entries sum to zero per currency (migration 0012). */
+export interface LedgerTransactionsTable {
+  id: Generated<number>;
+  kind: LedgerKind;
+  /** Unique per kind: a session is credited at most once. */
+  session_id: number | null;
+  created_at: CreatedAt;
+}
+
+export interface LedgerEntriesTable {
+  id: Generated<number>;
+  transaction_id: number;
+  account_kind: LedgerAccountKind;
+  /** The mentor's user id for 'mentor' accounts; null for the others. */
+  owner_id: number | null;
+  /** Signed minor units: + credits the account, − debits it. */
+  amount_minor: number;
+  currency: DefaultedText;
+}
+
 export interface Database {
   users: UsersTable;
   profiles: ProfilesTable;
@@ -304,6 +431,14 @@ export interface Database {
   chat_rooms: ChatRoomsTable;
   chat_messages: ChatMessagesTable;
   chat_reads: ChatReadsTable;
+  saved_mentors: SavedMentorsTable;
+  exchange_rates: ExchangeRatesTable;
+  mentor_sessions: MentorSessionsTable;
+  mentor_session_invitees: MentorSessionInviteesTable;
+  payments: PaymentsTable;
+  fake_checkouts: FakeCheckoutsTable;
+  ledger_transactions: LedgerTransactionsTable;
+  ledger_entries: LedgerEntriesTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -1,5 +1,5 @@
 import { emailField, z } from '../validation.js';
-import { userTypeSchema } from '../choices.js';
+import { choiceField, userTypeSchema } from '../choices.js';
 
 const password = z.string().min(1).max(200);
 
@@ -24,6 +24,13 @@ export const signupInput = z.object({
   password1: password,
   password2: password,
   otp: optionalText(20).describe('The 6-digit code from the e-mail; its presence selects step 2'),
+  industry: z
+    .string()
+    .max(100)
+    .nullish()
+    .transform((value) => (value?.trim() ? value.trim() : undefined))
+    .pipe(choiceField('industry').optional())
+    .describe('Signing up as a mentor: the mentor’s industry. At step 2, a non-empty industry makes the account a mentor’s (for good); without it, a learner’s. Checked at step 1 too'),
 });
 
 const signedUp = z.object({

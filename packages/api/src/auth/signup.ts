@@ -11,6 +11,8 @@ export interface SignupInput {
   password1: string;
   password2: string;
   otp?: string | undefined;
+  /** At step 2, a mentor's industry: the account is a mentor's. */
+  industry?: string | undefined;
 }
 
 const existingEmail = () => fieldError('email', 'Existing Email!');
@@ -37,7 +39,7 @@ export async function signup(services: Services, input: SignupInput) {
   if (check.outcome !== 'valid') throw otpError(check);
   // The person proved the address with the code and typed the password again: that one counts.
   const passwordHash = await hashPassword(input.password1);
-  return createAccount(services, check.code, passwordHash, () => keyedError('OTP Error', 'Invalid OTP'));
+  return createAccount(services, check.code, passwordHash, () => keyedError('OTP Error', 'Invalid OTP'), input.industry);
 }
 
 /** The link mailed with a signup code creates the account with the password chosen at step 1. */
@@ -48,13 +50,16 @@ export async function verifySignupLink(services: Services, link: string) {
   return createAccount(services, check.code, check.code.password_hash, () => nonFieldError('Invalid Link'));
 }
 
-/** Uses the code up and creates user and profile in one transaction; the e-mail's uniqueness is the database's. */
-async function createAccount(services: Services, code: OtpCode, passwordHash: string, codeAlreadyUsed: () => Error) {
+/**
+ * Uses the code up and creates user and profile in one transaction; the e-mail's uniqueness is the
+ * database's. With a `mentorIndustry`, the account is a mentor's of that industry (§1.1).
+ */
+async function createAccount(services: Services, code: OtpCode, passwordHash: string, codeAlreadyUsed: () => Error, mentorIndustry?: string) {
   const tokens = await services.db.transaction().execute(async (trx) => {
     if (!(await consumeCode(trx, code))) throw codeAlreadyUsed();
     const user = await trx
       .insertInto('users')
-      .values({ email: code.email, password_hash: passwordHash })
+      .values({ email: code.email, password_hash: passwordHash, ...(mentorIndustry ? { user_type: 'mentor' as const, industry: mentorIndustry } : {}) })
       .onConflict((oc) => oc.column('email').doNothing())
       .returning('id')
       .executeTakeFirst();

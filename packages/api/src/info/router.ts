@@ -3,6 +3,8 @@ import { apiError, fieldError, keyedError, nonFieldError, notAdministrator } fro
 import { answers, rest, type RestRoute } from '../rest.js';
 import { adminProcedure, authedProcedure, publicProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
+import { exchangeRateInput } from '../mentors/schemas.js';
+import { setExchangeRate } from '../mentors/money.js';
 import { choiceData, createContent, deleteContent, listCountries, readContent, setCountryPermit, updateContent } from './service.js';
 
 const route = (route: Omit<RestRoute, 'tag'>) => rest({ ...route, tag: 'info' });
@@ -46,6 +48,12 @@ export const infoRouter = router({
     )
     .output(z.object({ country: z.string(), permitted: z.boolean() }))
     .mutation(({ ctx, input }) => setCountryPermit(ctx.services, input.country, input.status)),
+
+  setExchangeRate: adminProcedure
+    .meta(route({ method: 'POST', path: '/info/exchange-rate/set/', protect: true, summary: 'Set a country’s exchange rate', description: '`{country, currency_name, currency_initials, exchange_rate}`: `country` is its id or name, `exchange_rate` the units of its currency per US dollar. One rate per country: setting again replaces it. Prices already set keep their value: a price is converted once, when it is submitted.', errors: { 400: answers('Unknown country or an invalid field', fieldError('country', 'Invalid pk "Atlantis" - object does not exist.')), ...ADMIN_ONLY } }))
+    .input(exchangeRateInput)
+    .output(z.object({ status: z.literal('Set') }))
+    .mutation(({ ctx, input }) => setExchangeRate(ctx.services, input)),
 
   content: publicProcedure
     .meta(route({ method: 'GET', path: '/info/', summary: 'A content page (terms of service, …)', description: '`?title=`; every answer lists `Available_titles`.', errors: {

@@ -1,4 +1,4 @@
-export type MediaKind = 'image' | 'video';
+export type MediaKind = 'image' | 'video' | 'document';
 
 export interface MediaFormat {
   kind: MediaKind;
@@ -20,6 +20,7 @@ export function sniffFormat(bytes: Buffer): MediaFormat | undefined {
   if (bytes.length >= 6 && (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a')) return { kind: 'image', mime: 'image/gif', ext: 'gif' };
   if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return { kind: 'image', mime: 'image/webp', ext: 'webp' };
   if (bytes.length >= 4 && bytes.subarray(0, 4).equals(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]))) return { kind: 'video', mime: 'video/webm', ext: 'webm' };
+  if (bytes.length >= 5 && ascii(bytes, 0, 5) === '%PDF-') return { kind: 'document', mime: 'application/pdf', ext: 'pdf' };
   // ISO base media: a box size, then "ftyp" and the major brand.
   if (bytes.length >= 12 && ascii(bytes, 4, 8) === 'ftyp') {
     const brand = ascii(bytes, 8, 12);
@@ -34,7 +35,8 @@ export function sniffFormat(bytes: Buffer): MediaFormat | undefined {
 export const KIND_DESCRIPTIONS: Record<MediaKind, string> = {
   image: 'an image (JPEG, PNG, WebP or GIF)',
   video: 'a video (MP4, WebM or QuickTime)',
+  document: 'a PDF document',
 };
 
 export const mimeOfExtension = (ext: string): string | undefined =>
-  ({ jpg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp', webm: 'video/webm', mp4: 'video/mp4', mov: 'video/quicktime' })[ext];
+  ({ jpg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp', webm: 'video/webm', mp4: 'video/mp4', mov: 'video/quicktime', pdf: 'application/pdf' })[ext];

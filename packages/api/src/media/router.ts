@@ -5,7 +5,7 @@ import { z } from '../validation.js';
 import type { MediaKind } from './formats.js';
 import { createUpload, tooLarge, UPLOAD_CONTENT_TYPES, wrongType, type UploadContentType } from './service.js';
 
-const DEFAULT_MAX_BYTES: Record<MediaKind, number> = { image: 10 * 1_048_576, video: 100 * 1_048_576 };
+const DEFAULT_MAX_BYTES: Record<MediaKind, number> = { image: 10 * 1_048_576, video: 100 * 1_048_576, document: 5 * 1_048_576 };
 
 /** The refusals of a route that takes files, shown with the file field `field` of kind `kind`. */
 export const mediaRefusals = (field: string, kind: MediaKind): Record<number, RouteError> => ({
@@ -14,7 +14,7 @@ export const mediaRefusals = (field: string, kind: MediaKind): Record<number, Ro
     wrongType(field, kind),
     fieldError(field, 'No uploaded file has this URL.'),
   ),
-  413: answers('A file is larger than MAX_IMAGE_BYTES or MAX_VIDEO_BYTES', tooLarge(field, DEFAULT_MAX_BYTES[kind])),
+  413: answers('A file is larger than MAX_IMAGE_BYTES, MAX_VIDEO_BYTES or MAX_DOCUMENT_BYTES', tooLarge(field, DEFAULT_MAX_BYTES[kind])),
 });
 
 export const mediaRouter = router({
@@ -29,7 +29,7 @@ export const mediaRouter = router({
         summary: 'Get a URL to upload a file to',
         description:
           'For clients that upload without multipart: PUT the file to `upload_url` with the given headers within 15 minutes ' +
-          '(S3 presigned URL, or this server), then send `url` as `profile_photo`, `cover_photo` or `intro_video`. ' +
+          '(S3 presigned URL, or this server), then send `url` as `profile_photo`, `cover_photo`, `intro_video` or `resume` (PDF). ' +
           'The file is checked by its content when it is used.',
       }),
     )

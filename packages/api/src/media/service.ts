@@ -9,7 +9,7 @@ import { KIND_DESCRIPTIONS, SNIFF_BYTES, sniffFormat, type MediaKind } from './f
 const megabytes = (bytes: number) => `${Math.round((bytes / 1_048_576) * 10) / 10} MB`;
 
 export function maxBytesOf(services: Services, kind: MediaKind) {
-  return kind === 'image' ? services.config.MAX_IMAGE_BYTES : services.config.MAX_VIDEO_BYTES;
+  return { image: services.config.MAX_IMAGE_BYTES, video: services.config.MAX_VIDEO_BYTES, document: services.config.MAX_DOCUMENT_BYTES }[kind];
 }
 
 export const wrongType = (field: string, kind: MediaKind) =>
@@ -123,6 +123,7 @@ export const UPLOAD_CONTENT_TYPES = {
   'video/mp4': { kind: 'video', ext: 'mp4' },
   'video/webm': { kind: 'video', ext: 'webm' },
   'video/quicktime': { kind: 'video', ext: 'mov' },
+  'application/pdf': { kind: 'document', ext: 'pdf' },
 } as const satisfies Record<string, { kind: MediaKind; ext: string }>;
 
 export type UploadContentType = keyof typeof UPLOAD_CONTENT_TYPES;

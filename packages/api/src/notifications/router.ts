@@ -14,7 +14,7 @@ const notification = z
   .catchall(z.unknown())
   .describe('Type-specific fields ride along: `job_id`, `post_id`, `user_id`, `connection_id`…');
 
-const NOTIFICATION_TYPES = new Set(['job', 'connection_request', 'connection_accepted', 'like', 'comment', 'reply', 'follow']);
+const NOTIFICATION_TYPES = new Set(['job', 'connection_request', 'connection_accepted', 'like', 'comment', 'reply', 'follow', 'session_requested', 'session_accepted', 'session_rejected', 'session_paid']);
 
 async function notificationPage(ctx: Context, userId: number, query: { page?: string | undefined; page_size?: string | undefined }) {
   const request = readPage(query);

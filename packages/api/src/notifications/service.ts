@@ -5,7 +5,7 @@ import { COUNT_CAP } from '../posts/feed.js';
 
 export interface NewNotification {
   userId: number;
-  type: 'job' | 'connection_request' | 'connection_accepted' | 'like' | 'comment' | 'reply' | 'follow';
+  type: 'job' | 'connection_request' | 'connection_accepted' | 'like' | 'comment' | 'reply' | 'follow' | 'session_requested' | 'session_accepted' | 'session_rejected' | 'session_paid';
   message: string;
   data?: Record<string, unknown>;
 }
@@ -65,6 +65,12 @@ function notificationLink(type: string, data: Record<string, unknown>): { page: 
       return { page: 'Network', route: null, obj_id: null };
     case 'job':
       return to('Job', 'job/?job_id=', 'job_id');
+    // The web client opens its booked-sessions page, which needs no id.
+    case 'session_requested':
+    case 'session_accepted':
+    case 'session_rejected':
+    case 'session_paid':
+      return { page: 'Mentorship Sessions', route: null, obj_id: null };
     default:
       return { page: null, route: null, obj_id: null };
   }

@@ -115,3 +115,18 @@ export function authorPage(services: Services, viewer: Viewer, authorId: number,
         array(select id from heads order by id desc limit ${size} offset ${offset}) as ids`,
   );
 }
+
+/** Posts by mentors, newest first, read from the feed's 'mentor' key (its primary key), in one statement as the feed. */
+export function mentorsPage(services: Services, viewer: Viewer, pinned: number | null, offset: number, size: number): Promise<PostPage> {
+  return readPostPage(
+    services,
+    viewer,
+    sql<PageOfIds>`
+      with snapshot as (select coalesce(${pinned}::bigint, (select max(id) from posts), 0) as id),
+      heads as (select post_id as id from feed_keys where key = 'mentor' and post_id <= (select id from snapshot) order by post_id desc limit ${COUNT_CAP})
+      select
+        (select id from snapshot) as snapshot,
+        (select count(*)::int from heads) as count,
+        array(select id from heads order by id desc limit ${size} offset ${offset}) as ids`,
+  );
+}

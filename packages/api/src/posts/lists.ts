@@ -3,7 +3,7 @@ import type { Context } from '../context.js';
 import { detailError } from '../errors.js';
 import { idFromQuery } from '../validation.js';
 import { lastPageLink, paginate, readCountedPage, readPage } from '../pagination.js';
-import { authorPage, feedPage } from './feed.js';
+import { authorPage, feedPage, mentorsPage } from './feed.js';
 import { bodyOf, postsByIds, type PostPage } from './read.js';
 import { postNotFound } from './write.js';
 
@@ -17,8 +17,8 @@ interface ListQuery {
  * A page of posts from `source`. The first page pins the newest post id as `snapshot` in its
  * links, so walking `next` neither repeats nor skips posts while new ones arrive.
  */
-async function postPage(ctx: Context, query: ListQuery, source: (pinned: number | null, offset: number, size: number) => Promise<PostPage>) {
-  const request = readPage(query);
+async function postPage(ctx: Context, query: ListQuery, source: (pinned: number | null, offset: number, size: number) => Promise<PostPage>, defaultSize?: number) {
+  const request = readPage(query, defaultSize);
   const requested = Number.parseInt(query.snapshot ?? '', 10);
   const pinned = Number.isSafeInteger(requested) && requested > 0 ? requested : null;
   // A second reading keeps the first one's snapshot.
@@ -40,6 +40,14 @@ export async function followingFeed(ctx: Context, viewer: Viewer, query: ListQue
 
 export async function postsBy(ctx: Context, viewer: Viewer, authorId: number, query: ListQuery) {
   return postPage(ctx, query, (pinned, offset, limit) => authorPage(ctx.services, viewer, authorId, pinned, offset, limit));
+}
+
+/** Pages of posts by mentors hold 5 unless `page_size` says otherwise (as the original's did). */
+export const MENTOR_POSTS_PAGE_SIZE = 5;
+
+/** Posts whose author is a mentor, newest first (the feed's 'mentor' key). */
+export async function mentorPosts(ctx: Context, viewer: Viewer, query: ListQuery) {
+  return postPage(ctx, query, (pinned, offset, limit) => mentorsPage(ctx.services, viewer, pinned, offset, limit), MENTOR_POSTS_PAGE_SIZE);
 }
 
 export async function userPosts(ctx: Context, viewer: Viewer, query: ListQuery & { user_id?: string | undefined }) {

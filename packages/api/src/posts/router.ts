@@ -4,7 +4,7 @@ import { answers, rest, type RestRoute } from '../rest.js';
 import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
 import { commentOn, commentTree, replyTo } from './comments.js';
-import { feed, followingFeed, postsBy, savedPosts, singlePost, userPosts } from './lists.js';
+import { feed, followingFeed, mentorPosts, postsBy, savedPosts, singlePost, userPosts } from './lists.js';
 import * as schemas from './schemas.js';
 import { commentNotFound, createPost, deletePost, likeComment, likePost, postNotFound, repost, savePost, sharePost } from './write.js';
 
@@ -77,6 +77,12 @@ export const postsRouter = router({
     .input(schemas.listInput)
     .output(schemas.postPage)
     .query(({ ctx, input }) => postsBy(ctx, ctx.viewer, ctx.viewer.id, input)),
+
+  byMentors: authedProcedure
+    .meta(route({ method: 'GET', path: '/post/by-mentors/', summary: 'Posts by mentors', description: 'Every post whose author is a mentor, newest first, paginated (**5 a page** by default) like the feed.' }))
+    .input(schemas.listInput)
+    .output(schemas.postPage)
+    .query(({ ctx, input }) => mentorPosts(ctx, ctx.viewer, input)),
 
   byUser: authedProcedure
     .meta(route({ method: 'GET', path: '/post/by-user/', summary: 'A person’s posts', description: 'Posts of `?user_id=`, newest first, paginated.', errors: { 404: answers('No such user', detailError('NOT_FOUND', 'Invalid User Id', { error: 'Invalid User Id' })) } }))

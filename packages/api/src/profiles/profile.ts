@@ -9,15 +9,40 @@ import { forgetAccount, type Viewer } from '../auth/sessions.js';
 import { confirmedConnection } from '../network/service.js';
 import { CERTIFICATION, EDUCATION, EXPERIENCE, recordsJson, type RecordRows } from './records.js';
 import { COMPLETION_ITEMS } from './schemas.js';
+import { ratingOf } from '../mentors/service.js';
+import { CENTRAL_CURRENCY, rateForCallingCode, rateForCurrency, readRate, showPrice, toCentralMinor, viewerRateJson, type Rate } from '../mentors/money.js';
+import { MENTOR_FIELD_NAMES } from '../mentors/schemas.js';
 
 type ProfileRow = Selectable<Database['profiles']>;
 
 const PERSONAL_COLUMNS = [
   'first_name', 'last_name', 'middle_name', 'country_code', 'phone_number', 'profile_photo', 'cover_photo',
-  'qualification', 'intro_video', 'location', 'bio', 'position', 'summary', 'timezone',
+  'qualification', 'intro_video', 'location', 'bio', 'position', 'summary', 'timezone', 'resume',
 ] as const;
 
-const PROFILE_COLUMNS = sql.raw(PERSONAL_COLUMNS.map((column) => `p.${column}`).join(', '));
+const MENTOR_COLUMNS = [
+  'years_of_experience', 'availability', 'current_job', 'areas_of_expertise', 'technical_skills', 'mentorship_styles',
+  'linkedin_url', 'session_rate_minor', 'session_rate_currency', 'rating_total', 'rating_count',
+] as const;
+
+const PROFILE_COLUMNS = sql.raw([...PERSONAL_COLUMNS, ...MENTOR_COLUMNS].map((column) => `p.${column}`).join(', '));
+
+type MentorColumns = Pick<ProfileRow, (typeof MENTOR_COLUMNS)[number]>;
+
+/** What a mentor's profile adds, the price in the viewer's currency. */
+function mentorPart(row: MentorColumns, viewerRate: Rate | null) {
+  return {
+    years_of_experience: row.years_of_experience,
+    availability: row.availability,
+    current_job: row.current_job,
+    areas_of_expertise: row.areas_of_expertise,
+    technical_skills: row.technical_skills,
+    mentorship_styles: row.mentorship_styles,
+    linkedin_url: row.linkedin_url,
+    session_rate: showPrice(Number(row.session_rate_minor), row.session_rate_currency, viewerRate),
+    rating: ratingOf(row.rating_total, row.rating_count),
+  };
+}
 
 interface ProfileExtras {
   id: number;
@@ -50,6 +75,7 @@ function personal(services: Services, row: Pick<ProfileRow, (typeof PERSONAL_COL
     position: row.position,
     summary: row.summary,
     timezone: row.timezone,
+    resume: row.resume,
   };
 }
 
@@ -66,7 +92,7 @@ export async function retrieveProfile(services: Services, viewer: Viewer, rawUse
   // One statement: the profile, its three lists, the follow counts, what the viewer may do, and
   // the view it records (one per viewer and day, never of oneself). Plain SQL: building it with
   // the query builder was a fifth of the request's cost.
-  const { rows } = await sql<Pick<ProfileRow, (typeof PERSONAL_COLUMNS)[number]> & ProfileExtras>`
+  const { rows } = await sql<Pick<ProfileRow, (typeof PERSONAL_COLUMNS)[number]> & MentorColumns & ProfileExtras & { viewer_rate: unknown }>`
     with view as (
       insert into profile_views (viewer_id, viewed_id)
       select ${viewer.id}::bigint, id from users where id = ${userId} and is_active and id <> ${viewer.id}
@@ -81,7 +107,8 @@ export async function retrieveProfile(services: Services, viewer: Viewer, rawUse
       ) as can_follow,
       ${recordsJson(EXPERIENCE, sql`u.id`)} as experience,
       ${recordsJson(EDUCATION, sql`u.id`)} as education,
-      ${recordsJson(CERTIFICATION, sql`u.id`)} as certification
+      ${recordsJson(CERTIFICATION, sql`u.id`)} as certification,
+      case when u.user_type = 'mentor' then ${viewerRateJson(viewer.id)} end as viewer_rate
     from users u join profiles p on p.user_id = u.id
     where u.id = ${userId} and u.is_active`.execute(services.db);
   const row = rows[0];
@@ -99,23 +126,71 @@ export async function retrieveProfile(services: Services, viewer: Viewer, rawUse
     followings: row.followings,
     can_message: row.can_message,
     can_follow: row.can_follow,
+    ...(row.user_type === 'mentor' ? mentorPart(row, readRate(row.viewer_rate)) : {}),
   } as const;
 }
 
-const MEDIA_KINDS = { profile_photo: 'image', cover_photo: 'image', intro_video: 'video' } as const satisfies Record<string, MediaKind>;
+const MEDIA_KINDS = { profile_photo: 'image', cover_photo: 'image', intro_video: 'video', resume: 'document' } as const satisfies Record<string, MediaKind>;
 
-export type ProfileChanges = Partial<Record<(typeof PERSONAL_COLUMNS)[number], string>>;
+export type ProfileChanges = Partial<Record<(typeof PERSONAL_COLUMNS)[number], string>> & MentorChanges;
 
-/** Changes the given fields; a media field must name a file uploaded to our storage. */
-export async function updateProfile(services: Services, viewer: Viewer, changes: ProfileChanges) {
-  const current = await services.db.selectFrom('profiles').selectAll().where('user_id', '=', viewer.id).executeTakeFirstOrThrow();
+export interface MentorChanges {
+  years_of_experience?: number | undefined;
+  availability?: 'weekdays' | 'weekends' | undefined;
+  current_job?: string | undefined;
+  areas_of_expertise?: string[] | undefined;
+  technical_skills?: string[] | undefined;
+  mentorship_styles?: string[] | undefined;
+  linkedin_url?: string | undefined;
+  session_rate?: number | undefined;
+  session_rate_currency?: string | undefined;
+}
+
+/**
+ * Changes the given fields; a media field must name a file uploaded to our storage. Mentor fields
+ * are a mentor's only: anyone else sending one gets a 400 naming it, and nothing changes. A
+ * submitted `session_rate` is converted to USD once, now (in `session_rate_currency`, else the
+ * currency of the mentor's country when it has a rate, else USD); other saves leave it alone.
+ */
+export async function updateProfile(services: Services, viewer: Viewer, input: ProfileChanges) {
+  const { session_rate: sessionRate, session_rate_currency: rateCurrency, ...changes } = input;
+  const current = await services.db
+    .selectFrom('profiles')
+    .innerJoin('users', 'users.id', 'profiles.user_id')
+    .selectAll('profiles')
+    .select('users.user_type')
+    .where('profiles.user_id', '=', viewer.id)
+    .executeTakeFirstOrThrow();
+  const isMentor = current.user_type === 'mentor';
+  if (!isMentor) {
+    const sent = MENTOR_FIELD_NAMES.filter((field) => input[field] !== undefined);
+    if (sent.length) {
+      const message = 'Only mentors have this field.';
+      throw apiError('BAD_REQUEST', `${sent.join(', ')}: ${message}`, Object.fromEntries(sent.map((field) => [field, [message]])));
+    }
+  }
   if (changes.country_code !== undefined && changes.country_code !== current.country_code && !(await isPermittedCallingCode(services, changes.country_code))) {
     throw fieldError('country_code', 'This dialling code belongs to no permitted country.');
   }
   const defaults = { profile_photo: services.config.DEFAULT_PROFILE_PHOTO_URL, cover_photo: services.config.DEFAULT_COVER_PHOTO_URL };
-  const values: Record<string, string | null> = {};
+  const values: Record<string, string | string[] | number | null> = {};
+  if (sessionRate !== undefined) {
+    let rate: Rate | null;
+    if (rateCurrency !== undefined) {
+      rate = await rateForCurrency(services.db, rateCurrency);
+      if (!rate) throw fieldError('session_rate_currency', `No exchange rate is set for ${rateCurrency}.`);
+    } else {
+      rate = await rateForCallingCode(services.db, changes.country_code ?? current.country_code);
+    }
+    values.session_rate_minor = toCentralMinor(sessionRate, rate);
+    values.session_rate_currency = CENTRAL_CURRENCY;
+  }
   for (const [field, value] of Object.entries(changes)) {
     if (value === undefined) continue;
+    if (typeof value !== 'string') {
+      values[field] = value;
+      continue;
+    }
     const kind = MEDIA_KINDS[field as keyof typeof MEDIA_KINDS];
     if (kind && value !== current[field as keyof typeof MEDIA_KINDS]) {
       // Sending the default photo back means "no photo of my own".
@@ -132,20 +207,30 @@ export async function updateProfile(services: Services, viewer: Viewer, changes:
         .returningAll()
         .executeTakeFirstOrThrow()
     : current;
-  return personal(services, row);
+  if (!isMentor) return personal(services, row);
+  return { ...personal(services, row), ...mentorPart(row, await rateForCallingCode(services.db, row.country_code)) };
 }
 
+/**
+ * Sets the industry, and the user type while none was chosen yet. `user_type` never changes once
+ * chosen (issue 18): a mentor or an employer stays one, whatever is sent. An account that is still
+ * a learner (every sign-up without an industry, and the hash link's) may pick its type once here,
+ * as the web client's onboarding does; after that, only the same value is accepted. Checked on
+ * the row itself (locked), not on the cached account.
+ */
 export async function setIndustry(services: Services, viewer: Viewer, changes: { industry?: string | undefined; user_type?: UserType | undefined }) {
-  const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
   const columns = ['industry', 'user_type', 'email'] as const;
   const row = await services.db.transaction().execute(async (trx) => {
-    if (!Object.keys(set).length) return trx.selectFrom('users').select(columns).where('id', '=', viewer.id).executeTakeFirstOrThrow();
+    const before = await trx.selectFrom('users').select(columns).where('id', '=', viewer.id).forUpdate().executeTakeFirstOrThrow();
+    if (changes.user_type !== undefined && changes.user_type !== before.user_type && before.user_type !== 'learner') {
+      throw fieldError('user_type', `The user type cannot be changed once chosen (this account is a ${before.user_type}).`);
+    }
+    const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+    if (!Object.keys(set).length) return before;
     const updated = await trx.updateTable('users').set(set).where('id', '=', viewer.id).returning(columns).executeTakeFirstOrThrow();
-    // Mentors' posts are in every feed: their posts join or leave the 'mentor' feed key with them.
-    if (updated.user_type === 'mentor' && viewer.userType !== 'mentor') {
+    // Mentors' posts are in every feed: a learner becoming a mentor brings theirs into the 'mentor' feed key.
+    if (updated.user_type === 'mentor' && before.user_type !== 'mentor') {
       await trx.insertInto('feed_keys').columns(['key', 'post_id']).expression(trx.selectFrom('posts').select([sql.lit('mentor').as('key'), 'id']).where('author_id', '=', viewer.id)).onConflict((oc) => oc.doNothing()).execute();
-    } else if (updated.user_type !== 'mentor' && viewer.userType === 'mentor') {
-      await trx.deleteFrom('feed_keys').where('key', '=', 'mentor').where('post_id', 'in', trx.selectFrom('posts').select('id').where('author_id', '=', viewer.id)).execute();
     }
     return updated;
   });

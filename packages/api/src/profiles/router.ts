@@ -105,14 +105,25 @@ export const profileRouter = router({
         summary: 'Update your profile',
         description:
           'Changes the fields sent; the others keep their values. `profile_photo` and `cover_photo` (images up to 10 MB) and ' +
-          '`intro_video` (video up to 100 MB) are file parts of a multipart body, or in JSON the URL of a file uploaded ' +
-          'through `media.createUpload`. Files are checked by their content, not their name.',
-        errors: mediaRefusals('profile_photo', 'image'),
+          '`intro_video` (video up to 100 MB) and `resume` (a PDF up to 5 MB, shown on your profile) are file parts of a multipart body, or in JSON the URL of a file uploaded ' +
+          'through `media.createUpload`. Files are checked by their content, not their name. ' +
+          'Mentors also set `years_of_experience`, `availability`, `current_job`, `areas_of_expertise`, `technical_skills`, `mentorship_styles` (lists: JSON arrays, ' +
+          'or in a form JSON text or comma-separated), `linkedin_url` and `session_rate` (with `session_rate_currency`: the price is converted to USD once, when submitted, ' +
+          'rounded to the cent; without a currency, your country’s currency when it has an exchange rate, else USD). Anyone else sending a mentor field gets a 400 naming it, and nothing changes.',
+        errors: {
+          ...mediaRefusals('profile_photo', 'image'),
+          400: answers(
+            'A field is invalid, a file is not of the expected kind, a URL names no uploaded file, or a mentor field comes from someone who is not a mentor',
+            ...(mediaRefusals('profile_photo', 'image')[400]?.examples ?? []),
+            apiError('BAD_REQUEST', 'technical_skills: Only mentors have this field.', { technical_skills: ['Only mentors have this field.'] }),
+            apiError('BAD_REQUEST', 'No exchange rate is set for XYZ.', { session_rate_currency: ['No exchange rate is set for XYZ.'] }),
+          ),
+        },
       }),
-      uploads: { profile_photo: 'image', cover_photo: 'image', intro_video: 'video' },
+      uploads: { profile_photo: 'image', cover_photo: 'image', intro_video: 'video', resume: 'document' },
     })
     .input(schemas.updateProfileInput)
-    .output(schemas.personalProfile)
+    .output(schemas.updatedProfile)
     .mutation(({ ctx, input }) => updateProfile(ctx.services, ctx.viewer, input)),
 
   setIndustry: authedProcedure
@@ -122,8 +133,10 @@ export const profileRouter = router({
         path: '/user/profile-update/',
         status: 206,
         summary: 'Set your industry and user type',
-        description: 'Sets `industry` and/or `user_type` (learner, mentor, employer). Choices are matched case-insensitively.',
-        errors: { 400: 'Not a valid choice' },
+        description:
+          'Sets `industry` and/or `user_type` (learner, mentor, employer). Choices are matched case-insensitively. ' +
+          'The user type is chosen once: a learner may become a mentor or an employer here, after which `user_type` never changes (sending the same value is fine).',
+        errors: { 400: answers('Not a valid choice, or the user type was chosen already', apiError('BAD_REQUEST', 'The user type cannot be changed once chosen (this account is a mentor).', { user_type: ['The user type cannot be changed once chosen (this account is a mentor).'] })) },
       }),
     )
     .input(schemas.setIndustryInput)

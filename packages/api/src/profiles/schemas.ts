@@ -1,4 +1,5 @@
 import { choiceField } from '../choices.js';
+import { mentorFields, mentorProfile } from '../mentors/schemas.js';
 import { timezoneField } from '../timezones.js';
 import { z } from '../validation.js';
 
@@ -51,9 +52,11 @@ export const mediaFields = {
   profile_photo: z.string().trim().min(1).max(1000),
   cover_photo: z.string().trim().min(1).max(1000),
   intro_video: z.string().trim().min(1).max(1000),
+  resume: z.string().trim().min(1).max(1000),
 };
 
-export const updateProfileInput = z.object({ ...personalFields, ...mediaFields, timezone: timezoneField }).partial();
+/** Mentor fields are refused (400, naming them) for anyone but a mentor. */
+export const updateProfileInput = z.object({ ...personalFields, ...mediaFields, timezone: timezoneField, ...mentorFields }).partial();
 
 export const personalProfile = z.object({
   first_name: z.string(),
@@ -70,7 +73,11 @@ export const personalProfile = z.object({
   position: z.string(),
   summary: z.string(),
   timezone: z.string().describe('IANA time zone name (or UTC, the default)'),
+  resume: z.string().nullable().describe('The URL of your résumé (a PDF), or null'),
 });
+
+/** The personal fields, and a mentor's fields on a mentor's profile. */
+export const updatedProfile = personalProfile.extend(z.object(mentorProfile).partial().shape);
 
 export const setIndustryInput = z.object({
   industry: choiceField('industry').optional(),
@@ -155,6 +162,7 @@ export const fullProfile = personalProfile.extend({
   followings: z.number().int(),
   can_message: z.boolean().describe('You and this person have a confirmed connection (never on your own profile)'),
   can_follow: z.boolean().describe('This is someone else whom you do not follow yet'),
+  ...z.object(mentorProfile).partial().shape,
 });
 
 export const analyticsOutput = z.object({

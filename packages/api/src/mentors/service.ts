@@ -1,0 +1,215 @@
+import { isForeignKeyViolation, sql, type RawBuilder } from '@careernexus/db';
+import type { Viewer } from '../auth/sessions.js';
+import type { Context, Services } from '../context.js';
+import { fieldError, keyedError } from '../errors.js';
+import { paginate, readCountedPage, readPage, type PageRequest } from '../pagination.js';
+import { COUNT_CAP } from '../posts/feed.js';
+import { idFromQuery } from '../validation.js';
+import { readRate, showPrice, viewerRateJson, type Rate } from './money.js';
+import type { MentorCard } from './schemas.js';
+
+/** Recommendation pages hold 4 mentors unless `page_size` says otherwise (as the web client shows them). */
+export const RECOMMENDATION_PAGE_SIZE = 4;
+
+/** Years of experience of each experience level, inclusive. */
+export const EXPERIENCE_YEARS = { entry: [0, 2], mid: [3, 5], senior: [6, 10], executive: [11, 80] } as const;
+
+/** The shown rating: the mean of the session ratings to one decimal, 0 when none. */
+export const ratingOf = (total: number, count: number) => (count > 0 ? Math.round((total / count) * 10) / 10 : 0);
+
+interface CardRow {
+  id: number;
+  first_name: string;
+  last_name: string;
+  middle_name: string;
+  profile_photo: string | null;
+  qualification: string;
+  industry: string;
+  current_job: string | null;
+  years_of_experience: number | null;
+  availability: 'weekdays' | 'weekends' | null;
+  technical_skills: string[];
+  areas_of_expertise: string[];
+  session_rate_minor: number;
+  session_rate_currency: string;
+  rating_total: number;
+  rating_count: number;
+  is_saved: boolean;
+}
+
+/** A card's columns as JSON, from `profiles p` and `users a` of the mentor. */
+const cardJson = (viewerId: number) => sql`json_build_object(
+  'id', p.user_id, 'first_name', p.first_name, 'last_name', p.last_name, 'middle_name', p.middle_name,
+  'profile_photo', p.profile_photo, 'qualification', p.qualification, 'industry', a.industry,
+  'current_job', p.current_job, 'years_of_experience', p.years_of_experience, 'availability', p.availability,
+  'technical_skills', p.technical_skills, 'areas_of_expertise', p.areas_of_expertise,
+  'session_rate_minor', p.session_rate_minor, 'session_rate_currency', p.session_rate_currency,
+  'rating_total', p.rating_total, 'rating_count', p.rating_count,
+  'is_saved', exists (select 1 from saved_mentors s where s.saver_id = ${viewerId} and s.mentor_id = p.user_id))`;
+
+export function toCard(services: Services, row: CardRow, viewerRate: Rate | null): MentorCard {
+  return {
+    id: Number(row.id),
+    first_name: row.first_name,
+    last_name: row.last_name,
+    middle_name: row.middle_name,
+    profile_photo: row.profile_photo ?? services.config.DEFAULT_PROFILE_PHOTO_URL,
+    qualification: row.qualification,
+    industry: row.industry,
+    current_job: row.current_job,
+    years_of_experience: row.years_of_experience,
+    availability: row.availability,
+    technical_skills: row.technical_skills,
+    areas_of_expertise: row.areas_of_expertise,
+    session_rate: showPrice(Number(row.session_rate_minor), row.session_rate_currency, viewerRate),
+    rating: ratingOf(row.rating_total, row.rating_count),
+    is_saved: Boolean(row.is_saved),
+  };
+}
+
+/** The mean rating as SQL, for ordering (nulls, the unrated, last). */
+const RATING = sql`p.rating_total::float8 / nullif(p.rating_count, 0)`;
+
+/**
+ * One statement for a page of mentors: `found` lists the mentors' ids with their order `ord`
+ * (at most COUNT_CAP of them); the statement answers their count, the viewer's exchange rate
+ * and the page's cards.
+ */
+async function readCards(services: Services, viewer: Viewer, found: RawBuilder<{ id: number; ord: number }>, offset: number, limit: number) {
+  const { rows } = await sql<{ count: number; viewer_rate: unknown; results: CardRow[] }>`
+    with found as materialized (${found})
+    select (select count(*)::int from found) as count,
+      ${viewerRateJson(viewer.id)} as viewer_rate,
+      coalesce((
+        select json_agg(${cardJson(viewer.id)} order by f.ord)
+        from (select id, ord from found order by ord limit ${limit} offset ${offset}) f
+        join profiles p on p.user_id = f.id
+        join users a on a.id = f.id
+      ), '[]') as results`.execute(services.db);
+  const row = rows[0]!;
+  const rate = readRate(row.viewer_rate);
+  return { count: row.count, results: row.results.map((card) => toCard(services, card, rate)) };
+}
+
+async function mentorPage(ctx: Context, viewer: Viewer, request: PageRequest, found: RawBuilder<{ id: number; ord: number }>) {
+  const { page, found: read } = await readCountedPage(request, (page) => readCards(ctx.services, viewer, found, (page - 1) * request.size, request.size));
+  return paginate(ctx.url, page, request.size, read.count, read.results);
+}
+
+/**
+ * Mentors of the caller's industry (never the caller), best rated first, then by id. Read from
+ * the partial index of mentors by industry.
+ */
+export function recommendMentors(ctx: Context, viewer: Viewer, query: { page?: string | undefined; page_size?: string | undefined }) {
+  const request = readPage(query, RECOMMENDATION_PAGE_SIZE);
+  const found = sql<{ id: number; ord: number }>`
+    select u.id, row_number() over (order by ${RATING} desc nulls last, u.id) as ord
+    from users u
+    -- A primary-key read per mentor (the limit keeps the generic plan from hashing every profile).
+    cross join lateral (select rating_total, rating_count from profiles where user_id = u.id limit 1) p
+    where u.user_type = 'mentor' and u.is_active and u.industry = ${viewer.industry} and u.id <> ${viewer.id}
+    order by ord limit ${COUNT_CAP}`;
+  return mentorPage(ctx, viewer, request, found);
+}
+
+/** `%` and `_` match themselves in a LIKE pattern. */
+const likeEscaped = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
+
+export interface SearchQuery {
+  page?: string | undefined;
+  page_size?: string | undefined;
+  text?: string | undefined;
+  experience_level?: keyof typeof EXPERIENCE_YEARS | undefined;
+  skills?: string | undefined;
+  availability?: 'weekdays' | 'weekends' | undefined;
+}
+
+/**
+ * Mentors of any industry matching every criterion given, best rated first. `text`: a part of the
+ * names, bio, skills or areas of expertise; `skills`: each of them among the mentor's skills.
+ * Both ignore case and accents and are read from indexes (trigrams of the folded text; the
+ * folded skills array: generated columns of profiles). Each combination of criteria is its own statement text, so every
+ * prepared plan fits its filters.
+ */
+export function searchMentors(ctx: Context, viewer: Viewer, query: SearchQuery) {
+  const request = readPage(query);
+  const filters: RawBuilder<unknown>[] = [sql`u.user_type = 'mentor'`, sql`u.is_active`];
+  const text = query.text?.trim();
+  if (text) {
+    filters.push(
+      // The pattern is a sub-select, folded once (an InitPlan), not for every row the index finds.
+      sql`p.search_text like (select '%' || cn_fold(${likeEscaped(text)}::text) || '%')`,
+    );
+  }
+  const skills = (query.skills ?? '').split(',').map((skill) => skill.trim()).filter(Boolean);
+  if (skills.length) filters.push(sql`p.skills_folded @> (select cn_fold_all(${skills}::text[]))`);
+  if (query.experience_level) {
+    const [low, high] = EXPERIENCE_YEARS[query.experience_level];
+    filters.push(sql`p.years_of_experience between ${low} and ${high}`);
+  }
+  if (query.availability) filters.push(sql`p.availability = ${query.availability}`);
+  // Text and skills narrow the profiles down by their indexes. Without either, the mentors are
+  // walked from the partial index of users, each profile read by primary key as recommendations
+  // do (the generic plan would otherwise hash every profile, mentor or not).
+  const source = text || skills.length
+    ? sql`profiles p join users u on u.id = p.user_id`
+    : sql`users u cross join lateral (select user_id, rating_total, rating_count, years_of_experience, availability from profiles where user_id = u.id limit 1) p`;
+  const found = sql<{ id: number; ord: number }>`
+    select u.id, row_number() over (order by ${RATING} desc nulls last, u.id) as ord
+    from ${source}
+    where ${sql.join(filters, sql` and `)}
+    order by ord limit ${COUNT_CAP}`;
+  return mentorPage(ctx, viewer, request, found);
+}
+
+/** Cards of the given mentors, in the order given. */
+async function cardsOf(services: Services, viewer: Viewer, ids: number[]) {
+  if (!ids.length) return [];
+  const found = sql<{ id: number; ord: number }>`select id, ord from unnest(${ids}::bigint[]) with ordinality as t(id, ord)`;
+  return (await readCards(services, viewer, found, 0, ids.length)).results;
+}
+
+const mentorNotFound = (id: number) => fieldError('mentor', `Invalid pk "${id}" - object does not exist.`);
+
+/** Saves a mentor; saving again keeps one save (the primary key) and answers the same. */
+export async function saveMentor(services: Services, viewer: Viewer, mentorId: number) {
+  if (mentorId === viewer.id) throw fieldError('mentor', 'Cannot save self.');
+  const target = await services.db.selectFrom('users').select(['id', 'user_type']).where('id', '=', mentorId).where('is_active', '=', true).executeTakeFirst();
+  if (!target) throw mentorNotFound(mentorId);
+  if (target.user_type !== 'mentor') throw fieldError('mentor', 'This user is not a mentor.');
+  try {
+    await services.db.insertInto('saved_mentors').values({ saver_id: viewer.id, mentor_id: mentorId }).onConflict((oc) => oc.doNothing()).execute();
+  } catch (error) {
+    // The mentor's account was deleted meanwhile.
+    if (isForeignKeyViolation(error)) throw mentorNotFound(mentorId);
+    throw error;
+  }
+  const [card] = await cardsOf(services, viewer, [mentorId]);
+  if (!card) throw mentorNotFound(mentorId);
+  return { saved: card };
+}
+
+/** Saved mentors, in the order they were saved. */
+export async function savedMentors(services: Services, viewer: Viewer) {
+  const rows = await services.db
+    .selectFrom('saved_mentors as s')
+    .innerJoin('users as u', 'u.id', 's.mentor_id')
+    .select('s.mentor_id')
+    .where('s.saver_id', '=', viewer.id)
+    .where('u.is_active', '=', true)
+    .orderBy('s.created_at')
+    .orderBy('s.mentor_id')
+    .execute();
+  const cards = await cardsOf(services, viewer, rows.map((row) => row.mentor_id));
+  return cards.map((card) => ({ saved: card }));
+}
+
+export const missingMentorParameter = () => keyedError('error', 'A mentor query parameter is required to Unsave a mentor.');
+
+/** Unsaves a mentor; unsaving one not saved changes nothing and is no error. */
+export async function unsaveMentor(services: Services, viewer: Viewer, raw: string | undefined) {
+  if (raw === undefined || raw.trim() === '') throw missingMentorParameter();
+  const mentorId = idFromQuery(raw);
+  if (mentorId === undefined) throw fieldError('mentor', 'A valid integer is required.');
+  await services.db.deleteFrom('saved_mentors').where('saver_id', '=', viewer.id).where('mentor_id', '=', mentorId).execute();
+}
