@@ -167,6 +167,21 @@ const paymentsOf = (f: Fixture, session: number) =>
   f.server.database.db.selectFrom('payments').selectAll().where('session_id', '=', session).orderBy('id').execute();
 const isPaid = async (f: Fixture, session: number) =>
   (await f.server.database.db.selectFrom('mentor_sessions').select('is_paid').where('id', '=', session).executeTakeFirstOrThrow()).is_paid;
+/** The session's ledger entries (vault/ledger.ts), as [kind, account, cents, currency]. */
+const ledgerOf = async (f: Fixture, session: number) =>
+  (
+    await f.server.database.db
+      .selectFrom('ledger_entries as e')
+      .innerJoin('ledger_transactions as x', 'x.id', 'e.transaction_id')
+      .select(['x.kind', 'e.account_kind', 'e.amount_minor', 'e.currency'])
+      .where('x.session_id', '=', session)
+      .orderBy('e.id')
+      .execute()
+  ).map((row) => [row.kind, row.account_kind, Number(row.amount_minor), row.currency]);
+const RECEIVED_50 = [
+  ['payment_received', 'providers', -5_000, 'USD'],
+  ['payment_received', 'payments', 5_000, 'USD'],
+];
 const paidNotices = (f: Fixture, mentor: Person) =>
   f.server.database.db.selectFrom('notifications').select(['message', 'data']).where('user_id', '=', mentor.id).where('type', '=', 'session_paid').execute();
 
@@ -227,6 +242,8 @@ describe('Flutterwave', () => {
     expect(await flwWebhook(t, { event: 'charge.completed', data: { id: paid.id, tx_ref: reference, status: 'successful' } })).toEqual({ status: 200, body: { status: 'paid' } });
     expect((await paymentsOf(t, session)).filter((p) => p.status === 'paid')).toHaveLength(1);
     expect(await paidNotices(t, mentor)).toHaveLength(1);
+    // The ledger received the money once: the providers hold it, the clearing account owes it to the session.
+    expect(await ledgerOf(t, session)).toEqual(RECEIVED_50);
 
     // Paid: no second payment is started.
     const again = await initiate(t, 'flutterwave', learner, session);
@@ -265,6 +282,17 @@ describe('Flutterwave', () => {
     expect((await browse(t, `/payments/callback/?status=successful&tx_ref=${secondRef}&transaction_id=${short.id}`)).location).toBe(`${t.server.url}/payment-failed`);
     expect(await isPaid(t, session)).toBe(false);
     expect((await paymentsOf(t, session))[1]).toMatchObject({ status: 'failed', failure: expect.stringMatching(/^Paid 7500800 minor units of NGN, 7500900 expected/) });
+    expect(await ledgerOf(t, session)).toEqual([]);
+
+    // The full amount in naira settles; the ledger keeps the session's price in dollars.
+    const third = await initiate(t, 'flutterwave', payer, session);
+    const thirdRef = referenceOf(third.body.url);
+    const naira = provider.flwPaid(thirdRef, 75009, 'NGN');
+    expect((await browse(t, `/payments/callback/?status=successful&tx_ref=${thirdRef}&transaction_id=${naira.id}`)).location).toBe(`${t.server.url}/payment-success`);
+    expect(await ledgerOf(t, session)).toEqual([
+      ['payment_received', 'providers', -4_999, 'USD'],
+      ['payment_received', 'payments', 4_999, 'USD'],
+    ]);
   });
 
   it('the webhook settles when the browser never comes back; a forged verif-hash is refused and pays nothing', async () => {
@@ -334,6 +362,7 @@ describe('Flutterwave', () => {
     ]);
     expect((await paymentsOf(t, session)).filter((p) => p.status === 'paid')).toHaveLength(1);
     expect(await paidNotices(t, mentor)).toHaveLength(1);
+    expect(await ledgerOf(t, session)).toEqual(RECEIVED_50);
   });
 
   it('a provider refusing the checkout is 502 {"error"}; the pending payment is kept', async () => {

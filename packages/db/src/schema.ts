@@ -380,14 +380,15 @@ export interface FakeCheckoutsTable {
   paid_at: NullableTimestamp;
 }
 
-export type LedgerKind = 'session_earning';
-export type LedgerAccountKind = 'mentor' | 'platform' | 'payments';
+/** 'payment_received': a provider confirmed a session's payment; 'session_earning': a completed session is shared out. */
+export type LedgerKind = 'payment_received' | 'session_earning';
+export type LedgerAccountKind = 'mentor' | 'platform' | 'payments' | 'providers';
 
 /** A double-entry transaction: its entries sum to zero per currency (migration 0012). */
 export interface LedgerTransactionsTable {
   id: Generated<number>;
   kind: LedgerKind;
-  /** Unique per kind: a session is credited at most once. */
+  /** Unique per kind: a session is received and credited at most once each. */
   session_id: number | null;
   created_at: CreatedAt;
 }

@@ -1,6 +1,7 @@
 import { isUniqueViolation, type PaymentProviderName, type PaymentStatus } from '@careernexus/db';
 import type { Services } from '../context.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
+import { recordPaymentReceived } from '../vault/ledger.js';
 import type { Verification } from './provider.js';
 
 export type Settlement =
@@ -19,6 +20,7 @@ interface PaymentRow {
   provider_transaction_id: string | null;
   amount_minor: number;
   currency: string;
+  usd_minor: number;
   status: PaymentStatus;
   failure: string | null;
 }
@@ -29,9 +31,9 @@ class NotHonoured extends Error {}
 /**
  * The one place a payment becomes paid, whichever way the news came (browser return, webhook,
  * fake). A provider-verified transaction settles our payment with its reference only when it is
- * paid, for at least the amount in the same currency, and was not used by another payment; then
- * the payment is paid and the session `is_paid` in one transaction, each by a conditional update,
- * and the mentor is told. Settling again is a no-op with the same outcome; of two concurrent
+ * paid, for at least the amount in the same currency, and was not used by another payment; then,
+ * in one transaction, the payment is paid and the session `is_paid` (each by a conditional update)
+ * and the ledger records the money received; the mentor is told. Settling again is a no-op with the same outcome; of two concurrent
  * settlements one writes and the other reads the result.
  *
  * `claimedReference` is the reference the caller was told (a return URL's `tx_ref`): a verified
@@ -82,6 +84,7 @@ export async function settlePayment(services: Services, provider: PaymentProvide
         .returning('mentor_id')
         .executeTakeFirst();
       if (!session) throw new NotHonoured('The session could no longer be paid for (cancelled, or paid by another payment).');
+      await recordPaymentReceived(trx, payment, now);
       const payer = await trx.selectFrom('profiles').select(['first_name', 'last_name']).where('user_id', '=', payment.payer_id).executeTakeFirst();
       const name = payer ? `${payer.first_name} ${payer.last_name}` : 'Your mentee';
       return storeNotifications(trx, [
@@ -99,7 +102,7 @@ export async function settlePayment(services: Services, provider: PaymentProvide
   return outcomeOf(services, (await readPayment(services, provider, verified.reference))!, verified);
 }
 
-const PAYMENT_COLUMNS = ['id', 'session_id', 'payer_id', 'reference', 'provider_transaction_id', 'amount_minor', 'currency', 'status', 'failure'] as const;
+const PAYMENT_COLUMNS = ['id', 'session_id', 'payer_id', 'reference', 'provider_transaction_id', 'amount_minor', 'currency', 'usd_minor', 'status', 'failure'] as const;
 
 function readPayment(services: Services, provider: PaymentProviderName, reference: string): Promise<PaymentRow | undefined> {
   return services.db.selectFrom('payments').select(PAYMENT_COLUMNS).where('reference', '=', reference).where('provider', '=', provider).executeTakeFirst();

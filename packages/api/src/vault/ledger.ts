@@ -56,6 +56,19 @@ export async function post(trx: Transaction<Database> | Kysely<Database>, transa
   return row.id;
 }
 
+/**
+ * Records a session's settled payment (in US cents, what the session's price is kept in): the
+ * providers hold it for us, and the payments clearing account has it until the session is
+ * completed and shared out, so clearing nets to zero per completed session. Called inside the
+ * settlement's transaction; a second settlement of the session posts nothing.
+ */
+export function recordPaymentReceived(trx: Transaction<Database>, payment: { session_id: number; usd_minor: number }, at: Date) {
+  return post(trx, { kind: 'payment_received', sessionId: payment.session_id, at }, [
+    { account: 'providers', amountMinor: -payment.usd_minor, currency: 'USD' },
+    { account: 'payments', amountMinor: payment.usd_minor, currency: 'USD' },
+  ]);
+}
+
 /** The mentor's share of a session's price, in percent; the platform keeps the rest. */
 export const MENTOR_SHARE_PERCENT = 80;
 

@@ -8,7 +8,7 @@ import { mentorsOnly } from '../sessions/service.js';
 /** How many transactions the vault shows (§1.14). */
 export const RECENT_TRANSACTIONS = 11;
 
-/** What a ledger transaction is, as the original's vault names it. */
+/** What a transaction of a mentor's account is, as the original's vault names it. */
 const ACTIONS = { session_earning: 'EARN' } as const;
 
 /**
@@ -42,6 +42,8 @@ async function historyOf(services: Services, mentorId: number, rate: Rate | null
     .orderBy('e.transaction_id', 'desc')
     .limit(limit)
     .offset(offset)
+    // Only earnings touch a mentor's account (payments received move providers and clearing).
+    .$narrowType<{ kind: 'session_earning' }>()
     .execute();
   return rows.map((row) => ({
     id: row.id,

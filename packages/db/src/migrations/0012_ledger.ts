@@ -10,12 +10,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table ledger_transactions (
       id bigint generated always as identity primary key,
-      kind text not null check (kind in ('session_earning')),
+      kind text not null check (kind in ('payment_received', 'session_earning')),
       -- The session a transaction is about; restrict: money history outlives nothing it refers to.
       session_id bigint references mentor_sessions (id) on delete restrict,
       created_at timestamptz not null default now(),
-      check (kind <> 'session_earning' or session_id is not null),
-      -- A session is credited at most once, whatever the code above does.
+      check (kind not in ('payment_received', 'session_earning') or session_id is not null),
+      -- A session's payment is received, and the session credited, at most once each, whatever the code above does.
       unique (kind, session_id)
     )`.execute(db);
 
@@ -23,8 +23,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create table ledger_entries (
       id bigint generated always as identity primary key,
       transaction_id bigint not null references ledger_transactions (id) on delete restrict,
-      -- 'mentor' (owner_id: the mentor's user id), 'platform' (the house's 20 %), 'payments' (clearing: money received from payment providers).
-      account_kind text not null check (account_kind in ('mentor', 'platform', 'payments')),
+      -- 'mentor' (owner_id: the mentor's user id), 'platform' (the house's 20 %), 'payments' (clearing: paid
+      -- for sessions not yet completed), 'providers' (what payment providers hold for us, as a negative balance).
+      account_kind text not null check (account_kind in ('mentor', 'platform', 'payments', 'providers')),
       owner_id bigint references users (id) on delete restrict,
       amount_minor bigint not null check (amount_minor <> 0),
       currency text not null default 'USD',
