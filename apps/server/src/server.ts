@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { loggerOptions } from './logger.js';
+import { prettyDestination } from './pretty-log.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -25,12 +26,13 @@ export const openConfiguredDatabase = (config: Config) =>
 
 /** Opens the database, migrates it and listens: everything `pnpm start` does. */
 export async function startServer(config: Config, database?: DatabaseHandle): Promise<RunningServer> {
-  const log = pino(loggerOptions(config.LOG_LEVEL));
+  const format = config.LOG_FORMAT ?? (process.stdout.isTTY && config.NODE_ENV !== 'production' ? 'pretty' : 'json');
+  const log = format === 'pretty' ? pino(loggerOptions(config.LOG_LEVEL), prettyDestination()) : pino(loggerOptions(config.LOG_LEVEL));
   const db = database ?? (await openConfiguredDatabase(config));
   const applied = await migrateToLatest(db.db);
   if (applied.length) log.info({ migrations: applied }, 'database migrated');
   const services = createServices(config, db.db, log);
-  const app = await buildApp({ services, ping: db.ping });
+  const app = await buildApp({ services, ping: () => db.ping() });
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;

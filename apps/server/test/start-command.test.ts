@@ -18,7 +18,7 @@ let databaseName: string | undefined;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  env = { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(await freePort()), LOG_LEVEL: 'info' } as Record<string, string>;
+  env = { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(await freePort()), LOG_LEVEL: 'info' };
   delete env.JWT_SECRET;
   delete env.SMTP_URL;
   delete env.DATABASE_URL;
@@ -94,7 +94,34 @@ it('starts on embedded defaults, keeps data and sessions across restarts, and st
 
   second.child.kill('SIGINT');
   expect(await second.exited, second.output().slice(-3000)).toBe(0);
+  // Not at a terminal: JSON for machines, one object per line.
+  for (const line of second.output().trim().split('\n')) expect(() => JSON.parse(line), line).not.toThrow();
 }, 120_000);
+
+it('LOG_FORMAT=pretty: one short line per request and per other record, with nothing the JSON would hide', async () => {
+  const api = restClient(`http://127.0.0.1:${env.PORT}`);
+  const server = await startServerProcess({ ...env, LOG_FORMAT: 'pretty' });
+  expect((await api.get('/healthz')).status).toBe(200);
+  expect((await api.get('/no/such/path/?token=secret-value')).status).toBe(404);
+  expect((await api.post('/user/signin/', { email: 'nobody@example.com', password: PASSWORD })).status).toBe(400);
+  server.child.kill('SIGTERM');
+  expect(await server.exited).toBe(0);
+
+  const lines = server.output().trim().split('\n');
+  expect(lines).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/^\d\d:\d\d:\d\d info career nexus api ready \{"database":"\w+","mail":"outbox"\}$/),
+      expect.stringMatching(/^\d\d:\d\d:\d\d GET \/healthz 200 \d+\.\d ms$/),
+      expect.stringMatching(/^\d\d:\d\d:\d\d GET \/no\/such\/path\/\?token=\[redacted\] 404 \d+\.\d ms$/),
+      expect.stringMatching(/^\d\d:\d\d:\d\d POST \/user\/signin\/ 400 \d+\.\d ms$/),
+    ]),
+  );
+  // One line per request: the "incoming request" records are folded into the completed ones.
+  expect(lines.filter((line) => line.includes('/healthz'))).toHaveLength(1);
+  expect(server.output()).not.toContain('secret-value');
+  expect(server.output()).not.toContain(PASSWORD);
+  expect(server.output()).not.toMatch(/^\{/m);
+}, 60_000);
 
 it('refuses to start in production without JWT_SECRET, naming the problem', () => {
   const result = spawnSync(NODE_WITH_TSX[0], [...NODE_WITH_TSX.slice(1), 'apps/server/src/main.ts'], {

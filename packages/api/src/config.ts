@@ -88,6 +88,8 @@ export const configSchema = z.object({
   CORS_ORIGINS: list,
   ADMIN_EMAILS: list.transform((emails) => emails.map((email) => email.toLowerCase())),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `json` for machines; `pretty`, one short line per request, for people. Unset: pretty at a terminal outside production. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   BODY_LIMIT: positiveInt(1_048_576),
   TRUST_PROXY: z
     .enum(['true', 'false', '1', '0'])
