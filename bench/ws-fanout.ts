@@ -167,8 +167,8 @@ function descendantsOf(root: number): number[] {
   }
   const out: number[] = [];
   const queue = [root];
-  while (queue.length) {
-    for (const child of children.get(queue.shift()!) ?? []) {
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    for (const child of children.get(next) ?? []) {
       out.push(child);
       queue.push(child);
     }
@@ -184,7 +184,8 @@ const commandLineOf = (pid: number) => {
   }
 };
 
-const percentile = (sorted: Float64Array, p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]! : NaN);
+// NaN when empty (`at(-1)` of nothing).
+const percentile = (sorted: Float64Array, p: number) => sorted.at(Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))) ?? NaN;
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : 'n/a');
 const mib = (kib: number | undefined) => (kib === undefined ? 'n/a' : `${(kib / 1024).toFixed(1)} MiB`);
 
@@ -275,7 +276,10 @@ const child: ChildProcess = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['apps/se
   env: serverEnv(),
   stdio: ['ignore', 'pipe', 'pipe'],
 });
-let serverPid = child.pid!;
+// With stdio pipes both streams exist; there is no pid only when the spawn failed.
+const { pid: childPid, stdout: childStdout, stderr: childStderr } = child;
+if (childPid === undefined || !childStdout || !childStderr) throw new Error('the server process could not be started');
+let serverPid = childPid;
 let childExit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 // Read through a function: TypeScript would otherwise keep a narrowing across awaits.
 const exitOf = () => childExit;
@@ -335,8 +339,8 @@ const onServerOutput = (stream: NodeJS.ReadableStream) => {
     }
   });
 };
-onServerOutput(child.stdout!);
-onServerOutput(child.stderr!);
+onServerOutput(childStdout);
+onServerOutput(childStderr);
 
 /** Ready when the ready line is logged or, as that line is logged at info (below LOG_LEVEL=warn), when /healthz answers. */
 async function waitForServer() {
@@ -377,8 +381,8 @@ try {
   log(`server ready in ${((performance.now() - startedServer) / 1000).toFixed(1)} s (by ${readiness}), ${base}`);
 
   // tsx runs main.ts in a child of its own: that process holds the sockets, measure it.
-  const inner = descendantsOf(child.pid!).filter((pid) => commandLineOf(pid).includes('main.ts'));
-  serverPid = inner[inner.length - 1] ?? child.pid!;
+  const inner = descendantsOf(childPid).filter((pid) => commandLineOf(pid).includes('main.ts'));
+  serverPid = inner.at(-1) ?? childPid;
   log(`server pid ${serverPid}${serverPid !== child.pid ? ` (under the tsx wrapper ${child.pid})` : ''}, ulimit -n of the server: ${/Max open files\s+(\d+)/.exec(readFileSync(`/proc/${serverPid}/limits`, 'utf8'))?.[1] ?? '?'}`);
 
   for (let i = 0; i < 5; i++) {
@@ -474,8 +478,9 @@ try {
   for (let first = 0; first < SOCKETS; first += BATCH) {
     const batch: Array<Promise<Client>> = [];
     for (let i = first; i < Math.min(first + BATCH, SOCKETS); i++) {
-      const self = userIds[i]!;
-      const peer = userIds[i % 2 ? i - 1 : i + 1]!;
+      const self = userIds[i];
+      const peer = userIds[i % 2 ? i - 1 : i + 1];
+      if (self === undefined || peer === undefined) throw new Error(`no user for socket ${i} or its peer`);
       batch.push(openOne(i, self, peer));
     }
     await Promise.all(batch);
@@ -502,7 +507,7 @@ try {
   const evens = byPair(0);
   const senders =
     senderCount <= evens.length
-      ? Array.from({ length: senderCount }, (_, j) => evens[Math.floor((j * evens.length) / senderCount)]!)
+      ? Array.from({ length: senderCount }, (_, j) => evens[Math.floor((j * evens.length) / senderCount)]).filter((c) => c !== undefined)
       : candidates.slice(0, senderCount);
   const partnerOpen = new Set(open.map((c) => c.userId));
   if (!senders.length) throw new Error('no socket is open: nothing to send on');
@@ -537,8 +542,9 @@ try {
     const tick = setInterval(() => {
       const target = due();
       while (slot < target) {
-        const sender = senders[slot % senders.length]!;
+        const sender = senders[slot % senders.length];
         slot++;
+        if (!sender) throw new Error('no sender'); // never: there is one at least (checked above)
         if (sender.ws.readyState !== WebSocket.OPEN) {
           notSent++;
           continue;
@@ -600,14 +606,14 @@ try {
     ['messages delivered (recipients)', String(delivered)],
     ['lost (not delivered within 5 s)', `${lost} (${sent ? ((lost / sent) * 100).toFixed(2) : '0.00'} %)`],
     ['delivered msgs/s', (delivered / (windowMs / 1000)).toFixed(1)],
-    ['latency p50 / p99 / max', `${ms(percentile(sorted, 0.5))} / ${ms(percentile(sorted, 0.99))} / ${ms(sorted.length ? sorted[sorted.length - 1]! : NaN)} ms`],
+    ['latency p50 / p99 / max', `${ms(percentile(sorted, 0.5))} / ${ms(percentile(sorted, 0.99))} / ${ms(sorted.at(-1) ?? NaN)} ms`],
     ['echoes to senders', String(echoes)],
     ['server RSS before / after open', `${mib(rssBefore)} / ${mib(rssOpen)}`],
     ['server memory per socket', `${ms(perSocketKiB)} KiB`],
     ['server RSS after traffic / peak', `${mib(rssTraffic)} / ${mib(peakKiB)}`],
     ['server CPU during traffic', `${ms(serverCpuPct)} % of one core`],
     ['server CPU per delivered message', `${ms(serverCpuSeconds !== undefined && delivered ? (serverCpuSeconds * 1000) / delivered : NaN)} ms`],
-    ['/healthz during traffic p50 / max', `${ms(percentile(probeSorted, 0.5))} / ${ms(probeSorted.length ? probeSorted[probeSorted.length - 1]! : NaN)} ms (${probes.length} probes)`],
+    ['/healthz during traffic p50 / max', `${ms(percentile(probeSorted, 0.5))} / ${ms(probeSorted.at(-1) ?? NaN)} ms (${probes.length} probes)`],
     ['bench client CPU during traffic', `${ms(benchCpuPct)} % of one core`],
   ];
   if (errorFrames) rows.push(['error frames', `${errorFrames} (${[...errorSamples].join(' | ')})`]);

@@ -1,7 +1,11 @@
 // Run before install, start and test: a newcomer with the wrong Node or package manager is told
 // what to do now, instead of meeting a stranger failure later. No dependencies: it runs before
 // anything is installed.
+// Node's globals imported by name: this file is linted as plain JavaScript, without Node's globals.
+import console from 'node:console';
 import { readFileSync } from 'node:fs';
+import process from 'node:process';
+import { URL } from 'node:url';
 
 const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const [, wantedPnpm] = manifest.packageManager.split('@');

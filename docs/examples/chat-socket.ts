@@ -6,11 +6,12 @@ const socket = new WebSocket(`${ws}/ws/chat/${process.env.PEER_ID}/?token=${proc
 
 socket.on('open', () => socket.send(JSON.stringify({ message: 'Hello over a socket' })));
 socket.on('message', (data) => {
-  const event = JSON.parse(String(data));
+  // A text frame arrives as one Buffer (ws's default binaryType).
+  const event = JSON.parse((data as Buffer).toString('utf8')) as { type?: string };
   if (event.type !== 'chat_message') return;
   console.log(JSON.stringify(event));
   socket.close();
 });
 socket.on('close', (code, reason) => {
-  if (code >= 4000) console.error(`refused: ${code} ${reason}`);
+  if (code >= 4000) console.error(`refused: ${code} ${reason.toString('utf8')}`);
 });

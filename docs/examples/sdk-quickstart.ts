@@ -11,7 +11,9 @@ const client = createClient({
   onTokens: (renewed) => (tokens = renewed),
 });
 
-const { access, refresh } = await client.auth.signin.mutate({ email: process.env.EMAIL!, password: process.env.PASSWORD! });
+const { EMAIL: email, PASSWORD: password } = process.env;
+if (!email || !password) throw new Error('Set EMAIL and PASSWORD to those of an account.');
+const { access, refresh } = await client.auth.signin.mutate({ email, password });
 tokens = { access, refresh };
 
 const me = await client.auth.me.query();

@@ -22,8 +22,10 @@ export interface AppOptions {
 /** The whole HTTP face of the API: REST bridge, /trpc, docs and health, one fastify instance. */
 export async function buildApp({ services, ping }: AppOptions): Promise<FastifyInstance> {
   const { config } = services;
+  // Seen by fastify as its base logger type, so the instance is the plain FastifyInstance.
+  const loggerInstance: FastifyBaseLogger = services.log;
   const app = Fastify({
-    loggerInstance: services.log as FastifyBaseLogger,
+    loggerInstance,
     bodyLimit: config.BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
     // Upload tokens in paths run to ~200 characters.

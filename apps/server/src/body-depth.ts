@@ -2,13 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { sendDetail } from './errors.js';
 
 /** No procedure takes input nested this deep; deeper REST bodies overflow the stack when re-encoded for tRPC. */
-export const MAX_BODY_DEPTH = 64;
+const MAX_BODY_DEPTH = 64;
 
 /** Whether a parsed body nests objects or arrays more than `limit` levels (walked without recursion). */
-export function nestsDeeperThan(value: unknown, limit: number): boolean {
+function nestsDeeperThan(value: unknown, limit: number): boolean {
   const pending: Array<[unknown, number]> = [[value, 1]];
-  while (pending.length) {
-    const [node, depth] = pending.pop()!;
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [node, depth] = next;
     if (node === null || typeof node !== 'object') continue;
     if (depth > limit) return true;
     for (const child of Object.values(node)) if (child !== null && typeof child === 'object') pending.push([child, depth + 1]);

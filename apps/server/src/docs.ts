@@ -26,7 +26,7 @@ const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#refe
 /** `/openapi.json` and an interactive reference at `/docs`, served from local files (works offline). */
 export async function registerDocs(app: FastifyInstance, publicUrl: string) {
   const document = buildOpenApiDocument(publicUrl);
-  app.get('/openapi.json', async () => document);
+  app.get('/openapi.json', () => document);
   app.get('/docs', async (_request, reply) =>
     reply
       .type('text/html; charset=utf-8')

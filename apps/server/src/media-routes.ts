@@ -21,7 +21,8 @@ export async function registerMediaRoutes(app: FastifyInstance, services: Servic
       .send(found.stream);
   });
 
-  await app.register(async (uploads) => {
+  // Callback style: nothing in this plugin is awaited.
+  await app.register((uploads, _options, done) => {
     // The body is streamed to storage as it arrives, whatever type the client declared.
     uploads.removeAllContentTypeParsers();
     uploads.addContentTypeParser('*', (_request, _payload, done) => done(null));
@@ -34,5 +35,6 @@ export async function registerMediaRoutes(app: FastifyInstance, services: Servic
       reply.removeHeader('Connection');
       return reply.code(201).send({ url: stored.url });
     });
+    done();
   });
 }

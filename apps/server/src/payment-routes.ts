@@ -34,7 +34,8 @@ export async function registerPaymentRoutes(app: FastifyInstance, services: Serv
     app.get<{ Querystring: Query }>(path, async (request, reply) => back(reply, await stripeReturn(services, text(request.query.session_id))));
   }
 
-  await app.register(async (raw) => {
+  // Callback style: nothing in this plugin is awaited.
+  await app.register((raw, _options, done) => {
     // Signatures cover the exact bytes sent: keep the body as it arrived, whatever its type.
     raw.removeAllContentTypeParsers();
     raw.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -57,6 +58,7 @@ export async function registerPaymentRoutes(app: FastifyInstance, services: Serv
       // 303: the browser follows a form post with a GET.
       return next ? reply.redirect(next, 303) : sendDetail(reply, 404, 'Not found.');
     });
+    done();
   });
 
   // Where the browser lands by default (the web client has its own pages at the same names).

@@ -33,7 +33,7 @@ export const restBridge: FastifyPluginAsync<RestBridgeOptions> = async (app: Fas
   const failures = new WeakMap<object, TRPCError>();
   const storedFiles = new WeakMap<object, string[]>();
   const routes = restRoutes();
-  const pathOf = (request: FastifyRequest) => routeKey(request.url.split('?')[0]!);
+  const pathOf = (request: FastifyRequest) => routeKey(request.url.split('?', 1)[0] ?? request.url);
 
   // The bridge reads an already-parsed body as JSON: hand it every accepted body that way.
   app.addHook('preHandler', async (request, reply) => {

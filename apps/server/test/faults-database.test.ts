@@ -78,7 +78,7 @@ function handshakeRefusal(url: string) {
   return new Promise<{ status: number; retryAfter: string | undefined }>((resolve, reject) => {
     const ws = new WebSocket(url);
     ws.on('unexpected-response', (_request, response) => {
-      resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'] as string | undefined });
+      resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'] });
       ws.terminate();
     });
     ws.on('open', () => reject(new Error('the socket opened')));

@@ -78,7 +78,7 @@ type Body =
 
 interface Case {
   /** `valid` sends the signed-in user's access token; a string is sent as the Authorization header. */
-  auth: 'valid' | 'none' | string;
+  auth: string;
   query: string;
   body: Body;
 }

@@ -201,7 +201,7 @@ describe('notifications, as the web client lists them', () => {
     expect(first.body.results.map((n: { obj_id: string }) => Number(n.obj_id))).toEqual(followers.map((f) => f.id).reverse().slice(0, 5));
     expect(first.body.next).toBe(`${t.server.url}/notification-chat/notifications/?page=2`);
     const second = await t.api.get(new URL(first.body.next).pathname + new URL(first.body.next).search, { token: reader.token });
-    expect(second.body.results.map((n: { obj_id: string }) => Number(n.obj_id))).toEqual([followers[0]!.id]);
+    expect(second.body.results.map((n: { obj_id: string }) => Number(n.obj_id))).toEqual([followers[0].id]);
     expect(second.body.previous).toBe(`${t.server.url}/notification-chat/notifications/`);
     expect((await t.api.get('/notification-chat/notifications/?page_size=10', { token: reader.token })).body.results).toHaveLength(6);
     const beyond = await t.api.get('/notification-chat/notifications/?page=3', { token: reader.token });

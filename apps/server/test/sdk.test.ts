@@ -82,14 +82,15 @@ function collect<T>(subscription: (handlers: { onEvent: (data: T, id: string) =>
 }
 
 it('signs up and reads the signed-in account through the SDK, attaching the access token', async () => {
-  let token: string | undefined;
-  const client = createClient({ url: `${t.server.url}/`, getAccessToken: () => token });
+  // Read by the client on every call; set once signed up.
+  const session: { token?: string } = {};
+  const client = createClient({ url: `${t.server.url}/`, getAccessToken: () => session.token });
   const email = uniqueEmail('sdk');
   await client.auth.signup.mutate({ email, password1: PASSWORD, password2: PASSWORD });
   const { otp } = codeOf(await t.mailbox.waitFor(email));
   const created = await client.auth.signup.mutate({ email, password1: PASSWORD, password2: PASSWORD, otp });
   if (!('access' in created)) throw new Error('expected tokens');
-  token = created.access;
+  session.token = created.access;
   const me = await client.auth.me.query();
   expect(me).toMatchObject({ email, user_type: 'learner', is_admin: false });
 

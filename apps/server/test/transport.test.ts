@@ -6,7 +6,7 @@ import { startTestServer } from './support/test-server.js';
 const t = useServer();
 
 const raw = (path: string, init: RequestInit = {}) => fetch(new URL(path, t.server.url), init);
-const json = (response: Response) => response.json() as Promise<any>;
+const json = (response: Response) => response.json();
 
 describe('request bodies', () => {
   it('accepts JSON with a charset parameter', async () => {

@@ -33,8 +33,9 @@ async function failureOf(promise: Promise<unknown>) {
 }
 
 it('signs up, signs in, refreshes and signs out through /trpc', async () => {
-  let token: string | undefined;
-  const trpc = client(() => token);
+  // Read by the client on every call; set once signed in.
+  const auth: { token?: string } = {};
+  const trpc = client(() => auth.token);
   const email = uniqueEmail('trpc');
 
   const sent = await trpc.auth.signup.mutate({ email, password1: PASSWORD, password2: PASSWORD });
@@ -46,7 +47,7 @@ it('signs up, signs in, refreshes and signs out through /trpc', async () => {
   const session = await trpc.auth.signin.mutate({ email, password: PASSWORD });
   expect(session.user).toBe(email);
   const rotated = await trpc.auth.refreshToken.mutate({ refresh: session.refresh });
-  token = rotated.access;
+  auth.token = rotated.access;
   expect(await trpc.auth.signout.mutate({ refresh: rotated.refresh })).toEqual({ status: 'Logged out' });
 
   const afterSignout = await failureOf(trpc.auth.signout.mutate({ refresh: rotated.refresh }));

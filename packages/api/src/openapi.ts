@@ -34,8 +34,8 @@ export function restRoutes(): Map<string, Map<string, Meta>> {
     const meta = procedure._def.meta;
     if (!meta?.openapi) continue;
     const path = routeKey(meta.openapi.path);
-    if (!routes.has(path)) routes.set(path, new Map());
-    routes.get(path)!.set(meta.openapi.method, meta);
+    const methods = routes.get(path) ?? new Map<string, Meta>();
+    routes.set(path, methods.set(meta.openapi.method, meta));
   }
   return routes;
 }
@@ -70,7 +70,8 @@ export function buildOpenApiDocument(baseUrl: string): OpenAPIObject {
     if (!operation?.responses) continue;
     const status = meta.successStatus ?? 200;
     if (status !== 200 && operation.responses['200']) {
-      const success = operation.responses['200'];
+      // trpc-to-openapi writes the success response inline (a response object, never a $ref).
+      const success = operation.responses['200'] as { description: string };
       delete operation.responses['200'];
       operation.responses[String(status)] = status === 204 ? { description: success.description } : success;
     }
@@ -99,7 +100,8 @@ function errorsOf(procedure: AnyProcedure, meta: Meta): Map<number, DocumentedEr
     errors.set(status, entry);
   };
   const bodyOf = (error: TRPCError) => restErrorBody(describeError(error));
-  const openapi = meta.openapi!;
+  const openapi = meta.openapi;
+  if (!openapi) return errors; // not a REST route: no REST errors
   const declared = (openapi.errorResponses ?? {}) as Record<number, string>;
   for (const [status, description] of Object.entries(declared)) add(Number(status), description, meta.errorExamples?.[Number(status)] ?? []);
 

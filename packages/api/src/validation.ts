@@ -67,8 +67,8 @@ export const NULL_CHARACTERS = 'Null characters are not allowed.';
 export function fieldWithNullCharacter(input: unknown): string | undefined {
   const nameOf = (key: string) => (/^[a-z][a-z0-9_]*$/i.test(key) && !['constructor', 'prototype'].includes(key) ? key : 'non_field_errors');
   const pending: Array<{ node: unknown; field: string }> = [{ node: input, field: 'non_field_errors' }];
-  while (pending.length) {
-    const { node, field } = pending.pop()!;
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { node, field } = next;
     if (typeof node === 'string' && node.includes('\u0000')) return field;
     if (node === null || typeof node !== 'object') continue;
     for (const [key, child] of Object.entries(node)) pending.push({ node: child, field: node === input ? nameOf(key) : field });

@@ -78,7 +78,7 @@ function openPostgres(url: string, poolSize = 10, statementTimeoutMs = 0, onQuer
     stream: coalescingSocket,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+        oid === INT8_OID ? parseInt8 : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as typeof pg.types.getTypeParser,
     },
   });
   // A connection can die (a database restart) while no query waits on it: idle in the pool (the
@@ -98,9 +98,9 @@ function openPostgres(url: string, poolSize = 10, statementTimeoutMs = 0, onQuer
  */
 function coalescingSocket(): net.Socket {
   const socket = new net.Socket();
-  const write = socket.write;
+  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
   let corked = false;
-  socket.write = function (this: net.Socket, ...args: Parameters<net.Socket['write']>) {
+  socket.write = (...args: unknown[]) => {
     if (!corked) {
       corked = true;
       socket.cork();
@@ -109,8 +109,8 @@ function coalescingSocket(): net.Socket {
         socket.uncork();
       });
     }
-    return write.apply(this, args as never);
-  } as net.Socket['write'];
+    return write(...args);
+  };
   return socket;
 }
 

@@ -31,9 +31,10 @@ const migrations: Record<string, Migration> = {
   '0013_profile_resume': profileResume,
 };
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 
 /** Brings the schema to the latest version; throws with the failing migration's name. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations see every past schema, not `Database`; kysely's Migrator takes Kysely<any>
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   // On one connection without `statement_timeout`: a migration may rewrite or index a large table.
   const { error, results = [] } = await db.connection().execute(async (connection) => {
@@ -47,7 +48,7 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const failed = results.find((r) => r.status === 'Error');
   if (error) {
     const where = failed ? ` in ${failed.migrationName}` : '';
-    throw new Error(`database migration failed${where}: ${error instanceof Error ? error.message : String(error)}`, {
+    throw new Error(`database migration failed${where}: ${error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error)}`, {
       cause: error,
     });
   }

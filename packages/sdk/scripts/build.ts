@@ -24,7 +24,11 @@ function fail(diagnostics: readonly ts.Diagnostic[]): never {
 rmSync(dist, { recursive: true, force: true });
 const program = ts.createProgram({ rootNames: config.fileNames, options: config.options });
 // The SDK's own files are checked here; the server's are checked by the repository's typecheck.
-const ownFiles = program.getRootFileNames().map((file) => program.getSourceFile(file)!);
+const ownFiles = program.getRootFileNames().map((file) => {
+  const source = program.getSourceFile(file);
+  if (!source) throw new Error(`${file}: a root file the program did not read`);
+  return source;
+});
 const diagnostics = [
   ...program.getOptionsDiagnostics(),
   ...program.getGlobalDiagnostics(),
@@ -104,11 +108,14 @@ function printStructure(type: ts.Type, inner: ts.Type[]): string {
   }
   if (checker.isArrayType(type)) {
     const readonly = type.getSymbol()?.name === 'ReadonlyArray' ? 'Readonly' : '';
-    return `${readonly}Array<${print(checker.getTypeArguments(type as ts.TypeReference)[0]!, inner)}>`;
+    const [element] = checker.getTypeArguments(type as ts.TypeReference);
+    if (!element) throw new Error(`${checker.typeToString(type)}: an array type without its element type`);
+    return `${readonly}Array<${print(element, inner)}>`;
   }
-  if (flags & ts.TypeFlags.Object && isLibType(type)) {
+  const symbol = type.getSymbol();
+  if (flags & ts.TypeFlags.Object && symbol && isLibType(type)) {
     const args = checker.getTypeArguments(type as ts.TypeReference);
-    const name = type.getSymbol()!.name;
+    const { name } = symbol;
     return args.length ? `${name}<${args.map((t) => print(t, inner)).join(', ')}>` : name;
   }
   if (flags & ts.TypeFlags.Object) {

@@ -176,7 +176,8 @@ export function createClient(options: ClientOptions): TRPCClient<AppRouter> {
         const input = lastEventId ? { ...(op.input as object | undefined), lastEventId } : op.input;
         current = next({ ...op, input }).subscribe({
           next: (envelope) => {
-            const result = envelope.result as { type?: string; id?: unknown };
+            // Tracked events carry their id in the envelope (a string; a number made text all the same).
+            const result = envelope.result as { type?: string; id?: string | number };
             if (result.type === 'started' || result.type === 'data' || result.type === undefined) {
               failures = 0;
               renewedForThis = false;

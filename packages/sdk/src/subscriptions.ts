@@ -21,10 +21,12 @@ export interface Following {
 }
 
 /** A subscription of the client whose events carry ids: `client.chat.onMessage`, `client.notifications.onNotification`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- admits every subscription's definition: its input is contravariant, so nothing narrower does
 type Resumable = { subscribe: SubscriptionResolver<any> };
 
 /** What a subscription delivers: its events' `data`. */
 export type EventOf<S extends Resumable> =
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- whatever the iterable's return and next types are
   S extends { subscribe: SubscriptionResolver<infer Def> } ? (Def['output'] extends AsyncIterable<{ id: string; data: infer Data }, any, any> ? Data : never) : never;
 
 interface Callbacks {

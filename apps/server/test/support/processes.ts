@@ -26,8 +26,8 @@ export async function startServerProcess(env: Record<string, string>, nodeFlags:
   const [node, ...flags] = NODE_WITH_TSX;
   const child = spawn(node, [...flags, ...nodeFlags, 'apps/server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const deadline = Date.now() + 45_000;
   while (!output.includes('career nexus api ready')) {
@@ -41,7 +41,7 @@ export async function startServerProcess(env: Record<string, string>, nodeFlags:
 export function outboxCode(dataDir: string, email: string): Promise<string> {
   const dir = join(dataDir, 'outbox');
   const find = () => {
-    let files: string[] = [];
+    let files: string[];
     try {
       files = readdirSync(dir).sort().reverse();
     } catch {

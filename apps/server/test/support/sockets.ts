@@ -19,7 +19,8 @@ export async function openSocket(url: string): Promise<TestSocket> {
   const taken = new Set<number>();
   const arrivals = waiter();
   ws.on('message', (data) => {
-    frames.push(JSON.parse(data.toString()));
+    // A text frame arrives as one Buffer (ws's default binaryType).
+    frames.push(JSON.parse((data as Buffer).toString()));
     arrivals.nudge();
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));

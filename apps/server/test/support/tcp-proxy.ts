@@ -62,11 +62,12 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   return {
     port,
     url: (scheme, path = '') => `${scheme}://127.0.0.1:${port}${path}`,
-    async cut(kind = 'refused') {
+    cut(kind = 'refused') {
       outage = kind;
       // Refused: nobody listens on the port any more, as when the service is stopped.
       if (kind === 'refused' && server.listening) server.close();
       dropAll();
+      return Promise.resolve();
     },
     async restore() {
       if (!server.listening) await listen(port);
@@ -75,9 +76,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       for (const socket of held) socket.destroy();
       held.clear();
     },
-    async close() {
+    close() {
       server.close();
       dropAll();
+      return Promise.resolve();
     },
   };
 }

@@ -2,6 +2,7 @@ import { isForeignKeyViolation, sql, type UserType } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Services } from '../context.js';
 import { apiError, detailError, fieldError } from '../errors.js';
+import { onlyRow, required } from '../invariant.js';
 import { confirmedConnection } from '../network/service.js';
 import { timestampFromJson } from '../platform/timestamps.js';
 import { profileCard } from '../posts/read.js';
@@ -97,10 +98,14 @@ export async function listChats(services: Services, viewer: Viewer) {
     const contributor = Number(row.user_low) === initiator ? Number(row.user_high) : Number(row.user_low);
     return {
       chat_id: Number(row.id),
-      initiator: cards.get(initiator)!,
-      contributor: cards.get(contributor)!,
-      other: cards.get(initiator === viewer.id ? contributor : initiator)!,
-      last_message: row.last_id === null ? null : { message_id: Number(row.last_id), user_id: Number(row.last_sender), message: row.last_body!, timestamp: row.last_at! },
+      initiator: required(cards.get(initiator), `the card of user ${initiator}`),
+      contributor: required(cards.get(contributor), `the card of user ${contributor}`),
+      other: required(cards.get(initiator === viewer.id ? contributor : initiator), 'the card of the other person'),
+      // A message's body and time are not null: with last_id, they are there.
+      last_message:
+        row.last_id === null
+          ? null
+          : { message_id: Number(row.last_id), user_id: Number(row.last_sender), message: required(row.last_body, 'the last message body'), timestamp: required(row.last_at, 'the last message time') },
       unread_count: Number(row.unread),
     };
   });
@@ -135,11 +140,11 @@ export async function initiateChat(services: Services, viewer: Viewer, userId: n
       returning id
     )
     select exists (select 1 from users where id = ${userId} and is_active) as known, (select id from room) as room_id`.execute(services.db);
-  const { known, room_id } = rows[0]!;
+  const { known, room_id } = onlyRow(rows);
   if (!known) throw fieldError('user', `Invalid pk "${userId}" - object does not exist.`);
   if (room_id === null) throw fieldError('user', 'You are yet to connect with this user.');
   const cards = await cardsOf(services, [userId]);
-  return { contributor: cards.get(userId)!, chat_id: Number(room_id) };
+  return { contributor: required(cards.get(userId), `the card of user ${userId}`), chat_id: Number(room_id) };
 }
 
 type CardRow = { user_id: number; first_name: string; last_name: string; middle_name: string; profile_photo: string | null; qualification: string; user_type: UserType };
@@ -190,7 +195,7 @@ async function roomMessages(services: Services, viewer: Viewer, chatId: number, 
   const found = room.messages ?? [];
   const shown = page.limit === undefined ? found : found.slice(0, page.limit);
   return {
-    messages: shown.map(([id, sender, body, at]) => ({ message_id: id, person: cards.get(sender)!, message: body, timestamp: timestampFromJson(at) })),
+    messages: shown.map(([id, sender, body, at]) => ({ message_id: id, person: required(cards.get(sender), `the card of user ${sender}`), message: body, timestamp: timestampFromJson(at) })),
     older: page.limit !== undefined && found.length > page.limit,
   };
 }
@@ -209,7 +214,7 @@ export async function chatHistory(services: Services, viewer: Viewer, query: { c
   const before = Number.parseInt(query.before ?? '', 10);
   const limit = Math.min(Math.max(Number.parseInt(query.limit ?? '', 10) || 50, 1), MAX_PAGE);
   const { messages, older } = await roomMessages(services, viewer, chatId, { before: Number.isSafeInteger(before) ? before : undefined, limit });
-  return { results: messages, next_before: older ? messages[messages.length - 1]!.message_id : null };
+  return { results: messages, next_before: older ? (messages.at(-1)?.message_id ?? null) : null };
 }
 
 /**

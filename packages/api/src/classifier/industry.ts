@@ -188,7 +188,7 @@ type WordPattern = { kind: 'forms'; forms: ReadonlySet<string> } | { kind: 'pref
 
 interface Keyword {
   readonly text: string;
-  readonly words: readonly WordPattern[];
+  readonly words: readonly [WordPattern, ...WordPattern[]];
   /** The labels listing this keyword, with their weights. */
   readonly labels: ReadonlyArray<readonly [ScoredLabel, number]>;
 }
@@ -217,12 +217,16 @@ const COMPILED: readonly Keyword[] = (() => {
     }
   }
   return [...byText]
-    .map(([text, labels]) => ({ text, words: text.split(' ').map(wordPattern), labels }))
+    .map(([text, labels]): Keyword => {
+      // `split` always yields at least one word.
+      const [first = text, ...rest] = text.split(' ');
+      return { text, words: [wordPattern(first), ...rest.map(wordPattern)], labels };
+    })
     .sort((a, b) => b.words.length - a.words.length || a.text.localeCompare(b.text));
 })();
 
 /** Lower-cased words of a text, without diacritics, apostrophes or punctuation. */
-export function tokenize(text: string): string[] {
+function tokenize(text: string): string[] {
   return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -247,19 +251,19 @@ function matchesAt(keyword: Keyword, tokens: readonly string[], start: number): 
 const BY_FIRST_FORM = new Map<string, Keyword[]>();
 const BY_PREFIX: Keyword[] = [];
 for (const keyword of COMPILED) {
-  const first = keyword.words[0]!;
+  const first = keyword.words[0];
   if (first.kind === 'prefix') BY_PREFIX.push(keyword);
   else for (const form of first.forms) BY_FIRST_FORM.set(form, [...(BY_FIRST_FORM.get(form) ?? []), keyword]);
 }
 
 /** The score of each label: the weights of the distinct keywords found, longest match first. */
-export function scoreIndustries(text: string): Map<ScoredLabel, number> {
+function scoreIndustries(text: string): Map<ScoredLabel, number> {
   const tokens = tokenize(text);
   const found = new Set<Keyword>();
   let position = 0;
-  while (position < tokens.length) {
-    const token = tokens[position]!;
-    const candidates = [...(BY_FIRST_FORM.get(token) ?? []), ...BY_PREFIX.filter((keyword) => wordMatches(keyword.words[0]!, token))];
+  for (let token = tokens[position]; token !== undefined; token = tokens[position]) {
+    const word = token;
+    const candidates = [...(BY_FIRST_FORM.get(word) ?? []), ...BY_PREFIX.filter((keyword) => wordMatches(keyword.words[0], word))];
     // The longest keywords that match take the position (and its following words).
     let length = 0;
     for (const keyword of candidates.sort((a, b) => b.words.length - a.words.length)) {

@@ -6,6 +6,7 @@ import { paginate, readPage, resolvePage } from '../pagination.js';
 import { COUNT_CAP, forgetFeedTallies } from '../posts/feed.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
 import { cardOf, nameOf, profileCard, type CardColumns } from '../posts/read.js';
+import { onlyRow } from '../invariant.js';
 
 const CARD_COLUMNS = ['p.user_id', 'p.first_name', 'p.last_name', 'p.middle_name', 'p.profile_photo', 'p.qualification', 'u.user_type'] as const;
 
@@ -49,7 +50,7 @@ export async function followCounts(services: Services, viewer: Viewer) {
     select
       (select count(*) from follows where following_id = ${viewer.id})::int as followers,
       (select count(*) from follows where follower_id = ${viewer.id})::int as followings`.execute(services.db);
-  return rows[0]!;
+  return onlyRow(rows);
 }
 
 /**
@@ -66,7 +67,7 @@ export async function recommendations(ctx: Context, viewer: Viewer, query: { pag
   // at most COUNT_CAP of them, newest first.
   const { rows } = await sql<{ n: number }>`
     select count(*)::int as n from (select 1 from users u where ${candidate} order by u.id desc limit ${COUNT_CAP}) c`.execute(db);
-  const count = rows[0]!.n;
+  const count = onlyRow(rows).n;
   const page = resolvePage(request, count);
   const offset = (page - 1) * request.size;
   const group = (rank: number, filter: RawBuilder<unknown>) =>

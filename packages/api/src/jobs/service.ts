@@ -5,6 +5,7 @@ import type { Context, Services } from '../context.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
 import { COUNT_CAP } from '../posts/feed.js';
 import { paginate, readCountedPage, readPage, resolvePage } from '../pagination.js';
+import { onlyRow } from '../invariant.js';
 
 export interface NewJob {
   title: string;
@@ -124,7 +125,7 @@ export async function recommendedJobs(ctx: Context, viewer: Viewer, query: { pag
           where id in (select id from heads order by id desc limit ${request.size} offset ${(page - 1) * request.size})
         ) j
       ), '[]') as jobs`.execute(db);
-  const { page, found } = await readCountedPage(request, async (page) => (await read(page)).rows[0]!);
+  const { page, found } = await readCountedPage(request, async (page) => onlyRow((await read(page)).rows));
   // Only the day is shown (`present`), so no `timestampFromJson`: its kept JSON text would go unused.
   const jobs = found.jobs.map((job) => present({ ...job, created_at: new Date(job.created_at) }));
   return paginate(ctx.url, page, request.size, found.count, jobs);

@@ -5,6 +5,7 @@ import { apiError, detailError, keyedError, nonFieldError } from '../errors.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
 import { nameOf } from '../posts/read.js';
 import { lastPageLink, paginate, readCountedPage, readPage } from '../pagination.js';
+import { onlyRow } from '../invariant.js';
 
 const STATUS = { pending: 'PENDING', accepted: 'CONFIRMED' } as const;
 
@@ -184,7 +185,7 @@ export async function recommendConnections(ctx: Context, viewer: Viewer, query: 
         select json_agg(r order by r.score desc, r.id)
         from (select * from ranked order by score desc, id limit ${request.size} offset ${(page - 1) * request.size}) r
       ), '[]') as results`.execute(ctx.services.db);
-  const { page, found } = await readCountedPage(request, async (page) => (await read(page)).rows[0]!);
+  const { page, found } = await readCountedPage(request, async (page) => onlyRow((await read(page)).rows));
   const results = found.results.map((row) => ({
     id: Number(row.id),
     name: displayName(row),

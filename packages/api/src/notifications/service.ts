@@ -2,6 +2,7 @@ import { sql, type Database, type Transaction } from '@careernexus/db';
 import type { Services } from '../context.js';
 import { resolvePage, type PageRequest } from '../pagination.js';
 import { COUNT_CAP } from '../posts/feed.js';
+import { onlyRow } from '../invariant.js';
 
 export interface NewNotification {
   userId: number;
@@ -103,7 +104,7 @@ export const presentNotification = (row: NotificationRow) => ({
 export async function notificationFeed(services: Services, userId: number, request: PageRequest) {
   const { rows } = await sql<{ n: number }>`
     select count(*)::int as n from (select 1 from notifications where user_id = ${userId} limit ${COUNT_CAP}) c`.execute(services.db);
-  const count = rows[0]!.n;
+  const count = onlyRow(rows).n;
   const page = resolvePage(request, count);
   const found = await services.db
     .selectFrom('notifications')

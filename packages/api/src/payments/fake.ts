@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Kysely } from '@careernexus/db';
+import { required } from '../invariant.js';
 import type { PaymentProvider, Verification } from './provider.js';
 import { CHECKOUT_SESSION_ID } from './stripe.js';
 
@@ -75,7 +76,8 @@ export async function payFakeCheckout(db: Kysely<Database>, reference: string, n
   const url = new URL(row.return_url.replace(CHECKOUT_SESSION_ID, encodeURIComponent(row.reference)));
   url.searchParams.set('status', 'successful');
   url.searchParams.set('tx_ref', row.reference);
-  url.searchParams.set('transaction_id', row.transaction_id!);
+  // Just set by the update (coalesce with a value), so never null here.
+  url.searchParams.set('transaction_id', required(row.transaction_id, 'the fake checkout transaction id'));
   return url.toString();
 }
 

@@ -1,4 +1,4 @@
-import { headerOf, PaymentProviderError, providerJson, sameSecret, toMinor, type PaymentProvider, type Verification } from './provider.js';
+import { fieldsOf, headerOf, PaymentProviderError, providerJson, sameSecret, textOf, toMinor, type PaymentProvider, type Verification } from './provider.js';
 
 export interface FlutterwaveOptions {
   secretKey: string;
@@ -34,9 +34,10 @@ export function flutterwaveProvider(options: FlutterwaveOptions): PaymentProvide
           customizations: { title: 'Career Nexus', description: input.description },
         }),
       });
-      const link = body?.data?.link;
-      if (status !== 200 || body?.status !== 'success' || typeof link !== 'string') {
-        throw new PaymentProviderError(`Flutterwave payments: HTTP ${status}, ${String(body?.message ?? body?.status ?? 'no link')}`);
+      const answer = fieldsOf(body);
+      const link = fieldsOf(answer.data).link;
+      if (status !== 200 || answer.status !== 'success' || typeof link !== 'string') {
+        throw new PaymentProviderError(`Flutterwave payments: HTTP ${status}, ${textOf(answer.message ?? answer.status, 'no link')}`);
       }
       return { checkoutUrl: link, providerRef: null };
     },
@@ -46,13 +47,14 @@ export function flutterwaveProvider(options: FlutterwaveOptions): PaymentProvide
       const { status, body } = await providerJson('Flutterwave verify', `${options.baseUrl}/transactions/${transactionId}/verify`, { headers });
       // An unknown transaction (400/404) is an answer, not paid; anything else but 200 is a failure to ask.
       if (status !== 200 && status !== 400 && status !== 404) throw new PaymentProviderError(`Flutterwave verify: HTTP ${status}`);
-      const data = body?.data ?? {};
+      const answer = fieldsOf(body);
+      const data = fieldsOf(answer.data);
       const verification: Verification = {
-        paid: status === 200 && body?.status === 'success' && data.status === 'successful',
+        paid: status === 200 && answer.status === 'success' && data.status === 'successful',
         reference: typeof data.tx_ref === 'string' ? data.tx_ref : null,
         amountMinor: toMinor(data.amount),
-        currency: String(data.currency ?? '').toUpperCase(),
-        transactionId: data.id === undefined || data.id === null ? null : String(data.id),
+        currency: textOf(data.currency, '').toUpperCase(),
+        transactionId: data.id === undefined || data.id === null ? null : textOf(data.id, ''),
       };
       return verification;
     },
@@ -60,14 +62,14 @@ export function flutterwaveProvider(options: FlutterwaveOptions): PaymentProvide
     parseWebhook(rawBody, requestHeaders) {
       const hash = headerOf(requestHeaders, 'verif-hash');
       if (!options.webhookHash || hash === undefined || !sameSecret(hash, options.webhookHash)) return { kind: 'rejected', reason: 'verif-hash does not match' };
-      let event: any;
+      let event: Readonly<Record<string, unknown>>;
       try {
-        event = JSON.parse(rawBody.toString('utf8'));
+        event = fieldsOf(JSON.parse(rawBody.toString('utf8')));
       } catch {
         return { kind: 'ignored' };
       }
-      const id = event?.data?.id;
-      if (event?.event !== 'charge.completed' || (typeof id !== 'number' && typeof id !== 'string')) return { kind: 'ignored' };
+      const id = fieldsOf(event.data).id;
+      if (event.event !== 'charge.completed' || (typeof id !== 'number' && typeof id !== 'string')) return { kind: 'ignored' };
       return { kind: 'verify', id: String(id) };
     },
   };

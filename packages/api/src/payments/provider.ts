@@ -78,7 +78,7 @@ export const headerOf = (headers: WebhookHeaders, name: string) => {
 };
 
 /** A provider's answer as JSON; anything else (a proxy's HTML page, a timeout) is a provider failure. */
-export async function providerJson(what: string, url: string, init: RequestInit): Promise<{ status: number; body: any }> {
+export async function providerJson(what: string, url: string, init: RequestInit): Promise<{ status: number; body: unknown }> {
   let response: Response;
   try {
     // A provider that hangs must not hold the payer's request (or a webhook) for minutes.
@@ -88,10 +88,21 @@ export async function providerJson(what: string, url: string, init: RequestInit)
   }
   const text = await response.text();
   try {
-    return { status: response.status, body: JSON.parse(text) };
+    const body: unknown = JSON.parse(text);
+    return { status: response.status, body };
   } catch {
     throw new PaymentProviderError(`${what}: HTTP ${response.status}, not JSON`);
   }
+}
+
+/** The fields of a parsed JSON value; none when it is not an object, so an odd answer reads as empty. */
+export const fieldsOf = (value: unknown): Readonly<Record<string, unknown>> =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+
+/** A parsed JSON value as text: a string itself, a number as written (`12` → "12"), null or absent `fallback`, anything else its JSON. */
+export function textOf(value: unknown, fallback: string): string {
+  if (value === undefined || value === null) return fallback;
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /** Major units (a provider's `50.5`) as minor units (`5050`). */

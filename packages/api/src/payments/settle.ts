@@ -1,5 +1,6 @@
 import { isUniqueViolation, type PaymentProviderName, type PaymentStatus } from '@careernexus/db';
 import type { Services } from '../context.js';
+import { required } from '../invariant.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
 import { recordPaymentReceived } from '../vault/ledger.js';
 import type { Verification } from './provider.js';
@@ -99,7 +100,9 @@ export async function settlePayment(services: Services, provider: PaymentProvide
     if (isUniqueViolation(error, 'payments_provider_transaction')) return { outcome: 'refused', reason: 'The transaction already settled another payment.' };
     throw error;
   }
-  return outcomeOf(services, (await readPayment(services, provider, verified.reference))!, verified);
+  // Read above (payments are never deleted), now with the settlement's outcome.
+  const settled = await readPayment(services, provider, verified.reference);
+  return outcomeOf(services, required(settled, `payment ${verified.reference}`), verified);
 }
 
 const PAYMENT_COLUMNS = ['id', 'session_id', 'payer_id', 'reference', 'provider_transaction_id', 'amount_minor', 'currency', 'usd_minor', 'status', 'failure'] as const;

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { headerOf, PaymentProviderError, providerJson, sameSecret, type PaymentProvider, type Verification } from './provider.js';
+import { fieldsOf, headerOf, PaymentProviderError, providerJson, sameSecret, textOf, type PaymentProvider, type Verification } from './provider.js';
 
 export interface StripeOptions {
   secretKey: string;
@@ -48,10 +48,11 @@ export function stripeProvider(options: StripeOptions): PaymentProvider {
         headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': input.reference },
         body: form.toString(),
       });
-      if (status !== 200 || typeof body?.id !== 'string' || typeof body?.url !== 'string') {
-        throw new PaymentProviderError(`Stripe checkout: HTTP ${status}, ${String(body?.error?.message ?? 'no url')}`);
+      const { id, url, error } = fieldsOf(body);
+      if (status !== 200 || typeof id !== 'string' || typeof url !== 'string') {
+        throw new PaymentProviderError(`Stripe checkout: HTTP ${status}, ${textOf(fieldsOf(error).message, 'no url')}`);
       }
-      return { checkoutUrl: body.url, providerRef: body.id };
+      return { checkoutUrl: url, providerRef: id };
     },
 
     async verify(checkoutSessionId) {
@@ -66,31 +67,32 @@ export function stripeProvider(options: StripeOptions): PaymentProvider {
       if (!options.webhookSecret) return { kind: 'rejected', reason: 'no STRIPE_WEBHOOK_SECRET' };
       const signed = verifyStripeSignature(rawBody, headerOf(headers, 'stripe-signature'), options.webhookSecret, options.now());
       if (!signed) return { kind: 'rejected', reason: 'Stripe-Signature does not match' };
-      let event: any;
+      let event: Readonly<Record<string, unknown>>;
       try {
-        event = JSON.parse(rawBody.toString('utf8'));
+        event = fieldsOf(JSON.parse(rawBody.toString('utf8')));
       } catch {
         return { kind: 'ignored' };
       }
-      const session = event?.data?.object;
+      const session = fieldsOf(event.data).object;
       // Completed (paid by card at once), or paid later by a delayed method.
-      const settles = event?.type === 'checkout.session.completed' || event?.type === 'checkout.session.async_payment_succeeded';
-      if (!settles || session?.object !== 'checkout.session') return { kind: 'ignored' };
+      const settles = event.type === 'checkout.session.completed' || event.type === 'checkout.session.async_payment_succeeded';
+      if (!settles || fieldsOf(session).object !== 'checkout.session') return { kind: 'ignored' };
       return { kind: 'verified', verification: fromCheckoutSession(session) };
     },
   };
 }
 
 /** A Checkout Session as a verification; its payment intent is the transaction (the session's id when it has none). */
-function fromCheckoutSession(session: any): Verification {
-  const intent = typeof session?.payment_intent === 'string' ? session.payment_intent : session?.payment_intent?.id;
+function fromCheckoutSession(body: unknown): Verification {
+  const session = fieldsOf(body);
+  const intent = typeof session.payment_intent === 'string' ? session.payment_intent : fieldsOf(session.payment_intent).id;
   return {
-    paid: session?.payment_status === 'paid',
-    reference: typeof session?.client_reference_id === 'string' ? session.client_reference_id : null,
+    paid: session.payment_status === 'paid',
+    reference: typeof session.client_reference_id === 'string' ? session.client_reference_id : null,
     // Stripe already speaks minor units.
-    amountMinor: Number(session?.amount_total ?? 0),
-    currency: String(session?.currency ?? '').toUpperCase(),
-    transactionId: typeof intent === 'string' ? intent : typeof session?.id === 'string' ? session.id : null,
+    amountMinor: Number(session.amount_total ?? 0),
+    currency: textOf(session.currency, '').toUpperCase(),
+    transactionId: typeof intent === 'string' ? intent : typeof session.id === 'string' ? session.id : null,
   };
 }
 

@@ -25,15 +25,17 @@ export function createLocalEventBus(): EventBus {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   return {
+    // eslint-disable-next-line @typescript-eslint/require-await -- async so that a handler that throws rejects the promise (callers .catch it), as with Redis
     async publish(event) {
       emitter.emit(`user:${event.userId}`, event);
     },
-    async subscribe(userId, handler) {
+    subscribe(userId, handler) {
       emitter.on(`user:${userId}`, handler);
-      return () => emitter.off(`user:${userId}`, handler);
+      return Promise.resolve(() => emitter.off(`user:${userId}`, handler));
     },
-    close: async () => {
+    close: () => {
       emitter.removeAllListeners();
+      return Promise.resolve();
     },
   };
 }

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { required } from '../invariant.js';
 
 /** The first bytes of a stored object and its full size. */
 export interface ObjectHead {
@@ -132,7 +133,8 @@ export function s3Storage(options: S3Options): MediaStorage {
     async head(key, length) {
       try {
         const object = await client.send(new GetObjectCommand({ Bucket, Key: key, Range: `bytes=0-${length - 1}` }));
-        const bytes = Buffer.from(await object.Body!.transformToByteArray());
+        // S3 answers a successful GET with a body; a missing one is a broken store, not a missing object.
+        const bytes = Buffer.from(await required(object.Body, `the body of ${key}`).transformToByteArray());
         const total = /\/(\d+)$/.exec(object.ContentRange ?? '')?.[1];
         return { bytes: bytes.subarray(0, length), size: total ? Number(total) : Number(object.ContentLength ?? bytes.length) };
       } catch (error) {

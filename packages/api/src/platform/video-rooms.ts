@@ -2,6 +2,7 @@ import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createJWTSignatureMessage, encodeJWT } from '@oslojs/jwt';
 import { ConfigError } from '../config.js';
+import { required } from '../invariant.js';
 
 /** Who enters which room, and when. */
 export interface RoomGrant {
@@ -66,7 +67,7 @@ export function jaasVideoRooms(options: JaasOptions): VideoRooms {
 function loadPrivateKey(options: JaasOptions): KeyObject {
   const source = options.privateKey ? 'JITSI_PRIVATE_KEY' : `JITSI_PRIVATE_KEY_PATH (${options.privateKeyPath})`;
   try {
-    const pem = options.privateKey ?? readFileSync(options.privateKeyPath!, 'utf8');
+    const pem = options.privateKey ?? readFileSync(required(options.privateKeyPath, 'JITSI_PRIVATE_KEY_PATH'), 'utf8');
     const key = createPrivateKey(pem);
     if (key.asymmetricKeyType !== 'rsa') throw new Error(`an ${key.asymmetricKeyType} key, not RSA`);
     return key;

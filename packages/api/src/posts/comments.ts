@@ -2,6 +2,7 @@ import { isForeignKeyViolation, sql } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Services } from '../context.js';
 import { apiError } from '../errors.js';
+import { onlyRow } from '../invariant.js';
 import { timestampFromJson } from '../platform/timestamps.js';
 import { idFromQuery } from '../validation.js';
 import type { CommentNode } from './schemas.js';
@@ -99,7 +100,7 @@ export async function commentTree(services: Services, viewer: Viewer, rawPostId:
         from comments c join profiles p on p.user_id = c.user_id
         where c.post_id = ${postId}) as comments,
       exists (select 1 from posts where id = ${postId}) as post_exists`.execute(services.db);
-  const { comments, post_exists } = rows[0]!;
+  const { comments, post_exists } = onlyRow(rows);
   if (!post_exists) throw postNotFound();
   comments.sort((a, b) => a[0] - b[0]);
   const nodes = new Map<number, CommentNode>();

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder, type UserType } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Services } from '../context.js';
+import { onlyRow, required } from '../invariant.js';
 import { timestampFromJson } from '../platform/timestamps.js';
 import type { PostBody, PostFull } from './schemas.js';
 
@@ -180,7 +181,7 @@ function readPostRows(arrays: PostRowArrays): PostRow[] {
 export async function postsByIds(services: Services, viewer: Viewer, ids: number[]): Promise<PostFull[]> {
   if (!ids.length) return [];
   const { rows } = await sql<{ posts: PostRowArrays }>`select ${postRowsJson(postRows(viewer, sql`${ids}::bigint[]`))} as posts`.execute(services.db);
-  return toPosts(services, viewer, rows[0]!.posts, ids);
+  return toPosts(services, viewer, onlyRow(rows).posts, ids);
 }
 
 /** What a list statement gives: the ids of a page, its list's count, and the snapshot it read. */
@@ -201,7 +202,7 @@ export async function readPostPage(services: Services, viewer: Viewer, page: Raw
   const { rows } = await sql<PageOfIds & { posts: PostRowArrays }>`
     select page.snapshot, page.count, page.ids, ${postRowsJson(postRows(viewer, sql`page.ids`))} as posts
     from (${page}) page`.execute(services.db);
-  const { snapshot, count, ids, posts } = rows[0]!;
+  const { snapshot, count, ids, posts } = onlyRow(rows);
   return { snapshot: Number(snapshot), count, posts: toPosts(services, viewer, posts, ids.map(Number)) };
 }
 
@@ -212,17 +213,21 @@ export function toPosts(services: Services, viewer: Viewer, arrays: PostRowArray
   for (const row of rows) {
     let parent: PostBody | null = null;
     if (row.parent_id !== null && row.parent_author_id !== null) {
+      // The parent post was found, and with its author the author's profile (every user has one):
+      // these columns of theirs are not null.
+      const { parent_id: parentId } = row;
+      const column = <T>(value: T | null, name: string) => required(value, `${name} of post ${parentId}`);
       parent = {
-        post_id: row.parent_id,
+        post_id: parentId,
         profile: profileCard(services, row.parent_author_id, {
-          first_name: row.parent_first_name!,
-          last_name: row.parent_last_name!,
-          middle_name: row.parent_middle_name!,
+          first_name: column(row.parent_first_name, 'the author first name'),
+          last_name: column(row.parent_last_name, 'the author last name'),
+          middle_name: column(row.parent_middle_name, 'the author middle name'),
           profile_photo: row.parent_profile_photo,
-          qualification: row.parent_qualification!,
-          user_type: row.parent_user_type!,
+          qualification: column(row.parent_qualification, 'the author qualification'),
+          user_type: column(row.parent_user_type, 'the author user type'),
         }),
-        body: row.parent_body!,
+        body: column(row.parent_body, 'the body'),
         pic1: row.parent_pic1 ?? NA,
         pic2: row.parent_pic2 ?? NA,
         pic3: row.parent_pic3 ?? NA,

@@ -7,6 +7,7 @@ import type { MediaKind } from '../media/formats.js';
 import { checkStoredMedia } from '../media/service.js';
 import { deliver, storeNotifications, type NewNotification, type StoredNotification } from '../notifications/service.js';
 import { timestampFromJson } from '../platform/timestamps.js';
+import { onlyRow, required } from '../invariant.js';
 import { idFromQuery } from '../validation.js';
 import { postRowsJson, postsByIds, toPosts, type PostRow, type PostRowArrays } from './read.js';
 
@@ -84,7 +85,7 @@ export async function createPost(services: Services, viewer: Viewer, input: NewP
         null as parent_first_name, null as parent_last_name, null as parent_middle_name, null as parent_profile_photo,
         null as parent_qualification, null as parent_user_type, false as is_liked, false as is_saved, true as follows_author
       from post join profiles a on a.user_id = post.author_id join users u on u.id = post.author_id`)} as posts`.execute(services.db);
-  return toPosts(services, viewer, rows[0]!.posts)[0]!;
+  return required(toPosts(services, viewer, onlyRow(rows).posts)[0], 'the created post');
 }
 
 /** A repost points at the original post (never at another repost) and is classified too. */
@@ -104,7 +105,7 @@ export async function repost(services: Services, viewer: Viewer, parentId: numbe
     await trx.insertInto('feed_keys').values(feedKeysOf(labels, viewer).map((key) => ({ key, post_id: post.id }))).execute();
     return post.id;
   });
-  return (await postsByIds(services, viewer, [id]))[0]!;
+  return required((await postsByIds(services, viewer, [id]))[0], `repost ${id}`);
 }
 
 /** Deletes one's own post with its likes, saves, shares and comments; reposts show it removed. */
@@ -166,7 +167,7 @@ export async function likePost(services: Services, viewer: Viewer, postId: numbe
       if (isForeignKeyViolation(error)) throw postNotFound();
       throw error;
     });
-  const row = rows[0]!;
+  const row = onlyRow(rows);
   if (!row.found) throw postNotFound();
   if (row.notification) await deliver(services, [{ ...row.notification, created_at: timestampFromJson(row.notification.created_at) }]);
   return { post: postId, liked };

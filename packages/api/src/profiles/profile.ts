@@ -1,6 +1,7 @@
 import { sql, type Database, type Kysely, type Selectable, type UserType } from '@careernexus/db';
 import type { Services } from '../context.js';
 import { apiError, fieldError } from '../errors.js';
+import { onlyRow } from '../invariant.js';
 import { idFromQuery } from '../validation.js';
 import { isPermittedCallingCode } from '../info/service.js';
 import type { MediaKind } from '../media/formats.js';
@@ -246,7 +247,7 @@ export async function analytics(services: Services, viewer: Viewer) {
       (select count(*) from connections
         where status = 'accepted' and (requester_id = ${viewer.id} or recipient_id = ${viewer.id}))::int as total_connections
   `.execute(services.db);
-  return rows[0]!;
+  return onlyRow(rows);
 }
 
 const WEIGHTS: Record<(typeof COMPLETION_ITEMS)[number], number> = {

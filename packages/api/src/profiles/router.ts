@@ -56,7 +56,11 @@ function recordRouter({ name, kind, fields, item, path, updatePath, idParam }: R
       )
       .input(fields.partial().extend({ id: schemas.idField }))
       .output(item)
-      .mutation(({ ctx, input: { id, ...changes } }) => updateRecord(ctx.services, kind, ctx.viewer.id, id, changes)),
+      .mutation(({ ctx, input }) => {
+        // `fields` stands for any kind's schema, so the input is typed loosely; `id` is idField's number.
+        const { id, ...changes } = input as { id: number } & Record<string, unknown>;
+        return updateRecord(ctx.services, kind, ctx.viewer.id, id, changes);
+      }),
     delete: authedProcedure
       .meta(
         route({

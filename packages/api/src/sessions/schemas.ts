@@ -42,7 +42,8 @@ const userIds = z.preprocess(
     const text = value.trim();
     if (/^\d+$/.test(text)) return [Number(text)];
     try {
-      return JSON.parse(text);
+      // The schema below checks what it is.
+      return JSON.parse(text) as unknown;
     } catch {
       return value;
     }

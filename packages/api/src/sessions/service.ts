@@ -4,6 +4,7 @@ import type { TRPCError } from '@trpc/server';
 import type { Viewer } from '../auth/sessions.js';
 import type { Context, Services } from '../context.js';
 import { apiError, detailError, fieldError, keyedError, nonFieldError } from '../errors.js';
+import { required } from '../invariant.js';
 import { deliver, storeNotifications, type NewNotification } from '../notifications/service.js';
 import { paginate, readPage, resolvePage } from '../pagination.js';
 import { profileCard } from '../posts/read.js';
@@ -66,9 +67,13 @@ async function present(services: Services, viewer: Viewer, rows: SessionRow[]) {
   const now = services.now();
   return rows.map((row) => ({
     id: row.id,
-    mentor: cards.get(row.mentor_id)!,
-    mentee: cards.get(row.mentee_id)!,
-    invitees: invited.filter((invite) => invite.session_id === row.id && cards.has(invite.invitee_id)).map((invite) => ({ invitee: cards.get(invite.invitee_id)! })),
+    mentor: required(cards.get(row.mentor_id), `the card of user ${row.mentor_id}`),
+    mentee: required(cards.get(row.mentee_id), `the card of user ${row.mentee_id}`),
+    // Invitees without a card (none expected) are left out, as before.
+    invitees: invited.flatMap((invite) => {
+      const invitee = invite.session_id === row.id ? cards.get(invite.invitee_id) : undefined;
+      return invitee ? [{ invitee }] : [];
+    }),
     join: isJoinable(row, now),
     session_type: row.session_type,
     session_at: wallClockIn(zone, row.session_at),
@@ -80,7 +85,7 @@ async function present(services: Services, viewer: Viewer, rows: SessionRow[]) {
   }));
 }
 
-const presentOne = async (services: Services, viewer: Viewer, row: SessionRow) => (await present(services, viewer, [row]))[0]!;
+const presentOne = async (services: Services, viewer: Viewer, row: SessionRow) => required((await present(services, viewer, [row]))[0], `session ${row.id}`);
 
 const displayName = (row: { first_name: string; last_name: string }) => `${row.first_name} ${row.last_name}`;
 
@@ -214,8 +219,9 @@ export async function invitedSessions(services: Services, viewer: Viewer) {
     .where('s.status', 'in', ['PENDING', 'ACCEPTED'])
     .orderBy('i.id', 'desc')
     .execute();
+  // `present` gives one session per row, in order.
   const sessions = await present(services, viewer, rows);
-  return rows.map((row, index) => ({ id: row.invitation_id, session: sessions[index]! }));
+  return rows.map((row, index) => ({ id: row.invitation_id, session: required(sessions[index], `session ${row.id}`) }));
 }
 
 /** The session and who the caller is to it; 404 when there is no such session. */
@@ -247,7 +253,7 @@ async function transition(
   viewer: Viewer,
   sessionId: number,
   action: SessionAction,
-  effects: (trx: Transaction<Database>, row: SessionRow) => Promise<NewNotification[]>,
+  effects: (trx: Transaction<Database>, row: SessionRow) => NewNotification[] | Promise<NewNotification[]>,
   changes: { rating?: number } = {},
 ) {
   for (let attempt = 0; ; attempt++) {
@@ -281,7 +287,7 @@ export async function answerSession(services: Services, viewer: Viewer, sessionI
   if (viewer.userType !== 'mentor') throw mentorsOnly();
   const verb = action === 'Accept' ? 'accepted' : 'rejected';
   const message = `Mentor ${await nameOf(services, viewer.id)} ${verb} your mentorship request.`;
-  await transition(services, viewer, sessionId, action === 'Accept' ? 'accept' : 'reject', async (_trx, row) => [
+  await transition(services, viewer, sessionId, action === 'Accept' ? 'accept' : 'reject', (_trx, row) => [
     { userId: row.mentee_id, type: action === 'Accept' ? 'session_accepted' : 'session_rejected', message, data: { session_id: row.id, user_id: viewer.id } },
   ]);
   return { session_id: sessionId, action: action === 'Accept' ? ('Accepted' as const) : ('Rejected' as const) };
@@ -289,7 +295,7 @@ export async function answerSession(services: Services, viewer: Viewer, sessionI
 
 /** The mentee withdraws a session nobody paid for (§1.11); it stays as history. */
 export async function cancelSession(services: Services, viewer: Viewer, sessionId: number) {
-  await transition(services, viewer, sessionId, 'cancel', async () => []);
+  await transition(services, viewer, sessionId, 'cancel', () => []);
   return { status: 'Success' as const, message: 'Cancelled Mentorship session' as const };
 }
 

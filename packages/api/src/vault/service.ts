@@ -1,6 +1,7 @@
 import { sql } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Context, Services } from '../context.js';
+import { onlyRow } from '../invariant.js';
 import { CENTRAL_CURRENCY, readRate, viewerRateJson, type Rate } from '../mentors/money.js';
 import { paginate, readPage, resolvePage } from '../pagination.js';
 import { mentorsOnly } from '../sessions/service.js';
@@ -26,7 +27,7 @@ async function summaryOf(services: Services, mentorId: number) {
   const { rows } = await sql<{ balance: number; count: number; rate: unknown }>`
     select coalesce(sum(amount_minor), 0)::int8 as balance, count(*)::int as count, ${viewerRateJson(mentorId)} as rate
     from ledger_entries where account_kind = 'mentor' and owner_id = ${mentorId}`.execute(services.db);
-  const row = rows[0]!;
+  const row = onlyRow(rows);
   return { balance: Number(row.balance), count: Number(row.count), rate: readRate(row.rate) };
 }
 
