@@ -383,7 +383,7 @@ function loadSteps(users: number, posts: number, anchor: string): Step[] {
       sql: [
         `insert into profiles (user_id, first_name, last_name, middle_name, country_code, phone_number, qualification, position, location, bio, summary,
            years_of_experience, availability, current_job, areas_of_expertise, technical_skills, mentorship_styles, linkedin_url,
-           session_rate_minor, rating_total, rating_count)
+           session_rate_minor, rating_total, rating_count, mentor_industry)
          select u, ${pick(FIRST_NAMES, 'u', 21)}, ${pick(LAST_NAMES, 'u', 22)}, 'N/A', ${pick(LOCATION_CODES, 'u', 25)}, '080' || lpad(u::text, 8, '0'),
            ${pick(QUALIFICATIONS, 'u', 23)}, case when mentor then job else ${pick(POSITIONS, 'u', 24)} end, ${pick(LOCATIONS, 'u', 25)},
            case when mentor then job || ' with ' || years || ' years in ' || label || '. I mentor on ' || lower(areas[1]) || ' and ' || skills[1] || '.'
@@ -392,7 +392,9 @@ function loadSteps(users: number, posts: number, anchor: string): Step[] {
            case when mentor then years end, case when mentor then case when bench_u(u, 105) < 0.6 then 'weekdays' else 'weekends' end end,
            case when mentor then job end, areas, skills, styles,
            case when mentor then 'https://www.linkedin.com/in/bench-user-' || u end,
-           case when mentor then bench_rate(u) else 0 end, coalesce(ratings.total, 0), coalesce(ratings.n, 0)
+           case when mentor then bench_rate(u) else 0 end, coalesce(ratings.total, 0), coalesce(ratings.n, 0),
+           -- What the profile trigger would copy from users (triggers do not fire under session_replication_role = replica).
+           case when mentor then label end
          from (
            select u, mentor, label, years,
              case when bench_u(u, 106) < 0.5 then ${pick(SENIORITY, 'u', 107)} || ' ' else '' end || (${textArray(JOB_TITLES)})[l * 2 + 1 + bench_i(u, 104, 2)] as job,
@@ -796,6 +798,9 @@ export async function verifyCounters(url: string): Promise<string[]> {
       rating_totals: `select count(*) as n from profiles p
         cross join lateral (select coalesce(sum(s.rating), 0) as total, count(*) as n from mentor_sessions s where s.mentor_id = p.user_id and s.status = 'COMPLETED') s
         where (p.rating_total, p.rating_count) <> (s.total, s.n)`,
+      // The mentor lists' column copied from users (the generator writes it itself: see the profiles step).
+      mentor_industry: `select count(*) as n from profiles p join users u on u.id = p.user_id
+        where p.mentor_industry is distinct from case when u.user_type = 'mentor' and u.is_active then u.industry end`,
       rated_non_mentors: `select count(*) as n from profiles p join users u on u.id = p.user_id where u.user_type <> 'mentor' and (p.rating_count > 0 or cardinality(p.technical_skills) > 0)`,
       is_paid: `select count(*) as n from mentor_sessions where is_paid <> (price_minor = 0 or status = 'COMPLETED' or (status = 'ACCEPTED' and is_paid))`,
       session_price: `select count(*) as n from mentor_sessions s join profiles p on p.user_id = s.mentor_id where s.price_minor <> p.session_rate_minor`,

@@ -178,6 +178,48 @@ describe('list query plans at size M', () => {
       }
     });
 
+  /** A parameter as an SQL literal, for EXPLAIN ANALYZE EXECUTE (which takes no bind parameters). */
+  const literal = (value: unknown): string => {
+    if (value === null || value === undefined) return 'null';
+    if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+    if (Array.isArray(value)) return `array[${value.map(literal).join(', ')}]`;
+    return `'${String(value).replaceAll("'", "''")}'`;
+  };
+
+  interface PlanNode {
+    'Node Type': string;
+    'Index Name'?: string;
+    'Relation Name'?: string;
+    'Actual Rows'?: number;
+    'Actual Loops'?: number;
+    'Rows Removed by Filter'?: number;
+    'Rows Removed by Index Recheck'?: number;
+    Plans?: PlanNode[];
+  }
+
+  /** The generic plan run with the statement's own parameters: its scans, each with the rows it read. */
+  const analyzedScans = (text: string, parameters: readonly unknown[]) =>
+    server.database.db.connection().execute(async (connection) => {
+      await connection.executeQuery(CompiledQuery.raw(`prepare plan_probe as ${text}`));
+      try {
+        const values = parameters.length ? `(${parameters.map(literal).join(', ')})` : '';
+        const { rows } = await connection.executeQuery<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(CompiledQuery.raw(`explain (analyze, format json) execute plan_probe${values}`));
+        const scans: Array<{ node: string; index?: string; relation?: string; read: number }> = [];
+        const visit = (node: PlanNode) => {
+          if (/Scan/.test(node['Node Type']) && (node['Index Name'] || node['Relation Name'])) {
+            const loops = node['Actual Loops'] ?? 1;
+            const read = ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * loops;
+            scans.push({ node: node['Node Type'], index: node['Index Name'], relation: node['Relation Name'], read });
+          }
+          node.Plans?.forEach(visit);
+        };
+        visit(rows[0]!['QUERY PLAN'][0]!.Plan);
+        return scans;
+      } finally {
+        await connection.executeQuery(CompiledQuery.raw('deallocate plan_probe'));
+      }
+    });
+
   it('runs generic plans on PostgreSQL', async () => {
     const { rows } = await sql<{ plan_cache_mode: string }>`show plan_cache_mode`.execute(server.database.db);
     expect(rows[0]!.plan_cache_mode).toBe('force_generic_plan');
@@ -208,4 +250,41 @@ describe('list query plans at size M', () => {
     expect(explained).toBeGreaterThan(40);
     expect(offenders, offenders.join('\n\n')).toEqual([]);
   }, 120_000);
+
+  /**
+   * Mentor lists are read from the mentor-only indexes of profiles in rating order: a
+   * recommendation page reads its few entries from the industry's part of the index (page 2: 8
+   * entries), its count the industry's part alone; a search reads its matches from the trigram or
+   * skills index, never every mentor (1,000 at M) nor the users table beyond primary keys. Each
+   * statement's generic plan is run with its own parameters (EXPLAIN ANALYZE) to count the rows
+   * each scan read.
+   */
+  it.each([
+    { query: '/mentor/recommendation/', index: 'profiles_mentors_by_industry', page: 4 },
+    { query: '/mentor/recommendation/?page=2', index: 'profiles_mentors_by_industry', page: 8 },
+    { query: '/mentor/search/?text=python', index: 'profiles_search_text' },
+    { query: '/mentor/search/?text=Leadership', index: 'profiles_search_text' },
+    { query: '/mentor/search/?skills=python,sql', index: 'profiles_skills_folded' },
+  ])('$query reads the mentor index, not every mentor', async ({ query, index, page }) => {
+    const { db } = server.database;
+    const mentors = (await sql<{ n: number }>`select count(*)::int as n from users where user_type = 'mentor' and is_active`.execute(db)).rows[0]!.n;
+    statements.length = 0;
+    const response = await api.get(query, { token: tokens.reader });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(response.body.results.length).toBeGreaterThan(0);
+    const listed = response.body.count as number;
+    expect(listed).toBeLessThan(mentors / 2);
+    const ran = statements.filter((statement) => /^\s*(select|with)\b/i.test(statement.sql));
+    const scans = (await Promise.all(ran.map((statement) => analyzedScans(statement.sql, statement.parameters)))).flat();
+    const described = JSON.stringify(scans);
+    const onIndex = scans.filter((scan) => scan.index === index);
+    expect(onIndex.length, described).toBeGreaterThan(0);
+    expect(scans.some((scan) => scan.index === 'users_mentors_by_industry'), described).toBe(false);
+    // No scan of members or profiles reads more than the list's own mentors: its count (the
+    // matches, or the industry's mentors), with a margin for the trigram index's false positives.
+    const ofMembers = scans.filter((scan) => /^(profiles|users)/.test(scan.relation ?? scan.index ?? ''));
+    for (const scan of ofMembers) expect(scan.read, `${scan.node} ${scan.index ?? scan.relation}: ${described}`).toBeLessThanOrEqual(Math.max(2 * listed, 60));
+    // The page itself: its entries of the industry's index, one more for the reader if listed.
+    if (page) expect(Math.min(...onIndex.map((scan) => scan.read)), described).toBeLessThanOrEqual(page + 1);
+  });
 });

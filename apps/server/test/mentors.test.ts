@@ -169,6 +169,41 @@ describe('discovery', () => {
     expect(own.body.count).toBe(4);
   });
 
+  it('a mentor moves between lists with their industry, leaves them when deactivated, and a learner who becomes one joins them', async () => {
+    const moving = await mentor('entertainment', { first_name: 'Wenceslas' });
+    // Onboarding: a learner's sign-up, then the mentor type and industry chosen in one change.
+    const turned = await person(t.api, t.mailbox, 'entertainment', 'mentor');
+    const fan = await person(t.api, t.mailbox, 'entertainment');
+    const driver = await person(t.api, t.mailbox, 'transportation');
+    const recommended = async (token: string) => ids((await t.api.get('/mentor/recommendation/?page_size=50', { token })).body.results);
+    const found = async (text: string) => ids((await t.api.get(`/mentor/search/?text=${text}`, { token: fan.token })).body.results);
+    const listedIndustry = async (id: number) => (await db().selectFrom('profiles').select('mentor_industry').where('user_id', '=', id).executeTakeFirstOrThrow()).mentor_industry;
+
+    expect(await recommended(fan.token)).toEqual([moving.id, turned.id]);
+    expect(await recommended(driver.token)).toEqual([]);
+    expect(await listedIndustry(fan.id)).toBeNull();
+
+    const moved = await t.api.request('PATCH', '/user/profile-update/', { industry: 'transportation' }, { token: moving.token });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(206);
+    expect(await listedIndustry(moving.id)).toBe('transportation');
+    expect(await recommended(fan.token)).toEqual([turned.id]);
+    expect(await recommended(driver.token)).toEqual([moving.id]);
+    expect(await found('wenceslas')).toEqual([moving.id]);
+
+    // Deactivated: in no list, recommendations or search; active again: back in both.
+    await db().updateTable('users').set({ is_active: false }).where('id', '=', moving.id).execute();
+    expect(await listedIndustry(moving.id)).toBeNull();
+    expect(await recommended(driver.token)).toEqual([]);
+    expect(await found('wenceslas')).toEqual([]);
+    await db().updateTable('users').set({ is_active: true }).where('id', '=', moving.id).execute();
+    expect(await recommended(driver.token)).toEqual([moving.id]);
+    expect(await found('wenceslas')).toEqual([moving.id]);
+
+    // The column is the users table's to set: a direct write is replaced by what users says.
+    await sql`update profiles set mentor_industry = 'banking' where user_id = ${fan.id}`.execute(db());
+    expect(await listedIndustry(fan.id)).toBeNull();
+  });
+
   it('searches mentors by text, skills in any case, experience level and availability', async () => {
     const zoe = await mentor('education', { first_name: 'Zoë', last_name: 'Quinlan', technical_skills: ['Python', 'Django'], years_of_experience: 4, availability: 'weekdays' });
     const omar = await mentor('sports', { first_name: 'Omar', bio: 'Coaching sprinters since 2010', technical_skills: ['Coaching'], areas_of_expertise: ['Athletics'], years_of_experience: 12, availability: 'weekends' });
@@ -310,8 +345,12 @@ describe('prices', () => {
 
 describe('search indexes', () => {
   it('the search statement uses the trigram and skills indexes once the planner would rather not scan', async () => {
-    const { rows } = await sql<{ indexname: string }>`select indexname from pg_indexes where tablename = 'profiles' and indexname in ('profiles_search_text', 'profiles_skills_folded') order by 1`.execute(db());
-    expect(rows.map((row) => row.indexname)).toEqual(['profiles_search_text', 'profiles_skills_folded']);
+    const { rows } = await sql<{ indexname: string; indexdef: string }>`
+      select indexname, indexdef from pg_indexes
+      where tablename = 'profiles' and indexname in ('profiles_search_text', 'profiles_skills_folded', 'profiles_mentors_by_industry', 'profiles_mentors_by_rating') order by 1`.execute(db());
+    expect(rows.map((row) => row.indexname)).toEqual(['profiles_mentors_by_industry', 'profiles_mentors_by_rating', 'profiles_search_text', 'profiles_skills_folded']);
+    // Mentors only: learners' bios are in none of them.
+    for (const row of rows) expect(row.indexdef).toMatch(/WHERE \(mentor_industry IS NOT NULL\)$/);
     const folded = await sql<{ v: string }>`select cn_fold('Zoë ÉCOLE') as v`.execute(db());
     expect(folded.rows[0]!.v).toBe('zoe ecole');
   });

@@ -69,6 +69,10 @@ export interface ProfilesTable {
   search_text: ColumnType<string | null, never, never>;
   /** Generated: the technical skills folded. */
   skills_folded: ColumnType<string[], never, never>;
+  /** Generated: the mean session rating, null while unrated (mentor lists order by it, nulls last). */
+  mentor_rating: ColumnType<number | null, never, never>;
+  /** The user's industry while the user is an active mentor, else null: copied from users by triggers. */
+  mentor_industry: ColumnType<string | null, never, never>;
 }
 
 export interface SavedMentorsTable {

@@ -67,22 +67,30 @@ export function toCard(services: Services, row: CardRow, viewerRate: Rate | null
   };
 }
 
-/** The mean rating as SQL, for ordering (nulls, the unrated, last). */
-const RATING = sql`p.rating_total::float8 / nullif(p.rating_count, 0)`;
+/**
+ * The order of every mentor list: best mean rating first, the unrated last, then by id. The
+ * mentor indexes of profiles hold exactly this order (migration 0009), so a page is read from
+ * the index's first entries instead of sorting every candidate.
+ */
+const MENTOR_ORDER = sql`p.mentor_rating desc nulls last, p.user_id`;
 
 /**
- * One statement for a page of mentors: `found` lists the mentors' ids with their order `ord`
- * (at most COUNT_CAP of them); the statement answers their count, the viewer's exchange rate
- * and the page's cards.
+ * One statement for a page of mentors: `page` gives the page's mentor ids with their order `ord`,
+ * `count` the number of the list's mentors (at most COUNT_CAP); `shared` are common table
+ * expressions both may read. It answers the count, the viewer's exchange rate and the cards.
  */
-async function readCards(services: Services, viewer: Viewer, found: RawBuilder<{ id: number; ord: number }>, offset: number, limit: number) {
+async function readCards(
+  services: Services,
+  viewer: Viewer,
+  parts: { shared?: RawBuilder<unknown>; count: RawBuilder<number>; page: RawBuilder<{ id: number; ord: number }> },
+) {
   const { rows } = await sql<{ count: number; viewer_rate: unknown; results: CardRow[] }>`
-    with found as materialized (${found})
-    select (select count(*)::int from found) as count,
+    with ${parts.shared ? sql`${parts.shared},` : sql``} page as materialized (${parts.page})
+    select (${parts.count}) as count,
       ${viewerRateJson(viewer.id)} as viewer_rate,
       coalesce((
         select json_agg(${cardJson(viewer.id)} order by f.ord)
-        from (select id, ord from found order by ord limit ${limit} offset ${offset}) f
+        from page f
         join profiles p on p.user_id = f.id
         join users a on a.id = f.id
       ), '[]') as results`.execute(services.db);
@@ -91,25 +99,29 @@ async function readCards(services: Services, viewer: Viewer, found: RawBuilder<{
   return { count: row.count, results: row.results.map((card) => toCard(services, card, rate)) };
 }
 
-async function mentorPage(ctx: Context, viewer: Viewer, request: PageRequest, found: RawBuilder<{ id: number; ord: number }>) {
-  const { page, found: read } = await readCountedPage(request, (page) => readCards(ctx.services, viewer, found, (page - 1) * request.size, request.size));
+type PageParts = (offset: number, limit: number) => Parameters<typeof readCards>[2];
+
+async function mentorPage(ctx: Context, viewer: Viewer, request: PageRequest, parts: PageParts) {
+  const { page, found: read } = await readCountedPage(request, (page) => readCards(ctx.services, viewer, parts((page - 1) * request.size, request.size)));
   return paginate(ctx.url, page, request.size, read.count, read.results);
 }
 
 /**
- * Mentors of the caller's industry (never the caller), best rated first, then by id. Read from
- * the partial index of mentors by industry.
+ * Mentors of the caller's industry (never the caller), best rated first, then by id. The page
+ * is the first entries of the industry's part of `profiles_mentors_by_industry` (page 1: 4 of
+ * them, whatever the number of mentors); the count is an index-only count of that part, at most
+ * COUNT_CAP entries.
  */
 export function recommendMentors(ctx: Context, viewer: Viewer, query: { page?: string | undefined; page_size?: string | undefined }) {
   const request = readPage(query, RECOMMENDATION_PAGE_SIZE);
-  const found = sql<{ id: number; ord: number }>`
-    select u.id, row_number() over (order by ${RATING} desc nulls last, u.id) as ord
-    from users u
-    -- A primary-key read per mentor (the limit keeps the generic plan from hashing every profile).
-    cross join lateral (select rating_total, rating_count from profiles where user_id = u.id limit 1) p
-    where u.user_type = 'mentor' and u.is_active and u.industry = ${viewer.industry} and u.id <> ${viewer.id}
-    order by ord limit ${COUNT_CAP}`;
-  return mentorPage(ctx, viewer, request, found);
+  const industryMentors = sql`p.mentor_industry = ${viewer.industry} and p.user_id <> ${viewer.id}`;
+  return mentorPage(ctx, viewer, request, (offset, limit) => ({
+    count: sql<number>`select count(*)::int from (select 1 from profiles p where ${industryMentors} limit ${COUNT_CAP}) c`,
+    page: sql<{ id: number; ord: number }>`
+      select p.user_id as id, row_number() over (order by ${MENTOR_ORDER}) as ord
+      from profiles p where ${industryMentors}
+      order by ${MENTOR_ORDER} limit ${limit} offset ${offset}`,
+  }));
 }
 
 /** `%` and `_` match themselves in a LIKE pattern. */
@@ -127,13 +139,21 @@ export interface SearchQuery {
 /**
  * Mentors of any industry matching every criterion given, best rated first. `text`: a part of the
  * names, bio, skills or areas of expertise; `skills`: each of them among the mentor's skills.
- * Both ignore case and accents and are read from indexes (trigrams of the folded text; the
- * folded skills array: generated columns of profiles). Each combination of criteria is its own statement text, so every
- * prepared plan fits its filters.
+ * Both ignore case and accents and are read from mentor-only indexes (trigrams of the folded
+ * text; the folded skills array: generated columns of profiles). Each combination of criteria is
+ * its own statement text, so every prepared plan fits its filters.
+ *
+ * Cost: with text or skills, the matches are read from their index (each one's row checked, the
+ * trigram index being lossy), at most COUNT_CAP of them, and ranked: the cost follows the number
+ * of matches, bounded by COUNT_CAP. When more than COUNT_CAP mentors match, the count says
+ * COUNT_CAP (as before) and the pages rank the first COUNT_CAP matches the index gives (in table
+ * order), not the best rated of all of them: the price of the bound. Without text or skills, the
+ * mentors are walked in rating order (the mentor index, never the whole of profiles), so the
+ * first COUNT_CAP are the best rated.
  */
 export function searchMentors(ctx: Context, viewer: Viewer, query: SearchQuery) {
   const request = readPage(query);
-  const filters: RawBuilder<unknown>[] = [sql`u.user_type = 'mentor'`, sql`u.is_active`];
+  const filters: RawBuilder<unknown>[] = [sql`p.mentor_industry is not null`];
   const text = query.text?.trim();
   if (text) {
     filters.push(
@@ -148,25 +168,26 @@ export function searchMentors(ctx: Context, viewer: Viewer, query: SearchQuery) 
     filters.push(sql`p.years_of_experience between ${low} and ${high}`);
   }
   if (query.availability) filters.push(sql`p.availability = ${query.availability}`);
-  // Text and skills narrow the profiles down by their indexes. Without either, the mentors are
-  // walked from the partial index of users, each profile read by primary key as recommendations
-  // do (the generic plan would otherwise hash every profile, mentor or not).
-  const source = text || skills.length
-    ? sql`profiles p join users u on u.id = p.user_id`
-    : sql`users u cross join lateral (select user_id, rating_total, rating_count, years_of_experience, availability from profiles where user_id = u.id limit 1) p`;
-  const found = sql<{ id: number; ord: number }>`
-    select u.id, row_number() over (order by ${RATING} desc nulls last, u.id) as ord
-    from ${source}
+  const byIndexedCriterion = Boolean(text || skills.length);
+  const matches = sql`matches as materialized (
+    select p.user_id, p.mentor_rating from profiles p
     where ${sql.join(filters, sql` and `)}
-    order by ord limit ${COUNT_CAP}`;
-  return mentorPage(ctx, viewer, request, found);
+    ${byIndexedCriterion ? sql`` : sql`order by ${MENTOR_ORDER}`}
+    limit ${COUNT_CAP})`;
+  return mentorPage(ctx, viewer, request, (offset, limit) => ({
+    shared: matches,
+    count: sql<number>`select count(*)::int from matches`,
+    page: sql<{ id: number; ord: number }>`
+      select p.user_id as id, row_number() over (order by ${MENTOR_ORDER}) as ord from matches p
+      order by ${MENTOR_ORDER} limit ${limit} offset ${offset}`,
+  }));
 }
 
 /** Cards of the given mentors, in the order given. */
 async function cardsOf(services: Services, viewer: Viewer, ids: number[]) {
   if (!ids.length) return [];
-  const found = sql<{ id: number; ord: number }>`select id, ord from unnest(${ids}::bigint[]) with ordinality as t(id, ord)`;
-  return (await readCards(services, viewer, found, 0, ids.length)).results;
+  const page = sql<{ id: number; ord: number }>`select id, ord from unnest(${ids}::bigint[]) with ordinality as t(id, ord)`;
+  return (await readCards(services, viewer, { count: sql<number>`select 0`, page })).results;
 }
 
 const mentorNotFound = (id: number) => fieldError('mentor', `Invalid pk "${id}" - object does not exist.`);

@@ -43,18 +43,67 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       add column rating_total integer not null default 0,
       add column rating_count integer not null default 0`.execute(db);
 
-  // Mentor lists start from mentors alone: by industry (recommendation) and all of them (search).
-  await sql`create index users_mentors_by_industry on users (industry, id) where user_type = 'mentor' and is_active`.execute(db);
   // Search reads two generated columns, kept by PostgreSQL on every write of a profile: the folded
-  // text (names, bio, skills, areas) with a trigram index for substrings, and the folded skills
-  // with an array index. Stored, so a matching row is checked by comparing text, not by calling
-  // the functions again (a tenth of the time where a short text matches many profiles).
+  // text (names, bio, skills, areas) and the folded skills. Stored, so a matching row is checked by
+  // comparing text, not by calling the functions again (a tenth of the time where a short text
+  // matches many profiles).
   await sql`
     alter table profiles
       add column search_text text generated always as (cn_mentor_search_text(first_name, middle_name, last_name, bio, technical_skills, areas_of_expertise)) stored,
       add column skills_folded text[] generated always as (cn_fold_all(technical_skills)) stored`.execute(db);
-  await sql`create index profiles_search_text on profiles using gin (search_text gin_trgm_ops)`.execute(db);
-  await sql`create index profiles_skills_folded on profiles using gin (skills_folded)`.execute(db);
+
+  // Mentor lists rank by rating and filter on being an active mentor of an industry. Both live on
+  // profiles so that one index gives an industry's mentors in rating order (users has the
+  // industry, profiles the rating: no index spans two tables).
+  // - mentor_rating: the mean session rating, null while unrated (ordered last).
+  // - mentor_industry: the user's industry while the user is an active mentor, else null. Its
+  //   source of truth is users; triggers copy it (below), so it is never written by the API.
+  await sql`
+    alter table profiles
+      add column mentor_rating double precision generated always as (rating_total::float8 / nullif(rating_count, 0)) stored,
+      add column mentor_industry text`.execute(db);
+  await sql`
+    create function cn_mentor_industry(user_type text, is_active boolean, industry text) returns text
+    language sql immutable parallel safe
+    as $$ select case when user_type = 'mentor' and is_active then industry end $$`.execute(db);
+  // A profile takes its value from its user when inserted (sign-up inserts the user first: the
+  // foreign key makes that the only order), and whenever anything sets the column directly.
+  await sql`
+    create function cn_profile_mentor_industry() returns trigger language plpgsql as $$
+    begin
+      new.mentor_industry := (select public.cn_mentor_industry(u.user_type, u.is_active, u.industry) from public.users u where u.id = new.user_id);
+      return new;
+    end $$`.execute(db);
+  await sql`
+    create trigger profiles_mentor_industry before insert or update of mentor_industry on profiles
+    for each row execute function cn_profile_mentor_industry()`.execute(db);
+  // A user becoming a mentor, changing industry, or (de)activated moves their profile between lists.
+  await sql`
+    create function cn_user_mentor_industry() returns trigger language plpgsql as $$
+    begin
+      update public.profiles set mentor_industry = public.cn_mentor_industry(new.user_type, new.is_active, new.industry)
+      where user_id = new.id and mentor_industry is distinct from public.cn_mentor_industry(new.user_type, new.is_active, new.industry);
+      return null;
+    end $$`.execute(db);
+  await sql`
+    create trigger users_mentor_industry after update of industry, user_type, is_active on users
+    for each row when ((old.industry, old.user_type, old.is_active) is distinct from (new.industry, new.user_type, new.is_active))
+    execute function cn_user_mentor_industry()`.execute(db);
+  // Profiles written before this migration (a development database's; none once released).
+  await sql`
+    update profiles p set mentor_industry = u.industry from users u
+    where u.id = p.user_id and u.user_type = 'mentor' and u.is_active`.execute(db);
+
+  // Only mentors are listed, so the indexes hold mentors only: the order matches the lists'
+  // `order by mentor_rating desc nulls last, user_id` exactly, so a page is the index's first rows.
+  // An industry's mentors (recommendations; their count is an index-only scan of the same index)…
+  await sql`create index profiles_mentors_by_industry on profiles (mentor_industry, mentor_rating desc nulls last, user_id) where mentor_industry is not null`.execute(db);
+  // …and all of them (search without text or skills, and its pages when a text matches very many).
+  await sql`create index profiles_mentors_by_rating on profiles (mentor_rating desc nulls last, user_id) where mentor_industry is not null`.execute(db);
+  // Substrings by trigrams, skills by the array index: mentors only, so that learners' bios ("Always
+  // learning": `lea`) do not lengthen the posting lists a search reads.
+  await sql`create index profiles_search_text on profiles using gin (search_text gin_trgm_ops) where mentor_industry is not null`.execute(db);
+  await sql`create index profiles_skills_folded on profiles using gin (skills_folded) where mentor_industry is not null`.execute(db);
 
   await sql`
     create table saved_mentors (
@@ -80,8 +129,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop table if exists exchange_rates`.execute(db);
   await sql`drop table if exists saved_mentors`.execute(db);
+  await sql`drop trigger if exists users_mentor_industry on users`.execute(db);
+  await sql`drop trigger if exists profiles_mentor_industry on profiles`.execute(db);
+  await sql`drop function if exists cn_user_mentor_industry()`.execute(db);
+  await sql`drop function if exists cn_profile_mentor_industry()`.execute(db);
+  await sql`alter table profiles drop column mentor_industry, drop column mentor_rating`.execute(db);
+  await sql`drop function if exists cn_mentor_industry(text, boolean, text)`.execute(db);
   await sql`alter table profiles drop column search_text, drop column skills_folded`.execute(db);
-  await sql`drop index if exists users_mentors_by_industry`.execute(db);
   await sql`
     alter table profiles
       drop column years_of_experience, drop column availability, drop column current_job,
