@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { LoggerOptions } from 'pino';
 
 /** URLs may carry tokens (`/ws/…?token=`); logs never do. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   return url.replace(/([?&](?:token|access|refresh|otp|hash|password\d?)=)[^&#]*/gi, '$1[redacted]');
 }
 

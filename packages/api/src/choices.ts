@@ -23,7 +23,7 @@ export type ChoiceField = keyof typeof CHOICES;
 
 /** Who an account is: a learner, a mentor or an employer. */
 export const userTypeSchema = z.enum(CHOICES.user);
-export type Choice<F extends ChoiceField> = (typeof CHOICES)[F][number];
+type Choice<F extends ChoiceField> = (typeof CHOICES)[F][number];
 
 /** Old spellings clients still send (compat C12). */
 const ALIASES: Record<string, string> = { ariculture: 'agriculture', sport: 'sports' };

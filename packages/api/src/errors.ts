@@ -10,7 +10,7 @@ import { z } from 'zod';
 export type ErrorBody = Record<string, unknown>;
 
 /** Carried as a TRPCError's cause: what to tell the client besides the status. */
-export class ApiErrorDetails extends Error {
+class ApiErrorDetails extends Error {
   override name = 'ApiErrorDetails';
   constructor(
     message: string,
@@ -71,7 +71,7 @@ export const serviceUnavailable = () =>
   );
 
 /** Zod issues as DRF field errors: `{"field": ["msg", …], "non_field_errors": [...]}`. */
-export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
+function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
   for (const issue of error.issues) {
     const field = issue.path.length ? String(issue.path[0]) : 'non_field_errors';
@@ -81,7 +81,7 @@ export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
 }
 
 /** One readable sentence for a set of field errors. */
-export function summarizeFieldErrors(fields: Record<string, string[]>): string {
+function summarizeFieldErrors(fields: Record<string, string[]>): string {
   return Object.entries(fields)
     .map(([field, messages]) => (field === 'non_field_errors' ? messages.join(' ') : `${field}: ${messages.join(' ')}`))
     .join(' ');

@@ -1,7 +1,7 @@
 import { detailError } from './errors.js';
 import { z } from './validation.js';
 
-export const DEFAULT_PAGE_SIZE = 10;
+const DEFAULT_PAGE_SIZE = 10;
 export const MAX_PAGE_SIZE = 50;
 
 /** Query parameters of every paginated list; unknown ones are kept in the links. */

@@ -4,7 +4,7 @@ import { describeError, restErrorBody } from './errors.js';
 import type { Meta, SuccessStatus } from './trpc.js';
 
 /** REST clients send JSON, urlencoded forms and multipart forms alike (compat C5). */
-export const BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'];
+const BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'];
 
 /**
  * An error a route answers: what it means, and the errors as its services raise them (their

@@ -17,7 +17,7 @@ export async function rowCounts(db: Kysely<any>, tables: string[]): Promise<Reco
 }
 
 /** Every text-like column of every table, as `table.column` pairs. */
-export async function textColumns(db: Kysely<any>): Promise<Array<{ table: string; column: string; bytes: boolean }>> {
+async function textColumns(db: Kysely<any>): Promise<Array<{ table: string; column: string; bytes: boolean }>> {
   const { rows } = await sql<{ table_name: string; column_name: string; data_type: string }>`
     select c.table_name, c.column_name, c.data_type from information_schema.columns c
     join information_schema.tables t on t.table_name = c.table_name and t.table_schema = c.table_schema

@@ -1,4 +1,4 @@
-export type BodyEncoding = 'json' | 'form' | 'multipart';
+type BodyEncoding = 'json' | 'form' | 'multipart';
 
 export interface ApiResponse<T = any> {
   status: number;

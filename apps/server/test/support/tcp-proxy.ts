@@ -6,7 +6,7 @@ import net from 'node:net';
  * - `silent`: the service stops answering (a host gone, a firewall): open connections are cut,
  *   new ones are accepted and then never answered.
  */
-export type Outage = 'refused' | 'silent';
+type Outage = 'refused' | 'silent';
 
 export interface TcpProxy {
   port: number;

@@ -65,7 +65,7 @@ export async function readContent(services: Services, title: string | undefined)
 }
 
 /** Titles are stored lower-case with underscores for spaces, as the original did. */
-export const normalizeTitle = (title: string) => title.trim().toLowerCase().replace(/\s+/g, '_');
+const normalizeTitle = (title: string) => title.trim().toLowerCase().replace(/\s+/g, '_');
 
 export interface ContentInput {
   title?: string | undefined;

@@ -38,7 +38,7 @@ type JobRow = { [K in (typeof JOB_COLUMNS)[number]]: K extends 'id' ? number : K
 const present = (row: JobRow) => ({ ...row, time_stamp: row.created_at.toISOString().slice(0, 10) });
 
 /** Words of a title, for matching "backend developer" within "Senior Backend Developer". */
-export const titleWords = (title: string) => title.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+const titleWords = (title: string) => title.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
 
 /**
  * Posts a job (any signed-in user may), classified into industries when none is given, and
@@ -94,7 +94,7 @@ const titleHasWords = (words: string[]) =>
   words.length ? sql.join(words.map((word) => sql`lower(j.title) like ${`%${word}%`} and lower(j.title) ~ ${`\\m${word}\\M`}`), sql` and `) : sql`true`;
 
 /** Recommendations list the newest this-many matching jobs, so a page costs the same at any size. */
-export const RECOMMENDED_JOBS_CAP = 1_000;
+const RECOMMENDED_JOBS_CAP = 1_000;
 
 /**
  * Jobs for the reader, newest first: those of the reader's industry, and those matching the

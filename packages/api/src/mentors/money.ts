@@ -51,7 +51,7 @@ export function toCentralMinor(amount: number, rate: Rate | null): number {
 }
 
 /** The highest price, in central minor units (a hundred million dollars): a tiny rate cannot make a number JavaScript rounds. */
-export const MAX_CENTRAL_MINOR = 10_000_000_000;
+const MAX_CENTRAL_MINOR = 10_000_000_000;
 
 /** Major units as text: whole amounts without decimals (`50`), others with two (`49.50`). */
 const major = (minor: number) => (minor % 100 === 0 ? String(minor / 100) : (minor / 100).toFixed(2));

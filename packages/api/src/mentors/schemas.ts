@@ -2,13 +2,13 @@ import { choiceField } from '../choices.js';
 import { envelope, pageInput } from '../pagination.js';
 import { z } from '../validation.js';
 
-export const AVAILABILITY = ['weekdays', 'weekends'] as const;
+const AVAILABILITY = ['weekdays', 'weekends'] as const;
 
 /** A number from JSON or from a form field's text. */
 const numeric = (schema: z.ZodNumber) => z.preprocess((value) => (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value), schema);
 
 /** weekdays or weekends, in any case. */
-export const availabilityField = z.string().transform((value, ctx) => {
+const availabilityField = z.string().transform((value, ctx) => {
   const option = value.trim().toLowerCase();
   if (!(AVAILABILITY as readonly string[]).includes(option)) {
     ctx.addIssue({ code: 'custom', message: `"${value}" is not a valid choice. Valid options: ${AVAILABILITY.join(', ')}.` });
@@ -82,7 +82,7 @@ export const mentorProfile = {
 };
 
 /** A mentor as lists show them. `id` is the user id. */
-export const mentorCard = z.object({
+const mentorCard = z.object({
   id: z.number().int(),
   first_name: z.string(),
   last_name: z.string(),

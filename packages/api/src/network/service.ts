@@ -124,10 +124,10 @@ export async function endConnection(services: Services, viewer: Viewer, connecti
   return { status: 'Removed' as const };
 }
 
-export const CRITERIA = ['location', 'industry'] as const;
+const CRITERIA = ['location', 'industry'] as const;
 
 /** Recommendations rank at most this many candidates, plus everyone sharing a connection with the caller. */
-export const RECOMMENDATION_POOL = 300;
+const RECOMMENDATION_POOL = 300;
 
 /**
  * People to connect with, by shared industry or location: never the caller, nor anyone with a

@@ -89,7 +89,7 @@ const notificationItem = (row: Pick<NotificationRow, 'id' | 'type' | 'message' |
  * The frame a socket or subscription carries: the stored fields with the type-specific data, and
  * the list item's `text`, `page`, `route` and `obj_id`, so a client can show it either way.
  */
-export const presentNotification = (row: NotificationRow) => ({
+const presentNotification = (row: NotificationRow) => ({
   ...row.data,
   ...notificationLink(row.type, row.data),
   id: row.id,

@@ -5,7 +5,7 @@ import type { PaymentProvider, Verification } from './provider.js';
 import { CHECKOUT_SESSION_ID } from './stripe.js';
 
 /** Where this server serves the fake's checkout page for a reference (payment-routes.ts). */
-export const fakeCheckoutPath = (reference: string) => `/payments/fake/checkout/${encodeURIComponent(reference)}`;
+const fakeCheckoutPath = (reference: string) => `/payments/fake/checkout/${encodeURIComponent(reference)}`;
 
 /**
  * The built-in provider of a development install: its "hosted" checkout is a page of this server

@@ -15,7 +15,7 @@ export interface PaymentProvider {
   parseWebhook(rawBody: Buffer, headers: WebhookHeaders): WebhookEvent;
 }
 
-export interface CheckoutInput {
+interface CheckoutInput {
   reference: string;
   amountMinor: number;
   currency: string;
@@ -43,7 +43,7 @@ export interface Verification {
 
 export type WebhookHeaders = Record<string, string | string[] | undefined>;
 
-export type WebhookEvent =
+type WebhookEvent =
   /** Not from the provider (bad or missing signature): 401, nothing done. */
   | { kind: 'rejected'; reason: string }
   /** Authentic, but about nothing we settle: 200, nothing done. */

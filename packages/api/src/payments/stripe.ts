@@ -11,7 +11,7 @@ export interface StripeOptions {
 }
 
 /** Stripe's default: a signed event older (or newer) than this is refused, against replays. */
-export const STRIPE_SIGNATURE_TOLERANCE_SECONDS = 300;
+const STRIPE_SIGNATURE_TOLERANCE_SECONDS = 300;
 
 /** The `{CHECKOUT_SESSION_ID}` template Stripe fills in a success URL. */
 export const CHECKOUT_SESSION_ID = '{CHECKOUT_SESSION_ID}';
@@ -101,7 +101,7 @@ function fromCheckoutSession(body: unknown): Verification {
  * HMAC-SHA256(secret, "<t>.<raw body>"); any v1 may match (secrets roll), and t must be within
  * the tolerance of now.
  */
-export function verifyStripeSignature(rawBody: Buffer, header: string | undefined, secret: string, now: Date): boolean {
+function verifyStripeSignature(rawBody: Buffer, header: string | undefined, secret: string, now: Date): boolean {
   if (!header) return false;
   const parts = header.split(',').map((part) => part.trim().split('='));
   const timestamp = parts.find(([key]) => key === 't')?.[1];

@@ -1,4 +1,4 @@
-export interface RateLimitVerdict {
+interface RateLimitVerdict {
   allowed: boolean;
   /** Seconds until the window that refused the request ends. */
   retryAfterSeconds: number;

@@ -10,7 +10,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { required } from '../invariant.js';
 
 /** The first bytes of a stored object and its full size. */
-export interface ObjectHead {
+interface ObjectHead {
   bytes: Buffer;
   size: number;
 }

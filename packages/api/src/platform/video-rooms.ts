@@ -5,7 +5,7 @@ import { ConfigError } from '../config.js';
 import { required } from '../invariant.js';
 
 /** Who enters which room, and when. */
-export interface RoomGrant {
+interface RoomGrant {
   room: string;
   user: { id: number; name: string; email: string; avatar: string | null };
   /** The session's mentor moderates its room. */

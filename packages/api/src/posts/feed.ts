@@ -13,7 +13,7 @@ export const COUNT_CAP = 10_000;
  * The feed merges several sources, so no stored count fits it: it is counted from the sources'
  * heads, up to this many posts (100 pages of 10), and only its newest this-many are pageable.
  */
-export const FEED_COUNT_CAP = 1_000;
+const FEED_COUNT_CAP = 1_000;
 
 /**
  * A reader's feed as last counted. The next count only adds the posts that arrived since, so a

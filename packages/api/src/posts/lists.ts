@@ -43,7 +43,7 @@ export async function postsBy(ctx: Context, viewer: Viewer, authorId: number, qu
 }
 
 /** Pages of posts by mentors hold 5 unless `page_size` says otherwise (as the original's did). */
-export const MENTOR_POSTS_PAGE_SIZE = 5;
+const MENTOR_POSTS_PAGE_SIZE = 5;
 
 /** Posts whose author is a mentor, newest first (the feed's 'mentor' key). */
 export async function mentorPosts(ctx: Context, viewer: Viewer, query: ListQuery) {

@@ -266,7 +266,7 @@ export function toPosts(services: Services, viewer: Viewer, arrays: PostRowArray
 
 
 /** What a repost shows when the reposted post was deleted. */
-export const removedPost = (): PostBody => ({
+const removedPost = (): PostBody => ({
   post_id: null,
   profile: null,
   body: '',

@@ -17,7 +17,7 @@ export const profileCard = z.object({
 const media = z.string().describe('URL of the file, or "N/A"');
 
 /** A post without its counters: what a repost shows of its parent, and what saved posts list. */
-export const postBody = z.object({
+const postBody = z.object({
   post_id: z.number().int().nullable(),
   profile: profileCard.nullable().describe('null when the post was removed'),
   body: z.string(),

@@ -135,7 +135,7 @@ const MEDIA_KINDS = { profile_photo: 'image', cover_photo: 'image', intro_video:
 
 export type ProfileChanges = Partial<Record<(typeof PERSONAL_COLUMNS)[number], string>> & MentorChanges;
 
-export interface MentorChanges {
+interface MentorChanges {
   years_of_experience?: number | undefined;
   availability?: 'weekdays' | 'weekends' | undefined;
   current_job?: string | undefined;

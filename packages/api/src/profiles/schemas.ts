@@ -34,7 +34,7 @@ export const idField = z.preprocess(
 const PHONE_CODE = /^\+\d{1,4}(-\d{1,4})?$/;
 const PHONE_NUMBER = /^\d[\d -]{3,28}\d$/;
 
-export const personalFields = {
+const personalFields = {
   first_name: text(200),
   last_name: text(200),
   middle_name: text(200),
@@ -48,7 +48,7 @@ export const personalFields = {
 };
 
 /** Photos and the intro video: a file part on multipart REST, else the URL of an uploaded file. */
-export const mediaFields = {
+const mediaFields = {
   profile_photo: z.string().trim().min(1).max(1000),
   cover_photo: z.string().trim().min(1).max(1000),
   intro_video: z.string().trim().min(1).max(1000),
@@ -58,7 +58,7 @@ export const mediaFields = {
 /** Mentor fields are refused (400, naming them) for anyone but a mentor. */
 export const updateProfileInput = z.object({ ...personalFields, ...mediaFields, timezone: timezoneField, ...mentorFields }).partial();
 
-export const personalProfile = z.object({
+const personalProfile = z.object({
   first_name: z.string(),
   last_name: z.string(),
   middle_name: z.string(),

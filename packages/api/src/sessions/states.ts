@@ -51,7 +51,7 @@ interface Rule {
   notYours: string;
 }
 
-export const SESSION_RULES: Record<SessionAction, Rule> = {
+const SESSION_RULES: Record<SessionAction, Rule> = {
   accept: { by: 'mentor', from: ['PENDING'], to: 'ACCEPTED', errorKey: 'non_field_errors', notYours: 'This session was not initiated for you.' },
   reject: { by: 'mentor', from: ['PENDING'], to: 'REJECTED', errorKey: 'non_field_errors', notYours: 'This session was not initiated for you.' },
   cancel: {

@@ -22,7 +22,7 @@ export interface LedgerTransaction {
 export class UnbalancedLedgerError extends Error {}
 
 /** Why a set of entries may not be posted, if it may not. */
-export function unbalanced(entries: readonly LedgerEntry[]): string | undefined {
+function unbalanced(entries: readonly LedgerEntry[]): string | undefined {
   if (entries.length < 2) return 'a ledger transaction needs at least two entries';
   const sums = new Map<string, number>();
   for (const entry of entries) {
@@ -73,7 +73,7 @@ export function recordPaymentReceived(trx: Transaction<Database>, payment: { ses
 export const MENTOR_SHARE_PERCENT = 80;
 
 /** A price split in whole minor units: the mentor's share floored, the platform the remainder, so the two sum exactly. */
-export function splitEarning(priceMinor: number) {
+function splitEarning(priceMinor: number) {
   const mentor = Math.floor((priceMinor * MENTOR_SHARE_PERCENT) / 100);
   return { mentor, platform: priceMinor - mentor };
 }
