@@ -14,6 +14,8 @@
  *    label's score, so a word in passing does not add a second label. No label: `others`.
  */
 
+// The two tables below are laid out to be read a row at a time; Prettier leaves them as written.
+// prettier-ignore
 export const INDUSTRY_LABELS = [
   'agriculture', 'banking', 'business', 'commerce', 'construction', 'education', 'entertainment',
   'government', 'health', 'manufacturing', 'media', 'others', 'sports', 'technology', 'transportation',
@@ -29,6 +31,7 @@ const THRESHOLD = 2;
 const RELATIVE = 0.5;
 
 /** Keyword → weight, per label. Lower-case words separated by single spaces; see the notes above. */
+// prettier-ignore
 const KEYWORDS: Record<ScoredLabel, Record<string, number>> = {
   agriculture: {
     'agricultur*': 2, agri: 2, agribusiness: 2, agritech: 2, agro: 2, 'agronom*': 2, agroforestry: 2,
