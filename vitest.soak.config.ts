@@ -18,7 +18,11 @@ export default defineConfig({
       { extends: true, test: { name: 'pglite', include: ['apps/server/test/fuzz*.test.ts'], provide: { databaseKind: 'pglite' } } },
       {
         extends: true,
-        test: { name: 'postgres', include: ['apps/server/test/fuzz*.test.ts', 'apps/server/soak/**/*.soak.test.ts'], provide: { databaseKind: 'postgres' } },
+        test: {
+          name: 'postgres',
+          include: ['apps/server/test/fuzz*.test.ts', 'apps/server/soak/**/*.soak.test.ts'],
+          provide: { databaseKind: 'postgres' },
+        },
       },
     ],
   },

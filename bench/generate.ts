@@ -28,8 +28,21 @@ export const isSizeName = (name: string): name is SizeName => Object.hasOwn(SIZE
 
 /** The 15 labels of packages/api/src/classifier/industry.ts, alphabetical (so index order is label order). */
 export const LABELS = [
-  'agriculture', 'banking', 'business', 'commerce', 'construction', 'education', 'entertainment',
-  'government', 'health', 'manufacturing', 'media', 'others', 'sports', 'technology', 'transportation',
+  'agriculture',
+  'banking',
+  'business',
+  'commerce',
+  'construction',
+  'education',
+  'entertainment',
+  'government',
+  'health',
+  'manufacturing',
+  'media',
+  'others',
+  'sports',
+  'technology',
+  'transportation',
 ] as const;
 
 /** Users with `id % 10 = MENTOR_REMAINDER` are mentors (10%); `id % 10 = 3` employers (10%); the others learners. */
@@ -100,53 +113,174 @@ const POST_TEXTS = [
 ];
 
 const COMMENT_TEXTS = [
-  'Great insight, thanks for sharing!', 'I agree with this completely.', 'Could you share more details on how you did it?',
-  'This resonates with my experience.', 'Congratulations to the whole team!', 'Interesting perspective, I had not thought of it that way.',
-  'Saving this for later.', 'We saw the same thing last year.', 'What tools did you use?', 'Well said.',
+  'Great insight, thanks for sharing!',
+  'I agree with this completely.',
+  'Could you share more details on how you did it?',
+  'This resonates with my experience.',
+  'Congratulations to the whole team!',
+  'Interesting perspective, I had not thought of it that way.',
+  'Saving this for later.',
+  'We saw the same thing last year.',
+  'What tools did you use?',
+  'Well said.',
 ];
 
 const CHAT_TEXTS = [
-  'Hi! Thanks for connecting.', 'Good morning, how are you doing?', 'Are you free for a quick call this afternoon?',
-  'I saw your post about the new role. Is the position still open?', 'Sure, send me the details and I will take a look.',
-  'Thanks, that was really helpful.', 'Can we move the meeting to Thursday?', 'I have shared the document with you.',
-  'Congratulations on the new job!', 'Let me check with my team and get back to you.', 'Sounds good to me.',
-  'Do you have any advice for someone starting out in this field?', 'I will be in Lagos next week if you want to meet.',
-  'Here is the link to the application form.', 'No problem at all.', 'Looking forward to working with you.',
+  'Hi! Thanks for connecting.',
+  'Good morning, how are you doing?',
+  'Are you free for a quick call this afternoon?',
+  'I saw your post about the new role. Is the position still open?',
+  'Sure, send me the details and I will take a look.',
+  'Thanks, that was really helpful.',
+  'Can we move the meeting to Thursday?',
+  'I have shared the document with you.',
+  'Congratulations on the new job!',
+  'Let me check with my team and get back to you.',
+  'Sounds good to me.',
+  'Do you have any advice for someone starting out in this field?',
+  'I will be in Lagos next week if you want to meet.',
+  'Here is the link to the application form.',
+  'No problem at all.',
+  'Looking forward to working with you.',
 ];
 
 const FIRST_NAMES = [
-  'Adaeze', 'Tunde', 'Chiamaka', 'Emeka', 'Fatima', 'Ibrahim', 'Ngozi', 'Kwame', 'Amara', 'Oluwaseun',
-  'Zainab', 'Kofi', 'Aisha', 'Chidi', 'Wanjiru', 'Thabo', 'Nia', 'Yusuf', 'Folake', 'David',
+  'Adaeze',
+  'Tunde',
+  'Chiamaka',
+  'Emeka',
+  'Fatima',
+  'Ibrahim',
+  'Ngozi',
+  'Kwame',
+  'Amara',
+  'Oluwaseun',
+  'Zainab',
+  'Kofi',
+  'Aisha',
+  'Chidi',
+  'Wanjiru',
+  'Thabo',
+  'Nia',
+  'Yusuf',
+  'Folake',
+  'David',
 ];
 const LAST_NAMES = [
-  'Okafor', 'Adeyemi', 'Eze', 'Bello', 'Mensah', 'Okonkwo', 'Abubakar', 'Balogun', 'Nwosu', 'Ochieng',
-  'Mohammed', 'Asante', 'Ogunleye', 'Kamau', 'Ndlovu', 'Danjuma', 'Afolabi', 'Boateng', 'Obi', 'Smith',
+  'Okafor',
+  'Adeyemi',
+  'Eze',
+  'Bello',
+  'Mensah',
+  'Okonkwo',
+  'Abubakar',
+  'Balogun',
+  'Nwosu',
+  'Ochieng',
+  'Mohammed',
+  'Asante',
+  'Ogunleye',
+  'Kamau',
+  'Ndlovu',
+  'Danjuma',
+  'Afolabi',
+  'Boateng',
+  'Obi',
+  'Smith',
 ];
 const LOCATIONS = [
-  'Lagos, Nigeria', 'Abuja, Nigeria', 'Ibadan, Nigeria', 'Port Harcourt, Nigeria', 'Nairobi, Kenya', 'Accra, Ghana',
-  'Kigali, Rwanda', 'Johannesburg, South Africa', 'London, United Kingdom', 'Toronto, Canada',
+  'Lagos, Nigeria',
+  'Abuja, Nigeria',
+  'Ibadan, Nigeria',
+  'Port Harcourt, Nigeria',
+  'Nairobi, Kenya',
+  'Accra, Ghana',
+  'Kigali, Rwanda',
+  'Johannesburg, South Africa',
+  'London, United Kingdom',
+  'Toronto, Canada',
 ];
 const QUALIFICATIONS = [
-  'BSc Computer Science', 'MBA', 'HND Accounting', 'BEng Civil Engineering', 'MSc Public Health', 'BA Mass Communication',
-  'BSc Agriculture', 'LLB', 'BEd Mathematics', 'MSc Data Science',
+  'BSc Computer Science',
+  'MBA',
+  'HND Accounting',
+  'BEng Civil Engineering',
+  'MSc Public Health',
+  'BA Mass Communication',
+  'BSc Agriculture',
+  'LLB',
+  'BEd Mathematics',
+  'MSc Data Science',
 ];
 const POSITIONS = [
-  'Software Engineer', 'Farm Manager', 'Accountant', 'Teacher', 'Nurse', 'Product Manager', 'Site Engineer', 'Journalist',
-  'Sales Executive', 'Student',
+  'Software Engineer',
+  'Farm Manager',
+  'Accountant',
+  'Teacher',
+  'Nurse',
+  'Product Manager',
+  'Site Engineer',
+  'Journalist',
+  'Sales Executive',
+  'Student',
 ];
 const ORGANIZATIONS = [
-  'Dangote Group', 'Andela', 'Flutterwave', 'MTN', 'Access Bank', 'Jumia', 'Julius Berger', 'University of Lagos',
-  'Lagos State Ministry of Health', 'Olam', 'Nestle Nigeria', 'Channels TV', 'Paystack', 'GIG Logistics', 'Self-employed',
+  'Dangote Group',
+  'Andela',
+  'Flutterwave',
+  'MTN',
+  'Access Bank',
+  'Jumia',
+  'Julius Berger',
+  'University of Lagos',
+  'Lagos State Ministry of Health',
+  'Olam',
+  'Nestle Nigeria',
+  'Channels TV',
+  'Paystack',
+  'GIG Logistics',
+  'Self-employed',
 ];
-const SCHOOLS = ['University of Lagos', 'University of Ibadan', 'Obafemi Awolowo University', 'University of Nairobi', 'University of Ghana', 'Covenant University'];
+const SCHOOLS = [
+  'University of Lagos',
+  'University of Ibadan',
+  'Obafemi Awolowo University',
+  'University of Nairobi',
+  'University of Ghana',
+  'Covenant University',
+];
 /** Two job titles per label, in LABELS order. */
 const JOB_TITLES = [
-  'Farm Manager', 'Agronomist', 'Credit Analyst', 'Relationship Manager', 'Business Development Manager', 'Management Consultant',
-  'E-commerce Manager', 'Retail Sales Associate', 'Site Engineer', 'Quantity Surveyor', 'Mathematics Teacher', 'Curriculum Developer',
-  'Video Editor', 'Event Producer', 'Policy Analyst', 'Procurement Officer', 'Registered Nurse', 'Pharmacist',
-  'Production Supervisor', 'Quality Control Engineer', 'Content Writer', 'Social Media Manager', 'Administrative Assistant',
-  'Customer Service Representative', 'Fitness Coach', 'Sports Analyst', 'Backend Developer', 'Data Scientist',
-  'Logistics Coordinator', 'Fleet Manager',
+  'Farm Manager',
+  'Agronomist',
+  'Credit Analyst',
+  'Relationship Manager',
+  'Business Development Manager',
+  'Management Consultant',
+  'E-commerce Manager',
+  'Retail Sales Associate',
+  'Site Engineer',
+  'Quantity Surveyor',
+  'Mathematics Teacher',
+  'Curriculum Developer',
+  'Video Editor',
+  'Event Producer',
+  'Policy Analyst',
+  'Procurement Officer',
+  'Registered Nurse',
+  'Pharmacist',
+  'Production Supervisor',
+  'Quality Control Engineer',
+  'Content Writer',
+  'Social Media Manager',
+  'Administrative Assistant',
+  'Customer Service Representative',
+  'Fitness Coach',
+  'Sports Analyst',
+  'Backend Developer',
+  'Data Scientist',
+  'Logistics Coordinator',
+  'Fleet Manager',
 ];
 const EMPLOYMENT = ['full_time', 'part_time', 'contract', 'internship', 'freelance'];
 const WORK_TYPES = ['remote', 'hybrid', 'onsite'];
@@ -157,47 +291,187 @@ const LOCATION_CODES = ['+234', '+234', '+234', '+234', '+254', '+233', '+250', 
 /** Eight skills per label, in LABELS order; a mentor lists 3 to 6 of their industry's. */
 const SKILLS_PER_LABEL = 8;
 const SKILLS = [
-  'Agronomy', 'Irrigation', 'Soil Science', 'Crop Protection', 'Poultry Farming', 'Agribusiness', 'Farm Management', 'Food Processing',
-  'Credit Analysis', 'Risk Management', 'Financial Modelling', 'Excel', 'Compliance', 'Treasury', 'Anti-Money Laundering', 'Corporate Finance',
-  'Business Strategy', 'Sales', 'Marketing', 'Negotiation', 'Excel', 'Project Management', 'Market Research', 'Business Development',
-  'E-commerce', 'Digital Marketing', 'Supply Chain', 'Inventory Management', 'Retail Operations', 'Customer Service', 'SEO', 'Shopify',
-  'AutoCAD', 'Quantity Surveying', 'Structural Design', 'Project Management', 'Site Supervision', 'Revit', 'Health and Safety', 'Cost Estimation',
-  'Curriculum Design', 'Classroom Management', 'Instructional Design', 'Mathematics', 'Special Education', 'E-learning', 'Assessment', 'Public Speaking',
-  'Video Editing', 'Music Production', 'Screenwriting', 'Photography', 'Adobe Premiere', 'Event Management', 'Sound Engineering', 'Acting',
-  'Policy Analysis', 'Public Procurement', 'Public Administration', 'Budgeting', 'Monitoring and Evaluation', 'Stakeholder Engagement', 'Report Writing', 'Legal Drafting',
-  'Nursing', 'Public Health', 'Pharmacology', 'Clinical Research', 'Epidemiology', 'Patient Care', 'Health Informatics', 'Nutrition',
-  'Lean Manufacturing', 'Quality Control', 'Six Sigma', 'Production Planning', 'Maintenance', 'AutoCAD', 'Supply Chain', 'Health and Safety',
-  'Journalism', 'Content Writing', 'Copywriting', 'Social Media', 'Video Editing', 'Public Relations', 'SEO', 'Podcasting',
-  'Communication', 'Leadership', 'Time Management', 'Customer Service', 'Microsoft Office', 'Research', 'Teamwork', 'Writing',
-  'Coaching', 'Sports Science', 'Strength and Conditioning', 'Performance Analysis', 'Physiotherapy', 'Nutrition', 'Event Management', 'Scouting',
-  'Python', 'JavaScript', 'TypeScript', 'React', 'Node.js', 'SQL', 'Machine Learning', 'Cloud Computing',
-  'Logistics', 'Fleet Management', 'Supply Chain', 'Route Planning', 'Warehousing', 'Customs Clearance', 'Procurement', 'Excel',
+  'Agronomy',
+  'Irrigation',
+  'Soil Science',
+  'Crop Protection',
+  'Poultry Farming',
+  'Agribusiness',
+  'Farm Management',
+  'Food Processing',
+  'Credit Analysis',
+  'Risk Management',
+  'Financial Modelling',
+  'Excel',
+  'Compliance',
+  'Treasury',
+  'Anti-Money Laundering',
+  'Corporate Finance',
+  'Business Strategy',
+  'Sales',
+  'Marketing',
+  'Negotiation',
+  'Excel',
+  'Project Management',
+  'Market Research',
+  'Business Development',
+  'E-commerce',
+  'Digital Marketing',
+  'Supply Chain',
+  'Inventory Management',
+  'Retail Operations',
+  'Customer Service',
+  'SEO',
+  'Shopify',
+  'AutoCAD',
+  'Quantity Surveying',
+  'Structural Design',
+  'Project Management',
+  'Site Supervision',
+  'Revit',
+  'Health and Safety',
+  'Cost Estimation',
+  'Curriculum Design',
+  'Classroom Management',
+  'Instructional Design',
+  'Mathematics',
+  'Special Education',
+  'E-learning',
+  'Assessment',
+  'Public Speaking',
+  'Video Editing',
+  'Music Production',
+  'Screenwriting',
+  'Photography',
+  'Adobe Premiere',
+  'Event Management',
+  'Sound Engineering',
+  'Acting',
+  'Policy Analysis',
+  'Public Procurement',
+  'Public Administration',
+  'Budgeting',
+  'Monitoring and Evaluation',
+  'Stakeholder Engagement',
+  'Report Writing',
+  'Legal Drafting',
+  'Nursing',
+  'Public Health',
+  'Pharmacology',
+  'Clinical Research',
+  'Epidemiology',
+  'Patient Care',
+  'Health Informatics',
+  'Nutrition',
+  'Lean Manufacturing',
+  'Quality Control',
+  'Six Sigma',
+  'Production Planning',
+  'Maintenance',
+  'AutoCAD',
+  'Supply Chain',
+  'Health and Safety',
+  'Journalism',
+  'Content Writing',
+  'Copywriting',
+  'Social Media',
+  'Video Editing',
+  'Public Relations',
+  'SEO',
+  'Podcasting',
+  'Communication',
+  'Leadership',
+  'Time Management',
+  'Customer Service',
+  'Microsoft Office',
+  'Research',
+  'Teamwork',
+  'Writing',
+  'Coaching',
+  'Sports Science',
+  'Strength and Conditioning',
+  'Performance Analysis',
+  'Physiotherapy',
+  'Nutrition',
+  'Event Management',
+  'Scouting',
+  'Python',
+  'JavaScript',
+  'TypeScript',
+  'React',
+  'Node.js',
+  'SQL',
+  'Machine Learning',
+  'Cloud Computing',
+  'Logistics',
+  'Fleet Management',
+  'Supply Chain',
+  'Route Planning',
+  'Warehousing',
+  'Customs Clearance',
+  'Procurement',
+  'Excel',
 ];
 /** A mentor's areas of expertise: 1 to 3 of these. */
 const AREAS = [
-  'Career Growth', 'Leadership', 'Interview Preparation', 'Entrepreneurship', 'Public Speaking', 'Personal Finance', 'Negotiation', 'Networking',
-  'Project Management', 'Work-Life Balance', 'Product Management', 'Team Building', 'Fundraising', 'Career Switching', 'Graduate School Applications',
+  'Career Growth',
+  'Leadership',
+  'Interview Preparation',
+  'Entrepreneurship',
+  'Public Speaking',
+  'Personal Finance',
+  'Negotiation',
+  'Networking',
+  'Project Management',
+  'Work-Life Balance',
+  'Product Management',
+  'Team Building',
+  'Fundraising',
+  'Career Switching',
+  'Graduate School Applications',
 ];
 /** A mentor's mentorship styles: 1 or 2 of these. */
-const STYLES = ['One-on-one', 'Group sessions', 'Hands-on projects', 'Mock interviews', 'Career coaching', 'Code review', 'Q&A', 'Accountability check-ins'];
+const STYLES = [
+  'One-on-one',
+  'Group sessions',
+  'Hands-on projects',
+  'Mock interviews',
+  'Career coaching',
+  'Code review',
+  'Q&A',
+  'Accountability check-ins',
+];
 const SENIORITY = ['Senior', 'Lead', 'Principal'];
 const DISCOURSES = [
-  'Preparing for my first job interview in this field.', 'Reviewing my CV and portfolio before I apply.', 'How to move into a leadership role.',
-  'Choosing between a master\'s degree and work experience.', 'Negotiating my first salary offer.', 'Planning a switch into this industry.',
-  'Feedback on a business plan before pitching investors.', 'Building a study plan for a professional certification.',
-  'Growing my network and personal brand.', 'Handling a difficult manager and team conflict.', 'Getting started with freelancing.',
+  'Preparing for my first job interview in this field.',
+  'Reviewing my CV and portfolio before I apply.',
+  'How to move into a leadership role.',
+  "Choosing between a master's degree and work experience.",
+  'Negotiating my first salary offer.',
+  'Planning a switch into this industry.',
+  'Feedback on a business plan before pitching investors.',
+  'Building a study plan for a professional certification.',
+  'Growing my network and personal brand.',
+  'Handling a difficult manager and team conflict.',
+  'Getting started with freelancing.',
   'Technical questions on a project I am stuck on.',
 ];
 /** A few exchange rates (units per US dollar), by ISO code, as administrators keep them. */
 const EXCHANGE_RATES: Array<[iso: string, name: string, initials: string, rate: number]> = [
-  ['NG', 'Nigerian Naira', 'NGN', 1550], ['KE', 'Kenyan Shilling', 'KES', 129.5], ['GH', 'Ghanaian Cedi', 'GHS', 15.4], ['RW', 'Rwandan Franc', 'RWF', 1380],
-  ['ZA', 'South African Rand', 'ZAR', 18.2], ['GB', 'Pound Sterling', 'GBP', 0.79], ['CA', 'Canadian Dollar', 'CAD', 1.37],
+  ['NG', 'Nigerian Naira', 'NGN', 1550],
+  ['KE', 'Kenyan Shilling', 'KES', 129.5],
+  ['GH', 'Ghanaian Cedi', 'GHS', 15.4],
+  ['RW', 'Rwandan Franc', 'RWF', 1380],
+  ['ZA', 'South African Rand', 'ZAR', 18.2],
+  ['GB', 'Pound Sterling', 'GBP', 0.79],
+  ['CA', 'Canadian Dollar', 'CAD', 1.37],
 ];
 
 /** A text[] literal, safe for any content (dollar-quoting is not needed: quotes are doubled). */
 const textArray = (items: readonly string[]) => `array[${items.map((item) => `'${item.replaceAll("'", "''")}'`).join(', ')}]::text[]`;
 /** One of `items`, picked by the hash of the SQL expression `x` with `seed`. */
-const pickText = (items: readonly string[], x: string, seed: number) => `(${textArray(items)})[1 + bench_i(${x}, ${seed}, ${items.length})]`;
+const pickText = (items: readonly string[], x: string, seed: number) =>
+  `(${textArray(items)})[1 + bench_i(${x}, ${seed}, ${items.length})]`;
 
 // ---------------------------------------------------------------------------------------------
 // SQL
@@ -269,11 +543,24 @@ function helperFunctions(users: number, posts: number, anchor: string): string[]
 }
 
 const DROP_HELPERS = [
-  'bench_rate(bigint)', 'bench_session_rating(bigint)', 'bench_session_status(bigint)', 'bench_mentor_sessions(bigint)',
-  'bench_message_at(bigint, timestamptz, int, int)', 'bench_room_end(bigint)', 'bench_room_messages(bigint)', 'bench_room_hot(bigint)', 'bench_name(bigint)',
-  'bench_shares(bigint)', 'bench_comments(bigint)', 'bench_hot(bigint)', 'bench_likes(bigint)', 'bench_author(bigint)', 'bench_industry(bigint)', 'bench_i(bigint, int, bigint)', 'bench_u(bigint, int)'].map(
-  (fn) => `drop function if exists ${fn}`,
-);
+  'bench_rate(bigint)',
+  'bench_session_rating(bigint)',
+  'bench_session_status(bigint)',
+  'bench_mentor_sessions(bigint)',
+  'bench_message_at(bigint, timestamptz, int, int)',
+  'bench_room_end(bigint)',
+  'bench_room_messages(bigint)',
+  'bench_room_hot(bigint)',
+  'bench_name(bigint)',
+  'bench_shares(bigint)',
+  'bench_comments(bigint)',
+  'bench_hot(bigint)',
+  'bench_likes(bigint)',
+  'bench_author(bigint)',
+  'bench_industry(bigint)',
+  'bench_i(bigint, int, bigint)',
+  'bench_u(bigint, int)',
+].map((fn) => `drop function if exists ${fn}`);
 
 interface Step {
   name: string;
@@ -659,21 +946,59 @@ function loadSteps(users: number, posts: number, anchor: string): Step[] {
     vacuum('feed_keys', ['feed_keys']),
     vacuum('comments', ['comments']),
     vacuum('post_shares', ['post_shares']),
-    { name: 'vacuum users, profiles, records', after: ['users', 'profiles', 'records'], sql: ['users', 'profiles', 'experiences', 'educations', 'certifications'].map((t) => `vacuum (analyze) ${t}`) },
-    { name: 'vacuum follows, connections', after: ['follows', 'connections'], sql: ['follows', 'connections'].map((t) => `vacuum (analyze) ${t}`) },
+    {
+      name: 'vacuum users, profiles, records',
+      after: ['users', 'profiles', 'records'],
+      sql: ['users', 'profiles', 'experiences', 'educations', 'certifications'].map((t) => `vacuum (analyze) ${t}`),
+    },
+    {
+      name: 'vacuum follows, connections',
+      after: ['follows', 'connections'],
+      sql: ['follows', 'connections'].map((t) => `vacuum (analyze) ${t}`),
+    },
     { name: 'vacuum jobs', after: ['jobs'], sql: ['jobs', 'job_industries', 'job_preferences'].map((t) => `vacuum (analyze) ${t}`) },
     { name: 'vacuum chat', after: ['chat'], sql: ['chat_rooms', 'chat_messages', 'chat_reads'].map((t) => `vacuum (analyze) ${t}`) },
-    { name: 'vacuum mentorship', after: ['mentorship'], sql: ['exchange_rates', 'mentor_sessions', 'mentor_session_invitees', 'saved_mentors'].map((t) => `vacuum (analyze) ${t}`) },
+    {
+      name: 'vacuum mentorship',
+      after: ['mentorship'],
+      sql: ['exchange_rates', 'mentor_sessions', 'mentor_session_invitees', 'saved_mentors'].map((t) => `vacuum (analyze) ${t}`),
+    },
     vacuum('notifications', ['notifications']),
   ];
 }
 
 /** Every table the generator or the server writes; `countries` (seeded by a migration) stays. */
 const DATA_TABLES = [
-  'users', 'profiles', 'otp_codes', 'refresh_tokens', 'revoked_access_tokens', 'experiences', 'educations', 'certifications',
-  'profile_views', 'follows', 'posts', 'connections', 'feed_keys', 'post_likes', 'post_saves', 'post_shares', 'comments',
-  'comment_likes', 'jobs', 'job_industries', 'job_preferences', 'notifications', 'info_contents', 'chat_rooms', 'chat_messages', 'chat_reads',
-  'saved_mentors', 'exchange_rates', 'mentor_sessions', 'mentor_session_invitees',
+  'users',
+  'profiles',
+  'otp_codes',
+  'refresh_tokens',
+  'revoked_access_tokens',
+  'experiences',
+  'educations',
+  'certifications',
+  'profile_views',
+  'follows',
+  'posts',
+  'connections',
+  'feed_keys',
+  'post_likes',
+  'post_saves',
+  'post_shares',
+  'comments',
+  'comment_likes',
+  'jobs',
+  'job_industries',
+  'job_preferences',
+  'notifications',
+  'info_contents',
+  'chat_rooms',
+  'chat_messages',
+  'chat_reads',
+  'saved_mentors',
+  'exchange_rates',
+  'mentor_sessions',
+  'mentor_session_invitees',
 ];
 
 const elapsed = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
@@ -725,7 +1050,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     const first = clients[0]!;
     await first.query(`truncate ${DATA_TABLES.join(', ')} restart identity cascade`);
     // The database's own clock, to the second: every time generated is at or before it.
-    const { rows: clock } = await first.query<{ anchor: string }>(`select to_char(date_trunc('second', now()) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as anchor`);
+    const { rows: clock } = await first.query<{ anchor: string }>(
+      `select to_char(date_trunc('second', now()) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as anchor`,
+    );
     const anchor = clock[0]!.anchor;
     for (const statement of helperFunctions(users, posts, anchor)) await first.query(statement);
 
@@ -747,7 +1074,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         try {
           for (const statement of step!.sql) await client.query(statement);
         } catch (error) {
-          failed ??= new Error(`generating ${options.size}, step ${step!.name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+          failed ??= new Error(
+            `generating ${options.size}, step ${step!.name}: ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error },
+          );
         }
         const seconds = elapsed(stepStart);
         steps.push({ name: step!.name, seconds });
@@ -762,7 +1092,25 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 
     for (const statement of DROP_HELPERS) await first.query(statement);
     const counts: Record<string, number> = {};
-    for (const table of ['users', 'posts', 'feed_keys', 'post_likes', 'comments', 'post_shares', 'follows', 'connections', 'jobs', 'job_preferences', 'notifications', 'chat_rooms', 'chat_messages', 'chat_reads', 'saved_mentors', 'mentor_sessions', 'mentor_session_invitees']) {
+    for (const table of [
+      'users',
+      'posts',
+      'feed_keys',
+      'post_likes',
+      'comments',
+      'post_shares',
+      'follows',
+      'connections',
+      'jobs',
+      'job_preferences',
+      'notifications',
+      'chat_rooms',
+      'chat_messages',
+      'chat_reads',
+      'saved_mentors',
+      'mentor_sessions',
+      'mentor_session_invitees',
+    ]) {
       const { rows } = await first.query<{ n: string }>(`select count(*) as n from ${table}`);
       counts[table] = Number(rows[0]?.n ?? 0);
     }
@@ -806,7 +1154,11 @@ export async function verifyCounters(url: string): Promise<string[]> {
       session_price: `select count(*) as n from mentor_sessions s join profiles p on p.user_id = s.mentor_id where s.price_minor <> p.session_rate_minor`,
     };
     const problems: string[] = [];
-    for (const [noun, group] of [['posts', checks], ['rooms', roomChecks], ['rows', mentorChecks]] as const) {
+    for (const [noun, group] of [
+      ['posts', checks],
+      ['rooms', roomChecks],
+      ['rows', mentorChecks],
+    ] as const) {
       for (const [name, query] of Object.entries(group)) {
         const { rows } = await client.query<{ n: string }>(query);
         const n = Number(rows[0]?.n ?? 0);
@@ -827,14 +1179,19 @@ async function main() {
   };
   const size = (value('--size') ?? 'S').toUpperCase();
   if (!isSizeName(size)) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
-  const url = value('--database-url') ?? process.env.DATABASE_URL ?? `postgres://postgres@127.0.0.1:5432/careernexus_bench_${size.toLowerCase()}`;
+  const url =
+    value('--database-url') ?? process.env.DATABASE_URL ?? `postgres://postgres@127.0.0.1:5432/careernexus_bench_${size.toLowerCase()}`;
   await ensureDatabase(url);
   console.log(`generating ${size} into ${url.replace(/\/\/[^@/]*@/, '//…@')}`);
   const result = await generate({ url, size, log: (line) => console.log(line) });
   console.log(`${size} loaded in ${result.seconds.toFixed(1)} s:`, result.counts);
   if (args.includes('--verify')) {
     const problems = await verifyCounters(url);
-    console.log(problems.length ? `counter problems: ${problems.join('; ')}` : 'counters, feed keys, last_message_at, mentor ratings and session payments verified');
+    console.log(
+      problems.length
+        ? `counter problems: ${problems.join('; ')}`
+        : 'counters, feed keys, last_message_at, mentor ratings and session payments verified',
+    );
     if (problems.length) process.exitCode = 1;
   }
 }

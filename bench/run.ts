@@ -51,7 +51,10 @@ function readOptions(argv: string[]): Options {
     if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`${flag} must be a non-negative number`);
     return parsed;
   };
-  const sizes = (value('--sizes') ?? 'S,M').split(',').map((size) => size.trim().toUpperCase()).filter(Boolean);
+  const sizes = (value('--sizes') ?? 'S,M')
+    .split(',')
+    .map((size) => size.trim().toUpperCase())
+    .filter(Boolean);
   for (const size of sizes) if (!isSizeName(size)) throw new Error(`unknown size ${size}: use ${Object.keys(SIZES).join(', ')}`);
   const ordered = (Object.keys(SIZES) as SizeName[]).filter((size) => sizes.includes(size));
   const scenarios = value('--scenarios');
@@ -200,11 +203,18 @@ function tokenMinter(secret: string) {
   };
 }
 
-async function prepareFixtures(databaseUrl: string, size: SizeName, passwordHash: string, mint: (id: number) => string, connections: number): Promise<Fixtures> {
+async function prepareFixtures(
+  databaseUrl: string,
+  size: SizeName,
+  passwordHash: string,
+  mint: (id: number) => string,
+  connections: number,
+): Promise<Fixtures> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const ids = async (query: string, params: unknown[] = []) => (await client.query<{ id: string }>(query, params)).rows.map((row) => Number(row.id));
+    const ids = async (query: string, params: unknown[] = []) =>
+      (await client.query<{ id: string }>(query, params)).rows.map((row) => Number(row.id));
     // The sign-in account: a real argon2id hash, so sign-in costs what it costs in production.
     const { rows } = await client.query<{ id: string }>(
       `insert into users (email, password_hash, industry) values ($1, $2, 'technology') returning id`,
@@ -223,7 +233,8 @@ async function prepareFixtures(databaseUrl: string, size: SizeName, passwordHash
     const oneByIndustry = (rows: Array<{ id: string; industry: string }>) => {
       const byIndustry = new Map(rows.map((row) => [row.industry, Number(row.id)]));
       const industries = PREFERRED_INDUSTRIES.filter((industry) => byIndustry.has(industry));
-      for (const industry of byIndustry.keys()) if (industries.length < PREFERRED_INDUSTRIES.length && !industries.includes(industry)) industries.push(industry);
+      for (const industry of byIndustry.keys())
+        if (industries.length < PREFERRED_INDUSTRIES.length && !industries.includes(industry)) industries.push(industry);
       return industries.map((industry) => ({ id: byIndustry.get(industry)!, industry, token: mint(byIndustry.get(industry)!) }));
     };
     const readers = oneByIndustry(candidates.rows);
@@ -249,12 +260,16 @@ async function prepareFixtures(databaseUrl: string, size: SizeName, passwordHash
 
     const users = SIZES[size].users;
     // Likers: one per connection of each run (measured run and warm-up get different ones), from the middle of the id range.
-    const likerIds = await ids(`select id from users where user_type = 'learner' and id > $1 order by id limit $2`, [Math.floor(users / 2), connections * 4]);
+    const likerIds = await ids(`select id from users where user_type = 'learner' and id > $1 order by id limit $2`, [
+      Math.floor(users / 2),
+      connections * 4,
+    ]);
     const step = Math.max(1, Math.floor(users / 64));
     const profileTargets = await ids(`select id from users where id % $1 = 7 and email like 'user%' order by id limit 64`, [step]);
     const hotPosts = await ids(`select id from posts where comment_count = $1 order by id`, [HOT_COMMENTS]);
     const likedPosts = await ids(`select id from posts order by id desc limit 5000`);
-    if (!hotPosts.length || !profileTargets.length || !likedPosts.length || !hotRooms.length || chatReaders.length < 2) throw new Error(`size ${size}: fixtures missing`);
+    if (!hotPosts.length || !profileTargets.length || !likedPosts.length || !hotRooms.length || chatReaders.length < 2)
+      throw new Error(`size ${size}: fixtures missing`);
     return { readers, chatReaders, hotRooms, likers: likerIds.map(mint), profileTargets, hotPosts, likedPosts, signinUser };
   } finally {
     await client.end();
@@ -290,8 +305,22 @@ const POST_BODIES = [
  * real search's would. The first one is the sample request's.
  */
 const MENTOR_SEARCH_WORDS = [
-  'leadership', 'python', 'marketing', 'nursing', 'excel', 'agronomy', 'interview', 'journalism',
-  'engineer', 'sql', 'video editing', 'teacher', 'analyst', 'autocad', 'manager', 'sales',
+  'leadership',
+  'python',
+  'marketing',
+  'nursing',
+  'excel',
+  'agronomy',
+  'interview',
+  'journalism',
+  'engineer',
+  'sql',
+  'video editing',
+  'teacher',
+  'analyst',
+  'autocad',
+  'manager',
+  'sales',
 ];
 
 const json = { 'content-type': 'application/json' };
@@ -304,7 +333,8 @@ const rotate = <T>(items: readonly T[], client: number, stride = 1): T[] => {
 const expectPage = (minimum: number) => (status: number, body: unknown) => {
   const results = (body as { results?: unknown[] } | null)?.results;
   if (status !== 200) return `status ${status}`;
-  if (!Array.isArray(results) || results.length < minimum) return `expected a page of at least ${minimum}, got ${Array.isArray(results) ? results.length : typeof body}`;
+  if (!Array.isArray(results) || results.length < minimum)
+    return `expected a page of at least ${minimum}, got ${Array.isArray(results) ? results.length : typeof body}`;
   return undefined;
 };
 
@@ -324,7 +354,8 @@ function scenarios(fixtures: Fixtures): Scenario[] {
       name: 'following',
       route: 'GET /post/following/',
       kind: 'read',
-      requests: (client) => rotate(readerTokens, client).map((token) => ({ method: 'GET', path: '/post/following/', headers: auth(token) })),
+      requests: (client) =>
+        rotate(readerTokens, client).map((token) => ({ method: 'GET', path: '/post/following/', headers: auth(token) })),
       check: expectPage(1),
     },
     {
@@ -337,7 +368,8 @@ function scenarios(fixtures: Fixtures): Scenario[] {
           path: `/user/retrieve-profile/?user_id=${target}`,
           headers: auth(readerTokens[(client + i) % readerTokens.length]!),
         })),
-      check: (status, body) => (status !== 200 ? `status ${status}` : typeof (body as { first_name?: unknown })?.first_name === 'string' ? undefined : 'no profile'),
+      check: (status, body) =>
+        status !== 200 ? `status ${status}` : typeof (body as { first_name?: unknown })?.first_name === 'string' ? undefined : 'no profile',
     },
     {
       name: 'comments',
@@ -349,13 +381,23 @@ function scenarios(fixtures: Fixtures): Scenario[] {
           path: `/post/comment/?post_id=${post}`,
           headers: auth(readerTokens[(client + i) % readerTokens.length]!),
         })),
-      check: (status, body) => (status !== 200 ? `status ${status}` : Array.isArray(body) && body.length === HOT_COMMENTS ? undefined : `expected ${HOT_COMMENTS} comments, got ${Array.isArray(body) ? body.length : typeof body}`),
+      check: (status, body) =>
+        status !== 200
+          ? `status ${status}`
+          : Array.isArray(body) && body.length === HOT_COMMENTS
+            ? undefined
+            : `expected ${HOT_COMMENTS} comments, got ${Array.isArray(body) ? body.length : typeof body}`,
     },
     {
       name: 'connections',
       route: 'GET /connection/recommendation/?criteria=industry',
       kind: 'read',
-      requests: (client) => rotate(readerTokens, client).map((token) => ({ method: 'GET', path: '/connection/recommendation/?criteria=industry', headers: auth(token) })),
+      requests: (client) =>
+        rotate(readerTokens, client).map((token) => ({
+          method: 'GET',
+          path: '/connection/recommendation/?criteria=industry',
+          headers: auth(token),
+        })),
       check: expectPage(10),
     },
     {
@@ -370,12 +412,15 @@ function scenarios(fixtures: Fixtures): Scenario[] {
       route: 'GET /mentor/recommendation/',
       kind: 'read',
       // Page 1 (4 mentors) of the reader's industry's mentors, best rated first.
-      requests: (client) => rotate(readerTokens, client).map((token) => ({ method: 'GET', path: '/mentor/recommendation/', headers: auth(token) })),
+      requests: (client) =>
+        rotate(readerTokens, client).map((token) => ({ method: 'GET', path: '/mentor/recommendation/', headers: auth(token) })),
       check: (status, body) => {
         const problem = expectPage(4)(status, body);
         if (problem) return problem;
         const first = (body as { results: Array<Record<string, unknown>> }).results[0]!;
-        return typeof first.rating === 'number' && typeof first.session_rate === 'string' && Array.isArray(first.technical_skills) ? undefined : `not a mentor card: ${JSON.stringify(first)}`;
+        return typeof first.rating === 'number' && typeof first.session_rate === 'string' && Array.isArray(first.technical_skills)
+          ? undefined
+          : `not a mentor card: ${JSON.stringify(first)}`;
       },
     },
     {
@@ -395,25 +440,43 @@ function scenarios(fixtures: Fixtures): Scenario[] {
       name: 'notifications',
       route: 'GET /notification-chat/notifications/',
       kind: 'read',
-      requests: (client) => rotate(readerTokens, client).map((token) => ({ method: 'GET', path: '/notification-chat/notifications/', headers: auth(token) })),
+      requests: (client) =>
+        rotate(readerTokens, client).map((token) => ({ method: 'GET', path: '/notification-chat/notifications/', headers: auth(token) })),
       check: (status, body) => {
         const problem = expectPage(5)(status, body);
         if (problem) return problem;
         const first = (body as { results: Array<Record<string, unknown>> }).results[0]!;
-        return typeof first.id === 'number' && typeof first.text === 'string' && typeof first.timestamp === 'string' && 'page' in first && 'route' in first ? undefined : `not a notification: ${JSON.stringify(first)}`;
+        return typeof first.id === 'number' &&
+          typeof first.text === 'string' &&
+          typeof first.timestamp === 'string' &&
+          'page' in first &&
+          'route' in first
+          ? undefined
+          : `not a notification: ${JSON.stringify(first)}`;
       },
     },
     {
       name: 'chats',
       route: 'GET /notification-chat/chats/',
       kind: 'read',
-      requests: (client) => rotate(fixtures.chatReaders, client).map((reader) => ({ method: 'GET', path: '/notification-chat/chats/', headers: auth(reader.token) })),
+      requests: (client) =>
+        rotate(fixtures.chatReaders, client).map((reader) => ({
+          method: 'GET',
+          path: '/notification-chat/chats/',
+          headers: auth(reader.token),
+        })),
       check: (status, body) => {
         if (status !== 200) return `status ${status}`;
-        if (!Array.isArray(body) || body.length < 2) return `expected two rooms or more, got ${Array.isArray(body) ? body.length : typeof body}`;
+        if (!Array.isArray(body) || body.length < 2)
+          return `expected two rooms or more, got ${Array.isArray(body) ? body.length : typeof body}`;
         const room = body[0] as Record<string, unknown>;
         const contributor = room.contributor as { id?: unknown } | undefined;
-        return typeof room.chat_id === 'number' && typeof room.last_message === 'string' && typeof room.unread === 'number' && typeof contributor?.id === 'number' ? undefined : `not a room: ${JSON.stringify(room)}`;
+        return typeof room.chat_id === 'number' &&
+          typeof room.last_message === 'string' &&
+          typeof room.unread === 'number' &&
+          typeof contributor?.id === 'number'
+          ? undefined
+          : `not a room: ${JSON.stringify(room)}`;
       },
     },
     {
@@ -421,10 +484,16 @@ function scenarios(fixtures: Fixtures): Scenario[] {
       route: `GET /notification-chat/chat/messages/?chat_id= (${HOT_MESSAGES})`,
       kind: 'read',
       // The newest page of a hot room, as opening the chat reads it (and marks it read).
-      requests: (client) => rotate(fixtures.hotRooms, client).map((room) => ({ method: 'GET', path: `/notification-chat/chat/messages/?chat_id=${room.id}`, headers: auth(room.token) })),
+      requests: (client) =>
+        rotate(fixtures.hotRooms, client).map((room) => ({
+          method: 'GET',
+          path: `/notification-chat/chat/messages/?chat_id=${room.id}`,
+          headers: auth(room.token),
+        })),
       check: (status, body) => {
         if (status !== 200) return `status ${status}`;
-        if (!Array.isArray(body) || body.length !== CONVERSATION_PAGE) return `expected ${CONVERSATION_PAGE} messages, got ${Array.isArray(body) ? body.length : typeof body}`;
+        if (!Array.isArray(body) || body.length !== CONVERSATION_PAGE)
+          return `expected ${CONVERSATION_PAGE} messages, got ${Array.isArray(body) ? body.length : typeof body}`;
         const ids = body.map((message: { message_id?: unknown }) => Number(message.message_id));
         if (ids.some((id, i) => i > 0 && id <= ids[i - 1]!)) return 'messages not oldest first';
         const person = (body[0] as { person?: { id?: unknown } }).person;
@@ -462,8 +531,11 @@ function scenarios(fixtures: Fixtures): Scenario[] {
       name: 'signin',
       route: 'POST /user/signin/ (argon2)',
       kind: 'signin',
-      requests: () => [{ method: 'POST', path: '/user/signin/', headers: json, body: JSON.stringify({ email: SIGNIN_EMAIL, password: SIGNIN_PASSWORD }) }],
-      check: (status, body) => (status === 200 && typeof (body as { access?: unknown })?.access === 'string' ? undefined : `status ${status}`),
+      requests: () => [
+        { method: 'POST', path: '/user/signin/', headers: json, body: JSON.stringify({ email: SIGNIN_EMAIL, password: SIGNIN_PASSWORD }) },
+      ],
+      check: (status, body) =>
+        status === 200 && typeof (body as { access?: unknown })?.access === 'string' ? undefined : `status ${status}`,
     },
   ];
 }
@@ -503,7 +575,9 @@ function serverTicks(group: number): Map<number, number> {
 
 /** CPU ticks of the PostgreSQL backends serving the bench database. */
 async function databaseTicks(monitor: pg.Client, database: string): Promise<Map<number, number>> {
-  const { rows } = await monitor.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
+  const { rows } = await monitor.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [
+    database,
+  ]);
   const ticks = new Map<number, number>();
   for (const { pid } of rows) {
     const stat = procStat(pid);
@@ -570,7 +644,14 @@ async function load(url: string, scenario: Scenario, seconds: number, connection
   });
 }
 
-async function measure(url: string, size: SizeName, scenario: Scenario, options: Options, probe: CpuProbe, log: (line: string) => void): Promise<Measurement> {
+async function measure(
+  url: string,
+  size: SizeName,
+  scenario: Scenario,
+  options: Options,
+  probe: CpuProbe,
+  log: (line: string) => void,
+): Promise<Measurement> {
   const first = scenario.requests(10_000)[0]!;
   const { status, body } = await sample(url, first);
   const problem = scenario.check?.(status, body);
@@ -619,7 +700,19 @@ function table(measurements: Measurement[], loads: GenerateResult[], options: Op
   const ceiling = new Map(measurements.filter((m) => m.scenario.kind === 'ceiling').map((m) => [m.size, m.rps]));
   const smallest = options.sizes[0]!;
   const base = new Map(measurements.filter((m) => m.size === smallest).map((m) => [m.scenario.name, m.p50]));
-  const header = ['size', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', '% ceiling', `p50 / ${smallest}`, 'srv CPU ms/req', 'pg CPU ms/req'];
+  const header = [
+    'size',
+    'scenario',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'errors',
+    'non-2xx',
+    '% ceiling',
+    `p50 / ${smallest}`,
+    'srv CPU ms/req',
+    'pg CPU ms/req',
+  ];
   const cpu = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(2));
   const row = (m: Measurement) => {
     const top = ceiling.get(m.size);
@@ -661,7 +754,14 @@ function table(measurements: Measurement[], loads: GenerateResult[], options: Op
       `load average ${loadAverage}`,
     `data loaded: ${loads.map((l) => `${l.size} ${l.seconds.toFixed(1)} s (${l.counts.users} users, ${l.counts.posts} posts, ${l.counts.post_likes} likes, ${l.counts.comments} comments)`).join('; ')}`,
   ];
-  return [...title, '', line(header), rule, ...rows.map((r) => (r === 'rule' ? rule : line(r))), signin.length ? `(sign-in is argon2-bound: measured once, at size ${signin[0]!.size}, and not part of the targets)` : ''].join('\n');
+  return [
+    ...title,
+    '',
+    line(header),
+    rule,
+    ...rows.map((r) => (r === 'rule' ? rule : line(r))),
+    signin.length ? `(sign-in is argon2-bound: measured once, at size ${signin[0]!.size}, and not part of the targets)` : '',
+  ].join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -701,7 +801,11 @@ async function main() {
 
   const measurements: Measurement[] = [];
   const loads: GenerateResult[] = [];
-  const loadAverage = () => os.loadavg().map((n) => n.toFixed(1)).join(' ');
+  const loadAverage = () =>
+    os
+      .loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ');
   const loadAtStart = loadAverage();
   try {
     await ensureDatabase(databaseUrl);
@@ -713,7 +817,9 @@ async function main() {
       log(`${size} loaded in ${loaded.seconds.toFixed(1)} s ${JSON.stringify(loaded.counts)}`);
       const fixtures = await prepareFixtures(databaseUrl, size, passwordHash, mint, options.connections);
       log(`  readers: ${fixtures.readers.map((r) => `${r.id} (${r.industry})`).join(', ')}`);
-      log(`  chat readers: ${fixtures.chatReaders.map((r) => `${r.id} (${r.industry})`).join(', ')}; hot rooms: ${fixtures.hotRooms.map((r) => `${r.id} (read by ${r.reader})`).join(', ')}`);
+      log(
+        `  chat readers: ${fixtures.chatReaders.map((r) => `${r.id} (${r.industry})`).join(', ')}; hot rooms: ${fixtures.hotRooms.map((r) => `${r.id} (read by ${r.reader})`).join(', ')}`,
+      );
       server ??= await startServerProcess(databaseUrl, secret, dataDir);
       if (!monitor) {
         monitor = new pg.Client({ connectionString: `${POSTGRES}/postgres` });

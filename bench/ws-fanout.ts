@@ -94,7 +94,8 @@ const cleanup = () =>
   })());
 
 // A hard bound on the whole run (server start, opening, traffic, drain, teardown).
-const BUDGET_MS = SERVER_START_TIMEOUT_MS + 60_000 + STOP_TIMEOUT_MS + Math.ceil(SOCKETS / BATCH) * SOCKET_OPEN_TIMEOUT_MS + SECONDS * 1000 + DRAIN_MS;
+const BUDGET_MS =
+  SERVER_START_TIMEOUT_MS + 60_000 + STOP_TIMEOUT_MS + Math.ceil(SOCKETS / BATCH) * SOCKET_OPEN_TIMEOUT_MS + SECONDS * 1000 + DRAIN_MS;
 const watchdog = setTimeout(() => {
   console.error(`benchmark exceeded its ${Math.round(BUDGET_MS / 1000)} s budget; stopping`);
   void cleanup().finally(() => process.exit(3));
@@ -185,7 +186,8 @@ const commandLineOf = (pid: number) => {
 };
 
 // NaN when empty (`at(-1)` of nothing).
-const percentile = (sorted: Float64Array, p: number) => sorted.at(Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))) ?? NaN;
+const percentile = (sorted: Float64Array, p: number) =>
+  sorted.at(Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))) ?? NaN;
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : 'n/a');
 const mib = (kib: number | undefined) => (kib === undefined ? 'n/a' : `${(kib / 1024).toFixed(1)} MiB`);
 
@@ -207,25 +209,26 @@ const orCleanUp = async <T>(step: () => Promise<T>): Promise<T> => {
 };
 
 let databaseUrl: string | undefined;
-if (PG_URL) await orCleanUp(async () => {
-  const name = `cn_ws_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5_000 });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  cleanups.push(async () => {
-    const dropper = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5_000 });
-    await dropper.connect();
-    try {
-      await dropper.query(`drop database if exists ${name} with (force)`);
-    } finally {
-      await dropper.end();
-    }
+if (PG_URL)
+  await orCleanUp(async () => {
+    const name = `cn_ws_bench_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5_000 });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    cleanups.push(async () => {
+      const dropper = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5_000 });
+      await dropper.connect();
+      try {
+        await dropper.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await dropper.end();
+      }
+    });
+    const url = new URL(PG_URL);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
   });
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  databaseUrl = url.toString();
-});
 
 const jwtSecret = randomBytes(32).toString('hex');
 const secretKey = new TextEncoder().encode(jwtSecret);
@@ -255,7 +258,8 @@ const userIds = await orCleanUp(async () => {
 });
 
 const iat = Math.floor(Date.now() / 1000);
-const tokenOf = (userId: number) => createToken(secretKey, { token_type: 'access', exp: iat + 6 * 3600, iat, jti: newTokenId(), user_id: userId });
+const tokenOf = (userId: number) =>
+  createToken(secretKey, { token_type: 'access', exp: iat + 6 * 3600, iat, jti: newTokenId(), user_id: userId });
 
 // ---------------------------------------------------------------------------------------------
 // The server, in a child process
@@ -265,7 +269,15 @@ const base = `http://${HOST}:${port}`;
 const serverLog: string[] = [];
 let serverWarnings = 0;
 function serverEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST, DATA_DIR: dataDir, LOG_LEVEL: 'warn', JWT_SECRET: jwtSecret, NODE_ENV: 'development' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    JWT_SECRET: jwtSecret,
+    NODE_ENV: 'development',
+  };
   // Only what this benchmark chooses: no stray database, Redis, SMTP or S3 from the caller's shell.
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'S3_BUCKET', 'PUBLIC_URL']) delete env[name];
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
@@ -300,7 +312,10 @@ cleanups.push(async () => {
   else child.kill('SIGTERM');
   const stopped = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
   const how = exitOf();
-  if (stopped) log(`server stopped ${how?.code === 0 ? 'cleanly' : `with ${JSON.stringify(how)}`} ${((performance.now() - stopStarted) / 1000).toFixed(1)} s after SIGTERM`);
+  if (stopped)
+    log(
+      `server stopped ${how?.code === 0 ? 'cleanly' : `with ${JSON.stringify(how)}`} ${((performance.now() - stopStarted) / 1000).toFixed(1)} s after SIGTERM`,
+    );
   if (!stopped) {
     log(`server did not stop within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM; SIGKILL`);
     child.kill('SIGKILL');
@@ -383,7 +398,9 @@ try {
   // tsx runs main.ts in a child of its own: that process holds the sockets, measure it.
   const inner = descendantsOf(childPid).filter((pid) => commandLineOf(pid).includes('main.ts'));
   serverPid = inner.at(-1) ?? childPid;
-  log(`server pid ${serverPid}${serverPid !== child.pid ? ` (under the tsx wrapper ${child.pid})` : ''}, ulimit -n of the server: ${/Max open files\s+(\d+)/.exec(readFileSync(`/proc/${serverPid}/limits`, 'utf8'))?.[1] ?? '?'}`);
+  log(
+    `server pid ${serverPid}${serverPid !== child.pid ? ` (under the tsx wrapper ${child.pid})` : ''}, ulimit -n of the server: ${/Max open files\s+(\d+)/.exec(readFileSync(`/proc/${serverPid}/limits`, 'utf8'))?.[1] ?? '?'}`,
+  );
 
   for (let i = 0; i < 5; i++) {
     const response = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(5_000) });
@@ -409,7 +426,10 @@ try {
 
   const clients: Client[] = [];
   const openOne = (index: number, userId: number, peerId: number): Promise<Client> => {
-    const ws = new WebSocket(`ws://${HOST}:${port}/ws/chat/${peerId}/?token=${tokenOf(userId)}`, { perMessageDeflate: false, handshakeTimeout: SOCKET_OPEN_TIMEOUT_MS });
+    const ws = new WebSocket(`ws://${HOST}:${port}/ws/chat/${peerId}/?token=${tokenOf(userId)}`, {
+      perMessageDeflate: false,
+      handshakeTimeout: SOCKET_OPEN_TIMEOUT_MS,
+    });
     const client: Client = { index, userId, peerId, ws, opened: false };
     clients.push(client);
     ws.on('message', (data: Buffer) => {
@@ -495,7 +515,9 @@ try {
     const why = c.failure ?? (c.closedCode !== undefined ? `closed ${c.closedCode} ${c.closedReason ?? ''}`.trim() : 'not open');
     failures.set(why, (failures.get(why) ?? 0) + 1);
   }
-  log(`${open.length}/${SOCKETS} sockets open in ${(openMs / 1000).toFixed(2)} s${failures.size ? `; failures: ${[...failures].map(([why, n]) => `${n}× ${why}`).join(', ')}` : ''}`);
+  log(
+    `${open.length}/${SOCKETS} sockets open in ${(openMs / 1000).toFixed(2)} s${failures.size ? `; failures: ${[...failures].map(([why, n]) => `${n}× ${why}`).join(', ')}` : ''}`,
+  );
   const rssOpen = rssKiB(serverPid);
 
   // Traffic: `RATE` messages/s in all, round-robin over `senders` sockets, so that each sender
@@ -511,7 +533,9 @@ try {
       : candidates.slice(0, senderCount);
   const partnerOpen = new Set(open.map((c) => c.userId));
   if (!senders.length) throw new Error('no socket is open: nothing to send on');
-  log(`sending ${RATE} msg/s for ${SECONDS} s from ${senders.length} senders (one message every ${Math.round((senders.length / RATE) * 1000)} ms each)…`);
+  log(
+    `sending ${RATE} msg/s for ${SECONDS} s from ${senders.length} senders (one message every ${Math.round((senders.length / RATE) * 1000)} ms each)…`,
+  );
 
   let sent = 0;
   let notSent = 0;
@@ -612,8 +636,14 @@ try {
     ['server memory per socket', `${ms(perSocketKiB)} KiB`],
     ['server RSS after traffic / peak', `${mib(rssTraffic)} / ${mib(peakKiB)}`],
     ['server CPU during traffic', `${ms(serverCpuPct)} % of one core`],
-    ['server CPU per delivered message', `${ms(serverCpuSeconds !== undefined && delivered ? (serverCpuSeconds * 1000) / delivered : NaN)} ms`],
-    ['/healthz during traffic p50 / max', `${ms(percentile(probeSorted, 0.5))} / ${ms(probeSorted.at(-1) ?? NaN)} ms (${probes.length} probes)`],
+    [
+      'server CPU per delivered message',
+      `${ms(serverCpuSeconds !== undefined && delivered ? (serverCpuSeconds * 1000) / delivered : NaN)} ms`,
+    ],
+    [
+      '/healthz during traffic p50 / max',
+      `${ms(percentile(probeSorted, 0.5))} / ${ms(probeSorted.at(-1) ?? NaN)} ms (${probes.length} probes)`,
+    ],
     ['bench client CPU during traffic', `${ms(benchCpuPct)} % of one core`],
   ];
   if (errorFrames) rows.push(['error frames', `${errorFrames} (${[...errorSamples].join(' | ')})`]);

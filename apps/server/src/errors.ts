@@ -7,7 +7,11 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 export { restErrorBody };
 
 export function sendDetail(reply: FastifyReply, status: number, detail: string, headers: Record<string, string> = {}) {
-  return reply.code(status).headers(headers).type('application/json; charset=utf-8').send(restErrorBody({ message: detail, body: { detail } }));
+  return reply
+    .code(status)
+    .headers(headers)
+    .type('application/json; charset=utf-8')
+    .send(restErrorBody({ message: detail, body: { detail } }));
 }
 
 /**

@@ -11,7 +11,16 @@ export function loggerOptions(level: string): LoggerOptions {
     level,
     // Headers and bodies are never logged whole; these paths are a second line of defence.
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.password1', '*.password2', '*.otp', '*.refresh', '*.access'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        '*.password',
+        '*.password1',
+        '*.password2',
+        '*.otp',
+        '*.refresh',
+        '*.access',
+      ],
       censor: '[redacted]',
     },
     serializers: {

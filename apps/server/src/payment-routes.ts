@@ -10,7 +10,12 @@ const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
 const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
 
 const page = (reply: FastifyReply, status: number, html: string) =>
-  reply.code(status).type('text/html; charset=utf-8').header('Cache-Control', 'no-store').header('Content-Security-Policy', PAGE_POLICY).send(html);
+  reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('Cache-Control', 'no-store')
+    .header('Content-Security-Policy', PAGE_POLICY)
+    .send(html);
 
 const simplePage = (title: string, text: string) =>
   `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>${text}</p></body></html>`;
@@ -31,7 +36,9 @@ export async function registerPaymentRoutes(app: FastifyInstance, services: Serv
   });
   // The original's Stripe return path is kept working for checkouts it opened.
   for (const path of ['/payments/stripe/return/', '/payments/test/redirect/']) {
-    app.get<{ Querystring: Query }>(path, async (request, reply) => back(reply, await stripeReturn(services, text(request.query.session_id))));
+    app.get<{ Querystring: Query }>(path, async (request, reply) =>
+      back(reply, await stripeReturn(services, text(request.query.session_id))),
+    );
   }
 
   // Callback style: nothing in this plugin is awaited.
@@ -62,6 +69,10 @@ export async function registerPaymentRoutes(app: FastifyInstance, services: Serv
   });
 
   // Where the browser lands by default (the web client has its own pages at the same names).
-  app.get('/payment-success', async (_request, reply) => page(reply, 200, simplePage('Payment received', 'Your session is paid. You can close this page.')));
-  app.get('/payment-failed', async (_request, reply) => page(reply, 200, simplePage('Payment not completed', 'The payment was not completed. You can try again from your sessions.')));
+  app.get('/payment-success', async (_request, reply) =>
+    page(reply, 200, simplePage('Payment received', 'Your session is paid. You can close this page.')),
+  );
+  app.get('/payment-failed', async (_request, reply) =>
+    page(reply, 200, simplePage('Payment not completed', 'The payment was not completed. You can try again from your sessions.')),
+  );
 }

@@ -40,7 +40,9 @@ export function prettyDestination(out: NodeJS.WriteStream = process.stdout): Des
       const tint = Number(level) >= 50 ? 'red' : Number(level) >= 40 ? 'yellow' : 'blue';
       const extra = Object.keys(rest).length ? ` ${paint('dim', JSON.stringify(rest))}` : '';
       const stack = isObject(err) && typeof err.stack === 'string' ? `\n${paint('dim', err.stack)}` : '';
-      out.write(`${clock} ${paint(tint, name)} ${msg === undefined || msg === null ? '' : typeof msg === 'string' ? msg : JSON.stringify(msg)}${extra}${stack}\n`);
+      out.write(
+        `${clock} ${paint(tint, name)} ${msg === undefined || msg === null ? '' : typeof msg === 'string' ? msg : JSON.stringify(msg)}${extra}${stack}\n`,
+      );
     },
   };
 }

@@ -38,15 +38,16 @@ function handleTrpcTransportError(raised: FastifyError | TRPCError, request: Fas
   const status = (raised as FastifyError).statusCode ?? 500;
   const error =
     refusalOf(raised, request) ??
-    (status >= 500 ? new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: raised }) : new TRPCError({ code: 'BAD_REQUEST', message: raised.message }));
+    (status >= 500
+      ? new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: raised })
+      : new TRPCError({ code: 'BAD_REQUEST', message: raised.message }));
   if (error.code === 'INTERNAL_SERVER_ERROR') request.log.error({ err: error.cause ?? error }, 'request failed');
   const config = appRouter._def._config;
   const { pathname, searchParams } = new URL(request.url, 'http://localhost');
   const paths = pathname.slice('/trpc/'.length).split(',');
-  const errorOf = (path: string | undefined) => ({ error: getErrorShape({ config, error, type: 'unknown', path, input: undefined, ctx: undefined }) });
+  const errorOf = (path: string | undefined) => ({
+    error: getErrorShape({ config, error, type: 'unknown', path, input: undefined, ctx: undefined }),
+  });
   const body = searchParams.get('batch') === '1' ? paths.map(errorOf) : errorOf(paths[0]);
-  return reply
-    .code(getHTTPStatusCodeFromError(error))
-    .headers(describeError(error).headers)
-    .send(transformTRPCResponse(config, body));
+  return reply.code(getHTTPStatusCodeFromError(error)).headers(describeError(error).headers).send(transformTRPCResponse(config, body));
 }

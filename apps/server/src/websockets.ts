@@ -107,7 +107,9 @@ export function registerWebSockets(app: FastifyInstance, services: Services) {
       },
       (error: unknown) => {
         services.log.error({ err: error }, 'websocket could not be prepared');
-        socket.end(`HTTP/1.1 503 Service Unavailable\r\nRetry-After: ${UNAVAILABLE_RETRY_AFTER_SECONDS}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+        socket.end(
+          `HTTP/1.1 503 Service Unavailable\r\nRetry-After: ${UNAVAILABLE_RETRY_AFTER_SECONDS}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+        );
       },
     );
   };
@@ -139,7 +141,12 @@ async function prepareRawSocket(services: Services, route: RawRoute, token: stri
   let chatId: number | undefined;
   if (route.kind === 'chat') {
     if (route.otherUserId === viewer.id) return { refusal: { code: CLOSE.badRequest, reason: 'You cannot chat with yourself.' } };
-    const other = await services.db.selectFrom('users').select('id').where('id', '=', route.otherUserId).where('is_active', '=', true).executeTakeFirst();
+    const other = await services.db
+      .selectFrom('users')
+      .select('id')
+      .where('id', '=', route.otherUserId)
+      .where('is_active', '=', true)
+      .executeTakeFirst();
     if (!other) return { refusal: { code: CLOSE.notFound, reason: 'User not found' } };
     chatId = await roomOf(services, viewer.id, route.otherUserId);
   }
@@ -180,10 +187,12 @@ async function prepareRawSocket(services: Services, route: RawRoute, token: stri
         } catch {
           return send(ws, { type: 'error', message: 'Frames must be JSON objects.' });
         }
-        if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return send(ws, { type: 'error', message: 'Frames must be JSON objects.' });
+        if (typeof frame !== 'object' || frame === null || Array.isArray(frame))
+          return send(ws, { type: 'error', message: 'Frames must be JSON objects.' });
         const { type, message } = frame as { type?: unknown; message?: unknown };
         if (type === 'ping') return send(ws, { type: 'pong' });
-        if (route.kind !== 'chat') return send(ws, { type: 'error', message: 'This socket only delivers notifications; send {"type":"ping"} to check it.' });
+        if (route.kind !== 'chat')
+          return send(ws, { type: 'error', message: 'This socket only delivers notifications; send {"type":"ping"} to check it.' });
         if (typeof message !== 'string') return send(ws, { type: 'error', message: 'Send {"message": "<text>"}.' });
         try {
           chatId = (await sendMessage(services, viewer, route.otherUserId, message)).chat_id;

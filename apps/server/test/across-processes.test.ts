@@ -51,7 +51,12 @@ async function signUpOn(index: number) {
   const api = restClient(urls[index]!);
   const email = uniqueEmail('proc');
   await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD });
-  const created = await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp: await outboxCode(dirs[index]!, email) });
+  const created = await api.post('/user/signup/', {
+    email,
+    password1: PASSWORD,
+    password2: PASSWORD,
+    otp: await outboxCode(dirs[index]!, email),
+  });
   expect(created.status).toBe(201);
   const me = await api.get('/user/me/', { token: created.body.access });
   return { id: me.body.id as number, email, token: created.body.access as string };
@@ -68,16 +73,41 @@ it('a chat message sent through process B reaches a socket on process A, and a j
   try {
     const sent = await onB.post('/chats/messages/', { user_id: alice.id, message: 'Hello from process B' }, { token: bob.token });
     expect(sent.status).toBe(201);
-    expect(await aliceChat.next()).toMatchObject({ type: 'chat_message', user_id: bob.id, message: 'Hello from process B', chat_id: sent.body.chat_id });
+    expect(await aliceChat.next()).toMatchObject({
+      type: 'chat_message',
+      user_id: bob.id,
+      message: 'Hello from process B',
+      chat_id: sent.body.chat_id,
+    });
 
-    await onA.request('PUT', '/job/preference/', { title: 'nurse', employment_type: 'full_time', work_type: 'onsite', industry: 'health', experience_level: 'entry' }, { token: alice.token });
+    await onA.request(
+      'PUT',
+      '/job/preference/',
+      { title: 'nurse', employment_type: 'full_time', work_type: 'onsite', industry: 'health', experience_level: 'entry' },
+      { token: alice.token },
+    );
     const job = await onB.post(
       '/job/',
-      { title: 'Nurse', organization: 'Lagoon Hospital', employment_type: 'full_time', work_type: 'onsite', experience_level: 'entry', industry: 'health', country: 'Nigeria', salary: 'NGN 300,000', overview: 'Ward nursing.', description: 'Patient care.' },
+      {
+        title: 'Nurse',
+        organization: 'Lagoon Hospital',
+        employment_type: 'full_time',
+        work_type: 'onsite',
+        experience_level: 'entry',
+        industry: 'health',
+        country: 'Nigeria',
+        salary: 'NGN 300,000',
+        overview: 'Ward nursing.',
+        description: 'Patient care.',
+      },
       { token: bob.token },
     );
     expect(job.status).toBe(201);
-    expect(await aliceJobs.next()).toMatchObject({ type: 'job', job_id: job.body.id, message: 'A new job matching your preference. Nurse at Lagoon Hospital. Apply now!' });
+    expect(await aliceJobs.next()).toMatchObject({
+      type: 'job',
+      job_id: job.body.id,
+      message: 'A new job matching your preference. Nurse at Lagoon Hospital. Apply now!',
+    });
   } finally {
     aliceChat.close();
     aliceJobs.close();

@@ -25,14 +25,15 @@ interface Operation {
 }
 const ADMIN_REFUSAL = 'You do not have permission to perform this action.';
 const document = JSON.parse(readFileSync(new URL('../../../docs/openapi.json', import.meta.url), 'utf8'));
-const all: Array<Operation & { protect: boolean }> = Object.entries(document.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
-  Object.entries(item).map(([method, operation]) => ({
-    method: method.toUpperCase(),
-    path,
-    protect: Boolean(operation.security?.length),
-    responses: Object.keys(operation.responses ?? {}),
-    adminOnly: JSON.stringify(operation.responses?.['403'] ?? null).includes(ADMIN_REFUSAL),
-  })),
+const all: Array<Operation & { protect: boolean }> = Object.entries(document.paths as Record<string, Record<string, any>>).flatMap(
+  ([path, item]) =>
+    Object.entries(item).map(([method, operation]) => ({
+      method: method.toUpperCase(),
+      path,
+      protect: Boolean(operation.security?.length),
+      responses: Object.keys(operation.responses ?? {}),
+      adminOnly: JSON.stringify(operation.responses?.['403'] ?? null).includes(ADMIN_REFUSAL),
+    })),
 );
 const authenticated = all.filter((operation) => operation.protect);
 const administrative = all.filter((operation) => operation.adminOnly);
@@ -49,7 +50,9 @@ let other: Person;
 let tables: string[];
 const fingerprint = () => databaseFingerprint(t.server.database.db, tables);
 const send = (operation: { method: string; path: string }, token: string | undefined, body?: Record<string, unknown>) =>
-  t.api.request(operation.method, operation.path, operation.method === 'GET' || operation.method === 'DELETE' ? undefined : (body ?? {}), { token });
+  t.api.request(operation.method, operation.path, operation.method === 'GET' || operation.method === 'DELETE' ? undefined : (body ?? {}), {
+    token,
+  });
 
 beforeAll(async () => {
   tables = await tableNames(t.server.database.db);
@@ -67,7 +70,8 @@ describe('every authenticated operation refuses a bad credential with 401 and de
       return `${encode({ alg: 'none', typ: 'JWT' })}.${encode(decodeJwt(owner.token))}.`;
     },
     'a token of no user': () => signJwt({ ...decodeJwt(owner.token), user_id: 987_654_321 }, JWT_SECRET),
-    'a refresh token used as access': async () => (await t.api.post('/user/signin/', { email: owner.email, password: PASSWORD })).body.refresh,
+    'a refresh token used as access': async () =>
+      (await t.api.post('/user/signin/', { email: owner.email, password: PASSWORD })).body.refresh,
     'a revoked token (signed out)': async () => {
       const session = await t.api.post('/user/signin/', { email: owner.email, password: PASSWORD });
       expect((await t.api.post('/user/signout/', { refresh: session.body.refresh }, { token: session.body.access })).status).toBe(202);
@@ -101,9 +105,34 @@ describe("nobody acts on another user's objects", () => {
     const a = owner;
     const { token } = a;
     const ids = {
-      experience: (await t.api.post('/user/experience/', { title: 'Engineer', organization: 'Acme', start_date: '2021-02-15', location: 'Lagos', employment_type: 'Onsite', detail: 'Payments' }, { token })).body.id,
-      education: (await t.api.post('/user/education/', { course: 'Physics', school: 'UNILAG', start_date: '2013-01-13', location: 'Lagos', detail: 'First class' }, { token })).body.id,
-      certification: (await t.api.post('/user/certification/', { title: 'Cloud', school: 'Coursera', issue_date: '2023-07-04', cert_id: 'C-1', skills: 'AWS' }, { token })).body.id,
+      experience: (
+        await t.api.post(
+          '/user/experience/',
+          {
+            title: 'Engineer',
+            organization: 'Acme',
+            start_date: '2021-02-15',
+            location: 'Lagos',
+            employment_type: 'Onsite',
+            detail: 'Payments',
+          },
+          { token },
+        )
+      ).body.id,
+      education: (
+        await t.api.post(
+          '/user/education/',
+          { course: 'Physics', school: 'UNILAG', start_date: '2013-01-13', location: 'Lagos', detail: 'First class' },
+          { token },
+        )
+      ).body.id,
+      certification: (
+        await t.api.post(
+          '/user/certification/',
+          { title: 'Cloud', school: 'Coursera', issue_date: '2023-07-04', cert_id: 'C-1', skills: 'AWS' },
+          { token },
+        )
+      ).body.id,
       post: (await t.api.post('/post/', { body: 'A post about building software' }, { token })).body.post_id,
       connection: (await t.api.post('/connection/', { connection: other.id }, { token })).body.id,
       chat: (await t.api.post('/chats/messages/', { user_id: other.id, message: 'private' }, { token })).body.chat_id,
@@ -133,7 +162,8 @@ describe("nobody acts on another user's objects", () => {
     const wrong: string[] = [];
     for (const [method, path, body] of attempts) {
       const response = await t.api.request(method, path, body, { token: stranger.token });
-      if (![403, 404].includes(response.status) || typeof response.body?.message !== 'string') wrong.push(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
+      if (![403, 404].includes(response.status) || typeof response.body?.message !== 'string')
+        wrong.push(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
     }
     // Marking someone else's notification read is no error (ids are one's own by definition), but it changes nothing.
     expect((await t.api.post('/notifications/read/', { ids: [notification] }, { token: stranger.token })).status).toBeLessThan(300);
@@ -169,19 +199,22 @@ describe('administrator operations refuse members', () => {
     ]);
   });
 
-  it.each(administrative.map((operation) => [`${operation.method} ${operation.path}`, operation] as const))('%s: 403 and nothing changed', async (_name, operation) => {
-    const bodies: Record<string, Record<string, unknown>> = {
-      'PUT /info/country-permit/': { country: 'Nigeria', status: 'disable' },
-      'POST /info/': { title: 'terms', content: 'Members may not write this.' },
-      'PUT /info/': { title: 'terms', content: 'Members may not change this.' },
-      'POST /info/exchange-rate/set/': { country: 1, currency_name: 'Naira', currency_initials: 'NGN', exchange_rate: 1500 },
-    };
-    const path = operation.method === 'DELETE' ? `${operation.path}?title=terms` : operation.path;
-    const before = await fingerprint();
-    const response = await send({ method: operation.method, path }, other.token, bodies[`${operation.method} ${operation.path}`]);
-    expect(response.status).toBe(403);
-    expect(response.body.detail).toBe(ADMIN_REFUSAL);
-    expect(response.body.message).toBe(response.body.detail);
-    expect(await fingerprint()).toEqual(before);
-  });
+  it.each(administrative.map((operation) => [`${operation.method} ${operation.path}`, operation] as const))(
+    '%s: 403 and nothing changed',
+    async (_name, operation) => {
+      const bodies: Record<string, Record<string, unknown>> = {
+        'PUT /info/country-permit/': { country: 'Nigeria', status: 'disable' },
+        'POST /info/': { title: 'terms', content: 'Members may not write this.' },
+        'PUT /info/': { title: 'terms', content: 'Members may not change this.' },
+        'POST /info/exchange-rate/set/': { country: 1, currency_name: 'Naira', currency_initials: 'NGN', exchange_rate: 1500 },
+      };
+      const path = operation.method === 'DELETE' ? `${operation.path}?title=terms` : operation.path;
+      const before = await fingerprint();
+      const response = await send({ method: operation.method, path }, other.token, bodies[`${operation.method} ${operation.path}`]);
+      expect(response.status).toBe(403);
+      expect(response.body.detail).toBe(ADMIN_REFUSAL);
+      expect(response.body.message).toBe(response.body.detail);
+      expect(await fingerprint()).toEqual(before);
+    },
+  );
 });

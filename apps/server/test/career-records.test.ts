@@ -38,14 +38,23 @@ describe('experience', () => {
     const older = await t.api.post('/user/experience/', experience(), { token });
     expect(older.status).toBe(201);
     expect(older.body).toEqual({ id: expect.any(Number), ...experience() });
-    const current = await t.api.post('/user/experience', experience({ start_date: '2023-01-01', end_date: undefined, employment_type: 'remote' }), { token });
+    const current = await t.api.post(
+      '/user/experience',
+      experience({ start_date: '2023-01-01', end_date: undefined, employment_type: 'remote' }),
+      { token },
+    );
     expect(current.body).toMatchObject({ end_date: 'Present', employment_type: 'Remote' });
 
     const list = await t.api.get('/user/experience/', { token });
     expect(list.status).toBe(200);
     expect(list.body.map((item: { id: number }) => item.id)).toEqual([current.body.id, older.body.id]);
 
-    const edited = await t.api.request('PUT', '/user/update-experience/', { id: older.body.id, title: 'Senior Backend Developer' }, { token });
+    const edited = await t.api.request(
+      'PUT',
+      '/user/update-experience/',
+      { id: older.body.id, title: 'Senior Backend Developer' },
+      { token },
+    );
     expect(edited.status).toBe(201);
     expect(edited.body).toEqual({ ...older.body, title: 'Senior Backend Developer' });
 
@@ -62,7 +71,11 @@ describe('experience', () => {
     const { access: token } = await signUp(t.api, t.mailbox);
     const present = await t.api.post('/user/experience/', experience({ end_date: 'present' }), { token });
     expect(present.body.end_date).toBe('Present');
-    const bad = await t.api.post('/user/experience/', experience({ start_date: '2021-02-30', end_date: 'soon', employment_type: 'Freelance' }), { token });
+    const bad = await t.api.post(
+      '/user/experience/',
+      experience({ start_date: '2021-02-30', end_date: 'soon', employment_type: 'Freelance' }),
+      { token },
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.start_date).toEqual(['Date has wrong format. Use one of these formats instead: YYYY-MM-DD.']);
     expect(bad.body.end_date[0]).toMatch(/YYYY-MM-DD/);
@@ -90,7 +103,12 @@ describe('education and certification', () => {
     const added = await t.api.post('/user/education/', education({ end_date: undefined }), { token });
     expect(added.status).toBe(201);
     expect(added.body).toEqual({ id: expect.any(Number), ...education(), end_date: 'Present' });
-    const edited = await t.api.request('PUT', '/user/education/', { id: String(added.body.id), end_date: '2019' }, { token, encoding: 'form' });
+    const edited = await t.api.request(
+      'PUT',
+      '/user/education/',
+      { id: String(added.body.id), end_date: '2019' },
+      { token, encoding: 'form' },
+    );
     expect(edited.status).toBe(201);
     expect(edited.body.end_date).toBe('2019');
     expect((await t.api.get('/user/education/', { token })).body).toEqual([edited.body]);
@@ -104,8 +122,13 @@ describe('education and certification', () => {
     const second = await t.api.post('/user/certification/', certification({ issue_date: '2024-01-01', title: 'AWS' }), { token });
     expect(first.status).toBe(201);
     expect(first.body).toEqual({ id: expect.any(Number), ...certification() });
-    expect((await t.api.get('/user/certification/', { token })).body.map((c: { title: string }) => c.title)).toEqual(['AWS', 'Frontend development']);
-    expect((await t.api.request('DELETE', `/user/certification/?certification_id=${second.body.id}`, undefined, { token })).status).toBe(204);
+    expect((await t.api.get('/user/certification/', { token })).body.map((c: { title: string }) => c.title)).toEqual([
+      'AWS',
+      'Frontend development',
+    ]);
+    expect((await t.api.request('DELETE', `/user/certification/?certification_id=${second.body.id}`, undefined, { token })).status).toBe(
+      204,
+    );
     const gone = await t.api.request('DELETE', `/user/certification/?certification_id=${second.body.id}`, undefined, { token });
     expect(gone.body.detail).toBe('Inexistent certification');
   });
@@ -133,7 +156,12 @@ describe('another user’s records', () => {
     const record = (await t.api.post(path, fields, { token: alice.access })).body;
 
     expect((await t.api.get(path, { token: bob.access })).body).toEqual([]);
-    const edit = await t.api.request('PUT', updatePath, { id: record.id, detail: 'hijacked', skills: 'hijacked', title: 'hijacked' }, { token: bob.access });
+    const edit = await t.api.request(
+      'PUT',
+      updatePath,
+      { id: record.id, detail: 'hijacked', skills: 'hijacked', title: 'hijacked' },
+      { token: bob.access },
+    );
     expect(edit.status).toBe(404);
     expect(edit.body.message).toMatch(/does not exist/);
     const remove = await t.api.request('DELETE', `${path}?${param}=${record.id}`, undefined, { token: bob.access });

@@ -28,7 +28,10 @@ describe('the connection lifecycle', () => {
       { id: toC.body.id, connection: card(c, 'PENDING') },
       { id: toB.body.id, connection: card(b, 'PENDING') },
     ]);
-    expect((await t.api.get('/connection/pending/', { token: b.token })).body).toEqual({ pending_requests: [{ id: toB.body.id, connection: card(a, 'PENDING') }], count: 1 });
+    expect((await t.api.get('/connection/pending/', { token: b.token })).body).toEqual({
+      pending_requests: [{ id: toB.body.id, connection: card(a, 'PENDING') }],
+      count: 1,
+    });
     expect((await t.api.get('/connection/pending/', { token: a.token })).body).toEqual({ pending_requests: [], count: 0 });
 
     const accepted = await t.api.post('/connection/status/', { connection_id: toB.body.id, status: 'Accept' }, { token: b.token });
@@ -45,16 +48,25 @@ describe('the connection lifecycle', () => {
     // C rejected, so A may ask again; then withdraw it.
     const again = await t.api.post('/connection/', { connection: c.id }, { token: a.token });
     expect(again.status).toBe(201);
-    expect((await t.api.post('/connection/cancel/', { connection_id: again.body.id }, { token: a.token })).body).toEqual({ status: 'Cancelled' });
+    expect((await t.api.post('/connection/cancel/', { connection_id: again.body.id }, { token: a.token })).body).toEqual({
+      status: 'Cancelled',
+    });
     expect((await t.api.get('/connection/pending/', { token: c.token })).body).toEqual({ pending_requests: [], count: 0 });
 
     // Either side may end a connection.
-    expect((await t.api.post('/connection/remove/', { connection_id: toB.body.id }, { token: b.token })).body).toEqual({ status: 'Removed' });
+    expect((await t.api.post('/connection/remove/', { connection_id: toB.body.id }, { token: b.token })).body).toEqual({
+      status: 'Removed',
+    });
     expect((await t.api.get('/connection/', { token: a.token })).body).toEqual([]);
 
     // B and C were told of the requests, A of the acceptance.
     const { db } = t.server.database;
-    const notified = await db.selectFrom('notifications').select(['user_id', 'type']).where('user_id', 'in', [a.id, b.id, c.id]).orderBy('id').execute();
+    const notified = await db
+      .selectFrom('notifications')
+      .select(['user_id', 'type'])
+      .where('user_id', 'in', [a.id, b.id, c.id])
+      .orderBy('id')
+      .execute();
     expect(notified).toEqual([
       { user_id: b.id, type: 'connection_request' },
       { user_id: c.id, type: 'connection_request' },
@@ -66,7 +78,10 @@ describe('the connection lifecycle', () => {
   it('refuses a second request either way, a request to oneself, and an unknown person', async () => {
     const [a, b] = [await person(t.api, t.mailbox), await person(t.api, t.mailbox)];
     await t.api.post('/connection/', { connection: b.id }, { token: a.token });
-    for (const [from, to] of [[a, b], [b, a]] as const) {
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
       const duplicate = await t.api.post('/connection/', { connection: to.id }, { token: from.token });
       expect(duplicate.status).toBe(400);
       expect(duplicate.body).toEqual({ error: ['Connection Initiated'], message: 'Connection Initiated' });
@@ -84,7 +99,11 @@ describe('the connection lifecycle', () => {
     const bySender = await t.api.post('/connection/status/', { connection_id: request.body.id, status: 'Accept' }, { token: a.token });
     expect(bySender.status).toBe(400);
     expect(bySender.body.non_field_errors).toEqual(['Cannot Accept/Reject']);
-    const byStranger = await t.api.post('/connection/status/', { connection_id: request.body.id, status: 'Accept' }, { token: stranger.token });
+    const byStranger = await t.api.post(
+      '/connection/status/',
+      { connection_id: request.body.id, status: 'Accept' },
+      { token: stranger.token },
+    );
     expect(byStranger.status).toBe(404);
     expect((await t.api.post('/connection/cancel/', { connection_id: request.body.id }, { token: stranger.token })).status).toBe(404);
     const invalid = await t.api.post('/connection/status/', { connection_id: request.body.id, status: 'Maybe' }, { token: b.token });
@@ -99,7 +118,11 @@ describe('the connection lifecycle', () => {
 describe('recommendations', () => {
   it('by industry: skips self and existing connections either way, most relevant first, with last_page', async () => {
     const me = await person(t.api, t.mailbox, 'entertainment');
-    const peers = [await person(t.api, t.mailbox, 'entertainment'), await person(t.api, t.mailbox, 'entertainment'), await person(t.api, t.mailbox, 'entertainment')];
+    const peers = [
+      await person(t.api, t.mailbox, 'entertainment'),
+      await person(t.api, t.mailbox, 'entertainment'),
+      await person(t.api, t.mailbox, 'entertainment'),
+    ];
     const other = await person(t.api, t.mailbox, 'government');
     await t.api.post('/connection/', { connection: peers[0]!.id }, { token: me.token });
     const response = await t.api.get('/connection/recommendation/?criteria=Industry&page_size=50', { token: me.token });
@@ -109,16 +132,25 @@ describe('recommendations', () => {
     expect(ids).not.toContain(peers[0]!.id);
     expect(ids).not.toContain(me.id);
     expect(ids).not.toContain(other.id);
-    expect(response.body.results[0]).toEqual({ id: expect.any(Number), name: 'N/A N/A', qualification: '', profile_photo: expect.any(String), user_type: 'learner' });
+    expect(response.body.results[0]).toEqual({
+      id: expect.any(Number),
+      name: 'N/A N/A',
+      qualification: '',
+      profile_photo: expect.any(String),
+      user_type: 'learner',
+    });
     expect(response.body.last_page).toBe(`${t.server.url}/connection/recommendation/?page=1`);
   });
 
   it('ranks by shared location and mutual connections, then by id', async () => {
     const connect = async (from: Person, to: Person) => {
       const asked = await t.api.post('/connection/', { connection: to.id }, { token: from.token });
-      expect((await t.api.post('/connection/status/', { connection_id: asked.body.id, status: 'Accept' }, { token: to.token })).status).toBe(200);
+      expect(
+        (await t.api.post('/connection/status/', { connection_id: asked.body.id, status: 'Accept' }, { token: to.token })).status,
+      ).toBe(200);
     };
-    const setLocation = (who: Person, location: string) => t.api.request('PUT', '/user/profile-update/', { location }, { token: who.token });
+    const setLocation = (who: Person, location: string) =>
+      t.api.request('PUT', '/user/profile-update/', { location }, { token: who.token });
     const [me, friend, plain, nearby, nearbyMutual, otherIndustryMutual] = [
       await person(t.api, t.mailbox, 'law'),
       await person(t.api, t.mailbox, 'law'),

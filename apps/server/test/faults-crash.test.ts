@@ -131,7 +131,8 @@ it('after a SIGKILL in the middle of many writes, every acknowledged write is th
   const people = await Promise.all(Array.from({ length: 5 }, () => signUp(api)));
   // Codes for accounts created during the load (the second signup step writes user, profile and session).
   const pendingSignups: Array<{ email: string; otp: string }> = [];
-  for (let i = 0; i < 30; i += 5) pendingSignups.push(...(await Promise.all(Array.from({ length: 5 }, () => requestCode(api, uniqueEmail('late'))))));
+  for (let i = 0; i < 30; i += 5)
+    pendingSignups.push(...(await Promise.all(Array.from({ length: 5 }, () => requestCode(api, uniqueEmail('late'))))));
 
   const acknowledged = { posts: [] as number[], comments: [] as number[], messages: [] as number[], accounts: [] as string[] };
   for (const author of people) {
@@ -150,7 +151,12 @@ it('after a SIGKILL in the middle of many writes, every acknowledged write is th
   };
   const operations: Array<() => Promise<Outcome>> = [
     async () => {
-      const outcome = await write('post', '/post/', { body: `Software engineering and cloud data, part ${Math.random()}` }, pick(people).token);
+      const outcome = await write(
+        'post',
+        '/post/',
+        { body: `Software engineering and cloud data, part ${Math.random()}` },
+        pick(people).token,
+      );
       if (outcome.status === 201) acknowledged.posts.push(outcome.body.post_id);
       return outcome;
     },
@@ -185,7 +191,12 @@ it('after a SIGKILL in the middle of many writes, every acknowledged write is th
     async () => {
       const signup = pendingSignups.pop();
       if (!signup) return write('share', '/post/share/', { post: pick(acknowledged.posts) }, pick(people).token);
-      const outcome = await write('account', '/user/signup/', { email: signup.email, password1: PASSWORD, password2: PASSWORD, otp: signup.otp });
+      const outcome = await write('account', '/user/signup/', {
+        email: signup.email,
+        password1: PASSWORD,
+        password2: PASSWORD,
+        otp: signup.otp,
+      });
       if (outcome.status === 201) acknowledged.accounts.push(signup.email);
       return outcome;
     },
@@ -203,7 +214,10 @@ it('after a SIGKILL in the middle of many writes, every acknowledged write is th
 
   // Before the kill, every write succeeded; the kill cut some short.
   const beforeKill = outcomes.filter((o) => o.status !== 'network');
-  expect(beforeKill.every((o) => o.status === 200 || o.status === 201), JSON.stringify(statusCounts(beforeKill))).toBe(true);
+  expect(
+    beforeKill.every((o) => o.status === 200 || o.status === 201),
+    JSON.stringify(statusCounts(beforeKill)),
+  ).toBe(true);
   expect(cutShort).toBeGreaterThan(0);
   console.info(`killed with ${cutShort} writes in flight, ${beforeKill.length} answered before: ${JSON.stringify(statusCounts(outcomes))}`);
 
@@ -218,7 +232,9 @@ it('after a SIGKILL in the middle of many writes, every acknowledged write is th
     expect(signin.status, `acknowledged account ${email}`).toBe(200);
   }
   // The restarted server takes writes again.
-  expect((await api.post('/post/comment/', { post: acknowledged.posts[0], body: 'After the restart' }, { token: people[1]!.token })).status).toBe(201);
+  expect(
+    (await api.post('/post/comment/', { post: acknowledged.posts[0], body: 'After the restart' }, { token: people[1]!.token })).status,
+  ).toBe(201);
 
   server.child.kill('SIGTERM');
   expect(await server.exited).toBe(0);

@@ -119,14 +119,22 @@ it('answers 503 with a JSON body and Retry-After while PostgreSQL is down, and r
   expectUnavailable(read);
   expect(read.body).toEqual({ detail: expect.stringMatching(/unavailable/i), message: read.body.detail });
 
-  const write = await timedRequest(server.url, 'POST', '/post/', { token: alice.token, body: { body: 'Written while the database is away' } });
+  const write = await timedRequest(server.url, 'POST', '/post/', {
+    token: alice.token,
+    body: { body: 'Written while the database is away' },
+  });
   expectUnavailable(write);
   const signin = await timedRequest(server.url, 'POST', '/user/signin/', { body: { email: alice.email, password: 'Str0ngPass' } });
   expectUnavailable(signin);
   expect(signin.body).toEqual(read.body);
 
   // A multipart upload is signed in before its files are read, outside any procedure.
-  const upload = await api.request('PUT', '/user/profile-update/', { bio: 'Uploaded while the database is away' }, { token: alice.token, encoding: 'multipart' });
+  const upload = await api.request(
+    'PUT',
+    '/user/profile-update/',
+    { bio: 'Uploaded while the database is away' },
+    { token: alice.token, encoding: 'multipart' },
+  );
   expect(upload.status).toBe(503);
   expect(upload.headers.get('retry-after')).toBe('5');
   expect(upload.body).toEqual(read.body);
@@ -141,7 +149,12 @@ it('answers 503 with a JSON body and Retry-After while PostgreSQL is down, and r
 
   const health = await timedRequest(server.url, 'GET', '/healthz');
   expectUnavailable(health);
-  expect(health.body).toMatchObject({ status: 'unavailable', database: 'unreachable', message: expect.any(String), detail: expect.any(String) });
+  expect(health.body).toMatchObject({
+    status: 'unavailable',
+    database: 'unreachable',
+    message: expect.any(String),
+    detail: expect.any(String),
+  });
 
   await sleep(1_500); // the load keeps coming during the outage
   await proxy.restore();
@@ -149,14 +162,20 @@ it('answers 503 with a JSON body and Retry-After while PostgreSQL is down, and r
 
   expect((await chats(alice.token)).status).toBe(200);
   expect((await trpcChats(alice.token)).status).toBe(200);
-  const after = await timedRequest(server.url, 'POST', '/post/', { token: alice.token, body: { body: 'Written once the database is back' } });
+  const after = await timedRequest(server.url, 'POST', '/post/', {
+    token: alice.token,
+    body: { body: 'Written once the database is back' },
+  });
   expect(after.status).toBe(201);
   await sleep(1_000);
   const outcomes = await load.stop();
 
   const counts = statusCounts(outcomes);
   // Nothing hung, nothing broke the connection, nothing was a 500: 2xx or 503 only.
-  expect(Object.keys(counts).every((status) => ['200', '201', '503'].includes(status)), JSON.stringify(counts)).toBe(true);
+  expect(
+    Object.keys(counts).every((status) => ['200', '201', '503'].includes(status)),
+    JSON.stringify(counts),
+  ).toBe(true);
   expect(counts['503'], JSON.stringify(counts)).toBeGreaterThan(0);
   for (const outcome of outcomes.filter((o) => o.status === 503)) {
     expect(outcome.startedAt + outcome.ms).toBeGreaterThanOrEqual(cutAt);
@@ -164,7 +183,10 @@ it('answers 503 with a JSON body and Retry-After while PostgreSQL is down, and r
   }
   const afterRecovery = outcomes.filter((o) => o.startedAt > recoveredAt);
   expect(afterRecovery.length).toBeGreaterThan(0);
-  expect(afterRecovery.every((o) => o.status === 200 || o.status === 201), JSON.stringify(statusCounts(afterRecovery))).toBe(true);
+  expect(
+    afterRecovery.every((o) => o.status === 200 || o.status === 201),
+    JSON.stringify(statusCounts(afterRecovery)),
+  ).toBe(true);
 
   // Every post whose creation was acknowledged is there.
   const listed = new Set<number>();
@@ -187,7 +209,10 @@ it('treats connections the server terminates (as a restart does) like an outage:
     for (let round = 0; round < 10; round++) {
       await sleep(150);
       // FATAL 57P01 "terminating connection due to administrator command" to every session of this database.
-      const { rowCount } = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
+      const { rowCount } = await admin.query(
+        'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+        [database],
+      );
       terminated += rowCount ?? 0;
     }
   } finally {
@@ -198,18 +223,21 @@ it('treats connections the server terminates (as a restart does) like an outage:
   const counts = statusCounts(outcomes);
   console.info(`terminated ${terminated} sessions: ${JSON.stringify(counts)}`);
   expect(terminated).toBeGreaterThan(0);
-  expect(Object.keys(counts).every((status) => ['200', '201', '503'].includes(status)), JSON.stringify(counts)).toBe(true);
+  expect(
+    Object.keys(counts).every((status) => ['200', '201', '503'].includes(status)),
+    JSON.stringify(counts),
+  ).toBe(true);
   const last = outcomes.slice(-8);
-  expect(last.every((o) => o.status === 200 || o.status === 201), JSON.stringify(statusCounts(last))).toBe(true);
+  expect(
+    last.every((o) => o.status === 200 || o.status === 201),
+    JSON.stringify(statusCounts(last)),
+  ).toBe(true);
 }, 60_000);
 
 it('gives up on a PostgreSQL that stops answering within the connect timeout, then recovers', async () => {
   await proxy.cut('silent');
   await sleep(200); // the pool drops its dead idle connections: the requests below need new ones
-  const [read, health] = await Promise.all([
-    chats(alice.token),
-    timedRequest(server.url, 'GET', '/healthz'),
-  ]);
+  const [read, health] = await Promise.all([chats(alice.token), timedRequest(server.url, 'GET', '/healthz')]);
   expectUnavailable(read);
   // Not at once (no connection was refused), and not forever: the connect timeout (5 s).
   expect(read.ms).toBeGreaterThan(4_000);

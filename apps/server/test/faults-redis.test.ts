@@ -35,7 +35,15 @@ beforeAll(async () => {
   const shared = { REDIS_URL: proxy.url('redis'), REDIS_PREFIX: prefix, JWT_SECRET: jwtSecret, SMTP_URL: mailbox.url };
   a = await startTestServer(shared);
   const port = await freePort();
-  const config = loadConfig({ ...shared, NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL: `http://127.0.0.1:${port}` });
+  const config = loadConfig({
+    ...shared,
+    NODE_ENV: 'test',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+  });
   // B shares A's database; A closes it.
   b = await startServer(config, { ...a.database, close: async () => {} });
   onA = restClient(a.url);
@@ -61,7 +69,8 @@ async function chatSocket(baseUrl: string, viewer: Person, other: Person) {
   return socket;
 }
 
-const send = (api: RestClient, from: Person, to: Person, message: string) => api.post('/chats/messages/', { user_id: to.id, message }, { token: from.token });
+const send = (api: RestClient, from: Person, to: Person, message: string) =>
+  api.post('/chats/messages/', { user_id: to.id, message }, { token: from.token });
 const saying = (message: string) => (frame: Record<string, any>) => frame.type === 'chat_message' && frame.message === message;
 
 it('while Redis is away, events still reach sockets of the publishing server; delivery between servers resumes when it returns', async () => {

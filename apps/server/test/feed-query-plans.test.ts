@@ -39,7 +39,9 @@ afterAll(async () => {
 
 async function planOf(query: { compile(db: TestServer['database']['db']): { sql: string; parameters: readonly unknown[] } }) {
   const compiled = query.compile(server.database.db);
-  const { rows } = await sql<{ 'QUERY PLAN': string }>`explain ${sql.raw(inline(compiled.sql, compiled.parameters))}`.execute(server.database.db);
+  const { rows } = await sql<{ 'QUERY PLAN': string }>`explain ${sql.raw(inline(compiled.sql, compiled.parameters))}`.execute(
+    server.database.db,
+  );
   return rows.map((row) => row['QUERY PLAN']).join('\n');
 }
 
@@ -52,7 +54,11 @@ function inline(text: string, parameters: readonly unknown[]) {
 }
 
 async function reader() {
-  const row = await server.database.db.selectFrom('users').select(['id', 'industry']).where('email', '=', 'plan1000@example.test').executeTakeFirstOrThrow();
+  const row = await server.database.db
+    .selectFrom('users')
+    .select(['id', 'industry'])
+    .where('email', '=', 'plan1000@example.test')
+    .executeTakeFirstOrThrow();
   const { rows } = await sql<{ id: number }>`select max(id) as id from posts`.execute(server.database.db);
   return { viewer: row, snapshot: Number(rows[0]!.id) };
 }

@@ -40,11 +40,18 @@ function examplesOf(markdown: string): Example[] {
   blocks.forEach((block, index) => {
     if (block.language !== 'sh' && block.language !== 'ts') return;
     const next = blocks[index + 1];
-    if (next?.language !== 'json') throw new Error(`guide: the ${block.language} block ${block.code.slice(0, 60)}… is not followed by its json answer`);
+    if (next?.language !== 'json')
+      throw new Error(`guide: the ${block.language} block ${block.code.slice(0, 60)}… is not followed by its json answer`);
     const status = /^# (\d{3})$/m.exec(block.code)?.[1];
     if (block.language === 'sh' && !status) throw new Error(`guide: the sh block ${block.code.slice(0, 60)}… names no status`);
     if (block.language === 'ts' && !block.file) throw new Error('guide: a ts block without its <!-- example: file --> line');
-    examples.push({ kind: block.language, code: block.code, file: block.file, status: status ? Number(status) : undefined, expected: JSON.parse(next.code) });
+    examples.push({
+      kind: block.language,
+      code: block.code,
+      file: block.file,
+      status: status ? Number(status) : undefined,
+      expected: JSON.parse(next.code),
+    });
   });
   return examples;
 }

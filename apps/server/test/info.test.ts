@@ -37,7 +37,9 @@ describe('choice data', () => {
     const user = await person(t.api, t.mailbox);
     expect((await t.api.get('/info/choice-data/')).status).toBe(401);
     const names = await t.api.get('/info/choice-data/', { token: user.token });
-    expect(names.body).toEqual({ field_names: ['industry', 'employment_type', 'user', 'employment_category', 'experience_level', 'work_type', 'timezones'] });
+    expect(names.body).toEqual({
+      field_names: ['industry', 'employment_type', 'user', 'employment_category', 'experience_level', 'work_type', 'timezones'],
+    });
     const levels = await t.api.get('/info/choice-data/?field_name=experience_level', { token: user.token });
     expect(levels.body).toEqual({ field_name: 'experience_level', 'Valid options': ['entry', 'mid', 'senior', 'executive'] });
     const industry = await t.api.get('/info/choice-data/?field_name=industry', { token: user.token });
@@ -59,7 +61,10 @@ describe('administration', () => {
     ];
     for (const response of attempts) {
       expect(response.status).toBe(403);
-      expect(response.body).toEqual({ detail: 'You do not have permission to perform this action.', message: 'You do not have permission to perform this action.' });
+      expect(response.body).toEqual({
+        detail: 'You do not have permission to perform this action.',
+        message: 'You do not have permission to perform this action.',
+      });
     }
     expect((await t.api.get('/info/country-permit/?status=disable')).body).toEqual([]);
     expect((await t.api.get('/info/?title=tos')).status).toBe(404);
@@ -80,7 +85,12 @@ describe('administration', () => {
       const read = await api.get('/info/?title=terms_of_service');
       expect(read.body).toEqual({
         status: 'Success',
-        content: { title: 'terms_of_service', content: 'Be kind.', items: ['one', 'two'], updated: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) },
+        content: {
+          title: 'terms_of_service',
+          content: 'Be kind.',
+          items: ['one', 'two'],
+          updated: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+        },
         Available_titles: ['terms_of_service'],
       });
       const updated = await api.request('PUT', '/info/?title=terms_of_service', { content: 'Be kinder.' }, { token: admin });
@@ -93,7 +103,9 @@ describe('administration', () => {
       expect(barred.body).toEqual({ country: 'Nigeria', permitted: false });
       const again = await api.request('PUT', '/info/country-permit/', { country: 'nigeria', status: 'disable' }, { token: admin });
       expect(again.body.non_field_errors).toEqual(['Country already unpermitted.']);
-      expect((await api.request('PUT', '/info/country-permit/', { country: 'Atlantis', status: 'enable' }, { token: admin })).status).toBe(400);
+      expect((await api.request('PUT', '/info/country-permit/', { country: 'Atlantis', status: 'enable' }, { token: admin })).status).toBe(
+        400,
+      );
       expect((await api.get('/info/country-permit/?status=disable')).body).toEqual([expect.objectContaining({ country: 'Nigeria' })]);
 
       const refused = await api.request('PUT', '/user/profile-update/', { country_code: '+234' }, { token: member });

@@ -16,7 +16,13 @@ const JOB = {
   experience_level: 'senior',
 };
 
-const PREFERENCE = { title: 'backend developer', employment_type: 'full_time', work_type: 'remote', industry: 'technology', experience_level: 'senior' };
+const PREFERENCE = {
+  title: 'backend developer',
+  employment_type: 'full_time',
+  work_type: 'remote',
+  industry: 'technology',
+  experience_level: 'senior',
+};
 
 const notificationsOf = (who: Person) =>
   t.server.database.db.selectFrom('notifications').select(['type', 'message', 'data']).where('user_id', '=', who.id).execute();
@@ -26,7 +32,12 @@ describe('jobs', () => {
     const learner = await person(t.api, t.mailbox, 'technology', 'learner');
     const created = await t.api.post('/job/', JOB, { token: learner.token });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ ...JOB, work_type: 'remote', id: expect.any(Number), time_stamp: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    expect(created.body).toMatchObject({
+      ...JOB,
+      work_type: 'remote',
+      id: expect.any(Number),
+      time_stamp: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+    });
     expect(created.body.industry).toContain('technology');
     const given = await t.api.post('/job/', { ...JOB, industry: 'Ariculture' }, { token: learner.token });
     expect(given.body.industry).toBe('agriculture');
@@ -34,9 +45,15 @@ describe('jobs', () => {
 
   it('names invalid choices with their valid options', async () => {
     const user = await person(t.api, t.mailbox);
-    const response = await t.api.post('/job/', { ...JOB, employment_type: 'gig', experience_level: 'guru', salary: '' }, { token: user.token });
+    const response = await t.api.post(
+      '/job/',
+      { ...JOB, employment_type: 'gig', experience_level: 'guru', salary: '' },
+      { token: user.token },
+    );
     expect(response.status).toBe(400);
-    expect(response.body.employment_type).toEqual(['"gig" is not a valid choice. Valid options: full_time, part_time, contract, internship, freelance.']);
+    expect(response.body.employment_type).toEqual([
+      '"gig" is not a valid choice. Valid options: full_time, part_time, contract, internship, freelance.',
+    ]);
     expect(response.body.experience_level[0]).toMatch(/Valid options: entry, mid, senior, executive/);
     expect(response.body.salary).toEqual(['This field may not be blank.']);
   });
@@ -69,7 +86,19 @@ describe('jobs', () => {
     const partWords = (await t.api.post('/job/', { ...JOB, title: 'Backends Developers Guild' }, { token: poster.token })).body;
     const oneWord = (await t.api.post('/job/', { ...JOB, title: 'Backend Architect' }, { token: poster.token })).body;
     const reordered = (await t.api.post('/job/', { ...JOB, title: 'DEVELOPER (backend)' }, { token: poster.token })).body;
-    const nurseJob = (await t.api.post('/job/', { ...JOB, title: 'Nurse', overview: 'Care for patients at our hospital clinic.', description: 'Medical ward duties.', industry: 'health' }, { token: poster.token })).body;
+    const nurseJob = (
+      await t.api.post(
+        '/job/',
+        {
+          ...JOB,
+          title: 'Nurse',
+          overview: 'Care for patients at our hospital clinic.',
+          description: 'Medical ward duties.',
+          industry: 'health',
+        },
+        { token: poster.token },
+      )
+    ).body;
 
     const posted = await t.api.get('/job/?page_size=1', { token: poster.token });
     expect(posted.body).toMatchObject({ count: 5, previous: null, results: [{ id: nurseJob.id }] });
@@ -90,7 +119,14 @@ describe('jobs', () => {
 
   it('preference: N/A until set, then the values; a refused PUT stores nothing', async () => {
     const user = await person(t.api, t.mailbox);
-    const unset = { title: 'N/A', employment_type: 'N/A', work_type: 'N/A', industry: 'N/A', experience_level: 'N/A', preference_set: false };
+    const unset = {
+      title: 'N/A',
+      employment_type: 'N/A',
+      work_type: 'N/A',
+      industry: 'N/A',
+      experience_level: 'N/A',
+      preference_set: false,
+    };
     expect((await t.api.get('/job/preference/', { token: user.token })).body).toEqual(unset);
     const refused = await t.api.request('PUT', '/job/preference/', { ...PREFERENCE, work_type: 'moon' }, { token: user.token });
     expect(refused.status).toBe(400);

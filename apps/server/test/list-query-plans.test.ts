@@ -62,7 +62,9 @@ describe('list query plans at size M', () => {
     const reader = rows[0]!;
     const fresh = await signUp(api, mailbox, uniqueEmail());
     const signIn = async (person: { id: number; email: string }) => {
-      await sql`update users set password_hash = (select password_hash from users where email = ${fresh.email}) where id = ${person.id}`.execute(db);
+      await sql`update users set password_hash = (select password_hash from users where email = ${fresh.email}) where id = ${person.id}`.execute(
+        db,
+      );
       const signin = await api.post('/user/signin/', { email: person.email, password: PASSWORD });
       expect(signin.status, JSON.stringify(signin.body)).toBe(200);
       return signin.body.access as string;
@@ -100,7 +102,9 @@ describe('list query plans at size M', () => {
     fixtures.joinable = mentor!.joinable;
 
     fixtures.reader = reader.id;
-    fixtures.hotPost = (await sql<{ id: number }>`select id from posts where comment_count = ${HOT_COMMENTS} order by id limit 1`.execute(db)).rows[0]!.id;
+    fixtures.hotPost = (
+      await sql<{ id: number }>`select id from posts where comment_count = ${HOT_COMMENTS} order by id limit 1`.execute(db)
+    ).rows[0]!.id;
     fixtures.author = (await sql<{ id: number }>`select author_id as id from posts order by id desc limit 1`.execute(db)).rows[0]!.id;
     const chat = await api.post('/chats/messages/', { user_id: fixtures.author, message: 'Hello' }, { token: tokens.reader });
     expect(chat.status, JSON.stringify(chat.body)).toBe(201);
@@ -132,7 +136,10 @@ describe('list query plans at size M', () => {
       '/info/choice-data/': ['field_name=industry'],
       // Mentors of the reader's industry, best rated first; search by text (trigrams), by skills
       // (the array index), by both with the other filters, and with no filter (every mentor).
-      '/mentor/recommendation/': [{ query: '', filled: true }, { query: 'page=2', filled: true }],
+      '/mentor/recommendation/': [
+        { query: '', filled: true },
+        { query: 'page=2', filled: true },
+      ],
       '/mentor/search/': [
         { query: 'text=python', filled: true },
         { query: 'text=Leadership', filled: true },
@@ -142,7 +149,10 @@ describe('list query plans at size M', () => {
         { query: '', filled: true },
       ],
       '/mentor/save/': [{ query: '', as: 'mentee', filled: true }],
-      '/post/by-mentors/': [{ query: '', filled: true }, { query: 'page=3', filled: true }],
+      '/post/by-mentors/': [
+        { query: '', filled: true },
+        { query: 'page=3', filled: true },
+      ],
       // Each list of sessions for whom it exists: a mentee's requests, accepted and completed
       // sessions; a mentor's requests, scheduled and completed sessions.
       '/mentor/sessions/': [
@@ -160,7 +170,11 @@ describe('list query plans at size M', () => {
 
   /** The items of a list's answer: a page's results or a bare array. */
   const itemsOf = (body: unknown): unknown[] | undefined =>
-    Array.isArray(body) ? body : Array.isArray((body as { results?: unknown } | null)?.results) ? (body as { results: unknown[] }).results : undefined;
+    Array.isArray(body)
+      ? body
+      : Array.isArray((body as { results?: unknown } | null)?.results)
+        ? (body as { results: unknown[] }).results
+        : undefined;
 
   /**
    * The plan the server's connections run: they use generic plans (connect.ts), which know no
@@ -203,12 +217,15 @@ describe('list query plans at size M', () => {
       await connection.executeQuery(CompiledQuery.raw(`prepare plan_probe as ${text}`));
       try {
         const values = parameters.length ? `(${parameters.map(literal).join(', ')})` : '';
-        const { rows } = await connection.executeQuery<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(CompiledQuery.raw(`explain (analyze, format json) execute plan_probe${values}`));
+        const { rows } = await connection.executeQuery<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
+          CompiledQuery.raw(`explain (analyze, format json) execute plan_probe${values}`),
+        );
         const scans: Array<{ node: string; index?: string; relation?: string; read: number }> = [];
         const visit = (node: PlanNode) => {
           if (/Scan/.test(node['Node Type']) && (node['Index Name'] || node['Relation Name'])) {
             const loops = node['Actual Loops'] ?? 1;
-            const read = ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * loops;
+            const read =
+              ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * loops;
             scans.push({ node: node['Node Type'], index: node['Index Name'], relation: node['Relation Name'], read });
           }
           node.Plans?.forEach(visit);
@@ -227,9 +244,19 @@ describe('list query plans at size M', () => {
 
   it('reads every GET list from indexes', async () => {
     const document = (await api.get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-    const paths = Object.entries(document.paths).filter(([, operations]) => 'get' in operations).map(([path]) => path);
+    const paths = Object.entries(document.paths)
+      .filter(([, operations]) => 'get' in operations)
+      .map(([path]) => path);
     expect(paths.length).toBeGreaterThan(25);
-    for (const list of ['/mentor/recommendation/', '/mentor/search/', '/mentor/save/', '/post/by-mentors/', '/mentor/sessions/', '/mentor/sessions/invited/']) expect(paths).toContain(list);
+    for (const list of [
+      '/mentor/recommendation/',
+      '/mentor/search/',
+      '/mentor/save/',
+      '/post/by-mentors/',
+      '/mentor/sessions/',
+      '/mentor/sessions/invited/',
+    ])
+      expect(paths).toContain(list);
     const offenders: string[] = [];
     let explained = 0;
     for (const path of paths) {
@@ -238,7 +265,8 @@ describe('list query plans at size M', () => {
         statements.length = 0;
         const response = await api.get(target, { token: tokens[as] });
         expect([200, 404], `${target} (${as}): ${JSON.stringify(response.body)}`).toContain(response.status);
-        if (filled) expect(itemsOf(response.body)?.length, `${target} (${as}) lists nothing: ${JSON.stringify(response.body)}`).toBeGreaterThan(0);
+        if (filled)
+          expect(itemsOf(response.body)?.length, `${target} (${as}) lists nothing: ${JSON.stringify(response.body)}`).toBeGreaterThan(0);
         const ran = statements.filter((statement) => /^\s*(select|with|insert|update|delete)\b/i.test(statement.sql));
         for (const statement of ran) {
           const plan = await genericPlan(statement.sql, statement.parameters.length);
@@ -267,7 +295,8 @@ describe('list query plans at size M', () => {
     { query: '/mentor/search/?skills=python,sql', index: 'profiles_skills_folded' },
   ])('$query reads the mentor index, not every mentor', async ({ query, index, page }) => {
     const { db } = server.database;
-    const mentors = (await sql<{ n: number }>`select count(*)::int as n from users where user_type = 'mentor' and is_active`.execute(db)).rows[0]!.n;
+    const mentors = (await sql<{ n: number }>`select count(*)::int as n from users where user_type = 'mentor' and is_active`.execute(db))
+      .rows[0]!.n;
     statements.length = 0;
     const response = await api.get(query, { token: tokens.reader });
     expect(response.status, JSON.stringify(response.body)).toBe(200);
@@ -279,11 +308,15 @@ describe('list query plans at size M', () => {
     const described = JSON.stringify(scans);
     const onIndex = scans.filter((scan) => scan.index === index);
     expect(onIndex.length, described).toBeGreaterThan(0);
-    expect(scans.some((scan) => scan.index === 'users_mentors_by_industry'), described).toBe(false);
+    expect(
+      scans.some((scan) => scan.index === 'users_mentors_by_industry'),
+      described,
+    ).toBe(false);
     // No scan of members or profiles reads more than the list's own mentors: its count (the
     // matches, or the industry's mentors), with a margin for the trigram index's false positives.
     const ofMembers = scans.filter((scan) => /^(profiles|users)/.test(scan.relation ?? scan.index ?? ''));
-    for (const scan of ofMembers) expect(scan.read, `${scan.node} ${scan.index ?? scan.relation}: ${described}`).toBeLessThanOrEqual(Math.max(2 * listed, 60));
+    for (const scan of ofMembers)
+      expect(scan.read, `${scan.node} ${scan.index ?? scan.relation}: ${described}`).toBeLessThanOrEqual(Math.max(2 * listed, 60));
     // The page itself: its entries of the industry's index, one more for the reader if listed.
     if (page) expect(Math.min(...onIndex.map((scan) => scan.read)), described).toBeLessThanOrEqual(page + 1);
   });

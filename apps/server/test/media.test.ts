@@ -17,7 +17,13 @@ let s3: { server: S3rver; endpoint: string; dir: string };
 beforeAll(async () => {
   mailbox = await startMailbox();
   const dir = mkdtempSync(join(tmpdir(), 'cn-s3rver-'));
-  const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir, configureBuckets: [{ name: 'media', configs: [] }] });
+  const server = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory: dir,
+    configureBuckets: [{ name: 'media', configs: [] }],
+  });
   const { port } = (await server.run()) as { port: number };
   s3 = { server, endpoint: `http://127.0.0.1:${port}`, dir };
 });
@@ -52,7 +58,11 @@ describe.each(Object.keys(storages) as Array<keyof typeof storages>)('media on %
     const walk = (dir: string): string[] => {
       try {
         return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-          entry.isDirectory() ? walk(join(dir, entry.name)) : entry.name.startsWith('.') || entry.name.endsWith('._S3rver_metadata.json') ? [] : [entry.name],
+          entry.isDirectory()
+            ? walk(join(dir, entry.name))
+            : entry.name.startsWith('.') || entry.name.endsWith('._S3rver_metadata.json')
+              ? []
+              : [entry.name],
         );
       } catch {
         return [];
@@ -62,7 +72,11 @@ describe.each(Object.keys(storages) as Array<keyof typeof storages>)('media on %
   }
 
   const put = (form: FormData, auth = true) =>
-    fetch(new URL('/user/profile-update/', server.url), { method: 'PUT', headers: auth ? { authorization: `Bearer ${token}` } : {}, body: form });
+    fetch(new URL('/user/profile-update/', server.url), {
+      method: 'PUT',
+      headers: auth ? { authorization: `Bearer ${token}` } : {},
+      body: form,
+    });
 
   it('stores uploaded photos and video under unguessable keys and serves them with their type', async () => {
     const response = await put(
@@ -135,13 +149,17 @@ describe.each(Object.keys(storages) as Array<keyof typeof storages>)('media on %
 
   it('refuses a file over the limit with 413 and stores nothing', async () => {
     const before = storedKeys();
-    const response = await put(multipart({ cover_photo: { bytes: pngOfSize(MAX_IMAGE_BYTES + 1), filename: 'big.png', type: 'image/png' } }));
+    const response = await put(
+      multipart({ cover_photo: { bytes: pngOfSize(MAX_IMAGE_BYTES + 1), filename: 'big.png', type: 'image/png' } }),
+    );
     expect(response.status).toBe(413);
     const body = (await response.json()) as Record<string, unknown>;
     expect(body.cover_photo).toEqual([expect.stringMatching(/larger than/)]);
     expect(body.message).toMatch(/^cover_photo: the file is larger than/);
     expect(storedKeys()).toEqual(before);
-    expect((await put(multipart({ cover_photo: { bytes: pngOfSize(MAX_IMAGE_BYTES), filename: 'ok.png', type: 'image/png' } }))).status).toBe(201);
+    expect(
+      (await put(multipart({ cover_photo: { bytes: pngOfSize(MAX_IMAGE_BYTES), filename: 'ok.png', type: 'image/png' } }))).status,
+    ).toBe(201);
   });
 
   it('stores nothing for a client without a valid token', async () => {
@@ -153,7 +171,9 @@ describe.each(Object.keys(storages) as Array<keyof typeof storages>)('media on %
 
   it('removes stored files when another field of the same request is refused', async () => {
     const before = storedKeys();
-    const response = await put(multipart({ country_code: 'not a code', profile_photo: { bytes: PNG_1x1, filename: 'a.png', type: 'image/png' } }));
+    const response = await put(
+      multipart({ country_code: 'not a code', profile_photo: { bytes: PNG_1x1, filename: 'a.png', type: 'image/png' } }),
+    );
     expect(response.status).toBe(400);
     expect(((await response.json()) as Record<string, unknown>).country_code).toBeDefined();
     expect(storedKeys()).toEqual(before);

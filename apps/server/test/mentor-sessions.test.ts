@@ -38,28 +38,46 @@ const card = (who: Person, userType = 'learner') => ({
 });
 
 /** Sets a mentor's session rate directly (the mentor profile's own API is another slice's). */
-const setRate = (who: Person, cents: number) => db().updateTable('profiles').set({ session_rate_minor: cents, session_rate_currency: 'USD' }).where('user_id', '=', who.id).execute();
+const setRate = (who: Person, cents: number) =>
+  db().updateTable('profiles').set({ session_rate_minor: cents, session_rate_currency: 'USD' }).where('user_id', '=', who.id).execute();
 
 async function book(by: Person, withMentor: Person, extra: Record<string, unknown> = {}) {
   const response = await t.api.post(
     '/mentor/sessions/book/',
-    { mentor: withMentor.id, session_type: 'individual', date: dayAhead(), time: '09:00', discourse: 'Career Coaching', invitees: [], ...extra },
+    {
+      mentor: withMentor.id,
+      session_type: 'individual',
+      date: dayAhead(),
+      time: '09:00',
+      discourse: 'Career Coaching',
+      invitees: [],
+      ...extra,
+    },
     { token: by.token },
   );
   expect(response.status, JSON.stringify(response.body)).toBe(201);
   return response.body as { id: number; status: string; is_paid: boolean; [key: string]: any };
 }
 
-const answer = (who: Person, session: number, action: string) => t.api.post('/mentor/sessions/accept-reject/', { session, action }, { token: who.token });
+const answer = (who: Person, session: number, action: string) =>
+  t.api.post('/mentor/sessions/accept-reject/', { session, action }, { token: who.token });
 const cancel = (who: Person, session: number) => t.api.post('/mentor/session/cancel/', { session }, { token: who.token });
-const annotate = (who: Person, session: number, rating = 5) => t.api.post('/mentor/annotate/', { session, mark_completed: true, rating }, { token: who.token });
+const annotate = (who: Person, session: number, rating = 5) =>
+  t.api.post('/mentor/annotate/', { session, mark_completed: true, rating }, { token: who.token });
 const join = (who: Person, session: number) => t.api.get(`/mentor/session/join/?session=${session}`, { token: who.token });
 const list = (who: Person, status: string, more = '') => t.api.get(`/mentor/sessions/?status=${status}${more}`, { token: who.token });
 
-const statusOf = async (session: number) => (await db().selectFrom('mentor_sessions').select('status').where('id', '=', session).executeTakeFirstOrThrow()).status;
+const statusOf = async (session: number) =>
+  (await db().selectFrom('mentor_sessions').select('status').where('id', '=', session).executeTakeFirstOrThrow()).status;
 const markPaid = (session: number) => db().updateTable('mentor_sessions').set({ is_paid: true }).where('id', '=', session).execute();
-const makeBegun = (session: number) => db().updateTable('mentor_sessions').set({ session_at: sql<Date>`now() - interval '1 hour'` }).where('id', '=', session).execute();
-const ratingsOf = async (who: Person) => db().selectFrom('profiles').select(['rating_total', 'rating_count']).where('user_id', '=', who.id).executeTakeFirstOrThrow();
+const makeBegun = (session: number) =>
+  db()
+    .updateTable('mentor_sessions')
+    .set({ session_at: sql<Date>`now() - interval '1 hour'` })
+    .where('id', '=', session)
+    .execute();
+const ratingsOf = async (who: Person) =>
+  db().selectFrom('profiles').select(['rating_total', 'rating_count']).where('user_id', '=', who.id).executeTakeFirstOrThrow();
 
 describe('booking and answering, as the web client goes', () => {
   it('individual and group bookings; the mentor sees them requested, accepts one and rejects the other; everyone is told live', async () => {
@@ -133,11 +151,17 @@ describe('booking and answering, as the web client goes', () => {
     const rejected = await answer(m, group.id, 'reject');
     expect(rejected.status).toBe(200);
     expect(rejected.body).toEqual({ session_id: group.id, action: 'Rejected' });
-    expect(await aSocket.next()).toMatchObject({ type: 'session_rejected', message: 'Mentor N/A N/A rejected your mentorship request.', session_id: group.id });
+    expect(await aSocket.next()).toMatchObject({
+      type: 'session_rejected',
+      message: 'Mentor N/A N/A rejected your mentorship request.',
+      session_id: group.id,
+    });
 
     // Accepted: the mentee's "accepted", the mentor's "scheduled"; the rejected one is history, listed nowhere.
     expect((await list(a, 'accepted')).body.results.map((s: { id: number }) => s.id)).toEqual([individual.id]);
-    expect((await list(m, 'scheduled')).body.results).toEqual([expect.objectContaining({ id: individual.id, status: 'ACCEPTED', join: false })]);
+    expect((await list(m, 'scheduled')).body.results).toEqual([
+      expect.objectContaining({ id: individual.id, status: 'ACCEPTED', join: false }),
+    ]);
     expect((await list(m, 'requested')).body).toMatchObject({ count: 0, results: [] });
     expect((await list(a, 'requested')).body.count).toBe(0);
     expect((await t.api.get('/mentor/sessions/invited/', { token: b.token })).body).toEqual([]);
@@ -162,37 +186,61 @@ describe('booking and answering, as the web client goes', () => {
       expect(typeof response.body.message).toBe('string');
       return response.body;
     };
-    expect(await refused({ ...base, mentor: 99_999_999 })).toEqual({ mentor: ['Invalid pk "99999999" - object does not exist.'], message: 'Invalid pk "99999999" - object does not exist.' });
+    expect(await refused({ ...base, mentor: 99_999_999 })).toEqual({
+      mentor: ['Invalid pk "99999999" - object does not exist.'],
+      message: 'Invalid pk "99999999" - object does not exist.',
+    });
     expect((await refused({ ...base, mentor: b.id })).mentor).toEqual(['This User is not a mentor.']);
     expect((await refused(base, m)).non_field_errors).toEqual(['Cannot schedule a mentorship session with yourself.']);
     expect((await refused({ ...base, date: '2020-01-01' })).non_field_errors).toEqual(['Cannot set a mentorship date in the past.']);
     expect((await refused({ ...base, session_type: 'group' })).non_field_errors).toEqual(['Invitees must be provided in group sessions.']);
-    expect((await refused({ ...base, session_type: 'group', invitees: [b.id, 99_999_998] })).invitees).toEqual(['No user(s) with ids [99999998]']);
+    expect((await refused({ ...base, session_type: 'group', invitees: [b.id, 99_999_998] })).invitees).toEqual([
+      'No user(s) with ids [99999998]',
+    ]);
     expect((await refused({ ...base, session_type: 'group', invitees: [a.id] })).invitees).toEqual(['You cannot invite yourself.']);
-    expect((await refused({ ...base, session_type: 'group', invitees: Array.from({ length: 11 }, (_, i) => b.id + i) })).invitees).toEqual(['A session may have at most 10 invitees.']);
-    expect((await refused({ ...base, session_type: 'group', invitees: 'everyone' })).invitees).toEqual(['invitees must be a list of valid user ids.']);
-    expect((await refused({ ...base, session_type: 'panel' })).session_type).toEqual(['"panel" is not a valid choice. Valid options: individual, group.']);
+    expect((await refused({ ...base, session_type: 'group', invitees: Array.from({ length: 11 }, (_, i) => b.id + i) })).invitees).toEqual([
+      'A session may have at most 10 invitees.',
+    ]);
+    expect((await refused({ ...base, session_type: 'group', invitees: 'everyone' })).invitees).toEqual([
+      'invitees must be a list of valid user ids.',
+    ]);
+    expect((await refused({ ...base, session_type: 'panel' })).session_type).toEqual([
+      '"panel" is not a valid choice. Valid options: individual, group.',
+    ]);
     expect(Object.keys(await refused({ ...base, date: '2026-02-30' }))).toContain('date');
     expect(Object.keys(await refused({ ...base, time: '25:00' }))).toContain('time');
     expect(Object.keys(await refused({ ...base, discourse: '  ' }))).toContain('discourse');
-    expect(Object.keys(await refused({ session_type: 'individual' }))).toEqual(expect.arrayContaining(['mentor', 'date', 'time', 'discourse']));
+    expect(Object.keys(await refused({ session_type: 'individual' }))).toEqual(
+      expect.arrayContaining(['mentor', 'date', 'time', 'discourse']),
+    );
     expect(await databaseFingerprint(db(), tables)).toEqual(before);
 
     // A form body works as well as JSON, invitees as JSON text.
-    const form = await t.api.post('/mentor/sessions/book/', { ...base, session_type: 'group', invitees: JSON.stringify([b.id]) }, { token: a.token, encoding: 'form' });
+    const form = await t.api.post(
+      '/mentor/sessions/book/',
+      { ...base, session_type: 'group', invitees: JSON.stringify([b.id]) },
+      { token: a.token, encoding: 'form' },
+    );
     expect(form.status, JSON.stringify(form.body)).toBe(201);
     expect(form.body.invitees).toEqual([{ invitee: card(b) }]);
   });
 
   it('list and join refusals: missing or unknown status, scheduled for learners, no session given', async () => {
     const a = await learner();
-    expect((await t.api.get('/mentor/sessions/', { token: a.token })).body).toEqual({ error: 'No query parameter is provided for this request.', message: 'No query parameter is provided for this request.' });
-    expect((await list(a, 'pending')).body.error).toBe("Invalid query parameter. Parameter can only be ['requested', 'accepted', 'scheduled', 'completed']");
+    expect((await t.api.get('/mentor/sessions/', { token: a.token })).body).toEqual({
+      error: 'No query parameter is provided for this request.',
+      message: 'No query parameter is provided for this request.',
+    });
+    expect((await list(a, 'pending')).body.error).toBe(
+      "Invalid query parameter. Parameter can only be ['requested', 'accepted', 'scheduled', 'completed']",
+    );
     const scheduled = await list(a, 'scheduled');
     expect(scheduled.status).toBe(400);
     expect(scheduled.body.error).toBe('Scheduled sessions are only available to mentors');
     expect((await list(a, 'requested', '&page=9')).status).toBe(404);
-    expect((await t.api.get('/mentor/session/join/', { token: a.token })).body.error).toBe('A session query parameter is required for this request');
+    expect((await t.api.get('/mentor/session/join/', { token: a.token })).body.error).toBe(
+      'A session query parameter is required for this request',
+    );
     expect((await join(a, 99_999_999)).status).toBe(404);
     expect((await answer(a, 99_999_999, 'Accept')).status).toBe(403);
     expect((await cancel(a, 99_999_999)).status).toBe(404);
@@ -209,7 +257,10 @@ describe('completion and rating', () => {
 
     const unpaid = await annotate(a, session.id);
     expect(unpaid.status).toBe(400);
-    expect(unpaid.body).toEqual({ session: ['Cannot annotate a session that has not been paid for.'], message: 'Cannot annotate a session that has not been paid for.' });
+    expect(unpaid.body).toEqual({
+      session: ['Cannot annotate a session that has not been paid for.'],
+      message: 'Cannot annotate a session that has not been paid for.',
+    });
     await markPaid(session.id);
     expect((await annotate(a, session.id)).body.session).toEqual(['This session has not taken place yet.']);
     expect((await join(a, session.id)).body.session).toEqual(['Not yet time for this session.']);
@@ -217,22 +268,40 @@ describe('completion and rating', () => {
     await makeBegun(session.id);
 
     // Everyone of the session may enter its room; the development token is scoped to it.
-    for (const [who, moderator] of [[m, true], [a, false], [b, false]] as const) {
+    for (const [who, moderator] of [
+      [m, true],
+      [a, false],
+      [b, false],
+    ] as const) {
       const entry = await join(who, session.id);
       expect(entry.status).toBe(200);
-      expect(entry.body).toEqual({ session_id: session.id, room_name: expect.stringMatching(new RegExp(`^Room_${a.id}_${m.id}_[0-9a-f]{32}$`)), token: expect.any(String), provider: 'development' });
-      expect(decodeJwt(entry.body.token)).toMatchObject({ aud: 'jitsi', room: entry.body.room_name, context: { user: { id: `User_${who.id}`, moderator } } });
+      expect(entry.body).toEqual({
+        session_id: session.id,
+        room_name: expect.stringMatching(new RegExp(`^Room_${a.id}_${m.id}_[0-9a-f]{32}$`)),
+        token: expect.any(String),
+        provider: 'development',
+      });
+      expect(decodeJwt(entry.body.token)).toMatchObject({
+        aud: 'jitsi',
+        room: entry.body.room_name,
+        context: { user: { id: `User_${who.id}`, moderator } },
+      });
     }
     expect((await list(m, 'scheduled')).body.results[0]).toMatchObject({ id: session.id, join: true, is_paid: true });
 
-    expect((await t.api.post('/mentor/annotate/', { session: session.id, mark_completed: false, rating: 4 }, { token: a.token })).body.mark_completed).toEqual([
-      'The session mark_completed must be True to annotate a session',
-    ]);
+    expect(
+      (await t.api.post('/mentor/annotate/', { session: session.id, mark_completed: false, rating: 4 }, { token: a.token })).body
+        .mark_completed,
+    ).toEqual(['The session mark_completed must be True to annotate a session']);
     expect((await annotate(a, session.id, 6)).body.rating).toEqual(['A rating can only range from 1 to 5']);
     expect((await annotate(b, session.id)).status).toBe(403);
     expect(await ratingsOf(m)).toEqual({ rating_total: 0, rating_count: 0 });
 
-    const completed = await t.api.post('/mentor/annotate/', { session: session.id, mark_completed: 'true', rating: '4' }, { token: a.token, encoding: 'form' });
+    const completed = await t.api.post(
+      '/mentor/annotate/',
+      { session: session.id, mark_completed: 'true', rating: '4' },
+      { token: a.token, encoding: 'form' },
+    );
     expect(completed.status, JSON.stringify(completed.body)).toBe(200);
     expect(completed.body).toMatchObject({ id: session.id, status: 'COMPLETED', rating: 4, join: false, is_paid: true });
     expect(await ratingsOf(m)).toEqual({ rating_total: 4, rating_count: 1 });
@@ -301,7 +370,15 @@ describe('completion and rating', () => {
 describe('the state machine, every action from every state by every role', () => {
   type Role = 'mentor' | 'mentee' | 'invitee' | 'stranger';
   type Action = 'accept' | 'reject' | 'cancel' | 'complete' | 'join';
-  const STATES = ['PENDING', 'ACCEPTED unpaid', 'ACCEPTED paid, ahead', 'ACCEPTED paid, begun', 'COMPLETED', 'REJECTED', 'CANCELLED'] as const;
+  const STATES = [
+    'PENDING',
+    'ACCEPTED unpaid',
+    'ACCEPTED paid, ahead',
+    'ACCEPTED paid, begun',
+    'COMPLETED',
+    'REJECTED',
+    'CANCELLED',
+  ] as const;
   type State = (typeof STATES)[number];
   /** [status, key, message]: what each attempt answers; a 200 names the status it leaves. */
   type Expected = [number, string, string];
@@ -396,7 +473,8 @@ describe('the state machine, every action from every state by every role', () =>
           if (found !== value || response.body.message !== value) wrong.push(`${name}: expected ${key} "${value}", got ${got}`);
         }
         if (before) {
-          if (JSON.stringify(await databaseFingerprint(db(), tables)) !== JSON.stringify(before)) wrong.push(`${name}: the database changed`);
+          if (JSON.stringify(await databaseFingerprint(db(), tables)) !== JSON.stringify(before))
+            wrong.push(`${name}: the database changed`);
         }
       }
     }
@@ -407,7 +485,8 @@ describe('the state machine, every action from every state by every role', () =>
 describe('time zones', () => {
   it('a booking at 09:00 in Africa/Lagos is 08:00 for a viewer in UTC and 17:00 in Asia/Tokyo', async () => {
     const [m, a, b] = [await mentor(), await learner(), await learner()];
-    const setZone = async (who: Person, timezone: string) => expect((await t.api.request('PUT', '/user/profile-update/', { timezone }, { token: who.token })).status).toBe(201);
+    const setZone = async (who: Person, timezone: string) =>
+      expect((await t.api.request('PUT', '/user/profile-update/', { timezone }, { token: who.token })).status).toBe(201);
     await setZone(a, 'Africa/Lagos');
     await setZone(b, 'asia/tokyo');
     const date = dayAhead(5);
@@ -417,13 +496,19 @@ describe('time zones', () => {
     expect(stored.session_at.toISOString()).toBe(`${date}T08:00:00.000Z`);
 
     expect((await list(m, 'requested')).body.results[0].session_at).toEqual({ date, time: '08:00:00' });
-    expect((await t.api.get('/mentor/sessions/invited/', { token: b.token })).body[0].session.session_at).toEqual({ date, time: '17:00:00' });
+    expect((await t.api.get('/mentor/sessions/invited/', { token: b.token })).body[0].session.session_at).toEqual({
+      date,
+      time: '17:00:00',
+    });
 
     // Late evening in Lagos is already the next day in Tokyo.
     const late = await book(a, m, { session_type: 'group', invitees: [b.id], date, time: '23:30:00' });
     expect(late.session_at).toEqual({ date, time: '23:30:00' });
     const next = new Date(`${date}T00:00:00Z`);
     next.setUTCDate(next.getUTCDate() + 1);
-    expect((await t.api.get('/mentor/sessions/invited/', { token: b.token })).body[0].session.session_at).toEqual({ date: next.toISOString().slice(0, 10), time: '07:30:00' });
+    expect((await t.api.get('/mentor/sessions/invited/', { token: b.token })).body[0].session.session_at).toEqual({
+      date: next.toISOString().slice(0, 10),
+      time: '07:30:00',
+    });
   });
 });

@@ -59,15 +59,28 @@ describe('who mentors', () => {
     });
     // Someone else sees them too; a learner's profile has none of them.
     const learner = await person(t.api, t.mailbox, 'health');
-    expect((await t.api.get(`/user/retrieve-profile/?user_id=${m.id}`, { token: learner.token })).body).toMatchObject({ session_rate: '50USD', technical_skills: ['Python', 'SQL'] });
+    expect((await t.api.get(`/user/retrieve-profile/?user_id=${m.id}`, { token: learner.token })).body).toMatchObject({
+      session_rate: '50USD',
+      technical_skills: ['Python', 'SQL'],
+    });
     const learnerProfile = (await t.api.get('/user/retrieve-profile/', { token: learner.token })).body;
     expect(learnerProfile).not.toHaveProperty('session_rate');
     expect(learnerProfile).not.toHaveProperty('technical_skills');
 
     // In a multipart form, lists come as JSON text or comma-separated.
-    const form = await t.api.request('PUT', '/user/profile-update/', { technical_skills: '["Go","Rust"]', areas_of_expertise: 'Hiring, Careers', years_of_experience: '8' }, { token: m.token, encoding: 'multipart' });
+    const form = await t.api.request(
+      'PUT',
+      '/user/profile-update/',
+      { technical_skills: '["Go","Rust"]', areas_of_expertise: 'Hiring, Careers', years_of_experience: '8' },
+      { token: m.token, encoding: 'multipart' },
+    );
     expect(form.status, JSON.stringify(form.body)).toBe(201);
-    expect(form.body).toMatchObject({ technical_skills: ['Go', 'Rust'], areas_of_expertise: ['Hiring', 'Careers'], years_of_experience: 8, session_rate: '50USD' });
+    expect(form.body).toMatchObject({
+      technical_skills: ['Go', 'Rust'],
+      areas_of_expertise: ['Hiring', 'Careers'],
+      years_of_experience: 8,
+      session_rate: '50USD',
+    });
   });
 
   it('a sign-up without an industry is a learner; the user type is chosen once and never changes after', async () => {
@@ -81,17 +94,30 @@ describe('who mentors', () => {
     const me = (await t.api.get('/user/me/', { token: access })).body;
     expect(me).toMatchObject({ user_type: 'mentor', industry: 'others' });
     // The same type again is no change, and the industry may still change.
-    expect((await t.api.request('PATCH', '/user/profile-update/', { user_type: 'Mentor', industry: 'media' }, { token: access })).body).toMatchObject({ user_type: 'mentor', industry: 'media' });
+    expect(
+      (await t.api.request('PATCH', '/user/profile-update/', { user_type: 'Mentor', industry: 'media' }, { token: access })).body,
+    ).toMatchObject({ user_type: 'mentor', industry: 'media' });
 
     const signedUpMentor = await mentor('banking');
-    expect((await t.api.request('PATCH', '/user/profile-update/', { user_type: 'employer' }, { token: signedUpMentor.token })).status).toBe(400);
+    expect((await t.api.request('PATCH', '/user/profile-update/', { user_type: 'employer' }, { token: signedUpMentor.token })).status).toBe(
+      400,
+    );
   });
 
   it('a learner cannot set mentor fields: 400 naming them, and nothing changes', async () => {
     const learner = await person(t.api, t.mailbox, 'media');
-    const response = await t.api.request('PUT', '/user/profile-update/', { first_name: 'Bob', technical_skills: ['x'], session_rate: 10 }, { token: learner.token });
+    const response = await t.api.request(
+      'PUT',
+      '/user/profile-update/',
+      { first_name: 'Bob', technical_skills: ['x'], session_rate: 10 },
+      { token: learner.token },
+    );
     expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({ technical_skills: ['Only mentors have this field.'], session_rate: ['Only mentors have this field.'], message: expect.stringContaining('technical_skills') });
+    expect(response.body).toMatchObject({
+      technical_skills: ['Only mentors have this field.'],
+      session_rate: ['Only mentors have this field.'],
+      message: expect.stringContaining('technical_skills'),
+    });
     expect((await t.api.get('/user/retrieve-profile/', { token: learner.token })).body.first_name).toBe('N/A');
   });
 
@@ -116,7 +142,9 @@ describe('who mentors', () => {
       expect(response.body[field], JSON.stringify(response.body)).toEqual([expect.any(String)]);
       expect(response.body.message).toEqual(expect.any(String));
     }
-    expect((await t.api.request('PUT', '/user/profile-update/', { technical_skills: 5 }, { token: m.token })).body.technical_skills).toEqual(['Expected a list of values.']);
+    expect(
+      (await t.api.request('PUT', '/user/profile-update/', { technical_skills: 5 }, { token: m.token })).body.technical_skills,
+    ).toEqual(['Expected a list of values.']);
   });
 });
 
@@ -177,7 +205,8 @@ describe('discovery', () => {
     const driver = await person(t.api, t.mailbox, 'transportation');
     const recommended = async (token: string) => ids((await t.api.get('/mentor/recommendation/?page_size=50', { token })).body.results);
     const found = async (text: string) => ids((await t.api.get(`/mentor/search/?text=${text}`, { token: fan.token })).body.results);
-    const listedIndustry = async (id: number) => (await db().selectFrom('profiles').select('mentor_industry').where('user_id', '=', id).executeTakeFirstOrThrow()).mentor_industry;
+    const listedIndustry = async (id: number) =>
+      (await db().selectFrom('profiles').select('mentor_industry').where('user_id', '=', id).executeTakeFirstOrThrow()).mentor_industry;
 
     expect(await recommended(fan.token)).toEqual([moving.id, turned.id]);
     expect(await recommended(driver.token)).toEqual([]);
@@ -205,8 +234,21 @@ describe('discovery', () => {
   });
 
   it('searches mentors by text, skills in any case, experience level and availability', async () => {
-    const zoe = await mentor('education', { first_name: 'Zoë', last_name: 'Quinlan', technical_skills: ['Python', 'Django'], years_of_experience: 4, availability: 'weekdays' });
-    const omar = await mentor('sports', { first_name: 'Omar', bio: 'Coaching sprinters since 2010', technical_skills: ['Coaching'], areas_of_expertise: ['Athletics'], years_of_experience: 12, availability: 'weekends' });
+    const zoe = await mentor('education', {
+      first_name: 'Zoë',
+      last_name: 'Quinlan',
+      technical_skills: ['Python', 'Django'],
+      years_of_experience: 4,
+      availability: 'weekdays',
+    });
+    const omar = await mentor('sports', {
+      first_name: 'Omar',
+      bio: 'Coaching sprinters since 2010',
+      technical_skills: ['Coaching'],
+      areas_of_expertise: ['Athletics'],
+      years_of_experience: 12,
+      availability: 'weekends',
+    });
     const learner = await person(t.api, t.mailbox, 'media');
     const search = async (query: string) => {
       const response = await t.api.get(`/mentor/search/?${query}`, { token: learner.token });
@@ -232,7 +274,14 @@ describe('discovery', () => {
     expect(all).not.toContain(learner.id);
 
     const page = await t.api.get('/mentor/search/?text=zoe', { token: learner.token });
-    expect(page.body).toMatchObject({ count: 1, next: null, previous: null, results: [{ id: zoe.id, first_name: 'Zoë', technical_skills: ['Python', 'Django'], session_rate: '0USD', rating: 0, is_saved: false }] });
+    expect(page.body).toMatchObject({
+      count: 1,
+      next: null,
+      previous: null,
+      results: [
+        { id: zoe.id, first_name: 'Zoë', technical_skills: ['Python', 'Django'], session_rate: '0USD', rating: 0, is_saved: false },
+      ],
+    });
 
     const bad = await t.api.get('/mentor/search/?experience_level=expert', { token: learner.token });
     expect(bad.status).toBe(400);
@@ -251,7 +300,7 @@ describe('discovery', () => {
     expect(first.status).toBe(201);
     expect(first.body.saved).toMatchObject({ id: a.id, current_job: 'Minister', is_saved: true, rating: 0, session_rate: '0USD' });
     expect((await t.api.post('/mentor/save/', { mentor: a.id }, { token: learner.token })).status).toBe(201);
-    expect((await t.api.post('/mentor/save/', { mentor: String(b.id) }, { token: learner.token }, )).status).toBe(201);
+    expect((await t.api.post('/mentor/save/', { mentor: String(b.id) }, { token: learner.token })).status).toBe(201);
     const rows = await db().selectFrom('saved_mentors').select('mentor_id').where('saver_id', '=', learner.id).execute();
     expect(rows.map((row) => row.mentor_id).sort()).toEqual([a.id, b.id].sort());
 
@@ -263,12 +312,19 @@ describe('discovery', () => {
     const unsaved = await t.api.request('DELETE', `/mentor/save/?mentor=${a.id}`, undefined, { token: learner.token });
     expect(unsaved.status).toBe(204);
     expect((await t.api.request('DELETE', `/mentor/save/?mentor=${a.id}`, undefined, { token: learner.token })).status).toBe(204);
-    expect((await t.api.get('/mentor/save/', { token: learner.token })).body.map((item: { saved: { id: number } }) => item.saved.id)).toEqual([b.id]);
+    expect(
+      (await t.api.get('/mentor/save/', { token: learner.token })).body.map((item: { saved: { id: number } }) => item.saved.id),
+    ).toEqual([b.id]);
 
     const missing = await t.api.request('DELETE', '/mentor/save/', undefined, { token: learner.token });
     expect(missing.status).toBe(400);
-    expect(missing.body).toEqual({ error: 'A mentor query parameter is required to Unsave a mentor.', message: 'A mentor query parameter is required to Unsave a mentor.' });
-    expect((await t.api.request('DELETE', '/mentor/save/?mentor=abc', undefined, { token: learner.token })).body.mentor).toEqual(['A valid integer is required.']);
+    expect(missing.body).toEqual({
+      error: 'A mentor query parameter is required to Unsave a mentor.',
+      message: 'A mentor query parameter is required to Unsave a mentor.',
+    });
+    expect((await t.api.request('DELETE', '/mentor/save/?mentor=abc', undefined, { token: learner.token })).body.mentor).toEqual([
+      'A valid integer is required.',
+    ]);
 
     const refusals: Array<[unknown, string]> = [
       [learner.id, 'Cannot save self.'],
@@ -308,8 +364,12 @@ describe('prices', () => {
     const rateBody = { country: 'Nigeria', currency_name: 'Naira', currency_initials: 'ngn', exchange_rate: 1500 };
     const refused = await t.api.post('/info/exchange-rate/set/', rateBody, { token: learner.token });
     expect(refused.status).toBe(403);
-    expect((await t.api.post('/info/exchange-rate/set/', { ...rateBody, country: 'Atlantis' }, { token: admin })).body.country).toEqual(['Invalid pk "Atlantis" - object does not exist.']);
-    expect((await t.api.post('/info/exchange-rate/set/', { ...rateBody, exchange_rate: 0 }, { token: admin })).body.exchange_rate).toEqual([expect.any(String)]);
+    expect((await t.api.post('/info/exchange-rate/set/', { ...rateBody, country: 'Atlantis' }, { token: admin })).body.country).toEqual([
+      'Invalid pk "Atlantis" - object does not exist.',
+    ]);
+    expect((await t.api.post('/info/exchange-rate/set/', { ...rateBody, exchange_rate: 0 }, { token: admin })).body.exchange_rate).toEqual([
+      expect.any(String),
+    ]);
     const set = await t.api.post('/info/exchange-rate/set/', rateBody, { token: admin });
     expect(set.status).toBe(200);
     expect(set.body).toEqual({ status: 'Set' });
@@ -318,14 +378,21 @@ describe('prices', () => {
     const m = await mentor('commerce', { country_code: '+234' });
     const update = await t.api.request('PUT', '/user/profile-update/', { session_rate: 75000 }, { token: m.token });
     expect(update.body.session_rate).toBe('75000NGN');
-    const stored = await db().selectFrom('profiles').select(['session_rate_minor', 'session_rate_currency']).where('user_id', '=', m.id).executeTakeFirstOrThrow();
+    const stored = await db()
+      .selectFrom('profiles')
+      .select(['session_rate_minor', 'session_rate_currency'])
+      .where('user_id', '=', m.id)
+      .executeTakeFirstOrThrow();
     expect(stored).toEqual({ session_rate_minor: 5000, session_rate_currency: 'USD' });
     const seenBy = async (token: string) => (await t.api.get(`/user/retrieve-profile/?user_id=${m.id}`, { token })).body.session_rate;
     expect(await seenBy(learner.token)).toBe('50USD');
     const nigerian = await person(t.api, t.mailbox, 'commerce');
     await t.api.request('PUT', '/user/profile-update/', { country_code: '+234' }, { token: nigerian.token });
     expect(await seenBy(nigerian.token)).toBe('75000NGN');
-    expect((await t.api.get('/mentor/recommendation/', { token: learner.token })).body.results.find((card: { id: number }) => card.id === m.id).session_rate).toBe('50USD');
+    expect(
+      (await t.api.get('/mentor/recommendation/', { token: learner.token })).body.results.find((card: { id: number }) => card.id === m.id)
+        .session_rate,
+    ).toBe('50USD');
 
     // Saving the profile again leaves the price alone (the original shrank it at every save).
     await t.api.request('PUT', '/user/profile-update/', { bio: 'Trader' }, { token: m.token });
@@ -347,8 +414,15 @@ describe('search indexes', () => {
   it('the search statement uses the trigram and skills indexes once the planner would rather not scan', async () => {
     const { rows } = await sql<{ indexname: string; indexdef: string }>`
       select indexname, indexdef from pg_indexes
-      where tablename = 'profiles' and indexname in ('profiles_search_text', 'profiles_skills_folded', 'profiles_mentors_by_industry', 'profiles_mentors_by_rating') order by 1`.execute(db());
-    expect(rows.map((row) => row.indexname)).toEqual(['profiles_mentors_by_industry', 'profiles_mentors_by_rating', 'profiles_search_text', 'profiles_skills_folded']);
+      where tablename = 'profiles' and indexname in ('profiles_search_text', 'profiles_skills_folded', 'profiles_mentors_by_industry', 'profiles_mentors_by_rating') order by 1`.execute(
+      db(),
+    );
+    expect(rows.map((row) => row.indexname)).toEqual([
+      'profiles_mentors_by_industry',
+      'profiles_mentors_by_rating',
+      'profiles_search_text',
+      'profiles_skills_folded',
+    ]);
     // Mentors only: learners' bios are in none of them.
     for (const row of rows) expect(row.indexdef).toMatch(/WHERE \(mentor_industry IS NOT NULL\)$/);
     const folded = await sql<{ v: string }>`select cn_fold('Zoë ÉCOLE') as v`.execute(db());

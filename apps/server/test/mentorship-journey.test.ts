@@ -42,7 +42,14 @@ it('find a mentor, book, accept, pay, join, complete and rate; the vault holds 8
   const profile = await t.api.request(
     'PUT',
     '/user/profile-update/',
-    { first_name: 'Ada', last_name: 'Obi', current_job: 'Staff Engineer', technical_skills: ['TypeScript', 'PostgreSQL'], years_of_experience: 9, session_rate: 50 },
+    {
+      first_name: 'Ada',
+      last_name: 'Obi',
+      current_job: 'Staff Engineer',
+      technical_skills: ['TypeScript', 'PostgreSQL'],
+      years_of_experience: 9,
+      session_rate: 50,
+    },
     { token: mentor.token },
   );
   expect(profile.status, JSON.stringify(profile.body)).toBe(201);
@@ -57,7 +64,11 @@ it('find a mentor, book, accept, pay, join, complete and rate; the vault holds 8
   // An individual and a group session; the mentor is told of each and sees both requested.
   const date = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
   const book = (extra: Record<string, unknown>) =>
-    t.api.post('/mentor/sessions/book/', { mentor: mentor.id, date, time: '10:00', discourse: 'System design', ...extra }, { token: learner.token });
+    t.api.post(
+      '/mentor/sessions/book/',
+      { mentor: mentor.id, date, time: '10:00', discourse: 'System design', ...extra },
+      { token: learner.token },
+    );
   const individual = await book({ session_type: 'individual' });
   expect(individual.status, JSON.stringify(individual.body)).toBe(201);
   expect(individual.body).toMatchObject({ status: 'PENDING', is_paid: false, amount: '50USD' });
@@ -65,8 +76,13 @@ it('find a mentor, book, accept, pay, join, complete and rate; the vault holds 8
   const group = await book({ session_type: 'group', invitees: [friend.id] });
   expect(group.status).toBe(201);
   expect(await mentorBell.next()).toMatchObject({ type: 'session_requested', session_id: group.body.id });
-  expect(ids((await t.api.get('/mentor/sessions/?status=requested', { token: mentor.token })).body)).toEqual([group.body.id, individual.body.id]);
-  expect((await t.api.get('/mentor/sessions/invited/', { token: friend.token })).body).toEqual([{ id: expect.any(Number), session: expect.objectContaining({ id: group.body.id }) }]);
+  expect(ids((await t.api.get('/mentor/sessions/?status=requested', { token: mentor.token })).body)).toEqual([
+    group.body.id,
+    individual.body.id,
+  ]);
+  expect((await t.api.get('/mentor/sessions/invited/', { token: friend.token })).body).toEqual([
+    { id: expect.any(Number), session: expect.objectContaining({ id: group.body.id }) },
+  ]);
 
   const session = individual.body.id as number;
   const accepted = await t.api.post('/mentor/sessions/accept-reject/', { session, action: 'Accept' }, { token: mentor.token });
@@ -114,7 +130,13 @@ it('find a mentor, book, accept, pay, join, complete and rate; the vault holds 8
   const vault = await t.api.get('/mentor/vault/', { token: mentor.token });
   expect(vault.body).toEqual({
     amount: { amount: 40, currency: 'USD' },
-    recent_transaction_history: [expect.objectContaining({ action: 'EARN', amount: { value: 40, currency: 'USD' }, extra_data: { session_id: session, session_type: 'individual' } })],
+    recent_transaction_history: [
+      expect.objectContaining({
+        action: 'EARN',
+        amount: { value: 40, currency: 'USD' },
+        extra_data: { session_id: session, session_type: 'individual' },
+      }),
+    ],
   });
   const { rows } = await sql<{ account_kind: string; amount_minor: string }>`
     select e.account_kind, e.amount_minor from ledger_entries e join ledger_transactions x on x.id = e.transaction_id

@@ -52,7 +52,11 @@ describe('the document', () => {
       const statuses = Object.keys(operation.responses).map(Number);
       expect(statuses.filter((status) => status >= 200 && status < 300)).toHaveLength(1);
       if (hasBody(method)) {
-        expect(Object.keys(operation.requestBody.content)).toEqual(['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data']);
+        expect(Object.keys(operation.requestBody.content)).toEqual([
+          'application/json',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data',
+        ]);
         expect(statuses).toEqual(expect.arrayContaining([400, 413, 415]));
       }
       const isProtected = operation.security !== undefined;
@@ -74,8 +78,11 @@ describe('the document', () => {
   it('documents the upload fields as files in multipart bodies, and statuses other than 200', () => {
     const operation = committed.paths['/user/profile-update/'].put;
     const multipart = operation.requestBody.content['multipart/form-data'].schema.properties;
-    for (const field of ['profile_photo', 'cover_photo', 'intro_video']) expect(multipart[field]).toMatchObject({ type: 'string', format: 'binary' });
-    expect(committed.paths['/post/'].post.requestBody.content['multipart/form-data'].schema.properties.pic1).toMatchObject({ format: 'binary' });
+    for (const field of ['profile_photo', 'cover_photo', 'intro_video'])
+      expect(multipart[field]).toMatchObject({ type: 'string', format: 'binary' });
+    expect(committed.paths['/post/'].post.requestBody.content['multipart/form-data'].schema.properties.pic1).toMatchObject({
+      format: 'binary',
+    });
     expect(Object.keys(operation.responses)).toContain('201');
     expect(Object.keys(committed.paths['/user/signup/'].post.responses)).toContain('201');
     expect(Object.keys(committed.paths['/user/signout/'].post.responses)).toContain('202');
@@ -141,7 +148,10 @@ describe('served', () => {
       virtualConsole,
       // jsdom has no fetch of its own: the page gets Node's, with its relative URLs resolved.
       beforeParse(window) {
-        Object.assign(window, { fetch: (input: string | Request, init?: RequestInit) => fetch(new URL(typeof input === 'string' ? input : input.url, t.server.url), init) });
+        Object.assign(window, {
+          fetch: (input: string | Request, init?: RequestInit) =>
+            fetch(new URL(typeof input === 'string' ? input : input.url, t.server.url), init),
+        });
       },
     });
     try {
@@ -186,10 +196,12 @@ describe('error examples are what the server answers', () => {
   it('415 for a text body and 400 for broken JSON, on every operation that takes a body', async () => {
     for (const { path, method } of operations.filter((entry) => hasBody(entry.method))) {
       const request = (body: string, type: string) =>
-        fetch(new URL(path, t.server.url), { method: method.toUpperCase(), headers: { 'content-type': type }, body }).then(async (response) => ({
-          status: response.status,
-          body: await response.json(),
-        }));
+        fetch(new URL(path, t.server.url), { method: method.toUpperCase(), headers: { 'content-type': type }, body }).then(
+          async (response) => ({
+            status: response.status,
+            body: await response.json(),
+          }),
+        );
       expectDocumented(path, method, await request('hello', 'text/plain'), 415);
       expectDocumented(path, method, await request('{"email": ', 'application/json'), 400);
     }
@@ -230,7 +242,12 @@ describe('error examples are what the server answers', () => {
     expectDocumented('/info/', 'put', await api().request('PUT', '/info/?title=tos', { content: 'x' }, as), 403);
     expectDocumented('/post/like/', 'post', await api().post('/post/like/', { post: 987654 }, as), 404);
     expectDocumented('/post/following/', 'get', await api().get('/post/following/?page=9', as), 404);
-    expectDocumented('/connection/status/', 'post', await api().post('/connection/status/', { connection_id: 987654, status: 'Accept' }, as), 404);
+    expectDocumented(
+      '/connection/status/',
+      'post',
+      await api().post('/connection/status/', { connection_id: 987654, status: 'Accept' }, as),
+      404,
+    );
     expectDocumented('/user/retrieve-profile/', 'get', await api().get('/user/retrieve-profile/?user_id=987654', as), 404);
   });
 
@@ -254,7 +271,10 @@ describe('error examples are what the server answers', () => {
       // The seconds differ from the example's; the words and keys do not.
       const [example] = documentedExamples('/user/signin/', 'post', 429) as Record<string, string>[];
       const inSeconds = (text: string, seconds: number) => text.replace(/\d+ seconds/, `${seconds} seconds`);
-      expect(throttled.body).toEqual({ detail: inSeconds(example!.detail!, retryAfter), message: inSeconds(example!.message!, retryAfter) });
+      expect(throttled.body).toEqual({
+        detail: inSeconds(example!.detail!, retryAfter),
+        message: inSeconds(example!.message!, retryAfter),
+      });
       expectDocumented('/post/', 'post', await client.post('/post/', { body: 'x'.repeat(4096) }), 413);
     } finally {
       await strict.close();

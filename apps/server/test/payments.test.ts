@@ -68,7 +68,8 @@ class ProviderStandIn {
     const path = new URL(request.url!, this.url).pathname;
     const auth = request.headers.authorization;
     if (path.startsWith('/flw/v3/')) {
-      if (auth !== `Bearer ${FLW_SECRET}`) return { status: 401, body: { status: 'error', message: 'Invalid authorization key', data: null } };
+      if (auth !== `Bearer ${FLW_SECRET}`)
+        return { status: 401, body: { status: 'error', message: 'Invalid authorization key', data: null } };
       if (request.method === 'POST' && path === '/flw/v3/payments') {
         const body = JSON.parse(raw);
         this.flwPayments.push(body);
@@ -76,7 +77,14 @@ class ProviderStandIn {
           this.refuseNext = false;
           return { status: 400, body: { status: 'error', message: 'Invalid currency', data: null } };
         }
-        return { status: 200, body: { status: 'success', message: 'Hosted Link', data: { link: `https://checkout.flutterwave.test/v3/hosted/pay/${body.tx_ref}` } } };
+        return {
+          status: 200,
+          body: {
+            status: 'success',
+            message: 'Hosted Link',
+            data: { link: `https://checkout.flutterwave.test/v3/hosted/pay/${body.tx_ref}` },
+          },
+        };
       }
       const verify = /^\/flw\/v3\/transactions\/(\d+)\/verify$/.exec(path);
       if (request.method === 'GET' && verify) {
@@ -84,12 +92,17 @@ class ProviderStandIn {
         if (!found) return { status: 400, body: { status: 'error', message: 'No transaction was found for this id', data: null } };
         return {
           status: 200,
-          body: { status: 'success', message: 'Transaction fetched successfully', data: { ...found, flw_ref: `FLW-${found.id}`, charged_amount: found.amount, customer: {} } },
+          body: {
+            status: 'success',
+            message: 'Transaction fetched successfully',
+            data: { ...found, flw_ref: `FLW-${found.id}`, charged_amount: found.amount, customer: {} },
+          },
         };
       }
     }
     if (path.startsWith('/stripe/v1/')) {
-      if (auth !== `Bearer ${STRIPE_SECRET}`) return { status: 401, body: { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } } };
+      if (auth !== `Bearer ${STRIPE_SECRET}`)
+        return { status: 401, body: { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } } };
       if (request.method === 'POST' && path === '/stripe/v1/checkout/sessions') {
         const form = new URLSearchParams(raw);
         this.stripeRequests.push({ form, idempotencyKey: request.headers['idempotency-key'] as string | undefined });
@@ -117,7 +130,9 @@ class ProviderStandIn {
       const retrieve = /^\/stripe\/v1\/checkout\/sessions\/([\w-]+)$/.exec(path);
       if (request.method === 'GET' && retrieve) {
         const found = this.stripeSessions.get(retrieve[1]!);
-        return found ? { status: 200, body: found } : { status: 404, body: { error: { type: 'invalid_request_error', message: `No such checkout.session: '${retrieve[1]}'` } } };
+        return found
+          ? { status: 200, body: found }
+          : { status: 404, body: { error: { type: 'invalid_request_error', message: `No such checkout.session: '${retrieve[1]}'` } } };
       }
     }
     return { status: 404, body: { error: 'unknown path' } };
@@ -146,16 +161,29 @@ const t = useServer(providerEnv);
 async function acceptedSession(f: Fixture, cents = 5000, mentee?: Person) {
   const mentor = await person(f.api, f.mailbox, 'technology', 'mentor');
   const learner = mentee ?? (await person(f.api, f.mailbox));
-  await f.server.database.db.updateTable('profiles').set({ session_rate_minor: cents, session_rate_currency: 'USD' }).where('user_id', '=', mentor.id).execute();
+  await f.server.database.db
+    .updateTable('profiles')
+    .set({ session_rate_minor: cents, session_rate_currency: 'USD' })
+    .where('user_id', '=', mentor.id)
+    .execute();
   const date = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
-  const booked = await f.api.post('/mentor/sessions/book/', { mentor: mentor.id, session_type: 'individual', date, time: '09:00', discourse: 'Career Coaching' }, { token: learner.token });
+  const booked = await f.api.post(
+    '/mentor/sessions/book/',
+    { mentor: mentor.id, session_type: 'individual', date, time: '09:00', discourse: 'Career Coaching' },
+    { token: learner.token },
+  );
   expect(booked.status, JSON.stringify(booked.body)).toBe(201);
-  const accepted = await f.api.post('/mentor/sessions/accept-reject/', { session: booked.body.id, action: 'Accept' }, { token: mentor.token });
+  const accepted = await f.api.post(
+    '/mentor/sessions/accept-reject/',
+    { session: booked.body.id, action: 'Accept' },
+    { token: mentor.token },
+  );
   expect(accepted.status).toBe(200);
   return { mentor, learner, session: booked.body.id as number };
 }
 
-const initiate = (f: Fixture, route: 'flutterwave' | 'stripe', who: Person, session: number) => f.api.post(`/payments/${route}/initiate/`, { session }, { token: who.token });
+const initiate = (f: Fixture, route: 'flutterwave' | 'stripe', who: Person, session: number) =>
+  f.api.post(`/payments/${route}/initiate/`, { session }, { token: who.token });
 
 /** A GET the browser makes, not following redirects: the status and where it is sent. */
 async function browse(f: Fixture, path: string, init: RequestInit = {}) {
@@ -183,11 +211,20 @@ const RECEIVED_50 = [
   ['payment_received', 'payments', 5_000, 'USD'],
 ];
 const paidNotices = (f: Fixture, mentor: Person) =>
-  f.server.database.db.selectFrom('notifications').select(['message', 'data']).where('user_id', '=', mentor.id).where('type', '=', 'session_paid').execute();
+  f.server.database.db
+    .selectFrom('notifications')
+    .select(['message', 'data'])
+    .where('user_id', '=', mentor.id)
+    .where('type', '=', 'session_paid')
+    .execute();
 
 /** A webhook as Flutterwave sends it: the dashboard's secret hash in `verif-hash`. */
 const flwWebhook = (f: Fixture, event: unknown, hash = FLW_HASH) =>
-  fetch(new URL('/payments/flutterwave/webhook/', f.server.url), { method: 'POST', headers: { 'content-type': 'application/json', 'verif-hash': hash }, body: JSON.stringify(event) }).then(async (r) => ({
+  fetch(new URL('/payments/flutterwave/webhook/', f.server.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'verif-hash': hash },
+    body: JSON.stringify(event),
+  }).then(async (r) => ({
     status: r.status,
     body: await r.json(),
   }));
@@ -196,8 +233,14 @@ const flwWebhook = (f: Fixture, event: unknown, hash = FLW_HASH) =>
 function stripeWebhook(f: Fixture, event: unknown, options: { secret?: string; at?: number } = {}) {
   const body = JSON.stringify(event);
   const at = options.at ?? Math.floor(Date.now() / 1000);
-  const v1 = createHmac('sha256', options.secret ?? STRIPE_WHSEC).update(`${at}.${body}`).digest('hex');
-  return fetch(new URL('/payments/stripe/webhook/', f.server.url), { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': `t=${at},v1=${v1}` }, body }).then(async (r) => ({
+  const v1 = createHmac('sha256', options.secret ?? STRIPE_WHSEC)
+    .update(`${at}.${body}`)
+    .digest('hex');
+  return fetch(new URL('/payments/stripe/webhook/', f.server.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': `t=${at},v1=${v1}` },
+    body,
+  }).then(async (r) => ({
     status: r.status,
     body: await r.json(),
   }));
@@ -224,22 +267,43 @@ describe('Flutterwave', () => {
       customizations: { title: 'Career Nexus', description: 'Payment for Mentorship' },
     });
     expect(await paymentsOf(t, session)).toEqual([
-      expect.objectContaining({ provider: 'flutterwave', reference, status: 'pending', amount_minor: 5000, currency: 'USD', usd_minor: 5000, payer_id: learner.id, provider_transaction_id: null }),
+      expect.objectContaining({
+        provider: 'flutterwave',
+        reference,
+        status: 'pending',
+        amount_minor: 5000,
+        currency: 'USD',
+        usd_minor: 5000,
+        payer_id: learner.id,
+        provider_transaction_id: null,
+      }),
     ]);
 
     // Back before paying (cancelled at Flutterwave): the failure page, nothing settled.
-    expect(await browse(t, `/payments/callback/?status=cancelled&tx_ref=${reference}`)).toMatchObject({ status: 302, location: `${t.server.url}/payment-failed` });
+    expect(await browse(t, `/payments/callback/?status=cancelled&tx_ref=${reference}`)).toMatchObject({
+      status: 302,
+      location: `${t.server.url}/payment-failed`,
+    });
 
     const paid = provider.flwPaid(reference, 50, 'USD');
     const back = await browse(t, `/payments/callback/?status=successful&tx_ref=${reference}&transaction_id=${paid.id}`);
     expect(back).toMatchObject({ status: 302, location: `${t.server.url}/payment-success` });
     expect(await isPaid(t, session)).toBe(true);
-    expect(await paymentsOf(t, session)).toEqual([expect.objectContaining({ status: 'paid', provider_transaction_id: String(paid.id), paid_at: expect.any(Date) })]);
-    expect(await paidNotices(t, mentor)).toEqual([{ message: 'N/A N/A paid for your session.', data: { session_id: session, user_id: learner.id } }]);
+    expect(await paymentsOf(t, session)).toEqual([
+      expect.objectContaining({ status: 'paid', provider_transaction_id: String(paid.id), paid_at: expect.any(Date) }),
+    ]);
+    expect(await paidNotices(t, mentor)).toEqual([
+      { message: 'N/A N/A paid for your session.', data: { session_id: session, user_id: learner.id } },
+    ]);
 
     // Settling again (the browser reloads, the webhook arrives): the same outcome, nothing new.
-    expect((await browse(t, `/payments/callback/?status=successful&tx_ref=${reference}&transaction_id=${paid.id}`)).location).toBe(`${t.server.url}/payment-success`);
-    expect(await flwWebhook(t, { event: 'charge.completed', data: { id: paid.id, tx_ref: reference, status: 'successful' } })).toEqual({ status: 200, body: { status: 'paid' } });
+    expect((await browse(t, `/payments/callback/?status=successful&tx_ref=${reference}&transaction_id=${paid.id}`)).location).toBe(
+      `${t.server.url}/payment-success`,
+    );
+    expect(await flwWebhook(t, { event: 'charge.completed', data: { id: paid.id, tx_ref: reference, status: 'successful' } })).toEqual({
+      status: 200,
+      body: { status: 'paid' },
+    });
     expect((await paymentsOf(t, session)).filter((p) => p.status === 'paid')).toHaveLength(1);
     expect(await paidNotices(t, mentor)).toHaveLength(1);
     // The ledger received the money once: the providers hold it, the clearing account owes it to the session.
@@ -253,7 +317,11 @@ describe('Flutterwave', () => {
 
   it('charges in the payer’s currency where their country has an exchange rate, in whole units', async () => {
     const db = t.server.database.db;
-    const nigeria = await db.selectFrom('countries').select('id').where(sql`lower(name)`, '=', 'nigeria').executeTakeFirstOrThrow();
+    const nigeria = await db
+      .selectFrom('countries')
+      .select('id')
+      .where(sql`lower(name)`, '=', 'nigeria')
+      .executeTakeFirstOrThrow();
     await db
       .insertInto('exchange_rates')
       .values({ country_id: nigeria.id, currency_name: 'Naira', currency_initials: 'NGN', exchange_rate: 1500.5 })
@@ -272,23 +340,32 @@ describe('Flutterwave', () => {
     // Paying in dollars what was asked in naira is no payment; nor is too little naira.
     const reference = referenceOf(started.body.url);
     const dollars = provider.flwPaid(reference, 75009, 'USD');
-    expect((await browse(t, `/payments/callback/?status=successful&tx_ref=${reference}&transaction_id=${dollars.id}`)).location).toBe(`${t.server.url}/payment-failed`);
+    expect((await browse(t, `/payments/callback/?status=successful&tx_ref=${reference}&transaction_id=${dollars.id}`)).location).toBe(
+      `${t.server.url}/payment-failed`,
+    );
     expect(await isPaid(t, session)).toBe(false);
     expect(await paymentsOf(t, session)).toEqual([expect.objectContaining({ status: 'failed', failure: 'Paid in USD, NGN expected.' })]);
 
     const second = await initiate(t, 'flutterwave', payer, session);
     const secondRef = referenceOf(second.body.url);
     const short = provider.flwPaid(secondRef, 75008, 'NGN');
-    expect((await browse(t, `/payments/callback/?status=successful&tx_ref=${secondRef}&transaction_id=${short.id}`)).location).toBe(`${t.server.url}/payment-failed`);
+    expect((await browse(t, `/payments/callback/?status=successful&tx_ref=${secondRef}&transaction_id=${short.id}`)).location).toBe(
+      `${t.server.url}/payment-failed`,
+    );
     expect(await isPaid(t, session)).toBe(false);
-    expect((await paymentsOf(t, session))[1]).toMatchObject({ status: 'failed', failure: expect.stringMatching(/^Paid 7500800 minor units of NGN, 7500900 expected/) });
+    expect((await paymentsOf(t, session))[1]).toMatchObject({
+      status: 'failed',
+      failure: expect.stringMatching(/^Paid 7500800 minor units of NGN, 7500900 expected/),
+    });
     expect(await ledgerOf(t, session)).toEqual([]);
 
     // The full amount in naira settles; the ledger keeps the session's price in dollars.
     const third = await initiate(t, 'flutterwave', payer, session);
     const thirdRef = referenceOf(third.body.url);
     const naira = provider.flwPaid(thirdRef, 75009, 'NGN');
-    expect((await browse(t, `/payments/callback/?status=successful&tx_ref=${thirdRef}&transaction_id=${naira.id}`)).location).toBe(`${t.server.url}/payment-success`);
+    expect((await browse(t, `/payments/callback/?status=successful&tx_ref=${thirdRef}&transaction_id=${naira.id}`)).location).toBe(
+      `${t.server.url}/payment-success`,
+    );
     expect(await ledgerOf(t, session)).toEqual([
       ['payment_received', 'providers', -4_999, 'USD'],
       ['payment_received', 'payments', 4_999, 'USD'],
@@ -299,7 +376,10 @@ describe('Flutterwave', () => {
     const { session, learner } = await acceptedSession(t);
     const reference = referenceOf((await initiate(t, 'flutterwave', learner, session)).body.url);
     const paid = provider.flwPaid(reference, 50, 'USD');
-    const event = { event: 'charge.completed', data: { id: paid.id, tx_ref: reference, amount: 50, currency: 'USD', status: 'successful' } };
+    const event = {
+      event: 'charge.completed',
+      data: { id: paid.id, tx_ref: reference, amount: 50, currency: 'USD', status: 'successful' },
+    };
 
     for (const hash of ['wrong-hash', '']) {
       const forged = await flwWebhook(t, event, hash);
@@ -310,7 +390,10 @@ describe('Flutterwave', () => {
     expect((await paymentsOf(t, session))[0]!.status).toBe('pending');
 
     // An authentic hash does not make a body's claims true: the transaction is verified with Flutterwave.
-    const invented = await flwWebhook(t, { event: 'charge.completed', data: { id: 1, tx_ref: reference, amount: 50, currency: 'USD', status: 'successful' } });
+    const invented = await flwWebhook(t, {
+      event: 'charge.completed',
+      data: { id: 1, tx_ref: reference, amount: 50, currency: 'USD', status: 'successful' },
+    });
     expect(invented).toEqual({ status: 200, body: { status: 'unpaid' } });
     expect(await isPaid(t, session)).toBe(false);
     expect(await flwWebhook(t, { event: 'transfer.completed', data: { id: 5 } })).toEqual({ status: 200, body: { status: 'ignored' } });
@@ -325,23 +408,31 @@ describe('Flutterwave', () => {
     const refA = referenceOf((await initiate(t, 'flutterwave', a.learner, a.session)).body.url);
     const refB = referenceOf((await initiate(t, 'flutterwave', b.learner, b.session)).body.url);
     const paidA = provider.flwPaid(refA, 50, 'USD');
-    expect((await browse(t, `/payments/callback/?status=successful&tx_ref=${refA}&transaction_id=${paidA.id}`)).location).toBe(`${t.server.url}/payment-success`);
+    expect((await browse(t, `/payments/callback/?status=successful&tx_ref=${refA}&transaction_id=${paidA.id}`)).location).toBe(
+      `${t.server.url}/payment-success`,
+    );
 
     // The original's hole: any successful transaction id against any pending tx_ref.
-    expect((await browse(t, `/payments/callback/?status=successful&tx_ref=${refB}&transaction_id=${paidA.id}`)).location).toBe(`${t.server.url}/payment-failed`);
+    expect((await browse(t, `/payments/callback/?status=successful&tx_ref=${refB}&transaction_id=${paidA.id}`)).location).toBe(
+      `${t.server.url}/payment-failed`,
+    );
     expect(await isPaid(t, b.session)).toBe(false);
     expect((await paymentsOf(t, b.session))[0]!.status).toBe('pending');
 
     // Even a provider answering that this transaction was for B settles nothing: it already settled A.
     provider.flwTransactions.get(paidA.id)!.tx_ref = refB;
-    expect((await browse(t, `/payments/callback/?status=successful&tx_ref=${refB}&transaction_id=${paidA.id}`)).location).toBe(`${t.server.url}/payment-failed`);
+    expect((await browse(t, `/payments/callback/?status=successful&tx_ref=${refB}&transaction_id=${paidA.id}`)).location).toBe(
+      `${t.server.url}/payment-failed`,
+    );
     expect(await isPaid(t, b.session)).toBe(false);
     expect((await paymentsOf(t, b.session))[0]!.status).toBe('pending');
     provider.flwTransactions.get(paidA.id)!.tx_ref = refA;
 
     // B's own transaction still settles it.
     const paidB = provider.flwPaid(refB, 50, 'USD');
-    expect((await browse(t, `/payments/callback/?status=successful&tx_ref=${refB}&transaction_id=${paidB.id}`)).location).toBe(`${t.server.url}/payment-success`);
+    expect((await browse(t, `/payments/callback/?status=successful&tx_ref=${refB}&transaction_id=${paidB.id}`)).location).toBe(
+      `${t.server.url}/payment-success`,
+    );
     expect(await isPaid(t, b.session)).toBe(true);
   });
 
@@ -385,7 +476,10 @@ describe('who may pay, and when', () => {
       for (const who of [stranger, mentor]) {
         const refused = await initiate(t, route, who, session);
         expect(refused.status).toBe(403);
-        expect(refused.body).toEqual({ detail: 'This session was not initiated by you.', message: 'This session was not initiated by you.' });
+        expect(refused.body).toEqual({
+          detail: 'This session was not initiated by you.',
+          message: 'This session was not initiated by you.',
+        });
       }
       expect((await initiate(t, route, learner, 987_654)).status).toBe(404);
     }
@@ -393,7 +487,13 @@ describe('who may pay, and when', () => {
     const mentor2 = await person(t.api, t.mailbox, 'technology', 'mentor');
     await t.server.database.db.updateTable('profiles').set({ session_rate_minor: 5000 }).where('user_id', '=', mentor2.id).execute();
     const date = new Date(Date.now() + 86_400_000 * 2).toISOString().slice(0, 10);
-    const pending = (await t.api.post('/mentor/sessions/book/', { mentor: mentor2.id, session_type: 'individual', date, time: '10:00', discourse: 'CV review' }, { token: learner.token })).body.id;
+    const pending = (
+      await t.api.post(
+        '/mentor/sessions/book/',
+        { mentor: mentor2.id, session_type: 'individual', date, time: '10:00', discourse: 'CV review' },
+        { token: learner.token },
+      )
+    ).body.id;
     const notAccepted = await initiate(t, 'stripe', learner, pending);
     expect(notAccepted.status).toBe(400);
     expect(notAccepted.body.session).toEqual(['This session is yet to be accepted by the mentor.']);
@@ -401,7 +501,9 @@ describe('who may pay, and when', () => {
     expect((await initiate(t, 'stripe', learner, pending)).body.session).toEqual(['This session has been cancelled.']);
 
     const free = await acceptedSession(t, 0);
-    expect((await initiate(t, 'flutterwave', free.learner, free.session)).body.session).toEqual(['This session has already been paid for.']);
+    expect((await initiate(t, 'flutterwave', free.learner, free.session)).body.session).toEqual([
+      'This session has already been paid for.',
+    ]);
     expect(await paymentsOf(t, session)).toEqual([]);
   });
 
@@ -410,9 +512,13 @@ describe('who may pay, and when', () => {
     const reference = referenceOf((await initiate(t, 'flutterwave', learner, session)).body.url);
     expect((await t.api.post('/mentor/session/cancel/', { session }, { token: learner.token })).status).toBe(200);
     const paid = provider.flwPaid(reference, 50, 'USD');
-    expect((await browse(t, `/payments/callback/?status=successful&tx_ref=${reference}&transaction_id=${paid.id}`)).location).toBe(`${t.server.url}/payment-failed`);
+    expect((await browse(t, `/payments/callback/?status=successful&tx_ref=${reference}&transaction_id=${paid.id}`)).location).toBe(
+      `${t.server.url}/payment-failed`,
+    );
     expect(await isPaid(t, session)).toBe(false);
-    expect(await paymentsOf(t, session)).toEqual([expect.objectContaining({ status: 'failed', failure: expect.stringContaining('could no longer be paid') })]);
+    expect(await paymentsOf(t, session)).toEqual([
+      expect.objectContaining({ status: 'failed', failure: expect.stringContaining('could no longer be paid') }),
+    ]);
   });
 });
 
@@ -421,10 +527,19 @@ describe('Stripe', () => {
     const { session, learner, mentor } = await acceptedSession(t, 4250);
     const started = await initiate(t, 'stripe', learner, session);
     expect(started.status, JSON.stringify(started.body)).toBe(200);
-    expect(started.body).toEqual({ session_id: expect.stringMatching(/^cs_test_/), url: `https://checkout.stripe.test/c/pay/${started.body.session_id}` });
+    expect(started.body).toEqual({
+      session_id: expect.stringMatching(/^cs_test_/),
+      url: `https://checkout.stripe.test/c/pay/${started.body.session_id}`,
+    });
     const { form, idempotencyKey } = provider.stripeRequests.at(-1)!;
     const [payment] = await paymentsOf(t, session);
-    expect(payment).toMatchObject({ provider: 'stripe', provider_ref: started.body.session_id, amount_minor: 4250, currency: 'USD', status: 'pending' });
+    expect(payment).toMatchObject({
+      provider: 'stripe',
+      provider_ref: started.body.session_id,
+      amount_minor: 4250,
+      currency: 'USD',
+      status: 'pending',
+    });
     expect(Object.fromEntries(form)).toMatchObject({
       mode: 'payment',
       'line_items[0][price_data][currency]': 'usd',
@@ -439,10 +554,15 @@ describe('Stripe', () => {
     expect(idempotencyKey).toBe(payment!.reference);
 
     // Not paid yet (or cancelled): the failure page.
-    expect((await browse(t, `/payments/stripe/return/?session_id=${started.body.session_id}`)).location).toBe(`${t.server.url}/payment-failed`);
+    expect((await browse(t, `/payments/stripe/return/?session_id=${started.body.session_id}`)).location).toBe(
+      `${t.server.url}/payment-failed`,
+    );
     expect((await browse(t, '/payments/stripe/return/')).location).toBe(`${t.server.url}/payment-failed`);
     provider.stripePaid(started.body.session_id);
-    expect((await browse(t, `/payments/test/redirect/?session_id=${started.body.session_id}`))).toMatchObject({ status: 302, location: `${t.server.url}/payment-success` });
+    expect(await browse(t, `/payments/test/redirect/?session_id=${started.body.session_id}`)).toMatchObject({
+      status: 302,
+      location: `${t.server.url}/payment-success`,
+    });
     expect(await isPaid(t, session)).toBe(true);
     expect((await paymentsOf(t, session))[0]).toMatchObject({ status: 'paid', provider_transaction_id: expect.stringMatching(/^pi_/) });
     expect(await paidNotices(t, mentor)).toHaveLength(1);
@@ -457,17 +577,34 @@ describe('Stripe', () => {
     const forged = await stripeWebhook(t, event, { secret: 'whsec_someone_else' });
     expect(forged).toEqual({ status: 401, body: { detail: 'Invalid webhook signature.', message: 'Invalid webhook signature.' } });
     expect((await stripeWebhook(t, event, { at: Math.floor(Date.now() / 1000) - 600 })).status).toBe(401);
-    const unsigned = await fetch(new URL('/payments/stripe/webhook/', t.server.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+    const unsigned = await fetch(new URL('/payments/stripe/webhook/', t.server.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(event),
+    });
     expect(unsigned.status).toBe(401);
     // A signature over other bytes: the body was altered on the way.
     const at = Math.floor(Date.now() / 1000);
-    const v1 = createHmac('sha256', STRIPE_WHSEC).update(`${at}.${JSON.stringify(event)}`).digest('hex');
+    const v1 = createHmac('sha256', STRIPE_WHSEC)
+      .update(`${at}.${JSON.stringify(event)}`)
+      .digest('hex');
     const altered = JSON.stringify({ ...event, data: { object: { ...checkout, amount_total: 1 } } });
-    expect((await fetch(new URL('/payments/stripe/webhook/', t.server.url), { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': `t=${at},v1=${v1}` }, body: altered })).status).toBe(401);
+    expect(
+      (
+        await fetch(new URL('/payments/stripe/webhook/', t.server.url), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'stripe-signature': `t=${at},v1=${v1}` },
+          body: altered,
+        })
+      ).status,
+    ).toBe(401);
     expect(await isPaid(t, session)).toBe(false);
     expect((await paymentsOf(t, session))[0]!.status).toBe('pending');
 
-    expect(await stripeWebhook(t, { ...event, type: 'customer.created', data: { object: { object: 'customer' } } })).toEqual({ status: 200, body: { status: 'ignored' } });
+    expect(await stripeWebhook(t, { ...event, type: 'customer.created', data: { object: { object: 'customer' } } })).toEqual({
+      status: 200,
+      body: { status: 'ignored' },
+    });
     expect(await stripeWebhook(t, event)).toEqual({ status: 200, body: { status: 'paid' } });
     expect(await stripeWebhook(t, event)).toEqual({ status: 200, body: { status: 'paid' } });
     expect(await isPaid(t, session)).toBe(true);
@@ -479,7 +616,10 @@ describe('Stripe', () => {
     const { session, learner } = await acceptedSession(t);
     const started = await initiate(t, 'stripe', learner, session);
     const checkout = { ...provider.stripePaid(started.body.session_id), amount_total: 4999 };
-    expect(await stripeWebhook(t, { type: 'checkout.session.completed', data: { object: checkout } })).toEqual({ status: 200, body: { status: 'refused' } });
+    expect(await stripeWebhook(t, { type: 'checkout.session.completed', data: { object: checkout } })).toEqual({
+      status: 200,
+      body: { status: 'refused' },
+    });
     expect(await isPaid(t, session)).toBe(false);
     expect((await paymentsOf(t, session))[0]).toMatchObject({ status: 'failed' });
   });
@@ -499,13 +639,19 @@ describe('the built-in fake (no provider configured, development)', () => {
     const page = await browse(fake, link);
     expect(page.status).toBe(200);
     expect(page.text).toContain('50.00 USD');
-    expect(page.text).toMatch(/<form method="post" action="\/payments\/fake\/checkout\/cn-[^"]+"><button type="submit">Pay<\/button><\/form>/);
+    expect(page.text).toMatch(
+      /<form method="post" action="\/payments\/fake\/checkout\/cn-[^"]+"><button type="submit">Pay<\/button><\/form>/,
+    );
 
     const pay = await browse(fake, link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
     expect(pay.status).toBe(303);
     const back = new URL(pay.location!);
     expect(`${back.origin}${back.pathname}`).toBe(`${fake.server.url}/payments/callback/`);
-    expect(Object.fromEntries(back.searchParams)).toEqual({ status: 'successful', tx_ref: referenceOf(link), transaction_id: expect.stringMatching(/^fake_/) });
+    expect(Object.fromEntries(back.searchParams)).toEqual({
+      status: 'successful',
+      tx_ref: referenceOf(link),
+      transaction_id: expect.stringMatching(/^fake_/),
+    });
     expect(await isPaid(fake, session)).toBe(false);
 
     const landed = await browse(fake, pay.location!);
@@ -517,14 +663,24 @@ describe('the built-in fake (no provider configured, development)', () => {
     // A forged return for another pending payment: the fake knows nothing of it being paid.
     const other = await acceptedSession(fake);
     const otherRef = referenceOf((await initiate(fake, 'flutterwave', other.learner, other.session)).body.url);
-    expect((await browse(fake, `/payments/callback/?status=successful&tx_ref=${otherRef}&transaction_id=${back.searchParams.get('transaction_id')}`)).location).toBe(`${fake.server.url}/payment-failed`);
+    expect(
+      (
+        await browse(
+          fake,
+          `/payments/callback/?status=successful&tx_ref=${otherRef}&transaction_id=${back.searchParams.get('transaction_id')}`,
+        )
+      ).location,
+    ).toBe(`${fake.server.url}/payment-failed`);
     expect(await isPaid(fake, other.session)).toBe(false);
   });
 
   it('stands in for Stripe too, back through the Stripe return', async () => {
     const { session, learner } = await acceptedSession(fake);
     const started = await initiate(fake, 'stripe', learner, session);
-    expect(started.body).toEqual({ session_id: expect.stringMatching(/^cn-/), url: `${fake.server.url}/payments/fake/checkout/${started.body.session_id}` });
+    expect(started.body).toEqual({
+      session_id: expect.stringMatching(/^cn-/),
+      url: `${fake.server.url}/payments/fake/checkout/${started.body.session_id}`,
+    });
     const pay = await browse(fake, started.body.url, { method: 'POST' });
     expect(new URL(pay.location!).pathname).toBe('/payments/stripe/return/');
     expect(new URL(pay.location!).searchParams.get('session_id')).toBe(started.body.session_id);
@@ -533,7 +689,11 @@ describe('the built-in fake (no provider configured, development)', () => {
   });
 
   it('webhooks without a provider answer 503 naming the setting; unknown checkouts are 404', async () => {
-    const answer = await fetch(new URL('/payments/flutterwave/webhook/', fake.server.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const answer = await fetch(new URL('/payments/flutterwave/webhook/', fake.server.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(answer.status).toBe(503);
     expect((await answer.json()).detail).toBe('Flutterwave payments are not configured: set FLUTTERWAVE_SECRET_KEY.');
     expect((await browse(fake, '/payments/fake/checkout/cn-0-nothing')).status).toBe(404);
@@ -576,4 +736,3 @@ describe('one provider configured', () => {
     expect((await browse(one, `/payments/fake/checkout/${(await paymentsOf(one, session))[0]!.reference}`)).status).toBe(404);
   });
 });
-

@@ -22,7 +22,15 @@ describe('writing and reading posts', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       post_id: expect.any(Number),
-      profile: { id: author.id, first_name: 'N/A', last_name: 'N/A', middle_name: 'N/A', profile_photo: expect.any(String), qualification: '', user_type: 'learner' },
+      profile: {
+        id: author.id,
+        first_name: 'N/A',
+        last_name: 'N/A',
+        middle_name: 'N/A',
+        profile_photo: expect.any(String),
+        qualification: '',
+        user_type: 'learner',
+      },
       body: TECH,
       pic1: 'N/A',
       pic2: 'N/A',
@@ -55,7 +63,11 @@ describe('writing and reading posts', () => {
       profile: '[object Object]',
       pic1: { bytes: PNG_1x1, filename: 'office.png', type: 'image/png' },
     });
-    const response = await fetch(new URL('/post/', t.server.url), { method: 'POST', headers: { authorization: `Bearer ${author.token}` }, body: form });
+    const response = await fetch(new URL('/post/', t.server.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${author.token}` },
+      body: form,
+    });
     expect(response.status).toBe(201);
     const body = (await response.json()) as Record<string, string>;
     expect(body.pic1).toMatch(/\/images\/[0-9a-f-]{36}\.png$/);
@@ -111,7 +123,8 @@ describe('the feed', () => {
     const reader = await person(t.api, t.mailbox, 'media');
     const writer = await person(t.api, t.mailbox, 'construction');
     const earlier = await post(writer.token, FARM);
-    const feedHas = async (id: number) => (await t.api.get('/post/?page_size=50', { token: reader.token })).body.results.some((p: { post_id: number }) => p.post_id === id);
+    const feedHas = async (id: number) =>
+      (await t.api.get('/post/?page_size=50', { token: reader.token })).body.results.some((p: { post_id: number }) => p.post_id === id);
     expect(await feedHas(earlier.post_id)).toBe(false);
     await t.api.request('PATCH', '/user/profile-update/', { user_type: 'mentor' }, { token: writer.token });
     expect(await feedHas(earlier.post_id)).toBe(true);
@@ -119,14 +132,18 @@ describe('the feed', () => {
     const feed = (await t.api.get('/post/?page_size=50', { token: reader.token })).body.results;
     expect(feed.find((p: { post_id: number }) => p.post_id === earlier.post_id).profile.user_type).toBe('mentor');
     const shared = await t.api.post('/post/repost/', { parent: earlier.post_id }, { token: reader.token });
-    expect(shared.body).toMatchObject({ profile: { id: reader.id, user_type: 'learner' }, parent: { profile: { id: writer.id, user_type: 'mentor' } } });
+    expect(shared.body).toMatchObject({
+      profile: { id: reader.id, user_type: 'learner' },
+      parent: { profile: { id: writer.id, user_type: 'mentor' } },
+    });
   });
 
   it('paginates with absolute links, and walking `next` while posts arrive neither repeats nor skips', async () => {
     const reader = await person(t.api, t.mailbox, 'sports');
     const author = await person(t.api, t.mailbox, 'sports');
     const written: number[] = [];
-    for (let i = 0; i < 7; i++) written.push((await post(author.token, `Football match report number ${i}: the league leaders won again.`)).post_id);
+    for (let i = 0; i < 7; i++)
+      written.push((await post(author.token, `Football match report number ${i}: the league leaders won again.`)).post_id);
 
     const first = await t.api.get('/post/?page_size=3&lang=en', { token: reader.token });
     expect(first.body.count).toBeGreaterThanOrEqual(7);
@@ -190,7 +207,9 @@ describe('likes, saves, shares', () => {
     const author = await person(t.api, t.mailbox);
     const fan = await person(t.api, t.mailbox);
     const { post_id } = await post(author.token, TECH);
-    const responses = await Promise.all(Array.from({ length: 20 }, () => t.api.post('/post/like/', { post: post_id }, { token: fan.token })));
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => t.api.post('/post/like/', { post: post_id }, { token: fan.token })),
+    );
     expect(responses.every((r) => r.status === 201)).toBe(true);
     const seen = await t.api.get(`/post/?post_id=${post_id}`, { token: fan.token });
     expect(seen.body).toMatchObject({ like_count: 1, is_liked: true, can_follow: true, is_self: false });
@@ -214,9 +233,12 @@ describe('likes, saves, shares', () => {
     const author = await person(t.api, t.mailbox);
     const reader = await person(t.api, t.mailbox);
     const { post_id } = await post(author.token, TECH);
-    for (let i = 0; i < 2; i++) expect((await t.api.post('/post/save/', { post: post_id }, { token: reader.token })).body).toEqual({ post_id, saved: true });
+    for (let i = 0; i < 2; i++)
+      expect((await t.api.post('/post/save/', { post: post_id }, { token: reader.token })).body).toEqual({ post_id, saved: true });
     const saved = await t.api.get('/post/save/', { token: reader.token });
-    expect(saved.body).toEqual([{ post: expect.objectContaining({ post_id, body: TECH, profile: expect.objectContaining({ id: author.id }) }) }]);
+    expect(saved.body).toEqual([
+      { post: expect.objectContaining({ post_id, body: TECH, profile: expect.objectContaining({ id: author.id }) }) },
+    ]);
     expect((await t.api.get(`/post/?post_id=${post_id}`, { token: reader.token })).body.is_saved).toBe(true);
     await t.api.post('/post/unsave/', { post: post_id }, { token: reader.token });
     expect((await t.api.get('/post/save/', { token: reader.token })).body).toEqual([]);
@@ -235,10 +257,16 @@ describe('comments', () => {
     const { post_id } = await post(author.token, TECH);
     const first = await t.api.post('/post/comment/', { post: post_id, body: 'Great work' }, { token: other.token });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ comment_id: expect.any(Number), post: post_id, parent: null, body: 'Great work', user: { id: other.id } });
+    expect(first.body).toMatchObject({
+      comment_id: expect.any(Number),
+      post: post_id,
+      parent: null,
+      body: 'Great work',
+      user: { id: other.id },
+    });
     const reply = await t.api.post('/post/reply/', { parent: first.body.comment_id, body: 'Thanks!' }, { token: author.token });
     expect(reply.status).toBe(201);
-    const deeper = await t.api.post('/post/reply/', { parent: reply.body.comment_id, body: 'You are welcome' }, { token: other.token }, );
+    const deeper = await t.api.post('/post/reply/', { parent: reply.body.comment_id, body: 'You are welcome' }, { token: other.token });
     const second = await t.api.post('/post/comment/', { post: post_id, body: 'Second' }, { token: author.token, encoding: 'multipart' });
     expect(second.status).toBe(201);
     await t.api.post('/post/like/comment/', { comment: reply.body.comment_id }, { token: other.token });
@@ -277,7 +305,8 @@ describe('comments', () => {
       ['comments', comment.body.comment_id, '2026-03-04 07:06:09.999999+02', '2026-03-04T05:06:09.999Z'],
       ['comments', reply.body.comment_id, '2026-03-04 05:06:10+00', '2026-03-04T05:06:10.000Z'],
     ];
-    for (const [table, id, stored] of stamps) await sql`update ${sql.table(table)} set created_at = ${stored}::timestamptz where id = ${id}`.execute(t.server.database.db);
+    for (const [table, id, stored] of stamps)
+      await sql`update ${sql.table(table)} set created_at = ${stored}::timestamptz where id = ${id}`.execute(t.server.database.db);
     const expected = Object.fromEntries(stamps.map(([table, id, , text]) => [`${table}:${id}`, text]));
 
     const single = await t.api.get(`/post/?post_id=${repost.body.post_id}`, { token: author.token });
@@ -285,7 +314,10 @@ describe('comments', () => {
     expect(single.body.parent.time_stamp).toBe(expected[`posts:${post_id}`]);
     const feed = await t.api.get('/post/', { token: author.token });
     const mine = feed.body.results.filter((p: { post_id: number }) => p.post_id === post_id || p.post_id === repost.body.post_id);
-    expect(mine.map((p: { time_stamp: string }) => p.time_stamp)).toEqual([expected[`posts:${repost.body.post_id}`], expected[`posts:${post_id}`]]);
+    expect(mine.map((p: { time_stamp: string }) => p.time_stamp)).toEqual([
+      expected[`posts:${repost.body.post_id}`],
+      expected[`posts:${post_id}`],
+    ]);
     const tree = await t.api.get(`/post/comment/?post_id=${post_id}`, { token: author.token });
     expect(tree.body[0].time_stamp).toBe(expected[`comments:${comment.body.comment_id}`]);
     expect(tree.body[0].replies[0].time_stamp).toBe(expected[`comments:${reply.body.comment_id}`]);
@@ -362,7 +394,15 @@ describe('follows', () => {
     expect((await t.api.post('/follow/', { user_following: 99999999 }, { token: alice.token })).status).toBe(404);
 
     expect((await t.api.get('/followings/', { token: alice.token })).body).toEqual([
-      { id: bob.id, first_name: 'N/A', last_name: 'N/A', middle_name: 'N/A', profile_photo: expect.any(String), qualification: '', user_type: 'learner' },
+      {
+        id: bob.id,
+        first_name: 'N/A',
+        last_name: 'N/A',
+        middle_name: 'N/A',
+        profile_photo: expect.any(String),
+        qualification: '',
+        user_type: 'learner',
+      },
     ]);
     expect((await t.api.get('/followers/', { token: bob.token })).body.map((c: { id: number }) => c.id)).toEqual([alice.id]);
     expect((await t.api.get('/followings/count/', { token: alice.token })).body).toEqual({ following_count: 1 });
@@ -421,7 +461,9 @@ describe('follows', () => {
     const bob = await person(t.api, t.mailbox);
     const mine = await post(alice.token, 'Mine');
     const theirs = await post(bob.token, 'Theirs');
-    expect((await t.api.get('/post/posted/', { token: alice.token })).body.results.map((p: { post_id: number }) => p.post_id)).toEqual([mine.post_id]);
+    expect((await t.api.get('/post/posted/', { token: alice.token })).body.results.map((p: { post_id: number }) => p.post_id)).toEqual([
+      mine.post_id,
+    ]);
     const byBob = await t.api.get(`/post/by-user/?user_id=${bob.id}&page=1`, { token: alice.token });
     expect(byBob.body).toMatchObject({ count: 1, results: [{ post_id: theirs.post_id, can_follow: true }] });
     expect((await t.api.get('/post/by-user/?user_id=424242', { token: alice.token })).status).toBe(404);

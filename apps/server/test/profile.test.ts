@@ -6,8 +6,21 @@ import { person, type Person } from './support/people.js';
 const t = useServer();
 
 const PERSONAL_KEYS = [
-  'first_name', 'last_name', 'middle_name', 'country_code', 'phone_number', 'profile_photo', 'cover_photo',
-  'qualification', 'intro_video', 'location', 'bio', 'position', 'summary', 'timezone', 'resume',
+  'first_name',
+  'last_name',
+  'middle_name',
+  'country_code',
+  'phone_number',
+  'profile_photo',
+  'cover_photo',
+  'qualification',
+  'intro_video',
+  'location',
+  'bio',
+  'position',
+  'summary',
+  'timezone',
+  'resume',
 ];
 
 describe('retrieve-profile', () => {
@@ -61,11 +74,14 @@ describe('retrieve-profile', () => {
     const carol = await signUp(t.api, t.mailbox);
     const idOf = async (token: string) => (await t.api.get('/user/retrieve-profile/', { token })).body.id as number;
     const [a, b, c] = [await idOf(alice.access), await idOf(bob.access), await idOf(carol.access)];
-    await t.server.database.db.insertInto('follows').values([
-      { follower_id: b, following_id: a },
-      { follower_id: c, following_id: a },
-      { follower_id: a, following_id: c },
-    ]).execute();
+    await t.server.database.db
+      .insertInto('follows')
+      .values([
+        { follower_id: b, following_id: a },
+        { follower_id: c, following_id: a },
+        { follower_id: a, following_id: c },
+      ])
+      .execute();
     const profile = await t.api.get(`/user/retrieve-profile/?user_id=${a}`, { token: bob.access });
     expect(profile.body).toMatchObject({ followers: 2, followings: 1 });
   });
@@ -101,7 +117,12 @@ describe('profile-update', () => {
   it('accepts a multipart form without files, where empty values mean "unchanged"', async () => {
     const { access } = await signUp(t.api, t.mailbox);
     await t.api.request('PUT', '/user/profile-update/', { bio: 'First' }, { token: access });
-    const response = await t.api.request('PUT', '/user/profile-update/', { bio: '', summary: 'null', location: 'Lagos' }, { token: access, encoding: 'multipart' });
+    const response = await t.api.request(
+      'PUT',
+      '/user/profile-update/',
+      { bio: '', summary: 'null', location: 'Lagos' },
+      { token: access, encoding: 'multipart' },
+    );
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({ bio: 'First', summary: '', location: 'Lagos' });
   });
@@ -126,7 +147,12 @@ describe('profile-update', () => {
 
   it('PATCH sets industry and user type case-insensitively, with old spellings, and answers 206', async () => {
     const { access, email } = await signUp(t.api, t.mailbox);
-    const response = await t.api.request('PATCH', '/user/profile-update/', { industry: 'Ariculture', user_type: 'Employer' }, { token: access });
+    const response = await t.api.request(
+      'PATCH',
+      '/user/profile-update/',
+      { industry: 'Ariculture', user_type: 'Employer' },
+      { token: access },
+    );
     expect(response.status).toBe(206);
     expect(response.body).toEqual({ industry: 'agriculture', user_type: 'employer', email });
     const sport = await t.api.request('PATCH', '/user/profile-update/', { industry: 'sport' }, { token: access });
@@ -192,7 +218,8 @@ describe('time zone', () => {
     await update(ada, 'Africa/Lagos');
     const response = await t.api.request('PUT', '/user/profile-update/', { timezone, bio: 'Changed' }, { token: ada.token });
     expect(response.status).toBe(400);
-    const message = timezone.length > 100 ? 'Ensure this field has no more than 100 characters.' : `"${timezone}" is not a valid time zone.`;
+    const message =
+      timezone.length > 100 ? 'Ensure this field has no more than 100 characters.' : `"${timezone}" is not a valid time zone.`;
     expect(response.body).toEqual({ timezone: [message], message: `timezone: ${message}` });
     const profile = (await t.api.get('/user/retrieve-profile/', { token: ada.token })).body;
     expect(profile).toMatchObject({ timezone: 'Africa/Lagos', bio: '' });
@@ -265,10 +292,13 @@ describe('analytics and completion', () => {
     const post = await db.insertInto('posts').values({ author_id: a, body: 'hello' }).returning('id').executeTakeFirstOrThrow();
     await db.insertInto('posts').values({ author_id: a, parent_id: post.id }).execute();
     await db.insertInto('posts').values({ author_id: b, body: 'not mine' }).execute();
-    await db.insertInto('connections').values([
-      { requester_id: a, recipient_id: b, status: 'accepted' },
-      { requester_id: c, recipient_id: a, status: 'accepted' },
-    ]).execute();
+    await db
+      .insertInto('connections')
+      .values([
+        { requester_id: a, recipient_id: b, status: 'accepted' },
+        { requester_id: c, recipient_id: a, status: 'accepted' },
+      ])
+      .execute();
     await db.insertInto('connections').values({ requester_id: b, recipient_id: c, status: 'pending' }).execute();
     const response = await t.api.get('/user/analytics/', { token: alice.access });
     expect(response.body).toEqual({ total_posts: 2, total_views: 0, total_connections: 2 });
@@ -286,11 +316,23 @@ describe('analytics and completion', () => {
 
   it('weights experience 20, education 20, certification 15 and bio 15', async () => {
     const { access } = await signUp(t.api, t.mailbox);
-    await t.api.post('/user/experience/', { title: 'Dev', organization: 'Acme', start_date: '2020-01-01', location: 'Lagos', employment_type: 'Remote', detail: 'Built it' }, { token: access });
+    await t.api.post(
+      '/user/experience/',
+      { title: 'Dev', organization: 'Acme', start_date: '2020-01-01', location: 'Lagos', employment_type: 'Remote', detail: 'Built it' },
+      { token: access },
+    );
     expect((await t.api.get('/user/completion/', { token: access })).body.completion).toBe(20);
-    await t.api.post('/user/education/', { course: 'CS', school: 'Unilag', start_date: '2015', location: 'Lagos', detail: 'BSc' }, { token: access });
+    await t.api.post(
+      '/user/education/',
+      { course: 'CS', school: 'Unilag', start_date: '2015', location: 'Lagos', detail: 'BSc' },
+      { token: access },
+    );
     expect((await t.api.get('/user/completion/', { token: access })).body.completion).toBe(40);
-    await t.api.post('/user/certification/', { title: 'AWS', school: 'Amazon', issue_date: '2022-01-01', cert_id: 'X1', skills: 'Cloud' }, { token: access });
+    await t.api.post(
+      '/user/certification/',
+      { title: 'AWS', school: 'Amazon', issue_date: '2022-01-01', cert_id: 'X1', skills: 'Cloud' },
+      { token: access },
+    );
     await t.api.request('PUT', '/user/profile-update/', { bio: 'Hi' }, { token: access });
     const response = await t.api.get('/user/completion/', { token: access });
     expect(response.body).toEqual({

@@ -12,7 +12,9 @@ afterEach(() => {
 
 async function socket(path: string, who?: Person | string) {
   const token = typeof who === 'string' ? who : who?.token;
-  const s = await openSocket(wsUrl(t.server.url, token === undefined ? path : `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`));
+  const s = await openSocket(
+    wsUrl(t.server.url, token === undefined ? path : `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`),
+  );
   open.push(s);
   return s;
 }
@@ -25,7 +27,15 @@ describe('chat sockets', () => {
     const bPhone = await socket(`/ws/chat/${a.id}/`, b);
 
     aSocket.send({ type: 'chat_message', message: 'Hello B' });
-    const expected = { type: 'chat_message', chat_id: expect.any(Number), message_id: expect.any(Number), user_id: a.id, email: a.email, message: 'Hello B', timestamp: expect.stringMatching(/Z$/) };
+    const expected = {
+      type: 'chat_message',
+      chat_id: expect.any(Number),
+      message_id: expect.any(Number),
+      user_id: a.id,
+      email: a.email,
+      message: 'Hello B',
+      timestamp: expect.stringMatching(/Z$/),
+    };
     for (const s of [aSocket, bSocket, bPhone]) expect(await s.next()).toEqual(expected);
 
     for (let i = 1; i <= 5; i++) aSocket.send({ message: `message ${i}` });
@@ -39,7 +49,11 @@ describe('chat sockets', () => {
     expect(history.status).toBe(200);
     const stored = history.body.map((m: { message: string }) => m.message).reverse();
     expect(stored.filter((m: string) => m.startsWith('message'))).toEqual(received.filter((m) => m.startsWith('message')));
-    expect(history.body[0]).toMatchObject({ message_id: expect.any(Number), person: { id: expect.any(Number) }, timestamp: expect.any(String) });
+    expect(history.body[0]).toMatchObject({
+      message_id: expect.any(Number),
+      person: { id: expect.any(Number) },
+      timestamp: expect.any(String),
+    });
   });
 
   it('an offline recipient finds the chat, its last message and unread count, and the history', async () => {
@@ -65,7 +79,9 @@ describe('chat sockets', () => {
 
     const page = await t.api.get(`/chats/messages/?chat_id=${sent.body.chat_id}&limit=1`, { token: c.token });
     expect(page.body).toMatchObject({ results: [{ message: 'Ping me back' }], next_before: expect.any(Number) });
-    const older = await t.api.get(`/chats/messages/?chat_id=${sent.body.chat_id}&limit=1&before=${page.body.next_before}`, { token: c.token });
+    const older = await t.api.get(`/chats/messages/?chat_id=${sent.body.chat_id}&limit=1&before=${page.body.next_before}`, {
+      token: c.token,
+    });
     expect(older.body).toMatchObject({ results: [{ message: 'Are you there?' }], next_before: null });
   });
 
@@ -168,12 +184,25 @@ describe('notification sockets', () => {
 
   it('the jobs socket delivers matching jobs, following a preference change without reconnecting', async () => {
     const [employer, seeker] = [await person(t.api, t.mailbox), await person(t.api, t.mailbox)];
-    const preference = { title: 'data analyst', employment_type: 'contract', work_type: 'hybrid', industry: 'technology', experience_level: 'mid' };
+    const preference = {
+      title: 'data analyst',
+      employment_type: 'contract',
+      work_type: 'hybrid',
+      industry: 'technology',
+      experience_level: 'mid',
+    };
     await t.api.request('PUT', '/job/preference/', preference, { token: seeker.token });
     const jobs = await socket('/ws/notification/jobs/', seeker);
     const job = {
-      employment_type: 'contract', work_type: 'hybrid', experience_level: 'mid', industry: 'technology', country: 'Ghana', salary: 'GHS 9,000',
-      overview: 'Analyse data with SQL and Python.', description: 'Dashboards for our software product.', organization: 'Hubtel',
+      employment_type: 'contract',
+      work_type: 'hybrid',
+      experience_level: 'mid',
+      industry: 'technology',
+      country: 'Ghana',
+      salary: 'GHS 9,000',
+      overview: 'Analyse data with SQL and Python.',
+      description: 'Dashboards for our software product.',
+      organization: 'Hubtel',
     };
     const first = await t.api.post('/job/', { ...job, title: 'Senior Data Analyst' }, { token: employer.token });
     expect(await jobs.next()).toEqual({

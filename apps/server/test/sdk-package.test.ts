@@ -131,7 +131,11 @@ export async function main() {
   expect(checked.ok).toBe(true);
 
   // The JavaScript runs with the package's own dependencies.
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', "const sdk = await import('@careernexus/sdk'); console.log(Object.keys(sdk).sort().join())"], { cwd: consumer });
+  const { stdout } = await run(
+    process.execPath,
+    ['--input-type=module', '-e', "const sdk = await import('@careernexus/sdk'); console.log(Object.keys(sdk).sort().join())"],
+    { cwd: consumer },
+  );
   expect(stdout.trim()).toBe('UploadError,createClient,describeClientError,follow,uploadMedia');
 });
 

@@ -1,7 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient, describeClientError, follow, uploadMedia, type ClientErrorInfo, type ClientOptions, type FollowStatus } from '@careernexus/sdk';
+import {
+  createClient,
+  describeClientError,
+  follow,
+  uploadMedia,
+  type ClientErrorInfo,
+  type ClientOptions,
+  type FollowStatus,
+} from '@careernexus/sdk';
 import S3rver from 's3rver';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +52,13 @@ async function sdkUser(url: string, mailbox: Mailbox, options: Partial<ClientOpt
 }
 
 /** Follows a subscription, collecting its events and statuses, until the test ends. */
-function collect<T>(subscription: (handlers: { onEvent: (data: T, id: string) => void; onStatus: (status: FollowStatus) => void; onError: (error: ClientErrorInfo) => void }) => { unsubscribe(): void }) {
+function collect<T>(
+  subscription: (handlers: {
+    onEvent: (data: T, id: string) => void;
+    onStatus: (status: FollowStatus) => void;
+    onError: (error: ClientErrorInfo) => void;
+  }) => { unsubscribe(): void },
+) {
   const events: Array<{ id: string; data: T }> = [];
   const statuses: FollowStatus[] = [];
   const errors: ClientErrorInfo[] = [];
@@ -69,13 +83,22 @@ function collect<T>(subscription: (handlers: { onEvent: (data: T, id: string) =>
     statuses,
     errors,
     stop: () => handle.unsubscribe(),
-    until: (count: number) => arrivals.until(() => (events.length >= count ? events : undefined), 10_000, () => `${events.length} of ${count} events arrived; errors: ${JSON.stringify(errors)}`),
+    until: (count: number) =>
+      arrivals.until(
+        () => (events.length >= count ? events : undefined),
+        10_000,
+        () => `${events.length} of ${count} events arrived; errors: ${JSON.stringify(errors)}`,
+      ),
     /**
      * Live, and a moment more: the server confirms a subscription once its generator exists, and
      * the generator listens to the event bus as it starts running.
      */
     live: async () => {
-      await arrivals.until(() => (statuses.at(-1) === 'live' ? true : undefined), 10_000, () => `not live: ${statuses.join()} ${JSON.stringify(errors)}`);
+      await arrivals.until(
+        () => (statuses.at(-1) === 'live' ? true : undefined),
+        10_000,
+        () => `not live: ${statuses.join()} ${JSON.stringify(errors)}`,
+      );
       await new Promise((resolve) => setTimeout(resolve, 150));
     },
   };
@@ -118,10 +141,17 @@ it('turns refused input into field messages a form can show', async () => {
     status: 400,
   });
   const unauthenticated = await client.auth.me.query().catch((e: unknown) => e);
-  expect(describeClientError(unauthenticated)).toEqual({ code: 'UNAUTHORIZED', message: 'Authentication credentials were not provided.', fields: {}, status: 401 });
+  expect(describeClientError(unauthenticated)).toEqual({
+    code: 'UNAUTHORIZED',
+    message: 'Authentication credentials were not provided.',
+    fields: {},
+    status: 401,
+  });
   const proxy = await startTcpProxy(hostAndPort(t.server.url));
   await proxy.cut();
-  const offline = await createClient({ url: proxy.url('http') }).auth.me.query().catch((e: unknown) => e);
+  const offline = await createClient({ url: proxy.url('http') })
+    .auth.me.query()
+    .catch((e: unknown) => e);
   expect(describeClientError(offline)).toEqual({ code: 'NETWORK_ERROR', message: 'The server could not be reached.', fields: {} });
 });
 
@@ -145,7 +175,10 @@ it('renews an expired access token once through the refresh token, tells the app
   const shortLived = await startTestServer({ SMTP_URL: t.mailbox.url, ACCESS_TOKEN_TTL: '3s' });
   try {
     const { email } = await signUp(restClient(shortLived.url), t.mailbox);
-    let tokens = (await restClient(shortLived.url).post('/user/signin/', { email, password: PASSWORD })).body as { access: string; refresh: string };
+    let tokens = (await restClient(shortLived.url).post('/user/signin/', { email, password: PASSWORD })).body as {
+      access: string;
+      refresh: string;
+    };
     const told: string[] = [];
     const client = createClient({
       url: shortLived.url,
@@ -184,7 +217,11 @@ it('subscribes to notifications over a WebSocket with the access token', async (
   try {
     await new Promise((resolve) => setTimeout(resolve, 100));
     await t.api.post('/follow/', { user_following: bobId }, { token: alice.access });
-    await waiter().until(() => (received.length ? received : undefined), 5_000, () => 'no notification arrived');
+    await waiter().until(
+      () => (received.length ? received : undefined),
+      5_000,
+      () => 'no notification arrived',
+    );
     expect(received[0]).toMatchObject({ type: 'follow' });
   } finally {
     subscription.unsubscribe();
@@ -219,8 +256,13 @@ it('connects, opens a chat and reads it oldest first, and lists notifications, i
   const bob = await sdkUser(t.server.url, t.mailbox);
   const request = await alice.client.network.request.mutate({ connection: bob.id });
   const pending = await bob.client.network.pending.query();
-  expect(pending).toMatchObject({ count: 1, pending_requests: [{ id: request.id, connection: { user_id: alice.id, user_type: 'learner' } }] });
-  await expect(alice.client.chat.initiate.mutate({ user: bob.id })).rejects.toMatchObject({ data: { body: { user: ['You are yet to connect with this user.'] } } });
+  expect(pending).toMatchObject({
+    count: 1,
+    pending_requests: [{ id: request.id, connection: { user_id: alice.id, user_type: 'learner' } }],
+  });
+  await expect(alice.client.chat.initiate.mutate({ user: bob.id })).rejects.toMatchObject({
+    data: { body: { user: ['You are yet to connect with this user.'] } },
+  });
   await bob.client.network.answer.mutate({ connection_id: pending.pending_requests[0]!.id, status: 'Accept' });
 
   const { chat_id, contributor } = await alice.client.chat.initiate.mutate({ user: bob.id });
@@ -242,7 +284,12 @@ it('connects, opens a chat and reads it oldest first, and lists notifications, i
 it('finds, saves and reads mentors through the SDK, typed', async () => {
   const mentor = await sdkUser(t.server.url, t.mailbox);
   await mentor.client.profile.setIndustry.mutate({ industry: 'media', user_type: 'mentor' });
-  await mentor.client.profile.update.mutate({ first_name: 'Mentora', technical_skills: ['Editing'], years_of_experience: 9, session_rate: 25 });
+  await mentor.client.profile.update.mutate({
+    first_name: 'Mentora',
+    technical_skills: ['Editing'],
+    years_of_experience: 9,
+    session_rate: 25,
+  });
   const learner = await sdkUser(t.server.url, t.mailbox);
   const found = await learner.client.mentors.search.query({ skills: 'editing', experience_level: 'senior' });
   expect(found.results.map((card) => card.id)).toEqual([mentor.id]);
@@ -250,7 +297,9 @@ it('finds, saves and reads mentors through the SDK, typed', async () => {
   expect(saved.saved).toMatchObject({ id: mentor.id, first_name: 'Mentora', session_rate: '25USD', rating: 0, is_saved: true });
   const list: Array<{ saved: { id: number } }> = await learner.client.mentors.saved.query();
   expect(list.map((item) => item.saved.id)).toEqual([mentor.id]);
-  await expect(learner.client.profile.update.mutate({ technical_skills: ['x'] })).rejects.toMatchObject({ data: { body: { technical_skills: ['Only mentors have this field.'] } } });
+  await expect(learner.client.profile.update.mutate({ technical_skills: ['x'] })).rejects.toMatchObject({
+    data: { body: { technical_skills: ['Only mentors have this field.'] } },
+  });
 });
 
 it('sends a call that asks for it on its own instead of in a batch', async () => {
@@ -354,7 +403,13 @@ describe.each(['local', 's3'] as const)('uploads through the SDK on %s storage',
     let env: Record<string, string> = {};
     if (storage === 's3') {
       const dir = mkdtempSync(join(tmpdir(), 'cn-sdk-s3rver-'));
-      const s3server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir, configureBuckets: [{ name: 'media', configs: [] }] });
+      const s3server = new S3rver({
+        port: 0,
+        address: '127.0.0.1',
+        silent: true,
+        directory: dir,
+        configureBuckets: [{ name: 'media', configs: [] }],
+      });
       const { port } = (await s3server.run()) as { port: number };
       s3 = { server: s3server, dir };
       env = { S3_BUCKET: 'media', S3_ENDPOINT: `http://127.0.0.1:${port}`, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
@@ -375,13 +430,18 @@ describe.each(['local', 's3'] as const)('uploads through the SDK on %s storage',
     expect(Buffer.from(await stored.arrayBuffer()).equals(PNG_1x1)).toBe(true);
     const profile = await client.profile.update.mutate({ profile_photo: photo.url });
     expect(profile.profile_photo).toBe(photo.url);
-    const post = await client.posts.create.mutate({ body: 'With a picture', pic1: (await uploadMedia(client, { body: PNG_1x1, contentType: 'image/png' })).url });
+    const post = await client.posts.create.mutate({
+      body: 'With a picture',
+      pic1: (await uploadMedia(client, { body: PNG_1x1, contentType: 'image/png' })).url,
+    });
     expect(post.pic1).toMatch(/\.png$/);
   });
 
   it('refuses a file larger than the limit before sending it, and one that is not what it claims', async () => {
     const { client } = await sdkUser(server.url, t.mailbox);
-    const tooLarge = await uploadMedia(client, { body: new Uint8Array(MAX_IMAGE_BYTES + 1), contentType: 'image/png' }).catch((e: unknown) => e);
+    const tooLarge = await uploadMedia(client, { body: new Uint8Array(MAX_IMAGE_BYTES + 1), contentType: 'image/png' }).catch(
+      (e: unknown) => e,
+    );
     expect(describeClientError(tooLarge)).toEqual({
       code: 'PAYLOAD_TOO_LARGE',
       message: 'file: the file is larger than 0 MB.',
@@ -389,14 +449,24 @@ describe.each(['local', 's3'] as const)('uploads through the SDK on %s storage',
       status: 413,
     });
 
-    const text = await uploadMedia(client, { body: NOT_AN_IMAGE, contentType: 'image/png' }).then(
-      (uploaded) => client.profile.update.mutate({ profile_photo: uploaded.url }),
-    ).catch((e: unknown) => e);
+    const text = await uploadMedia(client, { body: NOT_AN_IMAGE, contentType: 'image/png' })
+      .then((uploaded) => client.profile.update.mutate({ profile_photo: uploaded.url }))
+      .catch((e: unknown) => e);
     // This server checks the bytes as they arrive; S3 takes them, and the server refuses them when they are used.
     expect(describeClientError(text)).toEqual(
       storage === 'local'
-        ? { code: 'BAD_REQUEST', message: 'file: upload an image (JPEG, PNG, WebP or GIF).', fields: { file: ['Upload an image (JPEG, PNG, WebP or GIF).'] }, status: 400 }
-        : { code: 'BAD_REQUEST', message: 'profile_photo: upload an image (JPEG, PNG, WebP or GIF).', fields: { profile_photo: ['Upload an image (JPEG, PNG, WebP or GIF).'] }, status: 400 },
+        ? {
+            code: 'BAD_REQUEST',
+            message: 'file: upload an image (JPEG, PNG, WebP or GIF).',
+            fields: { file: ['Upload an image (JPEG, PNG, WebP or GIF).'] },
+            status: 400,
+          }
+        : {
+            code: 'BAD_REQUEST',
+            message: 'profile_photo: upload an image (JPEG, PNG, WebP or GIF).',
+            fields: { profile_photo: ['Upload an image (JPEG, PNG, WebP or GIF).'] },
+            status: 400,
+          },
     );
   });
 });

@@ -76,28 +76,53 @@ describe('passwords, codes and tokens stay secret', () => {
       const renewed = await call('POST', '/user/token/refresh/', { refresh: session.body.refresh });
       expect((await call('POST', '/user/signout/', { refresh: renewed.body.refresh }, renewed.body.access)).status).toBe(202);
 
-      const secrets = { password, newPassword, wrongPassword, signupOtp: signupCode.otp, signupLink: signupCode.link, resetOtp: resetCode.otp, resetLink: resetCode.link };
-      const tokens = { access: session.body.access, refresh: session.body.refresh, renewedAccess: renewed.body.access, renewedRefresh: renewed.body.refresh };
+      const secrets = {
+        password,
+        newPassword,
+        wrongPassword,
+        signupOtp: signupCode.otp,
+        signupLink: signupCode.link,
+        resetOtp: resetCode.otp,
+        resetLink: resetCode.link,
+      };
+      const tokens = {
+        access: session.body.access,
+        refresh: session.body.refresh,
+        renewedAccess: renewed.body.access,
+        renewedRefresh: renewed.body.refresh,
+      };
 
       const answered = responses.join('\n');
-      expect(Object.entries(secrets).filter(([, value]) => answered.includes(value)).map(([name]) => name)).toEqual([]);
+      expect(
+        Object.entries(secrets)
+          .filter(([, value]) => answered.includes(value))
+          .map(([name]) => name),
+      ).toEqual([]);
 
       server.child.kill('SIGTERM');
       expect(await server.exited).toBe(0);
       // Read the logs whole: the last line a stopping server writes has arrived.
-      for (let waited = 0; !server.output().includes('database closed') && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let waited = 0; !server.output().includes('database closed') && waited < 5_000; waited += 50)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       const logs = server.output();
       // The capture is real: every request was logged, at trace level, URLs and all.
       expect(logs).toContain('"url":"/user/signin/?password=[redacted]&otp=[redacted]"');
       expect(logs.match(/incoming request/g)?.length).toBeGreaterThanOrEqual(responses.length);
-      expect(Object.entries({ ...secrets, ...tokens }).filter(([, value]) => logs.includes(value)).map(([name]) => name)).toEqual([]);
+      expect(
+        Object.entries({ ...secrets, ...tokens })
+          .filter(([, value]) => logs.includes(value))
+          .map(([name]) => name),
+      ).toEqual([]);
 
-      const stored = database ? await openDatabase({ url: postgresUrl(database), poolSize: 1 }) : await openDatabase({ dataDir: join(dataDir, 'pglite') });
+      const stored = database
+        ? await openDatabase({ url: postgresUrl(database), poolSize: 1 })
+        : await openDatabase({ dataDir: join(dataDir, 'pglite') });
       try {
         // The scan itself works: the e-mail is found where it belongs.
         expect(await columnsContaining(stored.db, email)).toContain('users.email');
         const found: string[] = [];
-        for (const [name, value] of Object.entries(secrets)) for (const column of await columnsContaining(stored.db, value)) found.push(`${name} in ${column}`);
+        for (const [name, value] of Object.entries(secrets))
+          for (const column of await columnsContaining(stored.db, value)) found.push(`${name} in ${column}`);
         expect(found).toEqual([]);
       } finally {
         await stored.close();
@@ -200,7 +225,10 @@ describe('bodies over the size limit', () => {
   it('are refused with 413 and a JSON message in every encoding, and write nothing', async () => {
     const { access } = await signUp(t.api, t.mailbox);
     const big = 'x'.repeat(1_100_000);
-    const before = await t.server.database.db.selectFrom('posts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await t.server.database.db
+      .selectFrom('posts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     for (const encoding of ['json', 'form', 'multipart'] as const) {
       const response = await t.api.post('/post/', { body: big }, { token: access, encoding });
       expect(response.status, encoding).toBe(413);
@@ -217,7 +245,10 @@ describe('bodies over the size limit', () => {
       body: JSON.stringify({ json: { body: big } }),
     });
     expect(trpc.status).toBe(413);
-    const after = await t.server.database.db.selectFrom('posts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await t.server.database.db
+      .selectFrom('posts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 });

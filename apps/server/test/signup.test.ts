@@ -6,8 +6,7 @@ import { useServer } from './support/fixture.js';
 
 const t = useServer();
 
-const step1 = (email: string, password1 = PASSWORD, password2 = password1) =>
-  t.api.post('/user/signup/', { email, password1, password2 });
+const step1 = (email: string, password1 = PASSWORD, password2 = password1) => t.api.post('/user/signup/', { email, password1, password2 });
 
 describe('signup step 1', () => {
   it('mails a 6-digit code with its expiry and a link built from PUBLIC_URL', async () => {

@@ -46,7 +46,12 @@ it('starts on embedded defaults, keeps data and sessions across restarts, and st
   const first = await startServerProcess(env);
   expect((await api.get('/healthz')).status).toBe(200);
   await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD });
-  const signedUp = await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD, otp: await outboxCode(dataDir, email) });
+  const signedUp = await api.post('/user/signup/', {
+    email,
+    password1: PASSWORD,
+    password2: PASSWORD,
+    otp: await outboxCode(dataDir, email),
+  });
   expect(signedUp.status).toBe(201);
   expect(first.output()).toContain('mail written to the outbox');
   expect(first.output()).not.toContain(PASSWORD);
@@ -60,7 +65,11 @@ it('starts on embedded defaults, keeps data and sessions across restarts, and st
   expect(await first.exited, first.output().slice(-3000)).toBe(0);
 
   // An administrator is made with the CLI while the server is down.
-  const cli = spawnSync(NODE_WITH_TSX[0], [...NODE_WITH_TSX.slice(1), 'apps/server/src/set-role.ts', email, 'admin'], { cwd: ROOT, env, encoding: 'utf8' });
+  const cli = spawnSync(NODE_WITH_TSX[0], [...NODE_WITH_TSX.slice(1), 'apps/server/src/set-role.ts', email, 'admin'], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+  });
   expect(cli.status, cli.stderr).toBe(0);
 
   const second = await startServerProcess(env);
@@ -72,7 +81,10 @@ it('starts on embedded defaults, keeps data and sessions across restarts, and st
   const origin = `http://127.0.0.1:${env.PORT}`;
   const profile = await api.get('/user/retrieve-profile/', { token: signedUp.body.access });
   expect(profile.status).toBe(200);
-  expect(profile.body).toMatchObject({ profile_photo: `${origin}/static/default-profile.png`, cover_photo: `${origin}/static/default-cover.png` });
+  expect(profile.body).toMatchObject({
+    profile_photo: `${origin}/static/default-profile.png`,
+    cover_photo: `${origin}/static/default-cover.png`,
+  });
   for (const url of [profile.body.profile_photo, profile.body.cover_photo]) {
     const image = await fetch(url);
     expect(image.status, url).toBe(200);
@@ -86,7 +98,13 @@ it('starts on embedded defaults, keeps data and sessions across restarts, and st
     expect(head.headers.get('content-length')).toBe(String(bytes.length));
   }
   // Only the known names are served: an unknown one, or a path climbing out of /static/, is the usual 404.
-  for (const path of ['/static/x.png', '/static/../package.json', '/static/..%2Fpackage.json', '/static/%2e%2e%2f%2e%2e%2fpackage.json', '/static/..%5Cpackage.json']) {
+  for (const path of [
+    '/static/x.png',
+    '/static/../package.json',
+    '/static/..%2Fpackage.json',
+    '/static/%2e%2e%2f%2e%2e%2fpackage.json',
+    '/static/..%5Cpackage.json',
+  ]) {
     const refused = await getVerbatim(Number(env.PORT), path);
     expect(refused.status, path).toBe(404);
     expect(JSON.parse(refused.body), path).toMatchObject({ detail: 'Not found.' });

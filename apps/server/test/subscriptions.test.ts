@@ -15,7 +15,11 @@ afterEach(async () => {
 
 /** A TypeScript client: calls over HTTP, subscriptions over /trpc WebSockets with the token in connectionParams. */
 function client(token: string) {
-  const ws = createWSClient({ url: `${t.server.url.replace(/^http/, 'ws')}/trpc`, WebSocket: WebSocket as never, connectionParams: () => ({ token }) });
+  const ws = createWSClient({
+    url: `${t.server.url.replace(/^http/, 'ws')}/trpc`,
+    WebSocket: WebSocket as never,
+    connectionParams: () => ({ token }),
+  });
   cleanups.push(() => ws.close());
   return createTRPCClient<AppRouter>({
     links: [
@@ -44,7 +48,11 @@ function collect<T>() {
       arrivals.nudge();
     },
     until: (count: number, timeoutMs = 5_000) =>
-      arrivals.until(() => (items.length >= count ? items : undefined), timeoutMs, () => `only ${items.length} of ${count} events arrived`),
+      arrivals.until(
+        () => (items.length >= count ? items : undefined),
+        timeoutMs,
+        () => `only ${items.length} of ${count} events arrived`,
+      ),
   };
 }
 
@@ -54,7 +62,10 @@ it('delivers notifications to a subscription and, on resubscribing with lastEven
   const first = collect<{ id: string; data: { type: string; message: string } }>();
   let subscription!: { unsubscribe(): void };
   await new Promise<void>((started) => {
-    subscription = bClient.notifications.onNotification.subscribe(undefined, { onStarted: () => started(), onData: (event) => first.push(event as never) });
+    subscription = bClient.notifications.onNotification.subscribe(undefined, {
+      onStarted: () => started(),
+      onData: (event) => first.push(event as never),
+    });
   });
   cleanups.push(() => subscription.unsubscribe());
   await subscribed();
@@ -70,7 +81,10 @@ it('delivers notifications to a subscription and, on resubscribing with lastEven
   await t.api.post('/post/comment/', { post: post.body.post_id, body: 'Welcome back' }, { token: a.token });
 
   const resumed = collect<{ id: string; data: { type: string } }>();
-  const again = bClient.notifications.onNotification.subscribe({ lastEventId: followed!.id }, { onData: (event) => resumed.push(event as never) });
+  const again = bClient.notifications.onNotification.subscribe(
+    { lastEventId: followed!.id },
+    { onData: (event) => resumed.push(event as never) },
+  );
   cleanups.push(() => again.unsubscribe());
   const missed = await resumed.until(2);
   expect(missed.map((event) => event.data.type)).toEqual(['like', 'comment']);
@@ -83,7 +97,10 @@ it('sends a chat message with a mutation and receives it through the chat subscr
   const received = collect<{ id: string; data: { message: string; user_id: number } }>();
   let subscription!: { unsubscribe(): void };
   await new Promise<void>((started) => {
-    subscription = bClient.chat.onMessage.subscribe(undefined, { onStarted: () => started(), onData: (event) => received.push(event as never) });
+    subscription = bClient.chat.onMessage.subscribe(undefined, {
+      onStarted: () => started(),
+      onData: (event) => received.push(event as never),
+    });
   });
   cleanups.push(() => subscription.unsubscribe());
   await subscribed();
@@ -97,7 +114,10 @@ it('sends a chat message with a mutation and receives it through the chat subscr
 it('refuses a subscription without a valid token', async () => {
   const anonymous = client('not-a-token');
   const error = await new Promise<unknown>((resolve) => {
-    const subscription = anonymous.notifications.onNotification.subscribe(undefined, { onError: resolve, onData: () => resolve(new Error('data')) });
+    const subscription = anonymous.notifications.onNotification.subscribe(undefined, {
+      onError: resolve,
+      onData: () => resolve(new Error('data')),
+    });
     cleanups.push(() => subscription.unsubscribe());
   });
   expect((error as { data?: { code?: string } }).data?.code).toBe('UNAUTHORIZED');

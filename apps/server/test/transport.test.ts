@@ -50,7 +50,12 @@ describe('request bodies', () => {
       expect((await json(response)).message).toEqual(expect.any(String));
     }
     // Even where every field is optional, a list is not taken for "no fields" (DRF's words).
-    for (const [body, kind] of [['[]', 'list'], ['"text"', 'str'], ['42', 'int'], ['true', 'bool']] as const) {
+    for (const [body, kind] of [
+      ['[]', 'list'],
+      ['"text"', 'str'],
+      ['42', 'int'],
+      ['true', 'bool'],
+    ] as const) {
       const response = await raw('/notifications/read/', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       expect(response.status, body).toBe(400);
       const message = `Invalid data. Expected a dictionary, but got ${kind}.`;
@@ -105,7 +110,12 @@ describe('routing', () => {
   });
 
   it('never redirects, and never leaks a stack trace', async () => {
-    const response = await raw('/user/signup', { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const response = await raw('/user/signup', {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(response.status).toBe(400);
     const text = await response.text();
     expect(text).not.toMatch(/at .*\.(ts|js):\d+/);

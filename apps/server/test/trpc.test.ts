@@ -86,7 +86,8 @@ it('answers what is refused before tRPC reads the request (too large, of another
   expect(tooLarge.data?.httpStatus).toBe(413);
   expect(tooLarge.message).toBe('Request body is too large.');
 
-  const post = (path: string, body: string, type = 'application/json') => fetch(`${t.server.url}/trpc/${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+  const post = (path: string, body: string, type = 'application/json') =>
+    fetch(`${t.server.url}/trpc/${path}`, { method: 'POST', headers: { 'content-type': type }, body });
   const plainText = await post('auth.signin', 'hello', 'text/plain');
   expect(plainText.status).toBe(415);
   const single = (await plainText.json()) as { error: { json: { message: string; data: { code: string; path: string } } } };

@@ -13,19 +13,29 @@ const learner = () => person(t.api, t.mailbox);
 const mentor = () => person(t.api, t.mailbox, 'technology', 'mentor');
 
 const dayAhead = (days = 3) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-const setRate = (who: Person, cents: number) => db().updateTable('profiles').set({ session_rate_minor: cents, session_rate_currency: 'USD' }).where('user_id', '=', who.id).execute();
+const setRate = (who: Person, cents: number) =>
+  db().updateTable('profiles').set({ session_rate_minor: cents, session_rate_currency: 'USD' }).where('user_id', '=', who.id).execute();
 
 const vault = (who: Person) => t.api.get('/mentor/vault/', { token: who.token });
 const transactions = (who: Person, query = '') => t.api.get(`/mentor/vault/transactions/${query}`, { token: who.token });
-const annotate = (who: Person, session: number, rating = 5) => t.api.post('/mentor/annotate/', { session, mark_completed: true, rating }, { token: who.token });
+const annotate = (who: Person, session: number, rating = 5) =>
+  t.api.post('/mentor/annotate/', { session, mark_completed: true, rating }, { token: who.token });
 
 /** Booked with `m` at its current rate and accepted; paid and begun set in the database (payments are another slice's). */
 async function readySession(a: Person, m: Person) {
-  const booked = await t.api.post('/mentor/sessions/book/', { mentor: m.id, session_type: 'individual', date: dayAhead(), time: '09:00', discourse: 'Money' }, { token: a.token });
+  const booked = await t.api.post(
+    '/mentor/sessions/book/',
+    { mentor: m.id, session_type: 'individual', date: dayAhead(), time: '09:00', discourse: 'Money' },
+    { token: a.token },
+  );
   expect(booked.status, JSON.stringify(booked.body)).toBe(201);
   const id = booked.body.id as number;
   expect((await t.api.post('/mentor/sessions/accept-reject/', { session: id, action: 'Accept' }, { token: m.token })).status).toBe(200);
-  await db().updateTable('mentor_sessions').set({ is_paid: true, session_at: sql<Date>`now() - interval '1 hour'` }).where('id', '=', id).execute();
+  await db()
+    .updateTable('mentor_sessions')
+    .set({ is_paid: true, session_at: sql<Date>`now() - interval '1 hour'` })
+    .where('id', '=', id)
+    .execute();
   return id;
 }
 
@@ -50,11 +60,23 @@ async function entriesOf(session: number) {
 }
 
 const transactionCount = async (session: number) =>
-  Number((await db().selectFrom('ledger_transactions').select((eb) => eb.fn.countAll<number>().as('n')).where('session_id', '=', session).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await db()
+        .selectFrom('ledger_transactions')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('session_id', '=', session)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 /** Ledger transactions whose entries do not sum to zero: none, ever. */
 const unbalancedTransactions = async () =>
-  (await sql<{ transaction_id: number }>`select transaction_id from ledger_entries group by transaction_id, currency having sum(amount_minor) <> 0`.execute(db())).rows;
+  (
+    await sql<{
+      transaction_id: number;
+    }>`select transaction_id from ledger_entries group by transaction_id, currency having sum(amount_minor) <> 0`.execute(db())
+  ).rows;
 
 describe('crediting a completed session', () => {
   it('a paid $50 session: the mentor’s vault shows 40 USD and one EARN; the platform has 10; entries sum to zero', async () => {
@@ -67,7 +89,13 @@ describe('crediting a completed session', () => {
     expect(shown.body).toEqual({
       amount: { amount: 40, currency: 'USD' },
       recent_transaction_history: [
-        { id: expect.any(Number), action: 'EARN', amount: { value: 40, currency: 'USD' }, extra_data: { session_id: session, session_type: 'individual' }, timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/) },
+        {
+          id: expect.any(Number),
+          action: 'EARN',
+          amount: { value: 40, currency: 'USD' },
+          extra_data: { session_id: session, session_type: 'individual' },
+          timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+        },
       ],
     });
     expect(await entriesOf(session)).toEqual([
@@ -102,7 +130,13 @@ describe('crediting a completed session', () => {
     const session = await completedSession(a, m, 5_000);
     expect((await vault(m)).body).toEqual({
       amount: { amount: 60_000, currency: 'NGN' },
-      recent_transaction_history: [expect.objectContaining({ action: 'EARN', amount: { value: 60_000, currency: 'NGN' }, extra_data: { session_id: session, session_type: 'individual' } })],
+      recent_transaction_history: [
+        expect.objectContaining({
+          action: 'EARN',
+          amount: { value: 60_000, currency: 'NGN' },
+          extra_data: { session_id: session, session_type: 'individual' },
+        }),
+      ],
     });
     // The ledger itself stays in USD.
     expect(await entriesOf(session)).toContainEqual(['mentor', m.id, 4_000, 'USD']);
@@ -158,7 +192,9 @@ describe('history', () => {
 
     const shown = (await vault(m)).body;
     expect(shown.amount.amount).toBe((80 * 78) / 100); // 80 % of 1 + 2 + … + 12 dollars
-    expect(shown.recent_transaction_history.map((item: { extra_data: { session_id: number } }) => item.extra_data.session_id)).toEqual(newestFirst.slice(0, 11));
+    expect(shown.recent_transaction_history.map((item: { extra_data: { session_id: number } }) => item.extra_data.session_id)).toEqual(
+      newestFirst.slice(0, 11),
+    );
     expect(shown.recent_transaction_history[0].amount).toEqual({ value: 9.6, currency: 'USD' });
 
     const first = await transactions(m, '?page_size=5');
@@ -183,11 +219,26 @@ describe('the ledger refuses unbalanced transactions', () => {
     const free = await completedSession(a, m, 0);
     const credited = await completedSession(a, m, 5_000);
     const refused = [
-      [{ account: 'payments', amountMinor: -100, currency: 'USD' }, { account: 'platform', amountMinor: 99, currency: 'USD' }],
-      [{ account: 'payments', amountMinor: -100, currency: 'USD' }, { account: 'platform', amountMinor: 100, currency: 'NGN' }],
-      [{ account: 'payments', amountMinor: 0, currency: 'USD' }, { account: 'platform', amountMinor: 0, currency: 'USD' }],
-      [{ account: 'payments', amountMinor: -100, currency: 'USD' }, { account: 'mentor', amountMinor: 100, currency: 'USD' }],
-      [{ account: 'payments', amountMinor: -1.5, currency: 'USD' }, { account: 'platform', amountMinor: 1.5, currency: 'USD' }],
+      [
+        { account: 'payments', amountMinor: -100, currency: 'USD' },
+        { account: 'platform', amountMinor: 99, currency: 'USD' },
+      ],
+      [
+        { account: 'payments', amountMinor: -100, currency: 'USD' },
+        { account: 'platform', amountMinor: 100, currency: 'NGN' },
+      ],
+      [
+        { account: 'payments', amountMinor: 0, currency: 'USD' },
+        { account: 'platform', amountMinor: 0, currency: 'USD' },
+      ],
+      [
+        { account: 'payments', amountMinor: -100, currency: 'USD' },
+        { account: 'mentor', amountMinor: 100, currency: 'USD' },
+      ],
+      [
+        { account: 'payments', amountMinor: -1.5, currency: 'USD' },
+        { account: 'platform', amountMinor: 1.5, currency: 'USD' },
+      ],
       [],
     ] as const;
     for (const entries of refused) {
@@ -211,10 +262,17 @@ describe('the ledger refuses unbalanced transactions', () => {
     const attempt = db()
       .transaction()
       .execute(async (trx) => {
-        const row = await trx.insertInto('ledger_transactions').values({ kind: 'session_earning', session_id: free }).returning('id').executeTakeFirstOrThrow();
+        const row = await trx
+          .insertInto('ledger_transactions')
+          .values({ kind: 'session_earning', session_id: free })
+          .returning('id')
+          .executeTakeFirstOrThrow();
         await trx.insertInto('ledger_entries').values({ transaction_id: row.id, account_kind: 'payments', amount_minor: -500 }).execute();
         // Unbalanced for a moment inside the transaction is fine: only the commit is checked.
-        await trx.insertInto('ledger_entries').values({ transaction_id: row.id, account_kind: 'mentor', owner_id: m.id, amount_minor: 499 }).execute();
+        await trx
+          .insertInto('ledger_entries')
+          .values({ transaction_id: row.id, account_kind: 'mentor', owner_id: m.id, amount_minor: 499 })
+          .execute();
       });
     await expect(attempt).rejects.toMatchObject({ code: '23514' });
     expect(await transactionCount(free)).toBe(0);

@@ -40,9 +40,15 @@ async function begunSession(t: Fixture) {
   );
   expect(booked.status, JSON.stringify(booked.body)).toBe(201);
   expect(booked.body.is_paid).toBe(true);
-  expect((await t.api.post('/mentor/sessions/accept-reject/', { session: booked.body.id, action: 'Accept' }, { token: mentor.token })).status).toBe(200);
+  expect(
+    (await t.api.post('/mentor/sessions/accept-reject/', { session: booked.body.id, action: 'Accept' }, { token: mentor.token })).status,
+  ).toBe(200);
   // Its time has come.
-  await db.updateTable('mentor_sessions').set({ session_at: sql<Date>`now() - interval '5 minutes'` }).where('id', '=', booked.body.id).execute();
+  await db
+    .updateTable('mentor_sessions')
+    .set({ session_at: sql<Date>`now() - interval '5 minutes'` })
+    .where('id', '=', booked.body.id)
+    .execute();
   return { session: booked.body.id as number, mentor, mentee, invitee };
 }
 
@@ -59,7 +65,12 @@ function expectJaasTokens(t: Fixture) {
     ] as const) {
       const entry = await enter(t, who, session);
       expect(entry.status, JSON.stringify(entry.body)).toBe(200);
-      expect(entry.body).toEqual({ session_id: session, room_name: expect.stringMatching(/^Room_\d+_\d+_[0-9a-f]{32}$/), token: expect.any(String), provider: 'jaas' });
+      expect(entry.body).toEqual({
+        session_id: session,
+        room_name: expect.stringMatching(/^Room_\d+_\d+_[0-9a-f]{32}$/),
+        token: expect.any(String),
+        provider: 'jaas',
+      });
       const token: string = entry.body.token;
       const [header, payload, signature] = token.split('.') as [string, string, string];
       expect(verify('sha256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
@@ -99,14 +110,22 @@ describe('without JITSI_*', () => {
   const t = useServer();
   it('answers the development provider and an unsigned token with the same claims', async () => {
     const { session, mentor, mentee } = await begunSession(t);
-    for (const [who, moderator] of [[mentor, true], [mentee, false]] as const) {
+    for (const [who, moderator] of [
+      [mentor, true],
+      [mentee, false],
+    ] as const) {
       const entry = await enter(t, who, session);
       expect(entry.status, JSON.stringify(entry.body)).toBe(200);
       expect(entry.body.provider).toBe('development');
       const token: string = entry.body.token;
       expect(token.endsWith('.')).toBe(true);
       expect(part(token, 0)).toEqual({ alg: 'none', typ: 'JWT' });
-      expect(part(token, 1)).toMatchObject({ aud: 'jitsi', sub: 'development', room: entry.body.room_name, context: { user: { id: `User_${who.id}`, moderator } } });
+      expect(part(token, 1)).toMatchObject({
+        aud: 'jitsi',
+        sub: 'development',
+        room: entry.body.room_name,
+        context: { user: { id: `User_${who.id}`, moderator } },
+      });
     }
   });
 });

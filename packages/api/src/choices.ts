@@ -8,8 +8,21 @@ import { z } from './validation.js';
  */
 export const CHOICES = {
   industry: [
-    'banking', 'entertainment', 'transportation', 'education', 'agriculture', 'business', 'construction',
-    'government', 'others', 'commerce', 'health', 'technology', 'manufacturing', 'sports', 'media',
+    'banking',
+    'entertainment',
+    'transportation',
+    'education',
+    'agriculture',
+    'business',
+    'construction',
+    'government',
+    'others',
+    'commerce',
+    'health',
+    'technology',
+    'manufacturing',
+    'sports',
+    'media',
   ],
   employment_type: ['Remote', 'Hybrid', 'Onsite'],
   user: ['learner', 'mentor', 'employer'],

@@ -21,18 +21,12 @@ class ApiErrorDetails extends Error {
   }
 }
 
-export function apiError(
-  code: TRPC_ERROR_CODE_KEY,
-  message: string,
-  body: ErrorBody,
-  headers?: Record<string, string>,
-): TRPCError {
+export function apiError(code: TRPC_ERROR_CODE_KEY, message: string, body: ErrorBody, headers?: Record<string, string>): TRPCError {
   return new TRPCError({ code, message, cause: new ApiErrorDetails(message, body, headers) });
 }
 
 /** 400 `{"<field>": ["<message>"]}`; the original also used it for named object-level checks. */
-export const fieldError = (field: string, message: string) =>
-  apiError('BAD_REQUEST', message, { [field]: [message] });
+export const fieldError = (field: string, message: string) => apiError('BAD_REQUEST', message, { [field]: [message] });
 
 /** 400 `{"non_field_errors": ["<message>"]}` */
 export const nonFieldError = (message: string) => fieldError('non_field_errors', message);
@@ -44,11 +38,9 @@ export const keyedError = (key: string, message: string) => apiError('BAD_REQUES
 export const detailError = (code: TRPC_ERROR_CODE_KEY, detail: string, extra: ErrorBody = {}, headers?: Record<string, string>) =>
   apiError(code, detail, { detail, ...extra }, headers);
 
-export const notAuthenticated = () =>
-  detailError('UNAUTHORIZED', 'Authentication credentials were not provided.');
+export const notAuthenticated = () => detailError('UNAUTHORIZED', 'Authentication credentials were not provided.');
 
-export const invalidToken = () =>
-  detailError('UNAUTHORIZED', 'Given token not valid for any token type', { code: 'token_not_valid' });
+export const invalidToken = () => detailError('UNAUTHORIZED', 'Given token not valid for any token type', { code: 'token_not_valid' });
 
 export const tooManyRequests = (retryAfterSeconds: number) =>
   detailError(
@@ -118,7 +110,15 @@ export function restErrorBody(error: Pick<ClientError, 'message' | 'body'>): Err
 
 /** DRF's refusal of a JSON body that is not an object, naming what it got as Python would. */
 export const notAnObject = (value: unknown) => {
-  const kind = Array.isArray(value) ? 'list' : typeof value === 'string' ? 'str' : typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int' : 'float';
+  const kind = Array.isArray(value)
+    ? 'list'
+    : typeof value === 'string'
+      ? 'str'
+      : typeof value === 'boolean'
+        ? 'bool'
+        : Number.isInteger(value)
+          ? 'int'
+          : 'float';
   return nonFieldError(`Invalid data. Expected a dictionary, but got ${kind}.`);
 };
 

@@ -103,7 +103,8 @@ function errorsOf(procedure: AnyProcedure, meta: Meta): Map<number, DocumentedEr
   const openapi = meta.openapi;
   if (!openapi) return errors; // not a REST route: no REST errors
   const declared = (openapi.errorResponses ?? {}) as Record<number, string>;
-  for (const [status, description] of Object.entries(declared)) add(Number(status), description, meta.errorExamples?.[Number(status)] ?? []);
+  for (const [status, description] of Object.entries(declared))
+    add(Number(status), description, meta.errorExamples?.[Number(status)] ?? []);
 
   if (openapi.protect) add(401, 'Missing, invalid, expired or revoked access token', [bodyOf(notAuthenticated()), bodyOf(invalidToken())]);
   const refusal = refusedInput(procedure, openapi.method);
@@ -179,7 +180,11 @@ function documentUploads(operation: { requestBody?: unknown }, meta: Meta) {
   const properties = body?.content?.['multipart/form-data']?.schema?.properties;
   if (!properties) return;
   for (const [field, kind] of Object.entries(meta.uploads)) {
-    properties[field] = { type: 'string', format: 'binary', description: `A file: ${kind === 'image' ? 'JPEG, PNG, WebP or GIF' : 'MP4, WebM or QuickTime'}` };
+    properties[field] = {
+      type: 'string',
+      format: 'binary',
+      description: `A file: ${kind === 'image' ? 'JPEG, PNG, WebP or GIF' : 'MP4, WebM or QuickTime'}`,
+    };
   }
 }
 

@@ -19,7 +19,10 @@ export interface PageRequest {
 export const invalidPage = () => detailError('NOT_FOUND', 'Invalid page.');
 
 /** `defaultSize` for lists whose clients expect another page size than DRF's 10 (the original's were per list). */
-export function readPage(input: { page?: string | undefined; page_size?: string | undefined }, defaultSize = DEFAULT_PAGE_SIZE): PageRequest {
+export function readPage(
+  input: { page?: string | undefined; page_size?: string | undefined },
+  defaultSize = DEFAULT_PAGE_SIZE,
+): PageRequest {
   const requested = Number.parseInt(input.page_size ?? '', 10);
   const size = Number.isNaN(requested) || requested < 1 ? defaultSize : Math.min(requested, MAX_PAGE_SIZE);
   const raw = (input.page ?? '1').trim();
@@ -65,7 +68,14 @@ export const envelopeWithLastPage = <T extends z.ZodType>(item: T) => envelope(i
  * The DRF envelope with absolute links built from the request's own URL: other parameters kept,
  * `page` replaced (removed for page 1), and `pinned` parameters (a feed's snapshot) added.
  */
-export function paginate<T>(requestUrl: string, page: number, size: number, count: number, results: T[], pinned: Record<string, string> = {}) {
+export function paginate<T>(
+  requestUrl: string,
+  page: number,
+  size: number,
+  count: number,
+  results: T[],
+  pinned: Record<string, string> = {},
+) {
   const link = (target: number) => {
     const url = new URL(requestUrl);
     for (const [key, value] of Object.entries(pinned)) url.searchParams.set(key, value);

@@ -56,10 +56,16 @@ function createStorage(config: Config): MediaStorage {
 /** JaaS when configured (config.ts refuses a partial setup), else unsigned development tokens. */
 function createVideoRooms(config: Config, log: Logger): VideoRooms {
   if (config.JITSI_APP_ID && config.JITSI_KEY_ID) {
-    return jaasVideoRooms({ appId: config.JITSI_APP_ID, keyId: config.JITSI_KEY_ID, privateKey: config.JITSI_PRIVATE_KEY, privateKeyPath: config.JITSI_PRIVATE_KEY_PATH });
+    return jaasVideoRooms({
+      appId: config.JITSI_APP_ID,
+      keyId: config.JITSI_KEY_ID,
+      privateKey: config.JITSI_PRIVATE_KEY,
+      privateKeyPath: config.JITSI_PRIVATE_KEY_PATH,
+    });
   }
   // Video is not payment-critical: production still starts, but says its rooms cannot open.
-  if (config.NODE_ENV === 'production') log.warn('JITSI_* not set: session video rooms get unsigned development tokens that no Jitsi server accepts');
+  if (config.NODE_ENV === 'production')
+    log.warn('JITSI_* not set: session video rooms get unsigned development tokens that no Jitsi server accepts');
   return developmentVideoRooms();
 }
 
@@ -71,13 +77,25 @@ function createVideoRooms(config: Config, log: Logger): VideoRooms {
 function createPaymentProviders(config: Config, db: Kysely<Database>, log: Logger): PaymentProviders {
   const now = () => new Date();
   const fake = config.NODE_ENV !== 'production' && !config.FLUTTERWAVE_SECRET_KEY && !config.STRIPE_SECRET_KEY;
-  if (fake) log.warn('payments: no FLUTTERWAVE_SECRET_KEY or STRIPE_SECRET_KEY; the built-in fake checkout marks sessions paid without money (development only)');
+  if (fake)
+    log.warn(
+      'payments: no FLUTTERWAVE_SECRET_KEY or STRIPE_SECRET_KEY; the built-in fake checkout marks sessions paid without money (development only)',
+    );
   return {
     flutterwave: config.FLUTTERWAVE_SECRET_KEY
-      ? flutterwaveProvider({ secretKey: config.FLUTTERWAVE_SECRET_KEY, baseUrl: config.FLUTTERWAVE_BASE_URL, webhookHash: config.FLUTTERWAVE_WEBHOOK_HASH })
+      ? flutterwaveProvider({
+          secretKey: config.FLUTTERWAVE_SECRET_KEY,
+          baseUrl: config.FLUTTERWAVE_BASE_URL,
+          webhookHash: config.FLUTTERWAVE_WEBHOOK_HASH,
+        })
       : undefined,
     stripe: config.STRIPE_SECRET_KEY
-      ? stripeProvider({ secretKey: config.STRIPE_SECRET_KEY, baseUrl: config.STRIPE_BASE_URL, webhookSecret: config.STRIPE_WEBHOOK_SECRET, now })
+      ? stripeProvider({
+          secretKey: config.STRIPE_SECRET_KEY,
+          baseUrl: config.STRIPE_BASE_URL,
+          webhookSecret: config.STRIPE_WEBHOOK_SECRET,
+          now,
+        })
       : undefined,
     fake: fake ? fakeProvider(db, config.PUBLIC_URL) : undefined,
   };

@@ -55,7 +55,10 @@ async function refuseNullCharacters(getRawInput: () => Promise<unknown>) {
  * Runs the rest of a call; a database it could not reach (in the guard or in the procedure) is
  * a 503 the client may retry, not a 500.
  */
-async function mappingUnreachableDatabase<R extends { ok: true } | { ok: false; error: { cause?: unknown } }>(ctx: Context, run: () => Promise<R>) {
+async function mappingUnreachableDatabase<R extends { ok: true } | { ok: false; error: { cause?: unknown } }>(
+  ctx: Context,
+  run: () => Promise<R>,
+) {
   let result: R;
   try {
     result = await run();

@@ -16,9 +16,7 @@ function drfMessage(issue: z.core.$ZodRawIssue): string | undefined {
       return `Expected ${issue.expected}.`;
     case 'too_small':
       if (issue.origin === 'string') {
-        return Number(issue.minimum) <= 1
-          ? 'This field may not be blank.'
-          : `Ensure this field has at least ${issue.minimum} characters.`;
+        return Number(issue.minimum) <= 1 ? 'This field may not be blank.' : `Ensure this field has at least ${issue.minimum} characters.`;
       }
       if (issue.origin === 'number') return `Ensure this value is greater than or equal to ${issue.minimum}.`;
       return undefined;
@@ -65,7 +63,8 @@ export const NULL_CHARACTERS = 'Null characters are not allowed.';
  * echoed as an error key it would break superjson's encoding of the error.
  */
 export function fieldWithNullCharacter(input: unknown): string | undefined {
-  const nameOf = (key: string) => (/^[a-z][a-z0-9_]*$/i.test(key) && !['constructor', 'prototype'].includes(key) ? key : 'non_field_errors');
+  const nameOf = (key: string) =>
+    /^[a-z][a-z0-9_]*$/i.test(key) && !['constructor', 'prototype'].includes(key) ? key : 'non_field_errors';
   const pending: Array<{ node: unknown; field: string }> = [{ node: input, field: 'non_field_errors' }];
   for (let next = pending.pop(); next; next = pending.pop()) {
     const { node, field } = next;

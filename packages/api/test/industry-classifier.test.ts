@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  classifyIndustries,
-  classifyIndustryLabels,
-  INDUSTRY_LABELS,
-  type IndustryLabel,
-} from '../src/classifier/industry.js';
+import { classifyIndustries, classifyIndustryLabels, INDUSTRY_LABELS, type IndustryLabel } from '../src/classifier/industry.js';
 
 type LabelledText = readonly [text: string, expected: readonly IndustryLabel[]];
 
@@ -31,7 +26,10 @@ const LABELLED: readonly LabelledText[] = [
   ['Fixed deposit customers now earn 12% per annum on savings above ₦1 million.', ['banking']],
 
   // business
-  ['Three lessons I learned from scaling my small business: hire slowly, watch your cash flow, and talk to customers every week.', ['business']],
+  [
+    'Three lessons I learned from scaling my small business: hire slowly, watch your cash flow, and talk to customers every week.',
+    ['business'],
+  ],
   ["Great leadership is not about having all the answers; it's about asking the right questions.", ['business']],
   ['We are looking for a Sales and Marketing Manager to drive our growth strategy and grow our client base.', ['business']],
   ['Hosted a masterclass for SME owners on writing a business plan that investors actually read.', ['business']],
@@ -137,15 +135,24 @@ const LABELLED: readonly LabelledText[] = [
   // texts about two industries
   ['The premiere of her new film drew critics, reporters and TV crews to the red carpet.', ['entertainment', 'media']],
   ['Our agritech startup uses drones and satellite data to help farmers monitor their crops.', ['agriculture', 'technology']],
-  ['A fintech app now lets bank customers open savings accounts and apply for loans in minutes from their phones.', ['banking', 'technology']],
+  [
+    'A fintech app now lets bank customers open savings accounts and apply for loans in minutes from their phones.',
+    ['banking', 'technology'],
+  ],
   ['The Minister of Health announced a national vaccination campaign against measles.', ['government', 'health']],
   ['We are hiring data scientists to build AI tools that help doctors detect diseases from medical images.', ['health', 'technology']],
   ['The Ministry of Education will build 500 new classrooms and train 10,000 teachers this year.', ['education', 'government']],
   ['The football club signed a broadcast deal with a major TV network for all league matches.', ['media', 'sports']],
   ['Our e-commerce platform now partners with a logistics company for same-day delivery across Lagos.', ['commerce', 'transportation']],
   ['The Federal Ministry of Transportation has approved a new rail line linking Kano and Lagos.', ['government', 'transportation']],
-  ['The new agro-processing factory will turn local tomatoes into paste, cutting post-harvest losses for farmers.', ['agriculture', 'manufacturing']],
-  ['Coding bootcamp for secondary school students: learn Python and web development over the summer holidays.', ['education', 'technology']],
+  [
+    'The new agro-processing factory will turn local tomatoes into paste, cutting post-harvest losses for farmers.',
+    ['agriculture', 'manufacturing'],
+  ],
+  [
+    'Coding bootcamp for secondary school students: learn Python and web development over the summer holidays.',
+    ['education', 'technology'],
+  ],
   ['Sports journalist wanted to cover the Premier League for our online newspaper.', ['media', 'sports']],
 ];
 
@@ -189,7 +196,9 @@ describe('classifyIndustries on the labelled set', () => {
     }
     const lines = [...confusion].map(([pair, texts]) => `  ${pair} (${texts.length})\n${texts.map((t) => `    - ${t}`).join('\n')}`);
     const recalls = INDUSTRY_LABELS.map((label) => `${label}=${recall[label].toFixed(2)}`).join(' ');
-    console.log(`accuracy ${accuracy.toFixed(3)} (${results.length - misses.length}/${results.length})\nrecall ${recalls}\nmisses:\n${lines.join('\n')}`);
+    console.log(
+      `accuracy ${accuracy.toFixed(3)} (${results.length - misses.length}/${results.length})\nrecall ${recalls}\nmisses:\n${lines.join('\n')}`,
+    );
   }
 
   it('matches the expected labels exactly on at least 85% of the texts', () => {
@@ -213,7 +222,10 @@ describe('output format', () => {
       const output = classifyIndustries(text);
       const labels = output.split(',');
       expect(labels.length).toBeGreaterThan(0);
-      expect(labels.every((label) => known.has(label)), output).toBe(true);
+      expect(
+        labels.every((label) => known.has(label)),
+        output,
+      ).toBe(true);
       expect([...labels].sort(), output).toEqual(labels);
       expect(new Set(labels).size, output).toBe(labels.length);
       if (labels.includes('others')) expect(labels, output).toEqual(['others']);

@@ -78,7 +78,9 @@ function openPostgres(url: string, poolSize = 10, statementTimeoutMs = 0, onQuer
     stream: coalescingSocket,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID ? parseInt8 : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as typeof pg.types.getTypeParser,
+        oid === INT8_OID
+          ? parseInt8
+          : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as typeof pg.types.getTypeParser,
     },
   });
   // A connection can die (a database restart) while no query waits on it: idle in the pool (the
@@ -146,7 +148,6 @@ async function openPGlite(options: DatabaseOptions) {
   return { db, kind: 'pglite' as const, dumpDataDir: () => pglite.dumpDataDir('none') };
 }
 
-
 /** True for a foreign-key violation (the referenced row is gone), from `pg` and from PGlite alike. */
 export function isForeignKeyViolation(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === '23503';
@@ -158,7 +159,16 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);
 }
 
-const UNREACHABLE_SYSTEM_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const UNREACHABLE_SYSTEM_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 /**
  * SQLSTATEs of a server that went away or takes no work now: connection exceptions (08…),
  * shutdown or start-up (57P01–57P03), too many connections, and a statement cancelled for
@@ -166,7 +176,8 @@ const UNREACHABLE_SYSTEM_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE',
  */
 const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300|57014)$/;
 /** What `pg` and `pg-pool` say, without a code, when a connection is lost or cannot be made in time. */
-const LOST_CONNECTION = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed)/;
+const LOST_CONNECTION =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed)/;
 
 /**
  * True when a statement failed because the database could not be reached or could not finish it

@@ -48,9 +48,12 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const failed = results.find((r) => r.status === 'Error');
   if (error) {
     const where = failed ? ` in ${failed.migrationName}` : '';
-    throw new Error(`database migration failed${where}: ${error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `database migration failed${where}: ${error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

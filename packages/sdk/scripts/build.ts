@@ -89,10 +89,16 @@ function printStructure(type: ts.Type, inner: ts.Type[]): string {
     const args = type.aliasTypeArguments ?? [];
     return args.length ? `${type.aliasSymbol.name}<${args.map((t) => print(t, inner)).join(', ')}>` : type.aliasSymbol.name;
   }
-  if (flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Never | ts.TypeFlags.Void | ts.TypeFlags.Undefined | ts.TypeFlags.Null)) {
+  if (
+    flags &
+    (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Never | ts.TypeFlags.Void | ts.TypeFlags.Undefined | ts.TypeFlags.Null)
+  ) {
     return checker.typeToString(type);
   }
-  if (flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BigIntLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.ESSymbol)) {
+  if (
+    flags &
+    (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BigIntLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.ESSymbol)
+  ) {
     if (flags & ts.TypeFlags.UniqueESSymbol) throw new Error('a unique symbol cannot be written out');
     return checker.typeToString(type);
   }
@@ -104,7 +110,10 @@ function printStructure(type: ts.Type, inner: ts.Type[]): string {
   }
   if (type.isIntersection()) return type.types.map((t) => `(${print(t, inner)})`).join(' & ');
   if (checker.isTupleType(type)) {
-    return `[${checker.getTypeArguments(type as ts.TypeReference).map((t) => print(t, inner)).join(', ')}]`;
+    return `[${checker
+      .getTypeArguments(type as ts.TypeReference)
+      .map((t) => print(t, inner))
+      .join(', ')}]`;
   }
   if (checker.isArrayType(type)) {
     const readonly = type.getSymbol()?.name === 'ReadonlyArray' ? 'Readonly' : '';
@@ -135,7 +144,11 @@ function printStructure(type: ts.Type, inner: ts.Type[]): string {
   throw new Error(`cannot write out ${checker.typeToString(type)}`);
 }
 
-const PROCEDURE_TYPES = { query: 'TRPCQueryProcedure', mutation: 'TRPCMutationProcedure', subscription: 'TRPCSubscriptionProcedure' } as const;
+const PROCEDURE_TYPES = {
+  query: 'TRPCQueryProcedure',
+  mutation: 'TRPCMutationProcedure',
+  subscription: 'TRPCSubscriptionProcedure',
+} as const;
 
 /** A router record: sub-records as object types, procedures as tRPC procedure types. */
 function printRecord(record: ts.Type, indent: string): string {

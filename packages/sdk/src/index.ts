@@ -61,7 +61,10 @@ const isExpiredSession = (error: unknown) => codeOf(error) === 'UNAUTHORIZED';
 /** Errors worth subscribing again after: the server or the connection failed, not the request. */
 const isTransient = (error: unknown) => {
   const code = codeOf(error);
-  return code === undefined || ['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE', 'BAD_GATEWAY', 'GATEWAY_TIMEOUT', 'TIMEOUT', 'TOO_MANY_REQUESTS'].includes(code);
+  return (
+    code === undefined ||
+    ['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE', 'BAD_GATEWAY', 'GATEWAY_TIMEOUT', 'TIMEOUT', 'TOO_MANY_REQUESTS'].includes(code)
+  );
 };
 
 const backoff = (attempt: number) => (attempt === 0 ? 0 : Math.min(500 * 2 ** attempt, 30_000));
@@ -101,23 +104,30 @@ export function createClient(options: ClientOptions): TRPCClient<AppRouter> {
     })());
 
   /** Retries a call once with a renewed access token when the server says the session expired (subscriptions: below). */
-  const renewOnExpiry: TRPCLink<AppRouter> = () => ({ next, op }) =>
-    op.type === 'subscription' ? next(op) : observable((observer) => {
-      let retried = false;
-      let subscription = next(op).subscribe({
-        next: (value) => observer.next(value),
-        complete: () => observer.complete(),
-        error: (error) => {
-          if (retried || !isExpiredSession(error)) return observer.error(error);
-          retried = true;
-          void renew().then((tokens) => {
-            if (!tokens) return observer.error(error);
-            subscription = next(op).subscribe(observer);
-          }, () => observer.error(error));
-        },
-      });
-      return () => subscription.unsubscribe();
-    });
+  const renewOnExpiry: TRPCLink<AppRouter> =
+    () =>
+    ({ next, op }) =>
+      op.type === 'subscription'
+        ? next(op)
+        : observable((observer) => {
+            let retried = false;
+            let subscription = next(op).subscribe({
+              next: (value) => observer.next(value),
+              complete: () => observer.complete(),
+              error: (error) => {
+                if (retried || !isExpiredSession(error)) return observer.error(error);
+                retried = true;
+                void renew().then(
+                  (tokens) => {
+                    if (!tokens) return observer.error(error);
+                    subscription = next(op).subscribe(observer);
+                  },
+                  () => observer.error(error),
+                );
+              },
+            });
+            return () => subscription.unsubscribe();
+          });
 
   const headers = async (): Promise<HTTPHeaders> => {
     const token = await accessToken();
@@ -162,57 +172,59 @@ export function createClient(options: ClientOptions): TRPCClient<AppRouter> {
    * refusing it once the access token expired (renewed, then subscribed again on a new socket), and
    * server errors (subscribed again after a pause). Either way it resumes after the last event seen.
    */
-  const resumeSubscriptions: TRPCLink<AppRouter> = () => ({ next, op }) => {
-    if (op.type !== 'subscription') return next(op);
-    return observable((observer) => {
-      let lastEventId: string | undefined;
-      let failures = 0;
-      let renewedForThis = false;
-      let stopped = false;
-      let current: Unsubscribable | undefined;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const attempt = () => {
-        if (stopped) return;
-        const input = lastEventId ? { ...(op.input as object | undefined), lastEventId } : op.input;
-        current = next({ ...op, input }).subscribe({
-          next: (envelope) => {
-            // Tracked events carry their id in the envelope (a string; a number made text all the same).
-            const result = envelope.result as { type?: string; id?: string | number };
-            if (result.type === 'started' || result.type === 'data' || result.type === undefined) {
-              failures = 0;
-              renewedForThis = false;
-            }
-            if ((result.type === 'data' || result.type === undefined) && result.id !== undefined) lastEventId = String(result.id);
-            observer.next(envelope);
-          },
-          complete: () => observer.complete(),
-          error: (error) => {
-            if (stopped) return;
-            if (isExpiredSession(error) && !renewedForThis) {
-              renewedForThis = true;
-              void renew().then(
-                async (tokens) => {
-                  if (!tokens) return observer.error(error);
-                  await reopenSocket();
-                  attempt();
-                },
-                () => observer.error(error),
-              );
-              return;
-            }
-            if (!isTransient(error)) return observer.error(error);
-            timer = setTimeout(attempt, backoff(++failures));
-          },
-        });
-      };
-      attempt();
-      return () => {
-        stopped = true;
-        clearTimeout(timer);
-        current?.unsubscribe();
-      };
-    });
-  };
+  const resumeSubscriptions: TRPCLink<AppRouter> =
+    () =>
+    ({ next, op }) => {
+      if (op.type !== 'subscription') return next(op);
+      return observable((observer) => {
+        let lastEventId: string | undefined;
+        let failures = 0;
+        let renewedForThis = false;
+        let stopped = false;
+        let current: Unsubscribable | undefined;
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const attempt = () => {
+          if (stopped) return;
+          const input = lastEventId ? { ...(op.input as object | undefined), lastEventId } : op.input;
+          current = next({ ...op, input }).subscribe({
+            next: (envelope) => {
+              // Tracked events carry their id in the envelope (a string; a number made text all the same).
+              const result = envelope.result as { type?: string; id?: string | number };
+              if (result.type === 'started' || result.type === 'data' || result.type === undefined) {
+                failures = 0;
+                renewedForThis = false;
+              }
+              if ((result.type === 'data' || result.type === undefined) && result.id !== undefined) lastEventId = String(result.id);
+              observer.next(envelope);
+            },
+            complete: () => observer.complete(),
+            error: (error) => {
+              if (stopped) return;
+              if (isExpiredSession(error) && !renewedForThis) {
+                renewedForThis = true;
+                void renew().then(
+                  async (tokens) => {
+                    if (!tokens) return observer.error(error);
+                    await reopenSocket();
+                    attempt();
+                  },
+                  () => observer.error(error),
+                );
+                return;
+              }
+              if (!isTransient(error)) return observer.error(error);
+              timer = setTimeout(attempt, backoff(++failures));
+            },
+          });
+        };
+        attempt();
+        return () => {
+          stopped = true;
+          clearTimeout(timer);
+          current?.unsubscribe();
+        };
+      });
+    };
 
   return createTRPCClient<AppRouter>({
     links: [

@@ -27,7 +27,11 @@ type Resumable = { subscribe: SubscriptionResolver<any> };
 /** What a subscription delivers: its events' `data`. */
 export type EventOf<S extends Resumable> =
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- whatever the iterable's return and next types are
-  S extends { subscribe: SubscriptionResolver<infer Def> } ? (Def['output'] extends AsyncIterable<{ id: string; data: infer Data }, any, any> ? Data : never) : never;
+  S extends { subscribe: SubscriptionResolver<infer Def> }
+    ? Def['output'] extends AsyncIterable<{ id: string; data: infer Data }, any, any>
+      ? Data
+      : never
+    : never;
 
 interface Callbacks {
   onStarted: () => void;

@@ -40,7 +40,12 @@ export async function uploadMedia(client: TRPCClient<AppRouter>, options: Upload
   const size = sizeOf(options.body);
   if (size > grant.max_bytes) {
     const limit = `${Math.round((grant.max_bytes / 1_048_576) * 10) / 10} MB`;
-    throw new UploadError('PAYLOAD_TOO_LARGE', `file: the file is larger than ${limit}.`, { file: [`The file is larger than ${limit}.`] }, 413);
+    throw new UploadError(
+      'PAYLOAD_TOO_LARGE',
+      `file: the file is larger than ${limit}.`,
+      { file: [`The file is larger than ${limit}.`] },
+      413,
+    );
   }
   const response = await (options.fetch ?? fetch)(grant.upload_url, {
     method: grant.method,
@@ -75,6 +80,8 @@ async function uploadRefusal(response: Response): Promise<UploadError> {
       ? body.message
       : typeof body.detail === 'string'
         ? body.detail
-        : (Object.entries(fields).map(([field, messages]) => `${field}: ${messages.join(' ')}`).join(' ') || `The upload was refused (${response.status}).`);
+        : Object.entries(fields)
+            .map(([field, messages]) => `${field}: ${messages.join(' ')}`)
+            .join(' ') || `The upload was refused (${response.status}).`;
   return new UploadError(code, message, fields, response.status);
 }

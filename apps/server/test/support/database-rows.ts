@@ -41,7 +41,9 @@ export async function columnsContaining(db: Kysely<any>, needle: string): Promis
 
 /** A digest of every row of every table: equal fingerprints mean nothing was written. */
 export async function databaseFingerprint(db: Kysely<any>, tables: string[]): Promise<Record<string, string>> {
-  const columns = tables.map((table) => `(select coalesce(md5(string_agg(r::text, '|' order by r::text)), '') from "${table}" r) as "${table}"`);
+  const columns = tables.map(
+    (table) => `(select coalesce(md5(string_agg(r::text, '|' order by r::text)), '') from "${table}" r) as "${table}"`,
+  );
   const { rows } = await sql.raw<Record<string, string>>(`select ${columns.join(', ')}`).execute(db);
   return rows[0]!;
 }

@@ -23,7 +23,12 @@ function encode(body: Record<string, unknown>, encoding: BodyEncoding): { payloa
 
 /** A REST client as an integrator's script would be: fetch, a path, a body. */
 export function restClient(baseUrl: string) {
-  async function request<T = any>(method: string, path: string, body?: Record<string, unknown>, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+  async function request<T = any>(
+    method: string,
+    path: string,
+    body?: Record<string, unknown>,
+    options: RequestOptions = {},
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let payload: string | FormData | undefined;

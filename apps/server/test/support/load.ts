@@ -14,7 +14,12 @@ export async function timedRequest(
   baseUrl: string,
   method: string,
   path: string,
-  { body, token, timeoutMs = 15_000, name = `${method} ${path.split('?')[0]}` }: { body?: unknown; token?: string; timeoutMs?: number; name?: string } = {},
+  {
+    body,
+    token,
+    timeoutMs = 15_000,
+    name = `${method} ${path.split('?')[0]}`,
+  }: { body?: unknown; token?: string; timeoutMs?: number; name?: string } = {},
 ): Promise<Outcome> {
   const startedAt = Date.now();
   const headers: Record<string, string> = {};
@@ -37,7 +42,13 @@ export async function timedRequest(
     return { name, startedAt, ms: Date.now() - startedAt, status: response.status, body: parsed, headers: response.headers };
   } catch (error) {
     const timedOut = (error as Error).name === 'TimeoutError';
-    return { name, startedAt, ms: Date.now() - startedAt, status: timedOut ? 'timeout' : 'network', body: String((error as Error).cause ?? error) };
+    return {
+      name,
+      startedAt,
+      ms: Date.now() - startedAt,
+      status: timedOut ? 'timeout' : 'network',
+      body: String((error as Error).cause ?? error),
+    };
   }
 }
 

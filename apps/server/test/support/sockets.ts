@@ -23,7 +23,9 @@ export async function openSocket(url: string): Promise<TestSocket> {
     frames.push(JSON.parse((data as Buffer).toString()));
     arrivals.nudge();
   });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   await new Promise<void>((resolve) => {
     ws.once('open', () => resolve());
     ws.once('close', () => resolve());

@@ -14,7 +14,16 @@ function expiryText(ttlSeconds: number) {
 
 function codeMail(config: Config, to: string, subject: string, intro: string, code: IssuedCode, link: string): MailMessage {
   const expiry = `This code will expire in ${expiryText(config.OTP_TTL)}.`;
-  const text = [intro, '', `Your code: ${code.otp}`, expiry, '', `Or open this link: ${link}`, '', 'If you did not ask for this, ignore this e-mail.'].join('\n');
+  const text = [
+    intro,
+    '',
+    `Your code: ${code.otp}`,
+    expiry,
+    '',
+    `Or open this link: ${link}`,
+    '',
+    'If you did not ask for this, ignore this e-mail.',
+  ].join('\n');
   const html = `<p>${escapeHtml(intro)}</p>
 <p style="font-size:24px;letter-spacing:4px"><strong>${code.otp}</strong></p>
 <p>${escapeHtml(expiry)}</p>
@@ -24,7 +33,21 @@ function codeMail(config: Config, to: string, subject: string, intro: string, co
 }
 
 export const signupMail = (config: Config, to: string, code: IssuedCode) =>
-  codeMail(config, to, 'Verify your Email', 'Welcome to Career Nexus. Confirm your e-mail address with this code.', code, `${config.PUBLIC_URL}/verify/${code.link}`);
+  codeMail(
+    config,
+    to,
+    'Verify your Email',
+    'Welcome to Career Nexus. Confirm your e-mail address with this code.',
+    code,
+    `${config.PUBLIC_URL}/verify/${code.link}`,
+  );
 
 export const resetMail = (config: Config, to: string, code: IssuedCode) =>
-  codeMail(config, to, 'Password Reset Request', 'Someone asked to reset the password of your Career Nexus account.', code, `${config.PUBLIC_URL}/verify/${code.link}?purpose=reset`);
+  codeMail(
+    config,
+    to,
+    'Password Reset Request',
+    'Someone asked to reset the password of your Career Nexus account.',
+    code,
+    `${config.PUBLIC_URL}/verify/${code.link}?purpose=reset`,
+  );

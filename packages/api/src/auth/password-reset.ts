@@ -21,7 +21,8 @@ export interface ForgetPasswordInput {
 export async function forgetPassword(services: Services, input: ForgetPasswordInput) {
   const { email, otp, hash, password1, password2 } = input;
   if (email && !password1 && !password2) return requestResetCode(services, email);
-  if (otp) return verifyReset(services, email ? await checkCodeForEmail(services, 'reset', email, otp) : await checkCodeAlone(services, otp));
+  if (otp)
+    return verifyReset(services, email ? await checkCodeForEmail(services, 'reset', email, otp) : await checkCodeAlone(services, otp));
   if (hash) return verifyReset(services, await checkLink(services, 'reset', hash));
   if (email && password1 && password2) return changePassword(services, email, password1, password2);
   throw nonFieldError('Invalid Request!');

@@ -11,7 +11,7 @@ let dummyHash: Promise<string> | undefined;
 
 export async function verifyPassword(passwordHash: string | undefined, password: string): Promise<boolean> {
   if (passwordHash === undefined) {
-    await verify((await (dummyHash ??= hashPassword('not-a-real-password-0'))), password).catch(() => false);
+    await verify(await (dummyHash ??= hashPassword('not-a-real-password-0')), password).catch(() => false);
     return false;
   }
   return verify(passwordHash, password).catch(() => false);

@@ -47,7 +47,14 @@ export const authRouter = router({
         status: 201,
         summary: 'Confirm a registration through the mailed link',
         description: 'Creates the account from the link token mailed at signup step 1 and signs in.',
-        errors: { 400: answers('Invalid or expired link, or e-mail already registered', nonFieldError('Invalid Link'), nonFieldError('Link Expired')), ...TOO_MANY },
+        errors: {
+          400: answers(
+            'Invalid or expired link, or e-mail already registered',
+            nonFieldError('Invalid Link'),
+            nonFieldError('Link Expired'),
+          ),
+          ...TOO_MANY,
+        },
       }),
     )
     .use(limitPerIp('hash-verify'))
@@ -65,7 +72,10 @@ export const authRouter = router({
         description: 'Exchanges e-mail and password for an access token (6 h) and a refresh token (1 day).',
         errors: {
           400: answers('Invalid credentials', nonFieldError('Invalid Credentials')),
-          429: answers('Too many attempts from this client, or too many wrong passwords for this e-mail; see Retry-After', tooManyRequests(42)),
+          429: answers(
+            'Too many attempts from this client, or too many wrong passwords for this e-mail; see Retry-After',
+            tooManyRequests(42),
+          ),
         },
       }),
     )
@@ -100,7 +110,10 @@ export const authRouter = router({
         summary: 'Refresh the tokens',
         description: 'Exchanges a live refresh token for a new access and refresh token; the old refresh token stops working.',
         errors: {
-          401: answers('Invalid, expired, used or revoked refresh token', detailError('UNAUTHORIZED', 'Token is invalid or expired', { code: 'token_not_valid' })),
+          401: answers(
+            'Invalid, expired, used or revoked refresh token',
+            detailError('UNAUTHORIZED', 'Token is invalid or expired', { code: 'token_not_valid' }),
+          ),
           ...TOO_MANY,
         },
       }),
@@ -150,7 +163,10 @@ export const authRouter = router({
             nonFieldError('Unregistered Email'),
             nonFieldError('Invalid OTP'),
           ),
-          429: answers('Too many attempts from this client, or too many reset codes tried by everyone; see Retry-After', tooManyRequests(42)),
+          429: answers(
+            'Too many attempts from this client, or too many reset codes tried by everyone; see Retry-After',
+            tooManyRequests(42),
+          ),
         },
       }),
     )

@@ -30,7 +30,9 @@ export const signupInput = z.object({
     .nullish()
     .transform((value) => (value?.trim() ? value.trim() : undefined))
     .pipe(choiceField('industry').optional())
-    .describe('Signing up as a mentor: the mentor’s industry. At step 2, a non-empty industry makes the account a mentor’s (for good); without it, a learner’s. Checked at step 1 too'),
+    .describe(
+      'Signing up as a mentor: the mentor’s industry. At step 2, a non-empty industry makes the account a mentor’s (for good); without it, a learner’s. Checked at step 1 too',
+    ),
 });
 
 const signedUp = z.object({

@@ -23,11 +23,7 @@ export interface Viewer {
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 /** Records a refresh token (so it can be revoked) and derives an access token beside it. */
-export async function issueTokens(
-  services: Services,
-  userId: number,
-  db: Kysely<Database> = services.db,
-): Promise<TokenPair> {
+export async function issueTokens(services: Services, userId: number, db: Kysely<Database> = services.db): Promise<TokenPair> {
   const { config, secretKey } = services;
   const iat = seconds(services.now());
   const refreshClaims: TokenClaims = {
@@ -71,7 +67,14 @@ export async function authenticate(services: Services, authorization: string | u
     .selectFrom('users')
     .select(['id', 'email', 'user_type', 'industry', 'role', 'is_active', 'tokens_valid_after'])
     .select((eb) =>
-      eb.exists(eb.selectFrom('revoked_access_tokens').select(sql`1`.as('one')).where('jti', '=', claims.jti)).as('revoked'),
+      eb
+        .exists(
+          eb
+            .selectFrom('revoked_access_tokens')
+            .select(sql`1`.as('one'))
+            .where('jti', '=', claims.jti),
+        )
+        .as('revoked'),
     )
     .where('id', '=', claims.user_id)
     .executeTakeFirst();
@@ -90,13 +93,11 @@ export async function authenticate(services: Services, authorization: string | u
   return viewer;
 }
 
-const isAdmin = (services: Services, email: string, role: UserRole) =>
-  role === 'admin' || services.config.ADMIN_EMAILS.includes(email);
+const isAdmin = (services: Services, email: string, role: UserRole) => role === 'admin' || services.config.ADMIN_EMAILS.includes(email);
 
 // `iat` has whole seconds: a token issued in the very second of a reset survives it. Refusing
 // that second too would also refuse the sign-in that usually follows a reset at once.
-const issuedBefore = (claims: TokenClaims, validAfter: Date | null) =>
-  validAfter !== null && claims.iat < seconds(validAfter);
+const issuedBefore = (claims: TokenClaims, validAfter: Date | null) => validAfter !== null && claims.iat < seconds(validAfter);
 
 const FAILURE_WINDOW_SECONDS = 15 * 60;
 
@@ -143,8 +144,7 @@ export async function signout(services: Services, viewer: Viewer, refreshToken: 
   return { status: 'Logged out' as const };
 }
 
-const refreshRefused = () =>
-  detailError('UNAUTHORIZED', 'Token is invalid or expired', { code: 'token_not_valid' });
+const refreshRefused = () => detailError('UNAUTHORIZED', 'Token is invalid or expired', { code: 'token_not_valid' });
 
 /** Exchanges a live refresh token for a new pair; the old one is blacklisted (rotation). */
 export async function rotateRefreshToken(services: Services, refreshToken: string): Promise<TokenPair> {

@@ -54,12 +54,22 @@ export async function verifySignupLink(services: Services, link: string) {
  * Uses the code up and creates user and profile in one transaction; the e-mail's uniqueness is the
  * database's. With a `mentorIndustry`, the account is a mentor's of that industry (§1.1).
  */
-async function createAccount(services: Services, code: OtpCode, passwordHash: string, codeAlreadyUsed: () => Error, mentorIndustry?: string) {
+async function createAccount(
+  services: Services,
+  code: OtpCode,
+  passwordHash: string,
+  codeAlreadyUsed: () => Error,
+  mentorIndustry?: string,
+) {
   const tokens = await services.db.transaction().execute(async (trx) => {
     if (!(await consumeCode(trx, code))) throw codeAlreadyUsed();
     const user = await trx
       .insertInto('users')
-      .values({ email: code.email, password_hash: passwordHash, ...(mentorIndustry ? { user_type: 'mentor' as const, industry: mentorIndustry } : {}) })
+      .values({
+        email: code.email,
+        password_hash: passwordHash,
+        ...(mentorIndustry ? { user_type: 'mentor' as const, industry: mentorIndustry } : {}),
+      })
       .onConflict((oc) => oc.column('email').doNothing())
       .returning('id')
       .executeTakeFirst();

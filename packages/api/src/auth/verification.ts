@@ -9,9 +9,7 @@ export interface IssuedCode {
   link: string;
 }
 
-export type CodeCheck =
-  | { outcome: 'valid'; code: OtpCode }
-  | { outcome: 'unknown' | 'expired' | 'exhausted' };
+export type CodeCheck = { outcome: 'valid'; code: OtpCode } | { outcome: 'unknown' | 'expired' | 'exhausted' };
 
 const codeDigest = (services: Services, purpose: OtpPurpose, otp: string) => digest(services.secretKey, `otp:${purpose}`, otp);
 const linkDigest = (services: Services, link: string) => digest(services.secretKey, 'link', link);

@@ -33,7 +33,15 @@ const pageLimit = z.preprocess(
 export const chatRouter = router({
   // The web client's chat screens (compat C13): its own shapes, read from the same services.
   rooms: authedProcedure
-    .meta(route({ method: 'GET', path: '/notification-chat/chats/', summary: 'Your chats, as the web client lists them', description: 'Rooms you are in, most recent activity first: the other person as `contributor`, the last message’s text and time, and how many messages you have not read.' }))
+    .meta(
+      route({
+        method: 'GET',
+        path: '/notification-chat/chats/',
+        summary: 'Your chats, as the web client lists them',
+        description:
+          'Rooms you are in, most recent activity first: the other person as `contributor`, the last message’s text and time, and how many messages you have not read.',
+      }),
+    )
     .input(z.void())
     .output(
       z.array(
@@ -73,7 +81,9 @@ export const chatRouter = router({
     )
     .input(z.object({ chat_id: idField, before: idField.optional(), limit: pageLimit.optional() }))
     .output(z.array(historyItem))
-    .query(({ ctx, input }) => conversation(ctx.services, ctx.viewer, { chat_id: input.chat_id, before: input.before, limit: input.limit ?? 50 })),
+    .query(({ ctx, input }) =>
+      conversation(ctx.services, ctx.viewer, { chat_id: input.chat_id, before: input.before, limit: input.limit ?? 50 }),
+    ),
 
   initiate: authedProcedure
     .meta(
@@ -81,7 +91,8 @@ export const chatRouter = router({
         method: 'POST',
         path: '/notification-chat/chats/initiate/',
         summary: 'Open a chat with a connection',
-        description: '`{"user": <user id>}` of someone you have a confirmed connection with: the room you share, made now if you have none.',
+        description:
+          '`{"user": <user id>}` of someone you have a confirmed connection with: the room you share, made now if you have none.',
         errors: {
           400: answers(
             'Yourself, an unknown person, or no confirmed connection',
@@ -97,7 +108,14 @@ export const chatRouter = router({
     .mutation(({ ctx, input }) => initiateChat(ctx.services, ctx.viewer, input.user)),
 
   chats: authedProcedure
-    .meta(route({ method: 'GET', path: '/chats/', summary: 'Your chats', description: 'Rooms you are in, most recent activity first, each with its last message and how many messages you have not read.' }))
+    .meta(
+      route({
+        method: 'GET',
+        path: '/chats/',
+        summary: 'Your chats',
+        description: 'Rooms you are in, most recent activity first, each with its last message and how many messages you have not read.',
+      }),
+    )
     .input(z.void())
     .output(
       z.array(
@@ -106,7 +124,9 @@ export const chatRouter = router({
           initiator: profileCard,
           contributor: profileCard,
           other: profileCard.describe('The other person'),
-          last_message: z.object({ message_id: z.number().int(), user_id: z.number().int(), message: z.string(), timestamp: z.date() }).nullable(),
+          last_message: z
+            .object({ message_id: z.number().int(), user_id: z.number().int(), message: z.string(), timestamp: z.date() })
+            .nullable(),
           unread_count: z.number().int(),
         }),
       ),
@@ -123,7 +143,10 @@ export const chatRouter = router({
           'Newest first. By default all of them as a bare array; with `limit` (≤ 100) and optionally `before` (a message id), ' +
           '`{"results", "next_before"}` for the next older page. Reading marks the chat read.',
         errors: {
-          400: answers('Missing or malformed chat_id', apiError('BAD_REQUEST', 'Provide the numeric chat_id of a chat.', { error: 'Provide the numeric chat_id of a chat.' })),
+          400: answers(
+            'Missing or malformed chat_id',
+            apiError('BAD_REQUEST', 'Provide the numeric chat_id of a chat.', { error: 'Provide the numeric chat_id of a chat.' }),
+          ),
           ...notYourRoom,
         },
       }),
@@ -133,28 +156,45 @@ export const chatRouter = router({
     .query(({ ctx, input }) => chatHistory(ctx.services, ctx.viewer, input)),
 
   send: authedProcedure
-    .meta(route({ method: 'POST', path: '/chats/messages/', status: 201, summary: 'Send a chat message', description: 'To `user_id`; the chat is made with the first message. Both people’s open sockets receive it.', errors: { 400: answers('Empty message, or yourself', apiError('BAD_REQUEST', 'You cannot chat with yourself.', { error: 'You cannot chat with yourself.' })), 404: answers('No such user', detailError('NOT_FOUND', 'User not found')) } }))
+    .meta(
+      route({
+        method: 'POST',
+        path: '/chats/messages/',
+        status: 201,
+        summary: 'Send a chat message',
+        description: 'To `user_id`; the chat is made with the first message. Both people’s open sockets receive it.',
+        errors: {
+          400: answers(
+            'Empty message, or yourself',
+            apiError('BAD_REQUEST', 'You cannot chat with yourself.', { error: 'You cannot chat with yourself.' }),
+          ),
+          404: answers('No such user', detailError('NOT_FOUND', 'User not found')),
+        },
+      }),
+    )
     .input(z.object({ user_id: idField, message: z.string().max(5000) }))
     .output(chatMessageEvent)
     .mutation(({ ctx, input }) => sendMessage(ctx.services, ctx.viewer, input.user_id, input.message)),
 
   /** Every message of the caller's chats, live; resumes after `lastEventId` (a message id). */
-  onMessage: authedProcedure
-    .input(z.object({ lastEventId: z.string().nullish() }).optional())
-    .subscription(async function* ({ ctx, input, signal }) {
-      const live = eventStream(ctx.services.events, ctx.viewer.id, signal, (event) => event.type === 'chat_message');
-      await live.ready;
-      let last = Number(input?.lastEventId ?? 0) || 0;
-      if (last > 0) {
-        for (const message of await messagesSince(ctx.services, ctx.viewer, last)) {
-          last = message.message_id;
-          yield tracked(String(message.message_id), message);
-        }
-      }
-      for await (const event of live) {
-        const message = event.payload as unknown as ChatMessageEvent;
-        if (message.message_id <= last) continue;
+  onMessage: authedProcedure.input(z.object({ lastEventId: z.string().nullish() }).optional()).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
+    const live = eventStream(ctx.services.events, ctx.viewer.id, signal, (event) => event.type === 'chat_message');
+    await live.ready;
+    let last = Number(input?.lastEventId ?? 0) || 0;
+    if (last > 0) {
+      for (const message of await messagesSince(ctx.services, ctx.viewer, last)) {
+        last = message.message_id;
         yield tracked(String(message.message_id), message);
       }
-    }),
+    }
+    for await (const event of live) {
+      const message = event.payload as unknown as ChatMessageEvent;
+      if (message.message_id <= last) continue;
+      yield tracked(String(message.message_id), message);
+    }
+  }),
 });

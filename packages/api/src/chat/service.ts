@@ -25,10 +25,14 @@ const pairOf = (a: number, b: number) => (a < b ? { user_low: a, user_high: b } 
 export async function sendMessage(services: Services, viewer: Viewer, otherUserId: number, text: string): Promise<ChatMessageEvent> {
   const message = text.trim();
   if (!message) throw apiError('BAD_REQUEST', 'message: This field may not be blank.', { message: ['This field may not be blank.'] });
-  if (message.length > 5000) throw apiError('BAD_REQUEST', 'message: Ensure this field has no more than 5000 characters.', { message: ['Ensure this field has no more than 5000 characters.'] });
+  if (message.length > 5000)
+    throw apiError('BAD_REQUEST', 'message: Ensure this field has no more than 5000 characters.', {
+      message: ['Ensure this field has no more than 5000 characters.'],
+    });
   // Sockets reach here without a procedure's checks (see refuseNullCharacters).
   if (message.includes('\u0000')) throw apiError('BAD_REQUEST', `message: ${NULL_CHARACTERS}`, { message: [NULL_CHARACTERS] });
-  if (otherUserId === viewer.id) throw apiError('BAD_REQUEST', 'You cannot chat with yourself.', { error: 'You cannot chat with yourself.' });
+  if (otherUserId === viewer.id)
+    throw apiError('BAD_REQUEST', 'You cannot chat with yourself.', { error: 'You cannot chat with yourself.' });
 
   // One statement: the pair's room (made by the first message), the message, and the sender's
   // read mark. For an unknown or inactive peer nothing is written.
@@ -71,7 +75,9 @@ export async function sendMessage(services: Services, viewer: Viewer, otherUserI
     timestamp: stored.created_at.toISOString(),
   };
   for (const userId of [viewer.id, otherUserId]) {
-    await services.events.publish({ userId, type: 'chat_message', payload: { ...event } }).catch((error: unknown) => services.log.warn({ err: error }, 'chat message stored but not published'));
+    await services.events
+      .publish({ userId, type: 'chat_message', payload: { ...event } })
+      .catch((error: unknown) => services.log.warn({ err: error }, 'chat message stored but not published'));
   }
   return event;
 }
@@ -79,8 +85,16 @@ export async function sendMessage(services: Services, viewer: Viewer, otherUserI
 /** The caller's rooms, most recent activity first, with the last message and the unread count. */
 export async function listChats(services: Services, viewer: Viewer) {
   const { rows } = await sql<{
-    id: number; user_low: number; user_high: number; initiator_id: number; created_at: Date;
-    last_id: number | null; last_sender: number | null; last_body: string | null; last_at: Date | null; unread: number;
+    id: number;
+    user_low: number;
+    user_high: number;
+    initiator_id: number;
+    created_at: Date;
+    last_id: number | null;
+    last_sender: number | null;
+    last_body: string | null;
+    last_at: Date | null;
+    unread: number;
   }>`
     select r.id, r.user_low, r.user_high, r.initiator_id, r.created_at,
       m.id as last_id, m.sender_id as last_sender, m.body as last_body, m.created_at as last_at,
@@ -105,7 +119,12 @@ export async function listChats(services: Services, viewer: Viewer) {
       last_message:
         row.last_id === null
           ? null
-          : { message_id: Number(row.last_id), user_id: Number(row.last_sender), message: required(row.last_body, 'the last message body'), timestamp: required(row.last_at, 'the last message time') },
+          : {
+              message_id: Number(row.last_id),
+              user_id: Number(row.last_sender),
+              message: required(row.last_body, 'the last message body'),
+              timestamp: required(row.last_at, 'the last message time'),
+            },
       unread_count: Number(row.unread),
     };
   });
@@ -147,7 +166,15 @@ export async function initiateChat(services: Services, viewer: Viewer, userId: n
   return { contributor: required(cards.get(userId), `the card of user ${userId}`), chat_id: Number(room_id) };
 }
 
-type CardRow = { user_id: number; first_name: string; last_name: string; middle_name: string; profile_photo: string | null; qualification: string; user_type: UserType };
+type CardRow = {
+  user_id: number;
+  first_name: string;
+  last_name: string;
+  middle_name: string;
+  profile_photo: string | null;
+  qualification: string;
+  user_type: UserType;
+};
 
 /**
  * A room's messages newest first: `limit` of them older than the `before` message id (all of
@@ -160,8 +187,18 @@ type CardRow = { user_id: number; first_name: string; last_name: string; middle_
  * alternating runs at M): each statement is a round trip that wakes a backend. The mark is
  * written only when it moves, so reopening a chat already read writes nothing.
  */
-async function roomMessages(services: Services, viewer: Viewer, chatId: number, page: { before?: number | undefined; limit?: number | undefined }) {
-  const { rows } = await sql<{ user_low: number; user_high: number; messages: Array<[number, number, string, string]> | null; cards: CardRow[] }>`
+async function roomMessages(
+  services: Services,
+  viewer: Viewer,
+  chatId: number,
+  page: { before?: number | undefined; limit?: number | undefined },
+) {
+  const { rows } = await sql<{
+    user_low: number;
+    user_high: number;
+    messages: Array<[number, number, string, string]> | null;
+    cards: CardRow[];
+  }>`
     with room as (
       select id, user_low, user_high from chat_rooms where id = ${chatId}
     ),
@@ -190,12 +227,18 @@ async function roomMessages(services: Services, viewer: Viewer, chatId: number, 
         from profiles c join users a on a.id = c.user_id where c.user_id in (r.user_low, r.user_high)) as cards
     from room r`.execute(services.db);
   const room = rows[0];
-  if (!room || (Number(room.user_low) !== viewer.id && Number(room.user_high) !== viewer.id)) throw detailError('NOT_FOUND', 'Invalid Chatroom_id');
+  if (!room || (Number(room.user_low) !== viewer.id && Number(room.user_high) !== viewer.id))
+    throw detailError('NOT_FOUND', 'Invalid Chatroom_id');
   const cards = new Map((room.cards ?? []).map((row) => [row.user_id, profileCard(services, row.user_id, row)]));
   const found = room.messages ?? [];
   const shown = page.limit === undefined ? found : found.slice(0, page.limit);
   return {
-    messages: shown.map(([id, sender, body, at]) => ({ message_id: id, person: required(cards.get(sender), `the card of user ${sender}`), message: body, timestamp: timestampFromJson(at) })),
+    messages: shown.map(([id, sender, body, at]) => ({
+      message_id: id,
+      person: required(cards.get(sender), `the card of user ${sender}`),
+      message: body,
+      timestamp: timestampFromJson(at),
+    })),
     older: page.limit !== undefined && found.length > page.limit,
   };
 }
@@ -206,14 +249,21 @@ const MAX_PAGE = 100;
  * `/chats/messages/`: newest first, all of them by default (as documented), or a page of
  * `limit` older than the `before` message id with the cursor for the next one.
  */
-export async function chatHistory(services: Services, viewer: Viewer, query: { chat_id?: string | undefined; before?: string | undefined; limit?: string | undefined }) {
+export async function chatHistory(
+  services: Services,
+  viewer: Viewer,
+  query: { chat_id?: string | undefined; before?: string | undefined; limit?: string | undefined },
+) {
   const chatId = idFromQuery(query.chat_id);
   if (!chatId) throw apiError('BAD_REQUEST', 'Provide the numeric chat_id of a chat.', { error: 'Provide the numeric chat_id of a chat.' });
   const paged = query.before !== undefined || query.limit !== undefined;
   if (!paged) return (await roomMessages(services, viewer, chatId, {})).messages;
   const before = Number.parseInt(query.before ?? '', 10);
   const limit = Math.min(Math.max(Number.parseInt(query.limit ?? '', 10) || 50, 1), MAX_PAGE);
-  const { messages, older } = await roomMessages(services, viewer, chatId, { before: Number.isSafeInteger(before) ? before : undefined, limit });
+  const { messages, older } = await roomMessages(services, viewer, chatId, {
+    before: Number.isSafeInteger(before) ? before : undefined,
+    limit,
+  });
   return { results: messages, next_before: older ? (messages.at(-1)?.message_id ?? null) : null };
 }
 
@@ -222,7 +272,11 @@ export async function chatHistory(services: Services, viewer: Viewer, query: { c
  * newest by default), oldest first as a conversation reads; the first one's id is the cursor
  * for the page before it, and a page shorter than `limit` is the conversation's start.
  */
-export async function conversation(services: Services, viewer: Viewer, query: { chat_id: number; before?: number | undefined; limit: number }) {
+export async function conversation(
+  services: Services,
+  viewer: Viewer,
+  query: { chat_id: number; before?: number | undefined; limit: number },
+) {
   const { messages } = await roomMessages(services, viewer, query.chat_id, { before: query.before, limit: query.limit });
   return messages.reverse();
 }

@@ -13,7 +13,19 @@ const followPair = z.object({ follower: z.number().int(), following: z.number().
 
 export const followsRouter = router({
   follow: authedProcedure
-    .meta(route({ method: 'POST', path: '/follow/', status: 201, summary: 'Follow someone', description: 'Idempotent: following twice keeps one follow. Following yourself is a 400.', errors: { 400: answers('Cannot follow self', apiError('BAD_REQUEST', 'Cannot follow self', { error: ['Cannot follow self'] })), 404: answers('No such user', detailError('NOT_FOUND', 'User not found')) } }))
+    .meta(
+      route({
+        method: 'POST',
+        path: '/follow/',
+        status: 201,
+        summary: 'Follow someone',
+        description: 'Idempotent: following twice keeps one follow. Following yourself is a 400.',
+        errors: {
+          400: answers('Cannot follow self', apiError('BAD_REQUEST', 'Cannot follow self', { error: ['Cannot follow self'] })),
+          404: answers('No such user', detailError('NOT_FOUND', 'User not found')),
+        },
+      }),
+    )
     .input(target)
     .output(followPair)
     .mutation(({ ctx, input }) => follow(ctx.services, ctx.viewer, input.user_following)),
@@ -25,7 +37,14 @@ export const followsRouter = router({
     .mutation(({ ctx, input }) => unfollow(ctx.services, ctx.viewer, input.user_following)),
 
   followings: authedProcedure
-    .meta(route({ method: 'GET', path: '/followings/', summary: 'People you follow', description: 'Profile cards, most recently followed first.' }))
+    .meta(
+      route({
+        method: 'GET',
+        path: '/followings/',
+        summary: 'People you follow',
+        description: 'Profile cards, most recently followed first.',
+      }),
+    )
     .input(z.void())
     .output(z.array(profileCard))
     .query(({ ctx }) => followCards(ctx.services, ctx.viewer, 'followings')),
@@ -37,19 +56,35 @@ export const followsRouter = router({
     .query(({ ctx }) => followCards(ctx.services, ctx.viewer, 'followers')),
 
   followingCount: authedProcedure
-    .meta(route({ method: 'GET', path: '/followings/count/', summary: 'How many people you follow', description: '`{"following_count": n}`' }))
+    .meta(
+      route({ method: 'GET', path: '/followings/count/', summary: 'How many people you follow', description: '`{"following_count": n}`' }),
+    )
     .input(z.void())
     .output(z.object({ following_count: z.number().int() }))
     .query(async ({ ctx }) => ({ following_count: (await followCounts(ctx.services, ctx.viewer)).followings })),
 
   followerCount: authedProcedure
-    .meta(route({ method: 'GET', path: '/followers/count/', summary: 'How many people follow you', description: '`{"followers count": n}` (the key has a space, as clients read it).' }))
+    .meta(
+      route({
+        method: 'GET',
+        path: '/followers/count/',
+        summary: 'How many people follow you',
+        description: '`{"followers count": n}` (the key has a space, as clients read it).',
+      }),
+    )
     .input(z.void())
     .output(z.object({ 'followers count': z.number().int() }))
     .query(async ({ ctx }) => ({ 'followers count': (await followCounts(ctx.services, ctx.viewer)).followers })),
 
   recommendations: authedProcedure
-    .meta(route({ method: 'GET', path: '/follow/recommendation/', summary: 'People to follow', description: 'People you do not follow yet: your industry first, then mentors, then the newest. Paginated.' }))
+    .meta(
+      route({
+        method: 'GET',
+        path: '/follow/recommendation/',
+        summary: 'People to follow',
+        description: 'People you do not follow yet: your industry first, then mentors, then the newest. Paginated.',
+      }),
+    )
     .input(z.object(pageInput))
     .output(envelope(profileCard))
     .query(({ ctx, input }) => recommendations(ctx, ctx.viewer, input)),

@@ -8,16 +8,34 @@ import { deliver, storeNotifications } from '../notifications/service.js';
 import { cardOf, nameOf, profileCard, type CardColumns } from '../posts/read.js';
 import { onlyRow } from '../invariant.js';
 
-const CARD_COLUMNS = ['p.user_id', 'p.first_name', 'p.last_name', 'p.middle_name', 'p.profile_photo', 'p.qualification', 'u.user_type'] as const;
+const CARD_COLUMNS = [
+  'p.user_id',
+  'p.first_name',
+  'p.last_name',
+  'p.middle_name',
+  'p.profile_photo',
+  'p.qualification',
+  'u.user_type',
+] as const;
 
 export async function follow(services: Services, viewer: Viewer, userId: number) {
   if (userId === viewer.id) throw apiError('BAD_REQUEST', 'Cannot follow self', { error: ['Cannot follow self'] });
-  const target = await services.db.selectFrom('users').select('id').where('id', '=', userId).where('is_active', '=', true).executeTakeFirst();
+  const target = await services.db
+    .selectFrom('users')
+    .select('id')
+    .where('id', '=', userId)
+    .where('is_active', '=', true)
+    .executeTakeFirst();
   if (!target) throw detailError('NOT_FOUND', 'User not found');
   const message = `${await nameOf(services, viewer.id)} started following you.`;
   // Following twice is not an error, leaves one follow and tells the person once.
   const stored = await services.db.transaction().execute(async (trx) => {
-    const added = await trx.insertInto('follows').values({ follower_id: viewer.id, following_id: userId }).onConflict((oc) => oc.doNothing()).returning('follower_id').executeTakeFirst();
+    const added = await trx
+      .insertInto('follows')
+      .values({ follower_id: viewer.id, following_id: userId })
+      .onConflict((oc) => oc.doNothing())
+      .returning('follower_id')
+      .executeTakeFirst();
     return added ? storeNotifications(trx, [{ userId, type: 'follow', message, data: { user_id: viewer.id } }]) : [];
   });
   forgetFeedTallies(services, viewer);
@@ -33,7 +51,8 @@ export async function unfollow(services: Services, viewer: Viewer, userId: numbe
 
 /** Profile cards of the people `viewer` follows, or of their followers; most recent first. */
 export async function followCards(services: Services, viewer: Viewer, direction: 'followings' | 'followers') {
-  const [mine, theirs] = direction === 'followings' ? (['f.follower_id', 'f.following_id'] as const) : (['f.following_id', 'f.follower_id'] as const);
+  const [mine, theirs] =
+    direction === 'followings' ? (['f.follower_id', 'f.following_id'] as const) : (['f.following_id', 'f.follower_id'] as const);
   const rows = await services.db
     .selectFrom('follows as f')
     .innerJoin('profiles as p', 'p.user_id', theirs)
@@ -83,5 +102,11 @@ export async function recommendations(ctx: Context, viewer: Viewer, query: { pag
     cross join lateral (${cardOf(sql`c.id`)}) p
     order by c.rank, c.id desc
     limit ${request.size} offset ${offset}`.execute(db);
-  return paginate(ctx.url, page, request.size, count, cards.map((row) => profileCard(ctx.services, row.id, row)));
+  return paginate(
+    ctx.url,
+    page,
+    request.size,
+    count,
+    cards.map((row) => profileCard(ctx.services, row.id, row)),
+  );
 }

@@ -14,25 +14,58 @@ const country = z.object({ id: z.number().int(), country: z.string(), code: z.st
 const content = z.object({ title: z.string(), content: z.string().nullable(), items: z.array(z.string()).nullable(), updated: z.string() });
 
 /** `items` as a list, or as the comma-separated text the original took. */
-const items = z
-  .union([z.array(z.string().trim().min(1).max(500)).max(200), z.string().max(20_000)])
-  .transform((value) => (Array.isArray(value) ? value : value.split(',').map((item) => item.trim()).filter(Boolean)));
+const items = z.union([z.array(z.string().trim().min(1).max(500)).max(200), z.string().max(20_000)]).transform((value) =>
+  Array.isArray(value)
+    ? value
+    : value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+);
 
 const titleQuery = z.object({ title: z.string().optional() });
 const missingTitleError = () => keyedError('error', 'No query parameter provided');
 const NO_TITLE = { 400: answers('No title given', missingTitleError()) };
-const NO_SUCH_TITLE = { 404: answers('No such title', apiError('NOT_FOUND', 'Inexistent content', { error: 'Inexistent content', detail: 'Inexistent content' })) };
+const NO_SUCH_TITLE = {
+  404: answers('No such title', apiError('NOT_FOUND', 'Inexistent content', { error: 'Inexistent content', detail: 'Inexistent content' })),
+};
 const EXAMPLE_TITLES = ['terms_of_service', 'privacy_policy'];
 
 export const infoRouter = router({
   countries: publicProcedure
-    .meta(route({ method: 'GET', path: '/info/country-permit/', summary: 'Countries and their calling codes', description: 'Every country (ISO 3166 names, ITU codes); `?status=enable` or `disable` for permitted or barred ones only.', errors: { 400: answers('Unknown status', apiError('BAD_REQUEST', 'Invalid Query Parameter', { error: 'Invalid Query Parameter' })) } }))
+    .meta(
+      route({
+        method: 'GET',
+        path: '/info/country-permit/',
+        summary: 'Countries and their calling codes',
+        description: 'Every country (ISO 3166 names, ITU codes); `?status=enable` or `disable` for permitted or barred ones only.',
+        errors: {
+          400: answers('Unknown status', apiError('BAD_REQUEST', 'Invalid Query Parameter', { error: 'Invalid Query Parameter' })),
+        },
+      }),
+    )
     .input(z.object({ status: z.string().optional() }))
     .output(z.array(country))
     .query(({ ctx, input }) => listCountries(ctx.services, input.status)),
 
   setCountryPermit: adminProcedure
-    .meta(route({ method: 'PUT', path: '/info/country-permit/', protect: true, summary: 'Permit or bar a country’s calling codes', description: '`country` is the country’s id or name; `status` is enable or disable. Profiles cannot use a barred code.', errors: { 400: answers('Unknown country, or nothing to change', fieldError('country', 'Invalid pk "Atlantis" - object does not exist.'), nonFieldError('Country already permitted.')), ...ADMIN_ONLY } }))
+    .meta(
+      route({
+        method: 'PUT',
+        path: '/info/country-permit/',
+        protect: true,
+        summary: 'Permit or bar a country’s calling codes',
+        description: '`country` is the country’s id or name; `status` is enable or disable. Profiles cannot use a barred code.',
+        errors: {
+          400: answers(
+            'Unknown country, or nothing to change',
+            fieldError('country', 'Invalid pk "Atlantis" - object does not exist.'),
+            nonFieldError('Country already permitted.'),
+          ),
+          ...ADMIN_ONLY,
+        },
+      }),
+    )
     .input(
       z.object({
         country: z.union([z.number().int().positive(), z.string().trim().min(1).max(200)]),
@@ -50,29 +83,93 @@ export const infoRouter = router({
     .mutation(({ ctx, input }) => setCountryPermit(ctx.services, input.country, input.status)),
 
   setExchangeRate: adminProcedure
-    .meta(route({ method: 'POST', path: '/info/exchange-rate/set/', protect: true, summary: 'Set a country’s exchange rate', description: '`{country, currency_name, currency_initials, exchange_rate}`: `country` is its id or name, `exchange_rate` the units of its currency per US dollar. One rate per country: setting again replaces it. Prices already set keep their value: a price is converted once, when it is submitted.', errors: { 400: answers('Unknown country or an invalid field', fieldError('country', 'Invalid pk "Atlantis" - object does not exist.')), ...ADMIN_ONLY } }))
+    .meta(
+      route({
+        method: 'POST',
+        path: '/info/exchange-rate/set/',
+        protect: true,
+        summary: 'Set a country’s exchange rate',
+        description:
+          '`{country, currency_name, currency_initials, exchange_rate}`: `country` is its id or name, `exchange_rate` the units of its currency per US dollar. One rate per country: setting again replaces it. Prices already set keep their value: a price is converted once, when it is submitted.',
+        errors: {
+          400: answers('Unknown country or an invalid field', fieldError('country', 'Invalid pk "Atlantis" - object does not exist.')),
+          ...ADMIN_ONLY,
+        },
+      }),
+    )
     .input(exchangeRateInput)
     .output(z.object({ status: z.literal('Set') }))
     .mutation(({ ctx, input }) => setExchangeRate(ctx.services, input)),
 
   content: publicProcedure
-    .meta(route({ method: 'GET', path: '/info/', summary: 'A content page (terms of service, …)', description: '`?title=`; every answer lists `Available_titles`.', errors: {
-      400: answers('No title given', apiError('BAD_REQUEST', 'No query parameter provided.', { Status: 'Failed', Message: 'No query parameter provided.', Available_titles: EXAMPLE_TITLES })),
-      404: answers('No such title', apiError('NOT_FOUND', 'Invalid information Title', { Status: 'Failed', Message: 'Invalid information Title', Available_titles: EXAMPLE_TITLES })),
-    } }))
+    .meta(
+      route({
+        method: 'GET',
+        path: '/info/',
+        summary: 'A content page (terms of service, …)',
+        description: '`?title=`; every answer lists `Available_titles`.',
+        errors: {
+          400: answers(
+            'No title given',
+            apiError('BAD_REQUEST', 'No query parameter provided.', {
+              Status: 'Failed',
+              Message: 'No query parameter provided.',
+              Available_titles: EXAMPLE_TITLES,
+            }),
+          ),
+          404: answers(
+            'No such title',
+            apiError('NOT_FOUND', 'Invalid information Title', {
+              Status: 'Failed',
+              Message: 'Invalid information Title',
+              Available_titles: EXAMPLE_TITLES,
+            }),
+          ),
+        },
+      }),
+    )
     .input(titleQuery)
     .output(z.object({ status: z.literal('Success'), content, Available_titles: z.array(z.string()) }))
     .query(({ ctx, input }) => readContent(ctx.services, input.title)),
 
   createContent: adminProcedure
-    .meta(route({ method: 'POST', path: '/info/', status: 201, protect: true, summary: 'Add a content page', description: 'The title is stored lower-case, spaces as underscores. `items`: a list, or comma-separated text.', errors: { 400: answers('The title exists', nonFieldError('Existent title')), ...ADMIN_ONLY } }))
+    .meta(
+      route({
+        method: 'POST',
+        path: '/info/',
+        status: 201,
+        protect: true,
+        summary: 'Add a content page',
+        description: 'The title is stored lower-case, spaces as underscores. `items`: a list, or comma-separated text.',
+        errors: { 400: answers('The title exists', nonFieldError('Existent title')), ...ADMIN_ONLY },
+      }),
+    )
     .input(z.object({ title: z.string().trim().min(1).max(200), content: z.string().max(100_000).optional(), items: items.optional() }))
     .output(content)
     .mutation(({ ctx, input }) => createContent(ctx.services, input)),
 
   updateContent: adminProcedure
-    .meta(route({ method: 'PUT', path: '/info/', protect: true, summary: 'Change a content page', description: '`?title=` names the page; the fields sent change.', errors: { 400: answers('No title given, or the new title exists', missingTitleError(), nonFieldError('Existent title')), ...NO_SUCH_TITLE, ...ADMIN_ONLY } }))
-    .input(titleQuery.extend({ new_title: z.string().trim().min(1).max(200).optional(), content: z.string().max(100_000).optional(), items: items.optional() }))
+    .meta(
+      route({
+        method: 'PUT',
+        path: '/info/',
+        protect: true,
+        summary: 'Change a content page',
+        description: '`?title=` names the page; the fields sent change.',
+        errors: {
+          400: answers('No title given, or the new title exists', missingTitleError(), nonFieldError('Existent title')),
+          ...NO_SUCH_TITLE,
+          ...ADMIN_ONLY,
+        },
+      }),
+    )
+    .input(
+      titleQuery.extend({
+        new_title: z.string().trim().min(1).max(200).optional(),
+        content: z.string().max(100_000).optional(),
+        items: items.optional(),
+      }),
+    )
     .output(content.extend({ status: z.literal('Updated') }))
     .mutation(async ({ ctx, input }) => {
       if (!input.title) throw missingTitleError();
@@ -80,7 +177,17 @@ export const infoRouter = router({
     }),
 
   deleteContent: adminProcedure
-    .meta(route({ method: 'DELETE', path: '/info/', status: 204, protect: true, summary: 'Delete a content page', description: '`?title=` names the page. 204, no body.', errors: { ...NO_TITLE, ...NO_SUCH_TITLE, ...ADMIN_ONLY } }))
+    .meta(
+      route({
+        method: 'DELETE',
+        path: '/info/',
+        status: 204,
+        protect: true,
+        summary: 'Delete a content page',
+        description: '`?title=` names the page. 204, no body.',
+        errors: { ...NO_TITLE, ...NO_SUCH_TITLE, ...ADMIN_ONLY },
+      }),
+    )
     .input(titleQuery)
     .output(z.void())
     .mutation(async ({ ctx, input }) => {
@@ -89,7 +196,21 @@ export const infoRouter = router({
     }),
 
   choices: authedProcedure
-    .meta(route({ method: 'GET', path: '/info/choice-data/', protect: true, summary: 'Valid choices', description: 'Without `field_name`: the field names. With it: `{"field_name", "Valid options"}`.', errors: { 400: answers('Unknown field name', apiError('BAD_REQUEST', 'Invalid field name.', { error: 'Invalid field name.', Avalable_names: Object.keys(CHOICES) })) } }))
+    .meta(
+      route({
+        method: 'GET',
+        path: '/info/choice-data/',
+        protect: true,
+        summary: 'Valid choices',
+        description: 'Without `field_name`: the field names. With it: `{"field_name", "Valid options"}`.',
+        errors: {
+          400: answers(
+            'Unknown field name',
+            apiError('BAD_REQUEST', 'Invalid field name.', { error: 'Invalid field name.', Avalable_names: Object.keys(CHOICES) }),
+          ),
+        },
+      }),
+    )
     .input(z.object({ field_name: z.string().optional() }))
     .output(
       z.union([

@@ -9,7 +9,8 @@ export async function listCountries(services: Services, status: string | undefin
   let query = services.db.selectFrom('countries').select(['id', 'name as country', 'code', 'iso_code', 'permitted']).orderBy('name');
   if (status !== undefined) {
     const wanted = status.trim().toLowerCase();
-    if (wanted !== 'enable' && wanted !== 'disable') throw apiError('BAD_REQUEST', 'Invalid Query Parameter', { error: 'Invalid Query Parameter' });
+    if (wanted !== 'enable' && wanted !== 'disable')
+      throw apiError('BAD_REQUEST', 'Invalid Query Parameter', { error: 'Invalid Query Parameter' });
     query = query.where('permitted', '=', wanted === 'enable');
   }
   return query.execute();
@@ -57,10 +58,19 @@ const presentContent = (row: { title: string; content: string | null; items: str
 export async function readContent(services: Services, title: string | undefined) {
   const available = await titles(services);
   if (!title) {
-    throw apiError('BAD_REQUEST', 'No query parameter provided.', { Status: 'Failed', Message: 'No query parameter provided.', Available_titles: available });
+    throw apiError('BAD_REQUEST', 'No query parameter provided.', {
+      Status: 'Failed',
+      Message: 'No query parameter provided.',
+      Available_titles: available,
+    });
   }
   const row = await services.db.selectFrom('info_contents').select(CONTENT_COLUMNS).where('title', '=', title).executeTakeFirst();
-  if (!row) throw apiError('NOT_FOUND', 'Invalid information Title', { Status: 'Failed', Message: 'Invalid information Title', Available_titles: available });
+  if (!row)
+    throw apiError('NOT_FOUND', 'Invalid information Title', {
+      Status: 'Failed',
+      Message: 'Invalid information Title',
+      Available_titles: available,
+    });
   return { status: 'Success' as const, content: presentContent(row), Available_titles: available };
 }
 
@@ -77,7 +87,11 @@ export async function createContent(services: Services, input: ContentInput & { 
   try {
     const row = await services.db
       .insertInto('info_contents')
-      .values({ title: normalizeTitle(input.title), content: input.content ?? null, items: input.items ? JSON.stringify(input.items) : null })
+      .values({
+        title: normalizeTitle(input.title),
+        content: input.content ?? null,
+        items: input.items ? JSON.stringify(input.items) : null,
+      })
       .returning(CONTENT_COLUMNS)
       .executeTakeFirstOrThrow();
     return presentContent(row);

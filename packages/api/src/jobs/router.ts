@@ -42,7 +42,13 @@ const preferenceFields = {
   industry: choiceField('industry'),
   experience_level: choiceField('experience_level'),
 };
-const preference = z.object({ title: z.string(), employment_type: z.string(), work_type: z.string(), industry: z.string(), experience_level: z.string() });
+const preference = z.object({
+  title: z.string(),
+  employment_type: z.string(),
+  work_type: z.string(),
+  industry: z.string(),
+  experience_level: z.string(),
+});
 
 export const jobsRouter = router({
   create: authedProcedure
@@ -70,19 +76,41 @@ export const jobsRouter = router({
     .query(({ ctx, input }) => postedJobs(ctx, ctx.viewer, input)),
 
   recommended: authedProcedure
-    .meta(route({ method: 'GET', path: '/job/recommend/', summary: 'Jobs for you', description: 'Jobs in your industry and jobs matching your preference, newest first, paginated; the newest 1,000 are listed.' }))
+    .meta(
+      route({
+        method: 'GET',
+        path: '/job/recommend/',
+        summary: 'Jobs for you',
+        description: 'Jobs in your industry and jobs matching your preference, newest first, paginated; the newest 1,000 are listed.',
+      }),
+    )
     .input(z.object(pageInput))
     .output(envelope(job))
     .query(({ ctx, input }) => recommendedJobs(ctx, ctx.viewer, input)),
 
   setPreference: authedProcedure
-    .meta(route({ method: 'PUT', path: '/job/preference/', summary: 'Set your job preference', description: 'All five fields, replacing any earlier preference. New matching jobs notify you.', errors: { 400: 'A field is missing or not a valid choice' } }))
+    .meta(
+      route({
+        method: 'PUT',
+        path: '/job/preference/',
+        summary: 'Set your job preference',
+        description: 'All five fields, replacing any earlier preference. New matching jobs notify you.',
+        errors: { 400: 'A field is missing or not a valid choice' },
+      }),
+    )
     .input(z.object(preferenceFields))
     .output(preference)
     .mutation(({ ctx, input }) => setPreference(ctx.services, ctx.viewer, input)),
 
   preference: authedProcedure
-    .meta(route({ method: 'GET', path: '/job/preference/', summary: 'Your job preference', description: '`preference_set` is false, and every field "N/A", until you set one.' }))
+    .meta(
+      route({
+        method: 'GET',
+        path: '/job/preference/',
+        summary: 'Your job preference',
+        description: '`preference_set` is false, and every field "N/A", until you set one.',
+      }),
+    )
     .input(z.void())
     .output(preference.extend({ preference_set: z.boolean() }))
     .query(({ ctx }) => getPreference(ctx.services, ctx.viewer)),

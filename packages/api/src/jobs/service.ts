@@ -29,8 +29,18 @@ export interface Preference {
 }
 
 const JOB_COLUMNS = [
-  'id', 'title', 'organization', 'employment_type', 'work_type', 'country', 'salary', 'overview', 'description',
-  'industry', 'experience_level', 'created_at',
+  'id',
+  'title',
+  'organization',
+  'employment_type',
+  'work_type',
+  'country',
+  'salary',
+  'overview',
+  'description',
+  'industry',
+  'experience_level',
+  'created_at',
 ] as const;
 
 type JobRow = { [K in (typeof JOB_COLUMNS)[number]]: K extends 'id' ? number : K extends 'created_at' ? Date : string };
@@ -38,7 +48,11 @@ type JobRow = { [K in (typeof JOB_COLUMNS)[number]]: K extends 'id' ? number : K
 const present = (row: JobRow) => ({ ...row, time_stamp: row.created_at.toISOString().slice(0, 10) });
 
 /** Words of a title, for matching "backend developer" within "Senior Backend Developer". */
-const titleWords = (title: string) => title.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+const titleWords = (title: string) =>
+  title
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
 
 /**
  * Posts a job (any signed-in user may), classified into industries when none is given, and
@@ -54,7 +68,10 @@ export async function createJob(services: Services, viewer: Viewer, input: NewJo
       .values({ ...fields, poster_id: viewer.id, industry: labels.join(',') })
       .returning(JOB_COLUMNS)
       .executeTakeFirstOrThrow();
-    await trx.insertInto('job_industries').values(labels.map((industry) => ({ industry, job_id: job.id }))).execute();
+    await trx
+      .insertInto('job_industries')
+      .values(labels.map((industry) => ({ industry, job_id: job.id })))
+      .execute();
     const words = titleWords(input.title);
     // Preferences of the same kind of job, in one of its industries, whose title words all appear in the job's title.
     const matches = await sql<{ user_id: number }>`
@@ -67,7 +84,12 @@ export async function createJob(services: Services, viewer: Viewer, input: NewJo
           where w.word <> '' and not (w.word = any(array[${sql.join(words)}]::text[])))`.execute(trx);
     const stored = await storeNotifications(
       trx,
-      matches.rows.map((row) => ({ userId: Number(row.user_id), type: 'job' as const, message, data: { job_id: job.id, title: job.title, organization: job.organization } })),
+      matches.rows.map((row) => ({
+        userId: Number(row.user_id),
+        type: 'job' as const,
+        message,
+        data: { job_id: job.id, title: job.title, organization: job.organization },
+      })),
     );
     return { job, stored };
   });
@@ -78,10 +100,19 @@ export async function createJob(services: Services, viewer: Viewer, input: NewJo
 export async function postedJobs(ctx: Context, viewer: Viewer, query: { page?: string | undefined; page_size?: string | undefined }) {
   const request = readPage(query);
   const { db } = ctx.services;
-  const counted = await sql<{ n: number }>`select count(*)::int as n from (select 1 from jobs where poster_id = ${viewer.id} limit ${COUNT_CAP}) j`.execute(db);
+  const counted = await sql<{
+    n: number;
+  }>`select count(*)::int as n from (select 1 from jobs where poster_id = ${viewer.id} limit ${COUNT_CAP}) j`.execute(db);
   const count = Number(counted.rows[0]?.n ?? 0);
   const page = resolvePage(request, count);
-  const rows = await db.selectFrom('jobs').select(JOB_COLUMNS).where('poster_id', '=', viewer.id).orderBy('id', 'desc').limit(request.size).offset((page - 1) * request.size).execute();
+  const rows = await db
+    .selectFrom('jobs')
+    .select(JOB_COLUMNS)
+    .where('poster_id', '=', viewer.id)
+    .orderBy('id', 'desc')
+    .limit(request.size)
+    .offset((page - 1) * request.size)
+    .execute();
   return paginate(ctx.url, page, request.size, count, rows.map(present));
 }
 
@@ -91,7 +122,12 @@ export async function postedJobs(ctx: Context, viewer: Viewer, query: { page?: s
  * five times as much per job checked.
  */
 const titleHasWords = (words: string[]) =>
-  words.length ? sql.join(words.map((word) => sql`lower(j.title) like ${`%${word}%`} and lower(j.title) ~ ${`\\m${word}\\M`}`), sql` and `) : sql`true`;
+  words.length
+    ? sql.join(
+        words.map((word) => sql`lower(j.title) like ${`%${word}%`} and lower(j.title) ~ ${`\\m${word}\\M`}`),
+        sql` and `,
+      )
+    : sql`true`;
 
 /** Recommendations list the newest this-many matching jobs, so a page costs the same at any size. */
 const RECOMMENDED_JOBS_CAP = 1_000;
@@ -108,14 +144,19 @@ export async function recommendedJobs(ctx: Context, viewer: Viewer, query: { pag
   // branch checks title words job by job, which was half the statement's cost done twice.
   const heads = sql`
     (select job_id as id from job_industries where industry = ${viewer.industry} order by job_id desc limit ${RECOMMENDED_JOBS_CAP})
-    ${preference ? sql`union
+    ${
+      preference
+        ? sql`union
     (select j.id from job_industries ji join jobs j on j.id = ji.job_id
       where ji.industry = ${preference.industry} and j.employment_type = ${preference.employment_type}
         and j.work_type = ${preference.work_type} and j.experience_level = ${preference.experience_level}
         and ${titleHasWords(titleWords(preference.title))}
-      order by j.id desc limit ${RECOMMENDED_JOBS_CAP})` : sql``}`;
+      order by j.id desc limit ${RECOMMENDED_JOBS_CAP})`
+        : sql``
+    }`;
   // The count, the page's ids and its jobs in one statement (again only for an out-of-range page).
-  const read = (page: number) => sql<{ count: number; jobs: Array<Omit<JobRow, 'created_at'> & { created_at: string }> }>`
+  const read = (page: number) =>
+    sql<{ count: number; jobs: Array<Omit<JobRow, 'created_at'> & { created_at: string }> }>`
     with heads as materialized (${heads})
     select
       (select count(*)::int from heads) as count,
@@ -149,6 +190,14 @@ export async function getPreference(services: Services, viewer: Viewer) {
     .select(['title', 'employment_type', 'work_type', 'industry', 'experience_level'])
     .where('user_id', '=', viewer.id)
     .executeTakeFirst();
-  if (!row) return { title: NOT_SET, employment_type: NOT_SET, work_type: NOT_SET, industry: NOT_SET, experience_level: NOT_SET, preference_set: false };
+  if (!row)
+    return {
+      title: NOT_SET,
+      employment_type: NOT_SET,
+      work_type: NOT_SET,
+      industry: NOT_SET,
+      experience_level: NOT_SET,
+      preference_set: false,
+    };
   return { ...row, preference_set: true };
 }

@@ -13,13 +13,17 @@ const ascii = (bytes: Buffer, start: number, end: number) => bytes.subarray(star
 
 /** What a file is, judged by its first bytes only (never by its name or declared type). */
 export function sniffFormat(bytes: Buffer): MediaFormat | undefined {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return { kind: 'image', mime: 'image/jpeg', ext: 'jpg' };
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff)
+    return { kind: 'image', mime: 'image/jpeg', ext: 'jpg' };
   if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
     return { kind: 'image', mime: 'image/png', ext: 'png' };
   }
-  if (bytes.length >= 6 && (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a')) return { kind: 'image', mime: 'image/gif', ext: 'gif' };
-  if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return { kind: 'image', mime: 'image/webp', ext: 'webp' };
-  if (bytes.length >= 4 && bytes.subarray(0, 4).equals(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]))) return { kind: 'video', mime: 'video/webm', ext: 'webm' };
+  if (bytes.length >= 6 && (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a'))
+    return { kind: 'image', mime: 'image/gif', ext: 'gif' };
+  if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP')
+    return { kind: 'image', mime: 'image/webp', ext: 'webp' };
+  if (bytes.length >= 4 && bytes.subarray(0, 4).equals(Buffer.from([0x1a, 0x45, 0xdf, 0xa3])))
+    return { kind: 'video', mime: 'video/webm', ext: 'webm' };
   if (bytes.length >= 5 && ascii(bytes, 0, 5) === '%PDF-') return { kind: 'document', mime: 'application/pdf', ext: 'pdf' };
   // ISO base media: a box size, then "ftyp" and the major brand.
   if (bytes.length >= 12 && ascii(bytes, 4, 8) === 'ftyp') {
@@ -39,4 +43,13 @@ export const KIND_DESCRIPTIONS: Record<MediaKind, string> = {
 };
 
 export const mimeOfExtension = (ext: string): string | undefined =>
-  ({ jpg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp', webm: 'video/webm', mp4: 'video/mp4', mov: 'video/quicktime', pdf: 'application/pdf' })[ext];
+  ({
+    jpg: 'image/jpeg',
+    png: 'image/png',
+    gif: 'image/gif',
+    webp: 'image/webp',
+    webm: 'video/webm',
+    mp4: 'video/mp4',
+    mov: 'video/quicktime',
+    pdf: 'application/pdf',
+  })[ext];

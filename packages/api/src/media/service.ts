@@ -9,7 +9,9 @@ import { KIND_DESCRIPTIONS, SNIFF_BYTES, sniffFormat, type MediaKind } from './f
 const megabytes = (bytes: number) => `${Math.round((bytes / 1_048_576) * 10) / 10} MB`;
 
 function maxBytesOf(services: Services, kind: MediaKind) {
-  return { image: services.config.MAX_IMAGE_BYTES, video: services.config.MAX_VIDEO_BYTES, document: services.config.MAX_DOCUMENT_BYTES }[kind];
+  return { image: services.config.MAX_IMAGE_BYTES, video: services.config.MAX_VIDEO_BYTES, document: services.config.MAX_DOCUMENT_BYTES }[
+    kind
+  ];
 }
 
 export const wrongType = (field: string, kind: MediaKind) =>

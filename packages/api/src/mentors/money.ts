@@ -46,7 +46,8 @@ export async function rateForCurrency(db: Db, currency: string): Promise<Rate | 
 export function toCentralMinor(amount: number, rate: Rate | null): number {
   const minor = Math.round(amount * 100);
   const central = rate && rate.currency !== CENTRAL_CURRENCY ? Math.round(minor / rate.rate) : minor;
-  if (central > MAX_CENTRAL_MINOR) throw fieldError('session_rate', `Ensure this value is at most ${MAX_CENTRAL_MINOR / 100} ${CENTRAL_CURRENCY} once converted.`);
+  if (central > MAX_CENTRAL_MINOR)
+    throw fieldError('session_rate', `Ensure this value is at most ${MAX_CENTRAL_MINOR / 100} ${CENTRAL_CURRENCY} once converted.`);
   return central;
 }
 
@@ -88,12 +89,16 @@ export async function setExchangeRate(
 ) {
   const query = services.db.selectFrom('countries').select(['id', 'name']);
   const byId = typeof input.country === 'number' || /^\d{1,15}$/.test(input.country.trim());
-  const country =
-    byId
-      ? await query.where('id', '=', Number(input.country)).executeTakeFirst()
-      : await query.where(sql`lower(name)`, '=', String(input.country).trim().toLowerCase()).executeTakeFirst();
+  const country = byId
+    ? await query.where('id', '=', Number(input.country)).executeTakeFirst()
+    : await query.where(sql`lower(name)`, '=', String(input.country).trim().toLowerCase()).executeTakeFirst();
   if (!country) throw fieldError('country', `Invalid pk "${input.country}" - object does not exist.`);
-  const values = { currency_name: input.currency_name, currency_initials: input.currency_initials, exchange_rate: input.exchange_rate, updated_at: services.now() };
+  const values = {
+    currency_name: input.currency_name,
+    currency_initials: input.currency_initials,
+    exchange_rate: input.exchange_rate,
+    updated_at: services.now(),
+  };
   await services.db
     .insertInto('exchange_rates')
     .values({ country_id: country.id, ...values })

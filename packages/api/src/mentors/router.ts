@@ -8,7 +8,8 @@ import { missingMentorParameter, recommendMentors, saveMentor, savedMentors, sea
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'mentors', protect: true });
 
-const CARD = '`session_rate` is in your currency when your country has an exchange rate (else USD), `rating` the mean of the session ratings (0 when none).';
+const CARD =
+  '`session_rate` is in your currency when your country has an exchange rate (else USD), `rating` the mean of the session ratings (0 when none).';
 
 export const mentorsRouter = router({
   recommendations: authedProcedure
@@ -34,7 +35,12 @@ export const mentorsRouter = router({
           'Mentors of any industry matching every parameter given (none: all mentors), best rated first. `text` matches part of a name, the bio, ' +
           'a skill or an area of expertise; `skills` (comma-separated) must all be among the mentor’s skills; both ignore case and accents. ' +
           `\`experience_level\`: entry 0–2 years, mid 3–5, senior 6–10, executive 11 or more; \`availability\`: weekdays or weekends. Paginated (10 a page). ${CARD}`,
-        errors: { 400: answers('An unknown choice or a too long text', fieldError('experience_level', '"expert" is not a valid choice. Valid options: entry, mid, senior, executive.')) },
+        errors: {
+          400: answers(
+            'An unknown choice or a too long text',
+            fieldError('experience_level', '"expert" is not a valid choice. Valid options: entry, mid, senior, executive.'),
+          ),
+        },
       }),
     )
     .input(schemas.searchInput)
@@ -64,7 +70,14 @@ export const mentorsRouter = router({
     .mutation(({ ctx, input }) => saveMentor(ctx.services, ctx.viewer, input.mentor)),
 
   saved: authedProcedure
-    .meta(route({ method: 'GET', path: '/mentor/save/', summary: 'Mentors you saved', description: `\`[{"saved": mentor}]\`, in the order you saved them. ${CARD}` }))
+    .meta(
+      route({
+        method: 'GET',
+        path: '/mentor/save/',
+        summary: 'Mentors you saved',
+        description: `\`[{"saved": mentor}]\`, in the order you saved them. ${CARD}`,
+      }),
+    )
     .input(z.void())
     .output(z.array(schemas.savedItem))
     .query(({ ctx }) => savedMentors(ctx.services, ctx.viewer)),
@@ -77,7 +90,9 @@ export const mentorsRouter = router({
         status: 204,
         summary: 'Unsave a mentor',
         description: '`?mentor=<user id>`. 204 with no body; unsaving a mentor you had not saved changes nothing.',
-        errors: { 400: answers('No mentor given, or not an id', missingMentorParameter(), fieldError('mentor', 'A valid integer is required.')) },
+        errors: {
+          400: answers('No mentor given, or not an id', missingMentorParameter(), fieldError('mentor', 'A valid integer is required.')),
+        },
       }),
     )
     .input(schemas.mentorQuery)
@@ -86,4 +101,3 @@ export const mentorsRouter = router({
       await unsaveMentor(ctx.services, ctx.viewer, input.mentor);
     }),
 });
-

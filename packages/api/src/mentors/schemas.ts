@@ -5,7 +5,11 @@ import { z } from '../validation.js';
 const AVAILABILITY = ['weekdays', 'weekends'] as const;
 
 /** A number from JSON or from a form field's text. */
-const numeric = (schema: z.ZodNumber) => z.preprocess((value) => (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value), schema);
+const numeric = (schema: z.ZodNumber) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value),
+    schema,
+  );
 
 /** weekdays or weekends, in any case. */
 const availabilityField = z.string().transform((value, ctx) => {
@@ -34,10 +38,15 @@ const textList = z.preprocess(
         return value;
       }
     }
-    return text.split(',').map((item) => item.trim()).filter(Boolean);
+    return text
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
   },
   z
-    .array(z.string().trim().min(1).max(100), { error: (issue) => (issue.code === 'invalid_type' && issue.input !== undefined ? LIST_MESSAGE : undefined) })
+    .array(z.string().trim().min(1).max(100), {
+      error: (issue) => (issue.code === 'invalid_type' && issue.input !== undefined ? LIST_MESSAGE : undefined),
+    })
     .max(50, 'Ensure this field has no more than 50 elements.')
     .transform((items) => [...new Set(items)]),
 );
@@ -50,7 +59,11 @@ export const mentorFields = {
   areas_of_expertise: textList,
   technical_skills: textList,
   mentorship_styles: textList,
-  linkedin_url: z.string().trim().max(500).pipe(z.url({ protocol: /^https?$/, error: 'Enter a valid URL.' })),
+  linkedin_url: z
+    .string()
+    .trim()
+    .max(500)
+    .pipe(z.url({ protocol: /^https?$/, error: 'Enter a valid URL.' })),
   session_rate: numeric(
     z
       .number()
@@ -63,7 +76,9 @@ export const mentorFields = {
     .trim()
     .regex(/^[A-Za-z]{3}$/, 'Enter a currency code of three letters, such as USD.')
     .transform((value) => value.toUpperCase())
-    .describe('Currency of `session_rate` (USD, or one with an exchange rate). By default your country’s currency when it has a rate, else USD'),
+    .describe(
+      'Currency of `session_rate` (USD, or one with an exchange rate). By default your country’s currency when it has a rate, else USD',
+    ),
 };
 
 export const MENTOR_FIELD_NAMES = Object.keys(mentorFields) as Array<keyof typeof mentorFields>;
@@ -77,7 +92,9 @@ export const mentorProfile = {
   technical_skills: z.array(z.string()),
   mentorship_styles: z.array(z.string()),
   linkedin_url: z.string().nullable(),
-  session_rate: z.string().describe('Price of a session: amount and currency run together (`"50USD"`), in your currency when your country has an exchange rate'),
+  session_rate: z
+    .string()
+    .describe('Price of a session: amount and currency run together (`"50USD"`), in your currency when your country has an exchange rate'),
   rating: z.number().describe('Mean of the session ratings, to one decimal; 0 when none'),
 };
 
@@ -106,17 +123,26 @@ export const mentorPage = envelope(mentorCard);
 export const searchInput = z.object({
   ...pageInput,
   text: z.string().max(1000).optional().describe('Part of a name, the bio, a skill or an area of expertise; any case, accents ignored'),
-  experience_level: choiceField('experience_level').optional().describe('entry (0–2 years), mid (3–5), senior (6–10), executive (11 or more)'),
+  experience_level: choiceField('experience_level')
+    .optional()
+    .describe('entry (0–2 years), mid (3–5), senior (6–10), executive (11 or more)'),
   skills: z.string().max(500).optional().describe('Comma-separated skills the mentor lists, all of them; any case, accents ignored'),
   availability: availabilityField.optional(),
 });
 
-export const mentorRef = z.object({ mentor: z.preprocess((value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value), z.number().int().positive().max(Number.MAX_SAFE_INTEGER)) });
+export const mentorRef = z.object({
+  mentor: z.preprocess(
+    (value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
+    z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  ),
+});
 export const mentorQuery = z.object({ mentor: z.string().optional() });
 export const savedItem = z.object({ saved: mentorCard });
 
 export const exchangeRateInput = z.object({
-  country: z.union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), z.string().trim().min(1).max(200)]).describe('The country’s id or name'),
+  country: z
+    .union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), z.string().trim().min(1).max(200)])
+    .describe('The country’s id or name'),
   currency_name: z.string().trim().min(1).max(100),
   currency_initials: z
     .string()

@@ -102,7 +102,9 @@ async function readCards(
 type PageParts = (offset: number, limit: number) => Parameters<typeof readCards>[2];
 
 async function mentorPage(ctx: Context, viewer: Viewer, request: PageRequest, parts: PageParts) {
-  const { page, found: read } = await readCountedPage(request, (page) => readCards(ctx.services, viewer, parts((page - 1) * request.size, request.size)));
+  const { page, found: read } = await readCountedPage(request, (page) =>
+    readCards(ctx.services, viewer, parts((page - 1) * request.size, request.size)),
+  );
   return paginate(ctx.url, page, request.size, read.count, read.results);
 }
 
@@ -161,7 +163,10 @@ export function searchMentors(ctx: Context, viewer: Viewer, query: SearchQuery) 
       sql`p.search_text like (select '%' || cn_fold(${likeEscaped(text)}::text) || '%')`,
     );
   }
-  const skills = (query.skills ?? '').split(',').map((skill) => skill.trim()).filter(Boolean);
+  const skills = (query.skills ?? '')
+    .split(',')
+    .map((skill) => skill.trim())
+    .filter(Boolean);
   if (skills.length) filters.push(sql`p.skills_folded @> (select cn_fold_all(${skills}::text[]))`);
   if (query.experience_level) {
     const [low, high] = EXPERIENCE_YEARS[query.experience_level];
@@ -195,11 +200,20 @@ const mentorNotFound = (id: number) => fieldError('mentor', `Invalid pk "${id}" 
 /** Saves a mentor; saving again keeps one save (the primary key) and answers the same. */
 export async function saveMentor(services: Services, viewer: Viewer, mentorId: number) {
   if (mentorId === viewer.id) throw fieldError('mentor', 'Cannot save self.');
-  const target = await services.db.selectFrom('users').select(['id', 'user_type']).where('id', '=', mentorId).where('is_active', '=', true).executeTakeFirst();
+  const target = await services.db
+    .selectFrom('users')
+    .select(['id', 'user_type'])
+    .where('id', '=', mentorId)
+    .where('is_active', '=', true)
+    .executeTakeFirst();
   if (!target) throw mentorNotFound(mentorId);
   if (target.user_type !== 'mentor') throw fieldError('mentor', 'This user is not a mentor.');
   try {
-    await services.db.insertInto('saved_mentors').values({ saver_id: viewer.id, mentor_id: mentorId }).onConflict((oc) => oc.doNothing()).execute();
+    await services.db
+      .insertInto('saved_mentors')
+      .values({ saver_id: viewer.id, mentor_id: mentorId })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   } catch (error) {
     // The mentor's account was deleted meanwhile.
     if (isForeignKeyViolation(error)) throw mentorNotFound(mentorId);
@@ -221,7 +235,11 @@ export async function savedMentors(services: Services, viewer: Viewer) {
     .orderBy('s.created_at')
     .orderBy('s.mentor_id')
     .execute();
-  const cards = await cardsOf(services, viewer, rows.map((row) => row.mentor_id));
+  const cards = await cardsOf(
+    services,
+    viewer,
+    rows.map((row) => row.mentor_id),
+  );
   return cards.map((card) => ({ saved: card }));
 }
 

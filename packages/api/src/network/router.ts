@@ -5,7 +5,15 @@ import { apiError, detailError, keyedError, nonFieldError } from '../errors.js';
 import { answers, rest, type RestRoute } from '../rest.js';
 import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
-import { answerRequest, cancelRequest, connectionCount, endConnection, listConnections, recommendConnections, requestConnection } from './service.js';
+import {
+  answerRequest,
+  cancelRequest,
+  connectionCount,
+  endConnection,
+  listConnections,
+  recommendConnections,
+  requestConnection,
+} from './service.js';
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'connections', protect: true });
 
@@ -36,7 +44,14 @@ export const networkRouter = router({
   connections: list('/connection/', 'Your connections', 'Confirmed connections, whoever asked; newest first.', 'confirmed'),
   // Today's clients read an object here, not the seed's bare array (compat C13).
   pending: authedProcedure
-    .meta(route({ method: 'GET', path: '/connection/pending/', summary: 'Requests to you', description: 'Pending requests others sent you, newest first, as `{"pending_requests": [...], "count": n}`.' }))
+    .meta(
+      route({
+        method: 'GET',
+        path: '/connection/pending/',
+        summary: 'Requests to you',
+        description: 'Pending requests others sent you, newest first, as `{"pending_requests": [...], "count": n}`.',
+      }),
+    )
     .input(z.void())
     .output(z.object({ pending_requests: z.array(connectionItem), count: z.number().int() }))
     .query(async ({ ctx }) => {
@@ -46,45 +61,96 @@ export const networkRouter = router({
   sent: list('/connection/sent/', 'Requests you sent', 'Your pending requests, not answered yet.', 'outgoing'),
 
   request: authedProcedure
-    .meta(route({ method: 'POST', path: '/connection/', status: 201, summary: 'Ask to connect', description: '`{"connection": <user id>}`. One request per pair, whichever way.', errors: {
+    .meta(
+      route({
+        method: 'POST',
+        path: '/connection/',
+        status: 201,
+        summary: 'Ask to connect',
+        description: '`{"connection": <user id>}`. One request per pair, whichever way.',
+        errors: {
           400: answers(
             'Yourself, or a request or connection exists',
             apiError('BAD_REQUEST', 'Cannot connect with self', { error: ['Cannot connect with self'] }),
             apiError('BAD_REQUEST', 'Connection Initiated', { error: ['Connection Initiated'] }),
           ),
           404: answers('No such user', detailError('NOT_FOUND', 'User not found')),
-        } }))
+        },
+      }),
+    )
     .input(z.object({ connection: idField }))
     .output(z.object({ id: z.number().int(), user: z.number().int(), connection: z.number().int(), status: z.literal('PENDING') }))
     .mutation(({ ctx, input }) => requestConnection(ctx.services, ctx.viewer, input.connection)),
 
   answer: authedProcedure
-    .meta(route({ method: 'POST', path: '/connection/status/', summary: 'Accept or reject a request', description: 'Only the person asked may answer. `status`: Accept or Reject.', errors: { 400: answers('Not yours to answer, or already accepted', nonFieldError('Cannot Accept/Reject'), nonFieldError('Connection already accepted')), ...noConnection('No such connection of yours') } }))
-    .input(connectionRef.extend({ status: z.string().transform((value, ctx) => {
-      const answer = { accept: 'Accept', reject: 'Reject' }[value.trim().toLowerCase()];
-      if (!answer) {
-        ctx.addIssue({ code: 'custom', message: `"${value}" is not a valid choice. Valid options: Accept, Reject.` });
-        return z.NEVER;
-      }
-      return answer as 'Accept' | 'Reject';
-    }) }))
+    .meta(
+      route({
+        method: 'POST',
+        path: '/connection/status/',
+        summary: 'Accept or reject a request',
+        description: 'Only the person asked may answer. `status`: Accept or Reject.',
+        errors: {
+          400: answers(
+            'Not yours to answer, or already accepted',
+            nonFieldError('Cannot Accept/Reject'),
+            nonFieldError('Connection already accepted'),
+          ),
+          ...noConnection('No such connection of yours'),
+        },
+      }),
+    )
+    .input(
+      connectionRef.extend({
+        status: z.string().transform((value, ctx) => {
+          const answer = { accept: 'Accept', reject: 'Reject' }[value.trim().toLowerCase()];
+          if (!answer) {
+            ctx.addIssue({ code: 'custom', message: `"${value}" is not a valid choice. Valid options: Accept, Reject.` });
+            return z.NEVER;
+          }
+          return answer as 'Accept' | 'Reject';
+        }),
+      }),
+    )
     .output(z.object({ status: z.enum(['Accepted', 'Rejected']) }))
     .mutation(({ ctx, input }) => answerRequest(ctx.services, ctx.viewer, input.connection_id, input.status)),
 
   cancel: authedProcedure
-    .meta(route({ method: 'POST', path: '/connection/cancel/', summary: 'Withdraw a request you sent', description: '`{"connection_id"}` of a pending request you sent.', errors: noConnection('No such pending request of yours') }))
+    .meta(
+      route({
+        method: 'POST',
+        path: '/connection/cancel/',
+        summary: 'Withdraw a request you sent',
+        description: '`{"connection_id"}` of a pending request you sent.',
+        errors: noConnection('No such pending request of yours'),
+      }),
+    )
     .input(connectionRef)
     .output(z.object({ status: z.literal('Cancelled') }))
     .mutation(({ ctx, input }) => cancelRequest(ctx.services, ctx.viewer, input.connection_id)),
 
   remove: authedProcedure
-    .meta(route({ method: 'POST', path: '/connection/remove/', summary: 'End a connection', description: '`{"connection_id"}` of a confirmed connection; either side may end it.', errors: noConnection('No such connection of yours') }))
+    .meta(
+      route({
+        method: 'POST',
+        path: '/connection/remove/',
+        summary: 'End a connection',
+        description: '`{"connection_id"}` of a confirmed connection; either side may end it.',
+        errors: noConnection('No such connection of yours'),
+      }),
+    )
     .input(connectionRef)
     .output(z.object({ status: z.literal('Removed') }))
     .mutation(({ ctx, input }) => endConnection(ctx.services, ctx.viewer, input.connection_id)),
 
   count: authedProcedure
-    .meta(route({ method: 'GET', path: '/connection/count/', summary: 'How many connections you have', description: '`{"connections_count": n}`' }))
+    .meta(
+      route({
+        method: 'GET',
+        path: '/connection/count/',
+        summary: 'How many connections you have',
+        description: '`{"connections_count": n}`',
+      }),
+    )
     .input(z.void())
     .output(z.object({ connections_count: z.number().int() }))
     .query(({ ctx }) => connectionCount(ctx.services, ctx.viewer)),
@@ -109,7 +175,16 @@ export const networkRouter = router({
       }),
     )
     .input(z.object({ ...pageInput, criteria: z.string().optional() }))
-    .output(envelopeWithLastPage(z.object({ id: z.number().int(), name: z.string(), qualification: z.string(), profile_photo: z.string(), user_type: userTypeSchema })))
+    .output(
+      envelopeWithLastPage(
+        z.object({
+          id: z.number().int(),
+          name: z.string(),
+          qualification: z.string(),
+          profile_photo: z.string(),
+          user_type: userTypeSchema,
+        }),
+      ),
+    )
     .query(({ ctx, input }) => recommendConnections(ctx, ctx.viewer, input)),
 });
-

@@ -21,14 +21,25 @@ const displayName = (row: { first_name: string; last_name: string }) => `${row.f
 /** Sends a request; one per pair whichever way it goes, kept by a unique index. */
 export async function requestConnection(services: Services, viewer: Viewer, userId: number) {
   if (userId === viewer.id) throw apiError('BAD_REQUEST', 'Cannot connect with self', { error: ['Cannot connect with self'] });
-  const target = await services.db.selectFrom('users').select('id').where('id', '=', userId).where('is_active', '=', true).executeTakeFirst();
+  const target = await services.db
+    .selectFrom('users')
+    .select('id')
+    .where('id', '=', userId)
+    .where('is_active', '=', true)
+    .executeTakeFirst();
   if (!target) throw detailError('NOT_FOUND', 'User not found');
   const alreadyInitiated = () => apiError('BAD_REQUEST', 'Connection Initiated', { error: ['Connection Initiated'] });
   const message = `${await nameOf(services, viewer.id)} wants to connect with you.`;
   try {
     const { row, stored } = await services.db.transaction().execute(async (trx) => {
-      const row = await trx.insertInto('connections').values({ requester_id: viewer.id, recipient_id: userId }).returning('id').executeTakeFirstOrThrow();
-      const stored = await storeNotifications(trx, [{ userId, type: 'connection_request', message, data: { connection_id: row.id, user_id: viewer.id } }]);
+      const row = await trx
+        .insertInto('connections')
+        .values({ requester_id: viewer.id, recipient_id: userId })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const stored = await storeNotifications(trx, [
+        { userId, type: 'connection_request', message, data: { connection_id: row.id, user_id: viewer.id } },
+      ]);
       return { row, stored };
     });
     await deliver(services, stored);
@@ -46,12 +57,31 @@ export async function listConnections(services: Services, viewer: Viewer, direct
   let query = services.db
     .selectFrom('connections as c')
     .innerJoin('profiles as p', (join) =>
-      join.on((eb) => eb('p.user_id', '=', eb.case().when('c.requester_id', '=', viewer.id).then(eb.ref('c.recipient_id')).else(eb.ref('c.requester_id')).end())),
+      join.on((eb) =>
+        eb(
+          'p.user_id',
+          '=',
+          eb.case().when('c.requester_id', '=', viewer.id).then(eb.ref('c.recipient_id')).else(eb.ref('c.requester_id')).end(),
+        ),
+      ),
     )
     .innerJoin('users as u', 'u.id', 'p.user_id')
-    .select(['c.id', 'c.status', 'p.user_id', 'p.first_name', 'p.last_name', 'p.middle_name', 'p.profile_photo', 'p.qualification', 'u.user_type'])
+    .select([
+      'c.id',
+      'c.status',
+      'p.user_id',
+      'p.first_name',
+      'p.last_name',
+      'p.middle_name',
+      'p.profile_photo',
+      'p.qualification',
+      'u.user_type',
+    ])
     .orderBy('c.id', 'desc');
-  if (direction === 'confirmed') query = query.where('c.status', '=', 'accepted').where((eb) => eb.or([eb('c.requester_id', '=', viewer.id), eb('c.recipient_id', '=', viewer.id)]));
+  if (direction === 'confirmed')
+    query = query
+      .where('c.status', '=', 'accepted')
+      .where((eb) => eb.or([eb('c.requester_id', '=', viewer.id), eb('c.recipient_id', '=', viewer.id)]));
   else if (direction === 'incoming') query = query.where('c.status', '=', 'pending').where('c.recipient_id', '=', viewer.id);
   else query = query.where('c.status', '=', 'pending').where('c.requester_id', '=', viewer.id);
   const rows = await query.execute();
@@ -92,9 +122,16 @@ export async function answerRequest(services: Services, viewer: Viewer, connecti
   }
   const message = `${await nameOf(services, viewer.id)} accepted your connection request.`;
   const stored = await services.db.transaction().execute(async (trx) => {
-    const updated = await trx.updateTable('connections').set({ status: 'accepted' }).where('id', '=', row.id).where('status', '=', 'pending').executeTakeFirst();
+    const updated = await trx
+      .updateTable('connections')
+      .set({ status: 'accepted' })
+      .where('id', '=', row.id)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
     if (updated.numUpdatedRows === 0n) throw nonFieldError('Connection already accepted');
-    return storeNotifications(trx, [{ userId: row.requester_id, type: 'connection_accepted', message, data: { connection_id: row.id, user_id: viewer.id } }]);
+    return storeNotifications(trx, [
+      { userId: row.requester_id, type: 'connection_accepted', message, data: { connection_id: row.id, user_id: viewer.id } },
+    ]);
   });
   await deliver(services, stored);
   return { status: 'Accepted' as const };
@@ -136,7 +173,11 @@ const RECOMMENDATION_POOL = 300;
  * caller plus the first RECOMMENDATION_POOL other candidates by id, so a page costs the same
  * whatever the number of members. One statement.
  */
-export async function recommendConnections(ctx: Context, viewer: Viewer, query: { criteria?: string | undefined; page?: string | undefined; page_size?: string | undefined }) {
+export async function recommendConnections(
+  ctx: Context,
+  viewer: Viewer,
+  query: { criteria?: string | undefined; page?: string | undefined; page_size?: string | undefined },
+) {
   if (!query.criteria) throw keyedError('error', 'Recommendation criteria not provided');
   const criteria = query.criteria.trim().toLowerCase();
   if (!(CRITERIA as readonly string[]).includes(criteria)) {
@@ -150,7 +191,18 @@ export async function recommendConnections(ctx: Context, viewer: Viewer, query: 
   const candidates = sql`
     from users u ${criteria === 'location' ? sql`join profiles p on p.user_id = u.id cross join me` : sql``}
     where ${matches} and u.is_active and u.id <> ${me} and u.id not in (select person from linked)`;
-  const read = (page: number) => sql<{ count: number; results: Array<{ id: number; first_name: string; last_name: string; qualification: string; profile_photo: string | null; user_type: UserType }> }>`
+  const read = (page: number) =>
+    sql<{
+      count: number;
+      results: Array<{
+        id: number;
+        first_name: string;
+        last_name: string;
+        qualification: string;
+        profile_photo: string | null;
+        user_type: UserType;
+      }>;
+    }>`
     with me as (select lower(trim(location)) as location from profiles where user_id = ${me}),
     linked as (
       select case when requester_id = ${me} then recipient_id else requester_id end as person
@@ -195,4 +247,3 @@ export async function recommendConnections(ctx: Context, viewer: Viewer, query: 
   }));
   return { ...paginate(ctx.url, page, request.size, found.count, results), last_page: lastPageLink(ctx.url, request.size, found.count) };
 }
-

@@ -6,7 +6,18 @@ import { onlyRow } from '../invariant.js';
 
 export interface NewNotification {
   userId: number;
-  type: 'job' | 'connection_request' | 'connection_accepted' | 'like' | 'comment' | 'reply' | 'follow' | 'session_requested' | 'session_accepted' | 'session_rejected' | 'session_paid';
+  type:
+    | 'job'
+    | 'connection_request'
+    | 'connection_accepted'
+    | 'like'
+    | 'comment'
+    | 'reply'
+    | 'follow'
+    | 'session_requested'
+    | 'session_accepted'
+    | 'session_rejected'
+    | 'session_paid';
   message: string;
   data?: Record<string, unknown>;
 }
@@ -51,9 +62,13 @@ type NotificationPage = (typeof NOTIFICATION_PAGES)[number];
  * `route` carries the id in its query: `post_id`, `user_id`, `job_id`); `obj_id` is that id.
  * Connection notifications open the network page, which needs no id.
  */
-function notificationLink(type: string, data: Record<string, unknown>): { page: NotificationPage | null; route: string | null; obj_id: string | null } {
+function notificationLink(
+  type: string,
+  data: Record<string, unknown>,
+): { page: NotificationPage | null; route: string | null; obj_id: string | null } {
   const id = (key: string) => (typeof data[key] === 'number' ? String(data[key]) : null);
-  const to = (page: NotificationPage, route: string, key: string) => (id(key) === null ? { page, route: null, obj_id: null } : { page, route: `${route}${id(key)}`, obj_id: id(key) });
+  const to = (page: NotificationPage, route: string, key: string) =>
+    id(key) === null ? { page, route: null, obj_id: null } : { page, route: `${route}${id(key)}`, obj_id: id(key) };
   switch (type) {
     case 'like':
     case 'comment':
@@ -145,7 +160,11 @@ export async function countNotifications(services: Services, userId: number) {
 
 /** Marks the given notifications of the caller read, or all of them. */
 export async function markRead(services: Services, userId: number, ids: number[] | 'all') {
-  let query = services.db.updateTable('notifications').set({ read_at: services.now() }).where('user_id', '=', userId).where('read_at', 'is', null);
+  let query = services.db
+    .updateTable('notifications')
+    .set({ read_at: services.now() })
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null);
   if (ids !== 'all') {
     if (!ids.length) return { marked: 0 };
     query = query.where('id', 'in', ids);

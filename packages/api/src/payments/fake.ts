@@ -20,7 +20,13 @@ export function fakeProvider(db: Kysely<Database>, publicUrl: string): PaymentPr
     async createCheckout(input) {
       await db
         .insertInto('fake_checkouts')
-        .values({ reference: input.reference, amount_minor: input.amountMinor, currency: input.currency, description: input.description, return_url: input.returnUrl })
+        .values({
+          reference: input.reference,
+          amount_minor: input.amountMinor,
+          currency: input.currency,
+          description: input.description,
+          return_url: input.returnUrl,
+        })
         .onConflict((oc) => oc.column('reference').doNothing())
         .execute();
       return { checkoutUrl: `${publicUrl}${fakeCheckoutPath(input.reference)}`, providerRef: input.reference };
@@ -33,7 +39,13 @@ export function fakeProvider(db: Kysely<Database>, publicUrl: string): PaymentPr
         .where((eb) => eb.or([eb('reference', '=', id), eb('transaction_id', '=', id)]))
         .executeTakeFirst();
       if (!row) return { paid: false, reference: null, amountMinor: 0, currency: '', transactionId: null } satisfies Verification;
-      return { paid: row.transaction_id !== null, reference: row.reference, amountMinor: Number(row.amount_minor), currency: row.currency, transactionId: row.transaction_id };
+      return {
+        paid: row.transaction_id !== null,
+        reference: row.reference,
+        amountMinor: Number(row.amount_minor),
+        currency: row.currency,
+        transactionId: row.transaction_id,
+      };
     },
 
     // The fake sends no webhooks; its page's redirect is the only way back.
@@ -68,7 +80,10 @@ export async function fakeCheckoutPage(db: Kysely<Database>, reference: string):
 export async function payFakeCheckout(db: Kysely<Database>, reference: string, now: Date): Promise<string | undefined> {
   const row = await db
     .updateTable('fake_checkouts')
-    .set((eb) => ({ transaction_id: eb.fn.coalesce('transaction_id', eb.val(`fake_${randomUUID()}`)), paid_at: eb.fn.coalesce('paid_at', eb.val(now)) }))
+    .set((eb) => ({
+      transaction_id: eb.fn.coalesce('transaction_id', eb.val(`fake_${randomUUID()}`)),
+      paid_at: eb.fn.coalesce('paid_at', eb.val(now)),
+    }))
     .where('reference', '=', reference)
     .returning(['reference', 'transaction_id', 'return_url'])
     .executeTakeFirst();

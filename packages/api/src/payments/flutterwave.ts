@@ -1,4 +1,14 @@
-import { fieldsOf, headerOf, PaymentProviderError, providerJson, sameSecret, textOf, toMinor, type PaymentProvider, type Verification } from './provider.js';
+import {
+  fieldsOf,
+  headerOf,
+  PaymentProviderError,
+  providerJson,
+  sameSecret,
+  textOf,
+  toMinor,
+  type PaymentProvider,
+  type Verification,
+} from './provider.js';
 
 export interface FlutterwaveOptions {
   secretKey: string;
@@ -44,7 +54,9 @@ export function flutterwaveProvider(options: FlutterwaveOptions): PaymentProvide
 
     async verify(transactionId) {
       if (!/^\d{1,20}$/.test(transactionId)) return { paid: false, reference: null, amountMinor: 0, currency: '', transactionId: null };
-      const { status, body } = await providerJson('Flutterwave verify', `${options.baseUrl}/transactions/${transactionId}/verify`, { headers });
+      const { status, body } = await providerJson('Flutterwave verify', `${options.baseUrl}/transactions/${transactionId}/verify`, {
+        headers,
+      });
       // An unknown transaction (400/404) is an answer, not paid; anything else but 200 is a failure to ask.
       if (status !== 200 && status !== 400 && status !== 404) throw new PaymentProviderError(`Flutterwave verify: HTTP ${status}`);
       const answer = fieldsOf(body);
@@ -61,7 +73,8 @@ export function flutterwaveProvider(options: FlutterwaveOptions): PaymentProvide
 
     parseWebhook(rawBody, requestHeaders) {
       const hash = headerOf(requestHeaders, 'verif-hash');
-      if (!options.webhookHash || hash === undefined || !sameSecret(hash, options.webhookHash)) return { kind: 'rejected', reason: 'verif-hash does not match' };
+      if (!options.webhookHash || hash === undefined || !sameSecret(hash, options.webhookHash))
+        return { kind: 'rejected', reason: 'verif-hash does not match' };
       let event: Readonly<Record<string, unknown>>;
       try {
         event = fieldsOf(JSON.parse(rawBody.toString('utf8')));

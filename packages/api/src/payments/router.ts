@@ -17,7 +17,11 @@ const refusals: Record<number, RouteError> = {
   403: answers('Not the session’s mentee', REFUSALS.notYours()),
   404: answers('No such session', sessionNotFound()),
   502: answers('The provider refused the checkout or could not be reached (the pending payment is kept)', paymentNotInitialized()),
-  503: answers('No payment provider is configured (or, in production, not this one)', paymentsNotConfigured('flutterwave', false), paymentsNotConfigured('flutterwave', true)),
+  503: answers(
+    'No payment provider is configured (or, in production, not this one)',
+    paymentsNotConfigured('flutterwave', false),
+    paymentsNotConfigured('flutterwave', true),
+  ),
 };
 
 export const paymentsRouter = router({
@@ -47,11 +51,20 @@ export const paymentsRouter = router({
         path: '/payments/stripe/initiate/',
         summary: 'Pay for a session through Stripe Checkout',
         description: `\`{"session"}\`: as the Flutterwave path, charged in US dollars. Answers the Checkout Session’s id and its URL. ${AFTER}`,
-        errors: { ...refusals, 503: answers('No payment provider is configured (or, in production, not this one)', paymentsNotConfigured('stripe', false), paymentsNotConfigured('stripe', true)) },
+        errors: {
+          ...refusals,
+          503: answers(
+            'No payment provider is configured (or, in production, not this one)',
+            paymentsNotConfigured('stripe', false),
+            paymentsNotConfigured('stripe', true),
+          ),
+        },
       }),
     )
     .input(sessionRef)
-    .output(z.object({ session_id: z.string().describe('The Checkout Session (`cs_…`)'), url: z.string().describe('The hosted checkout page') }))
+    .output(
+      z.object({ session_id: z.string().describe('The Checkout Session (`cs_…`)'), url: z.string().describe('The hosted checkout page') }),
+    )
     .mutation(async ({ ctx, input }) => {
       const checkout = await initiatePayment(ctx.services, ctx.viewer, input.session, 'stripe');
       // Stripe always names its checkout; the fake's is the reference.

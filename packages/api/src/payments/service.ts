@@ -24,7 +24,8 @@ export function paymentsNotConfigured(route: CheckoutRoute, otherConfigured: boo
   return detailError('SERVICE_UNAVAILABLE', detail);
 }
 
-export const paymentNotInitialized = () => apiError('BAD_GATEWAY', 'Failed to initialize payment', { error: 'Failed to initialize payment' });
+export const paymentNotInitialized = () =>
+  apiError('BAD_GATEWAY', 'Failed to initialize payment', { error: 'Failed to initialize payment' });
 
 export const REFUSALS = {
   notYours: () => detailError('FORBIDDEN', 'This session was not initiated by you.'),
@@ -80,11 +81,20 @@ export async function initiatePayment(services: Services, viewer: Viewer, sessio
   const charge = chargeFor(usdMinor, rate);
   const reference = `cn-${session.id}-${randomBytes(8).toString('hex')}`;
   const base = services.config.PUBLIC_URL;
-  const returnUrl = route === 'flutterwave' ? `${base}/payments/callback/` : `${base}/payments/stripe/return/?session_id=${CHECKOUT_SESSION_ID}`;
+  const returnUrl =
+    route === 'flutterwave' ? `${base}/payments/callback/` : `${base}/payments/stripe/return/?session_id=${CHECKOUT_SESSION_ID}`;
 
   const payment = await services.db
     .insertInto('payments')
-    .values({ session_id: session.id, payer_id: viewer.id, provider: provider.name, reference, amount_minor: charge.amountMinor, currency: charge.currency, usd_minor: usdMinor })
+    .values({
+      session_id: session.id,
+      payer_id: viewer.id,
+      provider: provider.name,
+      reference,
+      amount_minor: charge.amountMinor,
+      currency: charge.currency,
+      usd_minor: usdMinor,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   let checkout: Checkout;
@@ -101,12 +111,18 @@ export async function initiatePayment(services: Services, viewer: Viewer, sessio
     services.log.warn({ err: error, reference, provider: provider.name }, 'payment provider refused a checkout');
     throw paymentNotInitialized();
   }
-  if (checkout.providerRef) await services.db.updateTable('payments').set({ provider_ref: checkout.providerRef }).where('id', '=', payment.id).execute();
+  if (checkout.providerRef)
+    await services.db.updateTable('payments').set({ provider_ref: checkout.providerRef }).where('id', '=', payment.id).execute();
   return checkout;
 }
 
 /** Asks the provider, then settles; a provider that cannot be asked now leaves everything as it was. */
-async function verifyAndSettle(services: Services, provider: PaymentProvider, id: string, claimedReference?: string): Promise<Settlement | 'unavailable'> {
+async function verifyAndSettle(
+  services: Services,
+  provider: PaymentProvider,
+  id: string,
+  claimedReference?: string,
+): Promise<Settlement | 'unavailable'> {
   let verified: Verification;
   try {
     verified = await provider.verify(id);
@@ -129,9 +145,13 @@ const providerOf = (services: Services, name: PaymentProviderName) => services.p
  * transaction is verified with the provider and settles the payment `tx_ref` names. Answers where
  * to send the browser.
  */
-export async function paymentReturn(services: Services, query: { status?: string | undefined; tx_ref?: string | undefined; transaction_id?: string | undefined }) {
+export async function paymentReturn(
+  services: Services,
+  query: { status?: string | undefined; tx_ref?: string | undefined; transaction_id?: string | undefined },
+) {
   const { status, tx_ref: reference, transaction_id: transactionId } = query;
-  if (!status || !reference || !transactionId || !['successful', 'completed'].includes(status.toLowerCase())) return services.config.PAYMENT_FAILURE_URL;
+  if (!status || !reference || !transactionId || !['successful', 'completed'].includes(status.toLowerCase()))
+    return services.config.PAYMENT_FAILURE_URL;
   const payment = await services.db.selectFrom('payments').select('provider').where('reference', '=', reference).executeTakeFirst();
   const provider = payment && providerOf(services, payment.provider);
   if (!provider) return services.config.PAYMENT_FAILURE_URL;
@@ -164,7 +184,12 @@ const WEBHOOK_SECRETS = { flutterwave: 'FLUTTERWAVE_WEBHOOK_HASH', stripe: 'STRI
  * event whatever it settles (a refusal is final, a retry would not change it); 502 when the
  * provider could not be asked to verify it, so that it sends it again later.
  */
-export async function receiveWebhook(services: Services, route: CheckoutRoute, rawBody: Buffer, headers: WebhookHeaders): Promise<WebhookAnswer> {
+export async function receiveWebhook(
+  services: Services,
+  route: CheckoutRoute,
+  rawBody: Buffer,
+  headers: WebhookHeaders,
+): Promise<WebhookAnswer> {
   const provider = services.payments[route];
   const secret = route === 'flutterwave' ? services.config.FLUTTERWAVE_WEBHOOK_HASH : services.config.STRIPE_WEBHOOK_SECRET;
   if (!provider) return { status: 503, body: { detail: `${NAMES[route]} payments are not configured: set ${SETTINGS[route]}.` } };
@@ -177,7 +202,8 @@ export async function receiveWebhook(services: Services, route: CheckoutRoute, r
       return { status: 200, body: { status: 'ignored' } };
     case 'verify': {
       const settlement = await verifyAndSettle(services, provider, event.id);
-      if (settlement === 'unavailable') return { status: 502, body: { detail: 'The payment provider could not be reached to verify this event.' } };
+      if (settlement === 'unavailable')
+        return { status: 502, body: { detail: 'The payment provider could not be reached to verify this event.' } };
       return { status: 200, body: { status: settlement.outcome } };
     }
     case 'verified':

@@ -40,8 +40,14 @@ class NotHonoured extends Error {}
  * `claimedReference` is the reference the caller was told (a return URL's `tx_ref`): a verified
  * transaction of another reference is refused and changes nothing (the original's replay hole).
  */
-export async function settlePayment(services: Services, provider: PaymentProviderName, verified: Verification, claimedReference?: string): Promise<Settlement> {
-  if (!verified.reference) return verified.paid ? { outcome: 'refused', reason: 'The transaction names no reference.' } : { outcome: 'unpaid' };
+export async function settlePayment(
+  services: Services,
+  provider: PaymentProviderName,
+  verified: Verification,
+  claimedReference?: string,
+): Promise<Settlement> {
+  if (!verified.reference)
+    return verified.paid ? { outcome: 'refused', reason: 'The transaction names no reference.' } : { outcome: 'unpaid' };
   if (claimedReference !== undefined && claimedReference !== verified.reference) {
     return { outcome: 'refused', reason: 'The transaction belongs to another payment.' };
   }
@@ -53,7 +59,8 @@ export async function settlePayment(services: Services, provider: PaymentProvide
 
   // The provider confirmed money for this reference: whatever is wrong now is final for this payment.
   if (verified.currency !== payment.currency) return fail(services, payment, `Paid in ${verified.currency}, ${payment.currency} expected.`);
-  if (verified.amountMinor < payment.amount_minor) return fail(services, payment, `Paid ${verified.amountMinor} minor units of ${payment.currency}, ${payment.amount_minor} expected.`);
+  if (verified.amountMinor < payment.amount_minor)
+    return fail(services, payment, `Paid ${verified.amountMinor} minor units of ${payment.currency}, ${payment.amount_minor} expected.`);
   const usedElsewhere = await services.db
     .selectFrom('payments')
     .select('id')
@@ -86,18 +93,29 @@ export async function settlePayment(services: Services, provider: PaymentProvide
         .executeTakeFirst();
       if (!session) throw new NotHonoured('The session could no longer be paid for (cancelled, or paid by another payment).');
       await recordPaymentReceived(trx, payment, now);
-      const payer = await trx.selectFrom('profiles').select(['first_name', 'last_name']).where('user_id', '=', payment.payer_id).executeTakeFirst();
+      const payer = await trx
+        .selectFrom('profiles')
+        .select(['first_name', 'last_name'])
+        .where('user_id', '=', payment.payer_id)
+        .executeTakeFirst();
       const name = payer ? `${payer.first_name} ${payer.last_name}` : 'Your mentee';
       return storeNotifications(trx, [
-        { userId: session.mentor_id, type: 'session_paid', message: `${name} paid for your session.`, data: { session_id: payment.session_id, user_id: payment.payer_id } },
+        {
+          userId: session.mentor_id,
+          type: 'session_paid',
+          message: `${name} paid for your session.`,
+          data: { session_id: payment.session_id, user_id: payment.payer_id },
+        },
       ]);
     });
     if (stored) await deliver(services, stored);
   } catch (error) {
     if (error instanceof NotHonoured) return fail(services, payment, error.message);
     // Another payment of the session was settled concurrently.
-    if (isUniqueViolation(error, 'payments_one_paid_per_session')) return fail(services, payment, 'The session was paid by another payment.');
-    if (isUniqueViolation(error, 'payments_provider_transaction')) return { outcome: 'refused', reason: 'The transaction already settled another payment.' };
+    if (isUniqueViolation(error, 'payments_one_paid_per_session'))
+      return fail(services, payment, 'The session was paid by another payment.');
+    if (isUniqueViolation(error, 'payments_provider_transaction'))
+      return { outcome: 'refused', reason: 'The transaction already settled another payment.' };
     throw error;
   }
   // Read above (payments are never deleted), now with the settlement's outcome.
@@ -105,10 +123,26 @@ export async function settlePayment(services: Services, provider: PaymentProvide
   return outcomeOf(services, required(settled, `payment ${verified.reference}`), verified);
 }
 
-const PAYMENT_COLUMNS = ['id', 'session_id', 'payer_id', 'reference', 'provider_transaction_id', 'amount_minor', 'currency', 'usd_minor', 'status', 'failure'] as const;
+const PAYMENT_COLUMNS = [
+  'id',
+  'session_id',
+  'payer_id',
+  'reference',
+  'provider_transaction_id',
+  'amount_minor',
+  'currency',
+  'usd_minor',
+  'status',
+  'failure',
+] as const;
 
 function readPayment(services: Services, provider: PaymentProviderName, reference: string): Promise<PaymentRow | undefined> {
-  return services.db.selectFrom('payments').select(PAYMENT_COLUMNS).where('reference', '=', reference).where('provider', '=', provider).executeTakeFirst();
+  return services.db
+    .selectFrom('payments')
+    .select(PAYMENT_COLUMNS)
+    .where('reference', '=', reference)
+    .where('provider', '=', provider)
+    .executeTakeFirst();
 }
 
 /** What a settled or failed payment answers to any later settlement of it. */

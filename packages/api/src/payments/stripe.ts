@@ -1,5 +1,14 @@
 import { createHmac } from 'node:crypto';
-import { fieldsOf, headerOf, PaymentProviderError, providerJson, sameSecret, textOf, type PaymentProvider, type Verification } from './provider.js';
+import {
+  fieldsOf,
+  headerOf,
+  PaymentProviderError,
+  providerJson,
+  sameSecret,
+  textOf,
+  type PaymentProvider,
+  type Verification,
+} from './provider.js';
 
 export interface StripeOptions {
   secretKey: string;
@@ -56,8 +65,11 @@ export function stripeProvider(options: StripeOptions): PaymentProvider {
     },
 
     async verify(checkoutSessionId) {
-      if (!/^[\w-]{1,255}$/.test(checkoutSessionId)) return { paid: false, reference: null, amountMinor: 0, currency: '', transactionId: null };
-      const { status, body } = await providerJson('Stripe retrieve', `${options.baseUrl}/v1/checkout/sessions/${checkoutSessionId}`, { headers: auth });
+      if (!/^[\w-]{1,255}$/.test(checkoutSessionId))
+        return { paid: false, reference: null, amountMinor: 0, currency: '', transactionId: null };
+      const { status, body } = await providerJson('Stripe retrieve', `${options.baseUrl}/v1/checkout/sessions/${checkoutSessionId}`, {
+        headers: auth,
+      });
       if (status === 404) return { paid: false, reference: null, amountMinor: 0, currency: '', transactionId: null };
       if (status !== 200) throw new PaymentProviderError(`Stripe retrieve: HTTP ${status}`);
       return fromCheckoutSession(body);

@@ -40,7 +40,6 @@ export function createLocalEventBus(): EventBus {
   };
 }
 
-
 /**
  * Events through Redis pub/sub, so a socket held by one process hears what another process
  * published. A process subscribes to a user's channel while it holds a listener for that user.
@@ -65,12 +64,14 @@ export function createRedisEventBus(url: string, prefix: string, log: Logger): E
   };
   const publisher = new Redis(url, options);
   const subscriber = new Redis(url, options);
-  for (const client of [publisher, subscriber]) client.on('error', (error: Error) => log.warn({ reason: error.message }, 'redis event bus error'));
+  for (const client of [publisher, subscriber])
+    client.on('error', (error: Error) => log.warn({ reason: error.message }, 'redis event bus error'));
   const listeners = new Map<number, number>();
 
   subscriber.on('ready', () => {
     const channels = [...listeners.keys()].map(channelOf);
-    if (channels.length) subscriber.subscribe(...channels).catch((error: Error) => log.warn({ reason: error.message }, 'redis resubscribe failed'));
+    if (channels.length)
+      subscriber.subscribe(...channels).catch((error: Error) => log.warn({ reason: error.message }, 'redis resubscribe failed'));
   });
   subscriber.on('message', (channel: string, message: string) => {
     try {
@@ -95,7 +96,9 @@ export function createRedisEventBus(url: string, prefix: string, log: Logger): E
       const unsubscribe = await local.subscribe(userId, handler);
       // When Redis is away, the next 'ready' subscribes this channel with the others.
       if (count === 0 && subscriber.status === 'ready') {
-        await subscriber.subscribe(channelOf(userId)).catch((error: Error) => log.warn({ reason: error.message }, 'redis subscribe failed'));
+        await subscriber
+          .subscribe(channelOf(userId))
+          .catch((error: Error) => log.warn({ reason: error.message }, 'redis subscribe failed'));
       }
       return () => {
         unsubscribe();

@@ -34,7 +34,13 @@ function claims(tenant: string, grant: RoomGrant) {
     nbf: now,
     exp: now + TOKEN_SECONDS,
     context: {
-      user: { id: `User_${grant.user.id}`, name: grant.user.name, avatar: grant.user.avatar ?? '', email: grant.user.email, moderator: grant.moderator },
+      user: {
+        id: `User_${grant.user.id}`,
+        name: grant.user.name,
+        avatar: grant.user.avatar ?? '',
+        email: grant.user.email,
+        moderator: grant.moderator,
+      },
       // Nothing billable or recorded is offered to participants.
       features: { livestreaming: false, 'outbound-call': false, transcription: false, recording: false },
       room: { regex: false },

@@ -21,7 +21,12 @@ async function insertComment(services: Services, viewer: Viewer, postId: number,
         .returning(['id', 'created_at'])
         .executeTakeFirstOrThrow();
       // Only top-level comments count, as the original counted them.
-      if (parentId === null) await trx.updateTable('posts').set((eb) => ({ comment_count: eb('comment_count', '+', 1) })).where('id', '=', postId).execute();
+      if (parentId === null)
+        await trx
+          .updateTable('posts')
+          .set((eb) => ({ comment_count: eb('comment_count', '+', 1) }))
+          .where('id', '=', postId)
+          .execute();
       const data = { post_id: postId, comment_id: comment.id, user_id: viewer.id };
       const stored =
         answered === viewer.id
@@ -55,15 +60,33 @@ export async function commentOn(services: Services, viewer: Viewer, postId: numb
   const post = await services.db.selectFrom('posts').select(['id', 'author_id']).where('id', '=', postId).executeTakeFirst();
   if (!post) throw postNotFound();
   const comment = await insertComment(services, viewer, postId, null, body, post.author_id);
-  return { comment_id: comment.id, post: postId, parent: null, user: await authorCard(services, viewer), body, time_stamp: comment.created_at };
+  return {
+    comment_id: comment.id,
+    post: postId,
+    parent: null,
+    user: await authorCard(services, viewer),
+    body,
+    time_stamp: comment.created_at,
+  };
 }
 
 /** A reply belongs to its parent comment's post; replies to replies nest without limit. */
 export async function replyTo(services: Services, viewer: Viewer, parentId: number, body: string) {
-  const parent = await services.db.selectFrom('comments').select(['id', 'post_id', 'user_id']).where('id', '=', parentId).executeTakeFirst();
+  const parent = await services.db
+    .selectFrom('comments')
+    .select(['id', 'post_id', 'user_id'])
+    .where('id', '=', parentId)
+    .executeTakeFirst();
   if (!parent) throw commentNotFound();
   const comment = await insertComment(services, viewer, parent.post_id, parent.id, body, parent.user_id);
-  return { comment_id: comment.id, post: parent.post_id, parent: parent.id, user: await authorCard(services, viewer), body, time_stamp: comment.created_at };
+  return {
+    comment_id: comment.id,
+    post: parent.post_id,
+    parent: parent.id,
+    user: await authorCard(services, viewer),
+    body,
+    time_stamp: comment.created_at,
+  };
 }
 
 /**
@@ -86,7 +109,8 @@ type CommentRow = [
 
 /** The comments of a post as a tree: top-level comments oldest first, each with its replies. */
 export async function commentTree(services: Services, viewer: Viewer, rawPostId: string | undefined): Promise<CommentNode[]> {
-  if (rawPostId === undefined || rawPostId.trim() === '') throw apiError('BAD_REQUEST', 'No query parameter', { error: 'No query parameter' });
+  if (rawPostId === undefined || rawPostId.trim() === '')
+    throw apiError('BAD_REQUEST', 'No query parameter', { error: 'No query parameter' });
   const postId = idFromQuery(rawPostId);
   if (postId === undefined) throw postNotFound();
   // One statement, its rows as one JSON value. Comments exist only on existing posts, but an

@@ -28,7 +28,8 @@ export interface FeedTally {
 export const FEED_TALLY_SECONDS = 60;
 
 type FeedReader = Pick<Viewer, 'id' | 'industry'>;
-const tallyKey = (viewer: FeedReader, followedOnly: boolean) => (followedOnly ? `following:${viewer.id}` : `home:${viewer.id}:${viewer.industry}`);
+const tallyKey = (viewer: FeedReader, followedOnly: boolean) =>
+  followedOnly ? `following:${viewer.id}` : `home:${viewer.id}:${viewer.industry}`;
 
 /** After a follow or an unfollow: the reader's feeds have other sources now. */
 export function forgetFeedTallies(services: Services, viewer: FeedReader) {
@@ -67,7 +68,14 @@ function feedSources(viewer: FeedReader, followedOnly: boolean, upTo: RawBuilder
  * and none once the tally reached the cap. Each count part left out of the statement is also
  * work PostgreSQL no longer sets up for every page. Exported for EXPLAIN.
  */
-export function feedQuery(viewer: FeedReader, pinned: number | null, offset: number, size: number, followedOnly = false, tally?: FeedTally) {
+export function feedQuery(
+  viewer: FeedReader,
+  pinned: number | null,
+  offset: number,
+  size: number,
+  followedOnly = false,
+  tally?: FeedTally,
+) {
   const snapshot = sql<number>`(select id from snapshot)`;
   const upTo = pinned === null ? null : snapshot;
   const countOf = (after?: number) =>
@@ -90,7 +98,14 @@ export function feedQuery(viewer: FeedReader, pinned: number | null, offset: num
 }
 
 /** A page of the reader's feed (or following feed) with its posts, in one statement. */
-export async function feedPage(services: Services, viewer: Viewer, pinned: number | null, offset: number, size: number, followedOnly = false): Promise<PostPage> {
+export async function feedPage(
+  services: Services,
+  viewer: Viewer,
+  pinned: number | null,
+  offset: number,
+  size: number,
+  followedOnly = false,
+): Promise<PostPage> {
   const key = tallyKey(viewer, followedOnly);
   const tally = services.memo.feedTallies.get(key);
   const page = await readPostPage(services, viewer, feedQuery(viewer, pinned, offset, size, followedOnly, tally));
@@ -102,7 +117,14 @@ export async function feedPage(services: Services, viewer: Viewer, pinned: numbe
 }
 
 /** One author's posts, newest first, with their posts, in one statement as the feed. */
-export function authorPage(services: Services, viewer: Viewer, authorId: number, pinned: number | null, offset: number, size: number): Promise<PostPage> {
+export function authorPage(
+  services: Services,
+  viewer: Viewer,
+  authorId: number,
+  pinned: number | null,
+  offset: number,
+  size: number,
+): Promise<PostPage> {
   return readPostPage(
     services,
     viewer,

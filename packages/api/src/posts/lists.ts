@@ -17,7 +17,12 @@ interface ListQuery {
  * A page of posts from `source`. The first page pins the newest post id as `snapshot` in its
  * links, so walking `next` neither repeats nor skips posts while new ones arrive.
  */
-async function postPage(ctx: Context, query: ListQuery, source: (pinned: number | null, offset: number, size: number) => Promise<PostPage>, defaultSize?: number) {
+async function postPage(
+  ctx: Context,
+  query: ListQuery,
+  source: (pinned: number | null, offset: number, size: number) => Promise<PostPage>,
+  defaultSize?: number,
+) {
   const request = readPage(query, defaultSize);
   const requested = Number.parseInt(query.snapshot ?? '', 10);
   const pinned = Number.isSafeInteger(requested) && requested > 0 ? requested : null;
@@ -68,7 +73,17 @@ export async function singlePost(ctx: Context, viewer: Viewer, rawId: string) {
 
 /** Saved posts, most recently saved first. */
 export async function savedPosts(ctx: Context, viewer: Viewer) {
-  const rows = await ctx.services.db.selectFrom('post_saves').select('post_id').where('user_id', '=', viewer.id).orderBy('created_at', 'desc').orderBy('post_id', 'desc').execute();
-  const posts = await postsByIds(ctx.services, viewer, rows.map((row) => row.post_id));
+  const rows = await ctx.services.db
+    .selectFrom('post_saves')
+    .select('post_id')
+    .where('user_id', '=', viewer.id)
+    .orderBy('created_at', 'desc')
+    .orderBy('post_id', 'desc')
+    .execute();
+  const posts = await postsByIds(
+    ctx.services,
+    viewer,
+    rows.map((row) => row.post_id),
+  );
   return posts.map((post) => ({ post: bodyOf(post) }));
 }

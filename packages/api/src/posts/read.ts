@@ -7,7 +7,14 @@ import type { PostBody, PostFull } from './schemas.js';
 
 const NA = 'N/A';
 
-export type CardColumns = { first_name: string; last_name: string; middle_name: string; profile_photo: string | null; qualification: string; user_type: UserType };
+export type CardColumns = {
+  first_name: string;
+  last_name: string;
+  middle_name: string;
+  profile_photo: string | null;
+  qualification: string;
+  user_type: UserType;
+};
 
 export function profileCard(services: Services, userId: number, row: CardColumns) {
   return {
@@ -23,7 +30,11 @@ export function profileCard(services: Services, userId: number, row: CardColumns
 
 /** "<first> <last>", as notifications name people. */
 export async function nameOf(services: Services, userId: number) {
-  const row = await services.db.selectFrom('profiles').select(['first_name', 'last_name']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+  const row = await services.db
+    .selectFrom('profiles')
+    .select(['first_name', 'last_name'])
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
   return `${row.first_name} ${row.last_name}`;
 }
 
@@ -105,12 +116,44 @@ function postRows(viewer: Viewer, ids: RawBuilder<number[]>) {
 
 /** `PostRow`'s columns in the order `postRowsJson` writes them into each row's array. */
 const POST_ROW_COLUMNS = [
-  'id', 'author_id', 'body', 'pic1', 'pic2', 'pic3', 'video', 'article', 'created_at', 'industries',
-  'like_count', 'comment_count', 'share_count', 'is_repost',
-  'first_name', 'last_name', 'middle_name', 'profile_photo', 'qualification', 'user_type',
-  'parent_id', 'parent_author_id', 'parent_body', 'parent_pic1', 'parent_pic2', 'parent_pic3', 'parent_video', 'parent_article',
-  'parent_created_at', 'parent_first_name', 'parent_last_name', 'parent_middle_name', 'parent_profile_photo', 'parent_qualification', 'parent_user_type',
-  'is_liked', 'is_saved', 'follows_author',
+  'id',
+  'author_id',
+  'body',
+  'pic1',
+  'pic2',
+  'pic3',
+  'video',
+  'article',
+  'created_at',
+  'industries',
+  'like_count',
+  'comment_count',
+  'share_count',
+  'is_repost',
+  'first_name',
+  'last_name',
+  'middle_name',
+  'profile_photo',
+  'qualification',
+  'user_type',
+  'parent_id',
+  'parent_author_id',
+  'parent_body',
+  'parent_pic1',
+  'parent_pic2',
+  'parent_pic3',
+  'parent_video',
+  'parent_article',
+  'parent_created_at',
+  'parent_first_name',
+  'parent_last_name',
+  'parent_middle_name',
+  'parent_profile_photo',
+  'parent_qualification',
+  'parent_user_type',
+  'is_liked',
+  'is_saved',
+  'follows_author',
 ] as const satisfies ReadonlyArray<keyof PostRow>;
 type UnlistedColumn = Exclude<keyof PostRow, (typeof POST_ROW_COLUMNS)[number]>;
 // A compile error here names any column of `PostRow` the list leaves out.
@@ -180,7 +223,9 @@ function readPostRows(arrays: PostRowArrays): PostRow[] {
 /** Full posts for the given ids, in the order given, as `viewer` sees them. */
 export async function postsByIds(services: Services, viewer: Viewer, ids: number[]): Promise<PostFull[]> {
   if (!ids.length) return [];
-  const { rows } = await sql<{ posts: PostRowArrays }>`select ${postRowsJson(postRows(viewer, sql`${ids}::bigint[]`))} as posts`.execute(services.db);
+  const { rows } = await sql<{ posts: PostRowArrays }>`select ${postRowsJson(postRows(viewer, sql`${ids}::bigint[]`))} as posts`.execute(
+    services.db,
+  );
   return toPosts(services, viewer, onlyRow(rows).posts, ids);
 }
 
@@ -263,7 +308,6 @@ export function toPosts(services: Services, viewer: Viewer, arrays: PostRowArray
   }
   return (ids ?? rows.map((row) => row.id)).map((id) => byId.get(id)).filter((post): post is PostFull => post !== undefined);
 }
-
 
 /** What a repost shows when the reposted post was deleted. */
 const removedPost = (): PostBody => ({

@@ -15,7 +15,17 @@ const NO_POST_ID = { 400: answers('No post_id given', apiError('BAD_REQUEST', 'N
 
 const deleteProcedure = (path: `/${string}/`, summary: string) =>
   authedProcedure
-    .meta(route({ method: 'DELETE', path, status: 204, summary, description: 'Deletes one of your posts (`?post_id=`) with its likes, saves, shares and comments. Reposts of it stay and show their parent as removed. 204, no body.', errors: { ...NO_POST_ID, 404: answers('No post of yours has this id', postNotFound()) } }))
+    .meta(
+      route({
+        method: 'DELETE',
+        path,
+        status: 204,
+        summary,
+        description:
+          'Deletes one of your posts (`?post_id=`) with its likes, saves, shares and comments. Reposts of it stay and show their parent as removed. 204, no body.',
+        errors: { ...NO_POST_ID, 404: answers('No post of yours has this id', postNotFound()) },
+      }),
+    )
     .input(schemas.postIdQuery)
     .output(z.void())
     .mutation(async ({ ctx, input }) => {
@@ -67,37 +77,84 @@ export const postsRouter = router({
   deleteAtClientPath: deleteProcedure('/post/delete/', 'Delete your post (the path existing clients use)'),
 
   following: authedProcedure
-    .meta(route({ method: 'GET', path: '/post/following/', summary: 'Posts of people you follow', description: 'Newest first, paginated like the feed.' }))
+    .meta(
+      route({
+        method: 'GET',
+        path: '/post/following/',
+        summary: 'Posts of people you follow',
+        description: 'Newest first, paginated like the feed.',
+      }),
+    )
     .input(schemas.listInput)
     .output(schemas.postPage)
     .query(({ ctx, input }) => followingFeed(ctx, ctx.viewer, input)),
 
   mine: authedProcedure
-    .meta(route({ method: 'GET', path: '/post/posted/', summary: 'Your posts', description: 'Your posts and reposts, newest first, paginated.' }))
+    .meta(
+      route({
+        method: 'GET',
+        path: '/post/posted/',
+        summary: 'Your posts',
+        description: 'Your posts and reposts, newest first, paginated.',
+      }),
+    )
     .input(schemas.listInput)
     .output(schemas.postPage)
     .query(({ ctx, input }) => postsBy(ctx, ctx.viewer, ctx.viewer.id, input)),
 
   byMentors: authedProcedure
-    .meta(route({ method: 'GET', path: '/post/by-mentors/', summary: 'Posts by mentors', description: 'Every post whose author is a mentor, newest first, paginated (**5 a page** by default) like the feed.' }))
+    .meta(
+      route({
+        method: 'GET',
+        path: '/post/by-mentors/',
+        summary: 'Posts by mentors',
+        description: 'Every post whose author is a mentor, newest first, paginated (**5 a page** by default) like the feed.',
+      }),
+    )
     .input(schemas.listInput)
     .output(schemas.postPage)
     .query(({ ctx, input }) => mentorPosts(ctx, ctx.viewer, input)),
 
   byUser: authedProcedure
-    .meta(route({ method: 'GET', path: '/post/by-user/', summary: 'A person’s posts', description: 'Posts of `?user_id=`, newest first, paginated.', errors: { 404: answers('No such user', detailError('NOT_FOUND', 'Invalid User Id', { error: 'Invalid User Id' })) } }))
+    .meta(
+      route({
+        method: 'GET',
+        path: '/post/by-user/',
+        summary: 'A person’s posts',
+        description: 'Posts of `?user_id=`, newest first, paginated.',
+        errors: { 404: answers('No such user', detailError('NOT_FOUND', 'Invalid User Id', { error: 'Invalid User Id' })) },
+      }),
+    )
     .input(schemas.byUserInput)
     .output(schemas.postPage)
     .query(({ ctx, input }) => userPosts(ctx, ctx.viewer, input)),
 
   repost: authedProcedure
-    .meta(route({ method: 'POST', path: '/post/repost/', status: 201, summary: 'Repost', description: 'Reposts `parent` (the original post when `parent` is itself a repost), with an optional `body`.', errors: NO_POST }))
+    .meta(
+      route({
+        method: 'POST',
+        path: '/post/repost/',
+        status: 201,
+        summary: 'Repost',
+        description: 'Reposts `parent` (the original post when `parent` is itself a repost), with an optional `body`.',
+        errors: NO_POST,
+      }),
+    )
     .input(schemas.repostInput)
     .output(schemas.postFull)
     .mutation(({ ctx, input }) => repost(ctx.services, ctx.viewer, input.parent, input.body)),
 
   like: authedProcedure
-    .meta(route({ method: 'POST', path: '/post/like/', status: 201, summary: 'Like a post', description: 'Idempotent: liking twice keeps one like.', errors: NO_POST }))
+    .meta(
+      route({
+        method: 'POST',
+        path: '/post/like/',
+        status: 201,
+        summary: 'Like a post',
+        description: 'Idempotent: liking twice keeps one like.',
+        errors: NO_POST,
+      }),
+    )
     .input(schemas.postRef)
     .output(z.object({ post: z.number().int(), liked: z.boolean() }))
     .mutation(({ ctx, input }) => likePost(ctx.services, ctx.viewer, input.post, true)),
@@ -109,7 +166,16 @@ export const postsRouter = router({
     .mutation(({ ctx, input }) => likePost(ctx.services, ctx.viewer, input.post, false)),
 
   save: authedProcedure
-    .meta(route({ method: 'POST', path: '/post/save/', status: 201, summary: 'Save a post', description: 'Idempotent: saving twice keeps one save.', errors: NO_POST }))
+    .meta(
+      route({
+        method: 'POST',
+        path: '/post/save/',
+        status: 201,
+        summary: 'Save a post',
+        description: 'Idempotent: saving twice keeps one save.',
+        errors: NO_POST,
+      }),
+    )
     .input(schemas.postRef)
     .output(z.object({ post_id: z.number().int(), saved: z.boolean() }))
     .mutation(({ ctx, input }) => savePost(ctx.services, ctx.viewer, input.post, true)),
@@ -121,19 +187,44 @@ export const postsRouter = router({
     .mutation(({ ctx, input }) => savePost(ctx.services, ctx.viewer, input.post, false)),
 
   saved: authedProcedure
-    .meta(route({ method: 'GET', path: '/post/save/', summary: 'Your saved posts', description: 'Most recently saved first, as `[{"post": PostBody}]`.' }))
+    .meta(
+      route({
+        method: 'GET',
+        path: '/post/save/',
+        summary: 'Your saved posts',
+        description: 'Most recently saved first, as `[{"post": PostBody}]`.',
+      }),
+    )
     .input(z.void())
     .output(z.array(schemas.savedItem))
     .query(({ ctx }) => savedPosts(ctx, ctx.viewer)),
 
   share: authedProcedure
-    .meta(route({ method: 'POST', path: '/post/share/', status: 201, summary: 'Count a share', description: 'Every call counts one share.', errors: NO_POST }))
+    .meta(
+      route({
+        method: 'POST',
+        path: '/post/share/',
+        status: 201,
+        summary: 'Count a share',
+        description: 'Every call counts one share.',
+        errors: NO_POST,
+      }),
+    )
     .input(schemas.postRef)
     .output(z.object({ post_id: z.number().int() }))
     .mutation(({ ctx, input }) => sharePost(ctx.services, ctx.viewer, input.post)),
 
   comment: authedProcedure
-    .meta(route({ method: 'POST', path: '/post/comment/', status: 201, summary: 'Comment on a post', description: 'A top-level comment.', errors: NO_POST }))
+    .meta(
+      route({
+        method: 'POST',
+        path: '/post/comment/',
+        status: 201,
+        summary: 'Comment on a post',
+        description: 'A top-level comment.',
+        errors: NO_POST,
+      }),
+    )
     .input(schemas.commentInput)
     .output(schemas.commentCreated)
     .mutation(({ ctx, input }) => commentOn(ctx.services, ctx.viewer, input.post, input.body)),
@@ -153,19 +244,45 @@ export const postsRouter = router({
     .query(({ ctx, input }) => commentTree(ctx.services, ctx.viewer, input.post_id)),
 
   reply: authedProcedure
-    .meta(route({ method: 'POST', path: '/post/reply/', status: 201, summary: 'Reply to a comment', description: 'Replies may be replied to, without limit.', errors: NO_COMMENT }))
+    .meta(
+      route({
+        method: 'POST',
+        path: '/post/reply/',
+        status: 201,
+        summary: 'Reply to a comment',
+        description: 'Replies may be replied to, without limit.',
+        errors: NO_COMMENT,
+      }),
+    )
     .input(schemas.replyInput)
     .output(schemas.commentCreated)
     .mutation(({ ctx, input }) => replyTo(ctx.services, ctx.viewer, input.parent, input.body)),
 
   likeComment: authedProcedure
-    .meta(route({ method: 'POST', path: '/post/like/comment/', status: 201, summary: 'Like a comment', description: 'Idempotent.', errors: NO_COMMENT }))
+    .meta(
+      route({
+        method: 'POST',
+        path: '/post/like/comment/',
+        status: 201,
+        summary: 'Like a comment',
+        description: 'Idempotent.',
+        errors: NO_COMMENT,
+      }),
+    )
     .input(schemas.commentRef)
     .output(z.object({ comment: z.number().int(), liked: z.boolean() }))
     .mutation(({ ctx, input }) => likeComment(ctx.services, ctx.viewer, input.comment, true)),
 
   unlikeComment: authedProcedure
-    .meta(route({ method: 'POST', path: '/post/unlike/comment/', summary: 'Remove your like from a comment', description: 'Idempotent.', errors: NO_COMMENT }))
+    .meta(
+      route({
+        method: 'POST',
+        path: '/post/unlike/comment/',
+        summary: 'Remove your like from a comment',
+        description: 'Idempotent.',
+        errors: NO_COMMENT,
+      }),
+    )
     .input(schemas.commentRef)
     .output(z.object({ comment: z.number().int(), liked: z.boolean() }))
     .mutation(({ ctx, input }) => likeComment(ctx.services, ctx.viewer, input.comment, false)),

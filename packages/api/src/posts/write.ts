@@ -12,8 +12,8 @@ import { idFromQuery } from '../validation.js';
 import { postRowsJson, postsByIds, toPosts, type PostRow, type PostRowArrays } from './read.js';
 
 export const postNotFound = () => apiError('NOT_FOUND', 'Inexistent Post', { error: 'Inexistent Post', detail: 'Inexistent Post' });
-export const commentNotFound = () => apiError('NOT_FOUND', 'Inexistent comment', { error: 'Inexistent comment', detail: 'Inexistent comment' });
-
+export const commentNotFound = () =>
+  apiError('NOT_FOUND', 'Inexistent comment', { error: 'Inexistent comment', detail: 'Inexistent comment' });
 
 /** Runs `write` in a transaction; a post or comment deleted meanwhile (foreign key) is a 404. */
 async function inTransaction<T>(services: Services, notFound: () => Error, write: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
@@ -26,7 +26,11 @@ async function inTransaction<T>(services: Services, notFound: () => Error, write
 }
 
 async function requirePost(db: Kysely<Database>, postId: number) {
-  const post = await db.selectFrom('posts').select(['id', 'author_id', 'parent_id', 'industries']).where('id', '=', postId).executeTakeFirst();
+  const post = await db
+    .selectFrom('posts')
+    .select(['id', 'author_id', 'parent_id', 'industries'])
+    .where('id', '=', postId)
+    .executeTakeFirst();
   if (!post) throw postNotFound();
   return post;
 }
@@ -102,7 +106,10 @@ export async function repost(services: Services, viewer: Viewer, parentId: numbe
       .values({ author_id: viewer.id, body: body ?? '', parent_id: root.id, is_repost: true, industries: labels.join(',') })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await trx.insertInto('feed_keys').values(feedKeysOf(labels, viewer).map((key) => ({ key, post_id: post.id }))).execute();
+    await trx
+      .insertInto('feed_keys')
+      .values(feedKeysOf(labels, viewer).map((key) => ({ key, post_id: post.id })))
+      .execute();
     return post.id;
   });
   return required((await postsByIds(services, viewer, [id]))[0], `repost ${id}`);
@@ -137,7 +144,6 @@ async function toggle(
   });
   await deliver(services, stored);
 }
-
 
 /**
  * A like is one statement: the like (once per user), the counter, and the author's notification
@@ -176,7 +182,12 @@ export async function likePost(services: Services, viewer: Viewer, postId: numbe
 export async function savePost(services: Services, viewer: Viewer, postId: number, saved: boolean) {
   await requirePost(services.db, postId);
   await inTransaction(services, postNotFound, async (trx) => {
-    if (saved) await trx.insertInto('post_saves').values({ post_id: postId, user_id: viewer.id }).onConflict((oc) => oc.doNothing()).execute();
+    if (saved)
+      await trx
+        .insertInto('post_saves')
+        .values({ post_id: postId, user_id: viewer.id })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     else await trx.deleteFrom('post_saves').where('post_id', '=', postId).where('user_id', '=', viewer.id).execute();
   });
   return { post_id: postId, saved };
@@ -187,7 +198,11 @@ export async function sharePost(services: Services, viewer: Viewer, postId: numb
   await requirePost(services.db, postId);
   await inTransaction(services, postNotFound, async (trx) => {
     await trx.insertInto('post_shares').values({ post_id: postId, user_id: viewer.id }).execute();
-    await trx.updateTable('posts').set((eb) => ({ share_count: eb('share_count', '+', 1) })).where('id', '=', postId).execute();
+    await trx
+      .updateTable('posts')
+      .set((eb) => ({ share_count: eb('share_count', '+', 1) }))
+      .where('id', '=', postId)
+      .execute();
   });
   return { post_id: postId };
 }
@@ -200,11 +215,16 @@ export async function likeComment(services: Services, viewer: Viewer, commentId:
     liked ? 'add' : 'remove',
     async (trx) =>
       liked
-        ? (await trx.insertInto('comment_likes').values({ comment_id: commentId, user_id: viewer.id }).onConflict((oc) => oc.doNothing()).returning('comment_id').executeTakeFirst()) !== undefined
-        : (await trx.deleteFrom('comment_likes').where('comment_id', '=', commentId).where('user_id', '=', viewer.id).executeTakeFirst()).numDeletedRows > 0n,
+        ? (await trx
+            .insertInto('comment_likes')
+            .values({ comment_id: commentId, user_id: viewer.id })
+            .onConflict((oc) => oc.doNothing())
+            .returning('comment_id')
+            .executeTakeFirst()) !== undefined
+        : (await trx.deleteFrom('comment_likes').where('comment_id', '=', commentId).where('user_id', '=', viewer.id).executeTakeFirst())
+            .numDeletedRows > 0n,
     { table: 'comments', id: commentId },
     commentNotFound,
   );
   return { comment: commentId, liked };
 }
-

@@ -11,19 +11,50 @@ import { confirmedConnection } from '../network/service.js';
 import { CERTIFICATION, EDUCATION, EXPERIENCE, recordsJson, type RecordRows } from './records.js';
 import { COMPLETION_ITEMS } from './schemas.js';
 import { ratingOf } from '../mentors/service.js';
-import { CENTRAL_CURRENCY, rateForCallingCode, rateForCurrency, readRate, showPrice, toCentralMinor, viewerRateJson, type Rate } from '../mentors/money.js';
+import {
+  CENTRAL_CURRENCY,
+  rateForCallingCode,
+  rateForCurrency,
+  readRate,
+  showPrice,
+  toCentralMinor,
+  viewerRateJson,
+  type Rate,
+} from '../mentors/money.js';
 import { MENTOR_FIELD_NAMES } from '../mentors/schemas.js';
 
 type ProfileRow = Selectable<Database['profiles']>;
 
 const PERSONAL_COLUMNS = [
-  'first_name', 'last_name', 'middle_name', 'country_code', 'phone_number', 'profile_photo', 'cover_photo',
-  'qualification', 'intro_video', 'location', 'bio', 'position', 'summary', 'timezone', 'resume',
+  'first_name',
+  'last_name',
+  'middle_name',
+  'country_code',
+  'phone_number',
+  'profile_photo',
+  'cover_photo',
+  'qualification',
+  'intro_video',
+  'location',
+  'bio',
+  'position',
+  'summary',
+  'timezone',
+  'resume',
 ] as const;
 
 const MENTOR_COLUMNS = [
-  'years_of_experience', 'availability', 'current_job', 'areas_of_expertise', 'technical_skills', 'mentorship_styles',
-  'linkedin_url', 'session_rate_minor', 'session_rate_currency', 'rating_total', 'rating_count',
+  'years_of_experience',
+  'availability',
+  'current_job',
+  'areas_of_expertise',
+  'technical_skills',
+  'mentorship_styles',
+  'linkedin_url',
+  'session_rate_minor',
+  'session_rate_currency',
+  'rating_total',
+  'rating_count',
 ] as const;
 
 const PROFILE_COLUMNS = sql.raw([...PERSONAL_COLUMNS, ...MENTOR_COLUMNS].map((column) => `p.${column}`).join(', '));
@@ -93,7 +124,9 @@ export async function retrieveProfile(services: Services, viewer: Viewer, rawUse
   // One statement: the profile, its three lists, the follow counts, what the viewer may do, and
   // the view it records (one per viewer and day, never of oneself). Plain SQL: building it with
   // the query builder was a fifth of the request's cost.
-  const { rows } = await sql<Pick<ProfileRow, (typeof PERSONAL_COLUMNS)[number]> & MentorColumns & ProfileExtras & { viewer_rate: unknown }>`
+  const { rows } = await sql<
+    Pick<ProfileRow, (typeof PERSONAL_COLUMNS)[number]> & MentorColumns & ProfileExtras & { viewer_rate: unknown }
+  >`
     with view as (
       insert into profile_views (viewer_id, viewed_id)
       select ${viewer.id}::bigint, id from users where id = ${userId} and is_active and id <> ${viewer.id}
@@ -131,7 +164,10 @@ export async function retrieveProfile(services: Services, viewer: Viewer, rawUse
   } as const;
 }
 
-const MEDIA_KINDS = { profile_photo: 'image', cover_photo: 'image', intro_video: 'video', resume: 'document' } as const satisfies Record<string, MediaKind>;
+const MEDIA_KINDS = { profile_photo: 'image', cover_photo: 'image', intro_video: 'video', resume: 'document' } as const satisfies Record<
+  string,
+  MediaKind
+>;
 
 export type ProfileChanges = Partial<Record<(typeof PERSONAL_COLUMNS)[number], string>> & MentorChanges;
 
@@ -170,7 +206,11 @@ export async function updateProfile(services: Services, viewer: Viewer, input: P
       throw apiError('BAD_REQUEST', `${sent.join(', ')}: ${message}`, Object.fromEntries(sent.map((field) => [field, [message]])));
     }
   }
-  if (changes.country_code !== undefined && changes.country_code !== current.country_code && !(await isPermittedCallingCode(services, changes.country_code))) {
+  if (
+    changes.country_code !== undefined &&
+    changes.country_code !== current.country_code &&
+    !(await isPermittedCallingCode(services, changes.country_code))
+  ) {
     throw fieldError('country_code', 'This dialling code belongs to no permitted country.');
   }
   const defaults = { profile_photo: services.config.DEFAULT_PROFILE_PHOTO_URL, cover_photo: services.config.DEFAULT_COVER_PHOTO_URL };
@@ -219,7 +259,11 @@ export async function updateProfile(services: Services, viewer: Viewer, input: P
  * as the web client's onboarding does; after that, only the same value is accepted. Checked on
  * the row itself (locked), not on the cached account.
  */
-export async function setIndustry(services: Services, viewer: Viewer, changes: { industry?: string | undefined; user_type?: UserType | undefined }) {
+export async function setIndustry(
+  services: Services,
+  viewer: Viewer,
+  changes: { industry?: string | undefined; user_type?: UserType | undefined },
+) {
   const columns = ['industry', 'user_type', 'email'] as const;
   const row = await services.db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom('users').select(columns).where('id', '=', viewer.id).forUpdate().executeTakeFirstOrThrow();
@@ -231,7 +275,17 @@ export async function setIndustry(services: Services, viewer: Viewer, changes: {
     const updated = await trx.updateTable('users').set(set).where('id', '=', viewer.id).returning(columns).executeTakeFirstOrThrow();
     // Mentors' posts are in every feed: a learner becoming a mentor brings theirs into the 'mentor' feed key.
     if (updated.user_type === 'mentor' && before.user_type !== 'mentor') {
-      await trx.insertInto('feed_keys').columns(['key', 'post_id']).expression(trx.selectFrom('posts').select([sql.lit('mentor').as('key'), 'id']).where('author_id', '=', viewer.id)).onConflict((oc) => oc.doNothing()).execute();
+      await trx
+        .insertInto('feed_keys')
+        .columns(['key', 'post_id'])
+        .expression(
+          trx
+            .selectFrom('posts')
+            .select([sql.lit('mentor').as('key'), 'id'])
+            .where('author_id', '=', viewer.id),
+        )
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     }
     return updated;
   });

@@ -85,8 +85,19 @@ export async function updateRecord(services: Services, kind: RecordKind, userId:
   const changes = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
   const db = untyped(services);
   const row = Object.keys(changes).length
-    ? await db.updateTable(kind.table).set(changes).where('id', '=', id).where('user_id', '=', userId).returning(kind.columns as string[]).executeTakeFirst()
-    : await db.selectFrom(kind.table).select(kind.columns as string[]).where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+    ? await db
+        .updateTable(kind.table)
+        .set(changes)
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .returning(kind.columns as string[])
+        .executeTakeFirst()
+    : await db
+        .selectFrom(kind.table)
+        .select(kind.columns as string[])
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
   if (!row) {
     const message = kind.missing.updateNotFound;
     throw apiError('NOT_FOUND', message, { Error: [message], detail: message });
@@ -101,10 +112,6 @@ export async function deleteRecord(services: Services, kind: RecordKind, userId:
   const notFound = () => apiError('NOT_FOUND', kind.missing.notFound, { detail: kind.missing.notFound });
   const id = idFromQuery(rawId);
   if (id === undefined) throw notFound();
-  const deleted = await untyped(services)
-    .deleteFrom(kind.table)
-    .where('id', '=', id)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
+  const deleted = await untyped(services).deleteFrom(kind.table).where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
   if (deleted.numDeletedRows === 0n) throw notFound();
 }

@@ -22,7 +22,8 @@ interface RecordRoutes {
 /** List, add, edit and delete for one kind of career record; only the owner's records are reachable. */
 function recordRouter({ name, kind, fields, item, path, updatePath, idParam }: RecordRoutes) {
   const { deleteParam, notFound, updateNotFound } = kind.missing;
-  const notYours = (message: string, body: Record<string, unknown>) => answers('No record of yours has this id', apiError('NOT_FOUND', message, body));
+  const notYours = (message: string, body: Record<string, unknown>) =>
+    answers('No record of yours has this id', apiError('NOT_FOUND', message, body));
   return router({
     list: authedProcedure
       .meta(route({ method: 'GET', path, summary: `List your ${name} records`, description: `Your ${name} records, newest first.` }))
@@ -93,7 +94,9 @@ export const profileRouter = router({
         description:
           'Your own profile, or with `?user_id=` another person’s (which counts one profile view per viewer and day). ' +
           '`email` is only on your own profile.',
-        errors: { 404: answers('No such user', apiError('NOT_FOUND', 'Invalid User Id', { error: 'Invalid User Id', detail: 'Invalid User Id' })) },
+        errors: {
+          404: answers('No such user', apiError('NOT_FOUND', 'Invalid User Id', { error: 'Invalid User Id', detail: 'Invalid User Id' })),
+        },
       }),
     )
     .input(schemas.retrieveInput)
@@ -119,7 +122,9 @@ export const profileRouter = router({
           400: answers(
             'A field is invalid, a file is not of the expected kind, a URL names no uploaded file, or a mentor field comes from someone who is not a mentor',
             ...(mediaRefusals('profile_photo', 'image')[400]?.examples ?? []),
-            apiError('BAD_REQUEST', 'technical_skills: Only mentors have this field.', { technical_skills: ['Only mentors have this field.'] }),
+            apiError('BAD_REQUEST', 'technical_skills: Only mentors have this field.', {
+              technical_skills: ['Only mentors have this field.'],
+            }),
             apiError('BAD_REQUEST', 'No exchange rate is set for XYZ.', { session_rate_currency: ['No exchange rate is set for XYZ.'] }),
           ),
         },
@@ -140,7 +145,14 @@ export const profileRouter = router({
         description:
           'Sets `industry` and/or `user_type` (learner, mentor, employer). Choices are matched case-insensitively. ' +
           'The user type is chosen once: a learner may become a mentor or an employer here, after which `user_type` never changes (sending the same value is fine).',
-        errors: { 400: answers('Not a valid choice, or the user type was chosen already', apiError('BAD_REQUEST', 'The user type cannot be changed once chosen (this account is a mentor).', { user_type: ['The user type cannot be changed once chosen (this account is a mentor).'] })) },
+        errors: {
+          400: answers(
+            'Not a valid choice, or the user type was chosen already',
+            apiError('BAD_REQUEST', 'The user type cannot be changed once chosen (this account is a mentor).', {
+              user_type: ['The user type cannot be changed once chosen (this account is a mentor).'],
+            }),
+          ),
+        },
       }),
     )
     .input(schemas.setIndustryInput)
@@ -166,8 +178,7 @@ export const profileRouter = router({
         method: 'GET',
         path: '/user/completion/',
         summary: 'How complete your profile is',
-        description:
-          'Weighted checks: photo of your own 15, intro video 15, experience 20, certification 15, bio 15, education 20.',
+        description: 'Weighted checks: photo of your own 15, intro video 15, experience 20, certification 15, bio 15, education 20.',
       }),
     )
     .input(z.void())

@@ -4,7 +4,17 @@ import { answers, rest, type RestRoute } from '../rest.js';
 import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
 import { annotateInput, answerInput, bookInput, joinInput, listInput, MAX_INVITEES, sessionObject, sessionRef } from './schemas.js';
-import { answerSession, bookSession, cancelSession, completeSession, invitedSessions, joinSession, listSessions, mentorsOnly, sessionNotFound } from './service.js';
+import {
+  answerSession,
+  bookSession,
+  cancelSession,
+  completeSession,
+  invitedSessions,
+  joinSession,
+  listSessions,
+  mentorsOnly,
+  sessionNotFound,
+} from './service.js';
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'mentorship sessions', protect: true });
 
@@ -69,7 +79,15 @@ export const sessionsRouter = router({
     .query(({ ctx, input }) => listSessions(ctx, input)),
 
   invited: authedProcedure
-    .meta(route({ method: 'GET', path: '/mentor/sessions/invited/', summary: 'Sessions you are invited to', description: 'Your invitations to group sessions still pending or accepted, newest first: `[{"id": <invitation id>, "session": {...}}]`.' }))
+    .meta(
+      route({
+        method: 'GET',
+        path: '/mentor/sessions/invited/',
+        summary: 'Sessions you are invited to',
+        description:
+          'Your invitations to group sessions still pending or accepted, newest first: `[{"id": <invitation id>, "session": {...}}]`.',
+      }),
+    )
     .input(z.void())
     .output(z.array(z.object({ id: z.number().int().describe('The invitation’s id'), session: sessionObject })))
     .query(({ ctx }) => invitedSessions(ctx.services, ctx.viewer)),
@@ -82,9 +100,22 @@ export const sessionsRouter = router({
         summary: 'Accept or reject a session request',
         description: `Mentors only. \`{"session", "action": "Accept"|"Reject"}\` (any case) on a pending session booked with you; the mentee is notified. ${STATES}`,
         errors: {
-          400: answers('Not pending any more', nonFieldError('This session has already been accepted'), nonFieldError('This session has been completed.')),
-          403: answers('Not a mentor, or not your session', mentorsOnly(), detailError('FORBIDDEN', 'This session was not initiated for you.')),
-          409: answers('Changed by someone else at the same moment', apiError('CONFLICT', 'This session changed meanwhile; please try again.', { detail: 'This session changed meanwhile; please try again.' })),
+          400: answers(
+            'Not pending any more',
+            nonFieldError('This session has already been accepted'),
+            nonFieldError('This session has been completed.'),
+          ),
+          403: answers(
+            'Not a mentor, or not your session',
+            mentorsOnly(),
+            detailError('FORBIDDEN', 'This session was not initiated for you.'),
+          ),
+          409: answers(
+            'Changed by someone else at the same moment',
+            apiError('CONFLICT', 'This session changed meanwhile; please try again.', {
+              detail: 'This session changed meanwhile; please try again.',
+            }),
+          ),
           ...noSession,
         },
       }),
@@ -101,7 +132,11 @@ export const sessionsRouter = router({
         summary: 'Cancel a session you booked',
         description: `\`{"session"}\`: the mentee cancels a pending or accepted session nobody paid for. It is kept as history. ${STATES}`,
         errors: {
-          400: answers('Paid, or over', fieldError('session', 'Cannot cancel an already paid session.'), fieldError('session', 'This session has been completed.')),
+          400: answers(
+            'Paid, or over',
+            fieldError('session', 'Cannot cancel an already paid session.'),
+            fieldError('session', 'This session has been completed.'),
+          ),
           403: answers('Not your session', detailError('FORBIDDEN', "Only this session's mentee can cancel this session.")),
           ...noSession,
         },
@@ -128,7 +163,12 @@ export const sessionsRouter = router({
             fieldError('rating', 'A rating can only range from 1 to 5'),
           ),
           403: answers('Not the session’s mentee', detailError('FORBIDDEN', 'This session was not initiated by you.')),
-          409: answers('Changed by someone else at the same moment', apiError('CONFLICT', 'This session changed meanwhile; please try again.', { detail: 'This session changed meanwhile; please try again.' })),
+          409: answers(
+            'Changed by someone else at the same moment',
+            apiError('CONFLICT', 'This session changed meanwhile; please try again.', {
+              detail: 'This session changed meanwhile; please try again.',
+            }),
+          ),
           ...noSession,
         },
       }),
@@ -161,6 +201,15 @@ export const sessionsRouter = router({
       }),
     )
     .input(joinInput)
-    .output(z.object({ session_id: z.number().int(), room_name: z.string(), token: z.string(), provider: z.enum(['jaas', 'development']).describe('`jaas`: a signed Jitsi-as-a-Service token; `development`: unsigned token, no video provider configured') }))
+    .output(
+      z.object({
+        session_id: z.number().int(),
+        room_name: z.string(),
+        token: z.string(),
+        provider: z
+          .enum(['jaas', 'development'])
+          .describe('`jaas`: a signed Jitsi-as-a-Service token; `development`: unsigned token, no video provider configured'),
+      }),
+    )
     .query(({ ctx, input }) => joinSession(ctx.services, ctx.viewer, input.session)),
 });

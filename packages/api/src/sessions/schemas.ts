@@ -63,14 +63,21 @@ export const bookInput = z.object({
   invitees: userIds.optional().describe(`User ids invited to a group session, at most ${MAX_INVITEES}; ignored for an individual session`),
 });
 
-const booleanish = z.preprocess((value) => (value === 'true' || value === 'True' ? true : value === 'false' || value === 'False' ? false : value), z.boolean());
+const booleanish = z.preprocess(
+  (value) => (value === 'true' || value === 'True' ? true : value === 'false' || value === 'False' ? false : value),
+  z.boolean(),
+);
 
 export const annotateInput = z.object({
   session: idField,
   mark_completed: booleanish.refine((value) => value, 'The session mark_completed must be True to annotate a session'),
   rating: z.preprocess(
     (value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
-    z.number({ error: 'A rating can only range from 1 to 5' }).int('A rating can only range from 1 to 5').min(1, 'A rating can only range from 1 to 5').max(5, 'A rating can only range from 1 to 5'),
+    z
+      .number({ error: 'A rating can only range from 1 to 5' })
+      .int('A rating can only range from 1 to 5')
+      .min(1, 'A rating can only range from 1 to 5')
+      .max(5, 'A rating can only range from 1 to 5'),
   ),
 });
 
@@ -81,7 +88,10 @@ export const answerInput = z.object({
 
 export const sessionRef = z.object({ session: idField });
 
-export const listInput = z.object({ ...pageInput, status: z.string().optional().describe('`requested`, `accepted`, `scheduled` (mentors) or `completed`') });
+export const listInput = z.object({
+  ...pageInput,
+  status: z.string().optional().describe('`requested`, `accepted`, `scheduled` (mentors) or `completed`'),
+});
 
 export const joinInput = z.object({ session: z.string().optional().describe('The session’s id') });
 
@@ -94,7 +104,11 @@ export const sessionObject = z.object({
   session_type: z.enum(['individual', 'group']),
   session_at: z.object({ date: z.string(), time: z.string() }).describe('When, on the wall clock of the viewer’s own time zone'),
   discourse: z.string(),
-  amount: z.string().describe('The price agreed at booking, as `"50USD"`, in the viewer’s currency where their country has an exchange rate (`"75000NGN"`); `"0USD"`: free'),
+  amount: z
+    .string()
+    .describe(
+      'The price agreed at booking, as `"50USD"`, in the viewer’s currency where their country has an exchange rate (`"75000NGN"`); `"0USD"`: free',
+    ),
   rating: z.number().int().describe('The mentee’s rating, 1–5, once completed; 0 before'),
   status: z.enum(['PENDING', 'ACCEPTED', 'REJECTED', 'CANCELLED', 'COMPLETED']),
   is_paid: z.boolean(),

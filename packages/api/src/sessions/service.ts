@@ -19,7 +19,20 @@ type SessionRow = Selectable<Database['mentor_sessions']>;
 type Card = ReturnType<typeof profileCard>;
 
 const SESSION_COLUMNS = [
-  'id', 'mentor_id', 'mentee_id', 'session_type', 'room_name', 'session_at', 'discourse', 'rating', 'status', 'price_minor', 'price_currency', 'is_paid', 'created_at', 'status_changed_at',
+  'id',
+  'mentor_id',
+  'mentee_id',
+  'session_type',
+  'room_name',
+  'session_at',
+  'discourse',
+  'rating',
+  'status',
+  'price_minor',
+  'price_currency',
+  'is_paid',
+  'created_at',
+  'status_changed_at',
 ] as const;
 
 export const sessionNotFound = () => detailError('NOT_FOUND', 'Session not found.');
@@ -57,7 +70,11 @@ async function present(services: Services, viewer: Viewer, rows: SessionRow[]) {
   const invited = await services.db
     .selectFrom('mentor_session_invitees')
     .select(['session_id', 'invitee_id'])
-    .where('session_id', 'in', rows.map((row) => row.id))
+    .where(
+      'session_id',
+      'in',
+      rows.map((row) => row.id),
+    )
     .orderBy('id')
     .execute();
   const [cards, { zone, rate }] = await Promise.all([
@@ -85,12 +102,17 @@ async function present(services: Services, viewer: Viewer, rows: SessionRow[]) {
   }));
 }
 
-const presentOne = async (services: Services, viewer: Viewer, row: SessionRow) => required((await present(services, viewer, [row]))[0], `session ${row.id}`);
+const presentOne = async (services: Services, viewer: Viewer, row: SessionRow) =>
+  required((await present(services, viewer, [row]))[0], `session ${row.id}`);
 
 const displayName = (row: { first_name: string; last_name: string }) => `${row.first_name} ${row.last_name}`;
 
 async function nameOf(services: Services, userId: number) {
-  const row = await services.db.selectFrom('profiles').select(['first_name', 'last_name']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+  const row = await services.db
+    .selectFrom('profiles')
+    .select(['first_name', 'last_name'])
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
   return displayName(row);
 }
 
@@ -124,7 +146,11 @@ export async function bookSession(services: Services, viewer: Viewer, input: Boo
   if (invitees.includes(viewer.id)) throw fieldError('invitees', 'You cannot invite yourself.');
   if (invitees.includes(input.mentor)) throw fieldError('invitees', 'The mentor cannot be invited to their own session.');
   if (invitees.length) {
-    const found = new Set((await services.db.selectFrom('users').select('id').where('id', 'in', invitees).where('is_active', '=', true).execute()).map((row) => row.id));
+    const found = new Set(
+      (await services.db.selectFrom('users').select('id').where('id', 'in', invitees).where('is_active', '=', true).execute()).map(
+        (row) => row.id,
+      ),
+    );
     const missing = invitees.filter((id) => !found.has(id));
     if (missing.length) throw fieldError('invitees', `No user(s) with ids [${missing.join(', ')}]`);
   }
@@ -155,8 +181,14 @@ export async function bookSession(services: Services, viewer: Viewer, input: Boo
       })
       .returning(SESSION_COLUMNS)
       .executeTakeFirstOrThrow();
-    if (invitees.length) await trx.insertInto('mentor_session_invitees').values(invitees.map((invitee_id) => ({ session_id: row.id, invitee_id }))).execute();
-    const stored = await storeNotifications(trx, [{ userId: input.mentor, type: 'session_requested', message, data: { session_id: row.id, user_id: viewer.id } }]);
+    if (invitees.length)
+      await trx
+        .insertInto('mentor_session_invitees')
+        .values(invitees.map((invitee_id) => ({ session_id: row.id, invitee_id })))
+        .execute();
+    const stored = await storeNotifications(trx, [
+      { userId: input.mentor, type: 'session_requested', message, data: { session_id: row.id, user_id: viewer.id } },
+    ]);
     return { row, stored };
   });
   await deliver(services, stored);
@@ -164,7 +196,8 @@ export async function bookSession(services: Services, viewer: Viewer, input: Boo
 }
 
 const noStatus = () => keyedError('error', 'No query parameter is provided for this request.');
-const unknownStatus = () => keyedError('error', `Invalid query parameter. Parameter can only be [${SESSION_LISTS.map((s) => `'${s}'`).join(', ')}]`);
+const unknownStatus = () =>
+  keyedError('error', `Invalid query parameter. Parameter can only be [${SESSION_LISTS.map((s) => `'${s}'`).join(', ')}]`);
 const scheduledForMentors = () => keyedError('error', 'Scheduled sessions are only available to mentors');
 
 /**
@@ -186,7 +219,10 @@ function selection(viewer: Viewer, list: SessionList) {
   }
 }
 
-export async function listSessions(ctx: Context & { viewer: Viewer }, query: { status?: string | undefined; page?: string | undefined; page_size?: string | undefined }) {
+export async function listSessions(
+  ctx: Context & { viewer: Viewer },
+  query: { status?: string | undefined; page?: string | undefined; page_size?: string | undefined },
+) {
   if (query.status === undefined || query.status.trim() === '') throw noStatus();
   const list = query.status.trim().toLowerCase() as SessionList;
   if (!SESSION_LISTS.includes(list)) throw unknownStatus();
@@ -230,13 +266,23 @@ async function sessionFor(services: Services, viewer: Viewer, sessionId: number)
     .selectFrom('mentor_sessions as s')
     .select([
       ...SESSION_COLUMNS.map((column) => `s.${column}` as const),
-      (eb) => eb.exists(eb.selectFrom('mentor_session_invitees').select('invitee_id').where('session_id', '=', eb.ref('s.id')).where('invitee_id', '=', viewer.id)).as('invited'),
+      (eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('mentor_session_invitees')
+              .select('invitee_id')
+              .where('session_id', '=', eb.ref('s.id'))
+              .where('invitee_id', '=', viewer.id),
+          )
+          .as('invited'),
     ])
     .where('s.id', '=', sessionId)
     .executeTakeFirst();
   if (!row) throw sessionNotFound();
   const { invited, ...session } = row;
-  const role: SessionRole = session.mentor_id === viewer.id ? 'mentor' : session.mentee_id === viewer.id ? 'mentee' : invited ? 'invitee' : 'stranger';
+  const role: SessionRole =
+    session.mentor_id === viewer.id ? 'mentor' : session.mentee_id === viewer.id ? 'mentee' : invited ? 'invitee' : 'stranger';
   return { row: session, role };
 }
 
@@ -278,7 +324,10 @@ async function transition(
     }
     // Lost to a concurrent change: the next reading refuses from the new state. Should it still
     // allow the action (the state changed and changed back), try again a few times.
-    if (attempt >= 2) throw apiError('CONFLICT', 'This session changed meanwhile; please try again.', { detail: 'This session changed meanwhile; please try again.' });
+    if (attempt >= 2)
+      throw apiError('CONFLICT', 'This session changed meanwhile; please try again.', {
+        detail: 'This session changed meanwhile; please try again.',
+      });
   }
 }
 
@@ -288,7 +337,12 @@ export async function answerSession(services: Services, viewer: Viewer, sessionI
   const verb = action === 'Accept' ? 'accepted' : 'rejected';
   const message = `Mentor ${await nameOf(services, viewer.id)} ${verb} your mentorship request.`;
   await transition(services, viewer, sessionId, action === 'Accept' ? 'accept' : 'reject', (_trx, row) => [
-    { userId: row.mentee_id, type: action === 'Accept' ? 'session_accepted' : 'session_rejected', message, data: { session_id: row.id, user_id: viewer.id } },
+    {
+      userId: row.mentee_id,
+      type: action === 'Accept' ? 'session_accepted' : 'session_rejected',
+      message,
+      data: { session_id: row.id, user_id: viewer.id },
+    },
   ]);
   return { session_id: sessionId, action: action === 'Accept' ? ('Accepted' as const) : ('Rejected' as const) };
 }
@@ -312,7 +366,9 @@ export async function completeSession(services: Services, viewer: Viewer, sessio
     sessionId,
     'complete',
     async (trx, row) => {
-      await sql`update profiles set rating_total = rating_total + ${rating}, rating_count = rating_count + 1 where user_id = ${row.mentor_id}`.execute(trx);
+      await sql`update profiles set rating_total = rating_total + ${rating}, rating_count = rating_count + 1 where user_id = ${row.mentor_id}`.execute(
+        trx,
+      );
       // Only the completion that won the conditional update gets here: the mentor is credited once.
       await creditSessionEarning(trx, row, services.now());
       return [];
@@ -327,14 +383,19 @@ export async function completeSession(services: Services, viewer: Viewer, sessio
  * come (§1.12).
  */
 export async function joinSession(services: Services, viewer: Viewer, rawSession: string | undefined) {
-  if (rawSession === undefined || rawSession.trim() === '') throw keyedError('error', 'A session query parameter is required for this request');
+  if (rawSession === undefined || rawSession.trim() === '')
+    throw keyedError('error', 'A session query parameter is required for this request');
   const sessionId = idFromQuery(rawSession);
   if (sessionId === undefined) throw fieldError('session', 'A valid integer is required.');
   const { row, role } = await sessionFor(services, viewer, sessionId);
   const refusal = joinRefusal(row, role, services.now());
   if (refusal) throw refusal;
   // The name and photo the room shows; the token lets in this room only, the mentor as moderator.
-  const person = await services.db.selectFrom('profiles').select(['first_name', 'last_name', 'profile_photo']).where('user_id', '=', viewer.id).executeTakeFirstOrThrow();
+  const person = await services.db
+    .selectFrom('profiles')
+    .select(['first_name', 'last_name', 'profile_photo'])
+    .where('user_id', '=', viewer.id)
+    .executeTakeFirstOrThrow();
   const token = services.videoRooms.token({
     room: row.room_name,
     user: { id: viewer.id, name: displayName(person), email: viewer.email, avatar: person.profile_photo },

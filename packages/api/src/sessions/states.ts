@@ -52,8 +52,20 @@ interface Rule {
 }
 
 const SESSION_RULES: Record<SessionAction, Rule> = {
-  accept: { by: 'mentor', from: ['PENDING'], to: 'ACCEPTED', errorKey: 'non_field_errors', notYours: 'This session was not initiated for you.' },
-  reject: { by: 'mentor', from: ['PENDING'], to: 'REJECTED', errorKey: 'non_field_errors', notYours: 'This session was not initiated for you.' },
+  accept: {
+    by: 'mentor',
+    from: ['PENDING'],
+    to: 'ACCEPTED',
+    errorKey: 'non_field_errors',
+    notYours: 'This session was not initiated for you.',
+  },
+  reject: {
+    by: 'mentor',
+    from: ['PENDING'],
+    to: 'REJECTED',
+    errorKey: 'non_field_errors',
+    notYours: 'This session was not initiated for you.',
+  },
   cancel: {
     by: 'mentee',
     from: ['PENDING', 'ACCEPTED'],
@@ -68,7 +80,11 @@ const SESSION_RULES: Record<SessionAction, Rule> = {
     from: ['ACCEPTED'],
     to: 'COMPLETED',
     guard: (session, now) =>
-      !session.is_paid ? 'Cannot annotate a session that has not been paid for.' : session.session_at > now ? 'This session has not taken place yet.' : undefined,
+      !session.is_paid
+        ? 'Cannot annotate a session that has not been paid for.'
+        : session.session_at > now
+          ? 'This session has not taken place yet.'
+          : undefined,
     errorKey: 'session',
     notYours: 'This session was not initiated by you.',
   },
@@ -102,7 +118,8 @@ export function decide(action: SessionAction, session: SessionFacts, role: Sessi
 }
 
 /** Whether the video room is open to the session's participants: accepted, paid, and its time come. */
-export const isJoinable = (session: SessionFacts, now: Date) => session.status === 'ACCEPTED' && session.is_paid && session.session_at <= now;
+export const isJoinable = (session: SessionFacts, now: Date) =>
+  session.status === 'ACCEPTED' && session.is_paid && session.session_at <= now;
 
 /** Why someone in `role` may not join `session` now, if they may not (400 under `session`, 403 for outsiders). */
 export function joinRefusal(session: SessionFacts, role: SessionRole, now: Date): TRPCError | undefined {

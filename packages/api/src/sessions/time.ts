@@ -25,8 +25,19 @@ function formatterOf(zone: string) {
 
 /** The wall clock in `zone` at `instant`, as the fields of a UTC date (milliseconds dropped). */
 function wallClock(instant: number, zone: string) {
-  const parts = Object.fromEntries(formatterOf(zone).formatToParts(new Date(instant)).map((part) => [part.type, part.value]));
-  return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  const parts = Object.fromEntries(
+    formatterOf(zone)
+      .formatToParts(new Date(instant))
+      .map((part) => [part.type, part.value]),
+  );
+  return Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
 }
 
 /** How far `zone` is ahead of UTC at `instant`, in milliseconds. */

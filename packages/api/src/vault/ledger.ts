@@ -26,7 +26,8 @@ function unbalanced(entries: readonly LedgerEntry[]): string | undefined {
   if (entries.length < 2) return 'a ledger transaction needs at least two entries';
   const sums = new Map<string, number>();
   for (const entry of entries) {
-    if (!Number.isSafeInteger(entry.amountMinor) || entry.amountMinor === 0) return `entry amounts must be non-zero integers (got ${entry.amountMinor})`;
+    if (!Number.isSafeInteger(entry.amountMinor) || entry.amountMinor === 0)
+      return `entry amounts must be non-zero integers (got ${entry.amountMinor})`;
     if ((entry.account === 'mentor') !== (entry.owner !== undefined)) return 'a mentor account, and only one, names its owner';
     sums.set(entry.currency, (sums.get(entry.currency) ?? 0) + entry.amountMinor);
   }
@@ -39,19 +40,35 @@ function unbalanced(entries: readonly LedgerEntry[]): string | undefined {
  * an unbalanced set before writing anything. Posting the same (kind, session) again writes nothing
  * and answers null: the unique key makes a second credit of a session impossible.
  */
-export async function post(trx: Transaction<Database> | Kysely<Database>, transaction: LedgerTransaction, entries: readonly LedgerEntry[]): Promise<number | null> {
+export async function post(
+  trx: Transaction<Database> | Kysely<Database>,
+  transaction: LedgerTransaction,
+  entries: readonly LedgerEntry[],
+): Promise<number | null> {
   const refusal = unbalanced(entries);
   if (refusal) throw new UnbalancedLedgerError(refusal);
   const row = await trx
     .insertInto('ledger_transactions')
-    .values({ kind: transaction.kind, session_id: transaction.sessionId ?? null, ...(transaction.at ? { created_at: transaction.at } : {}) })
+    .values({
+      kind: transaction.kind,
+      session_id: transaction.sessionId ?? null,
+      ...(transaction.at ? { created_at: transaction.at } : {}),
+    })
     .onConflict((oc) => oc.columns(['kind', 'session_id']).doNothing())
     .returning('id')
     .executeTakeFirst();
   if (!row) return null;
   await trx
     .insertInto('ledger_entries')
-    .values(entries.map((entry) => ({ transaction_id: row.id, account_kind: entry.account, owner_id: entry.owner ?? null, amount_minor: entry.amountMinor, currency: entry.currency })))
+    .values(
+      entries.map((entry) => ({
+        transaction_id: row.id,
+        account_kind: entry.account,
+        owner_id: entry.owner ?? null,
+        amount_minor: entry.amountMinor,
+        currency: entry.currency,
+      })),
+    )
     .execute();
   return row.id;
 }
@@ -97,5 +114,9 @@ export async function creditSessionEarning(
     { account: 'platform', amountMinor: platform, currency },
   ];
   // A 1-cent price gives the mentor nothing: leave out a zero entry rather than refuse it.
-  return post(trx, { kind: 'session_earning', sessionId: session.id, at }, entries.filter((entry) => entry.amountMinor !== 0));
+  return post(
+    trx,
+    { kind: 'session_earning', sessionId: session.id, at },
+    entries.filter((entry) => entry.amountMinor !== 0),
+  );
 }

@@ -9,7 +9,8 @@ import { RECENT_TRANSACTIONS, vaultOf, vaultTransactions } from './service.js';
 const route = (route: Omit<RestRoute, 'tag' | 'protect' | 'errors'>) =>
   rest({ ...route, tag: 'mentorship vault', protect: true, errors: { 403: answers('Not a mentor', mentorsOnly()) } });
 
-const CURRENCY = 'Amounts are JSON numbers in major units, in your currency when your country has an exchange rate (its initials, e.g. `NGN`), else USD.';
+const CURRENCY =
+  'Amounts are JSON numbers in major units, in your currency when your country has an exchange rate (its initials, e.g. `NGN`), else USD.';
 
 const transaction = z.object({
   id: z.number().int().describe('The ledger transaction’s id'),

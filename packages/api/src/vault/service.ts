@@ -17,7 +17,8 @@ const ACTIONS = { session_earning: 'EARN' } as const;
  * when their country has a rate (§1.14), rounded to that currency's cents.
  */
 function money(minor: number, currency: string, rate: Rate | null) {
-  if (rate && currency === CENTRAL_CURRENCY && rate.currency !== CENTRAL_CURRENCY) return { value: Math.round(minor * rate.rate) / 100, currency: rate.currency };
+  if (rate && currency === CENTRAL_CURRENCY && rate.currency !== CENTRAL_CURRENCY)
+    return { value: Math.round(minor * rate.rate) / 100, currency: rate.currency };
   return { value: minor / 100, currency };
 }
 
@@ -64,11 +65,17 @@ export async function vaultOf(services: Services, viewer: Viewer) {
   mentorOnly(viewer);
   const { balance, rate } = await summaryOf(services, viewer.id);
   const { value, currency } = money(balance, CENTRAL_CURRENCY, rate);
-  return { amount: { amount: value, currency }, recent_transaction_history: await historyOf(services, viewer.id, rate, RECENT_TRANSACTIONS) };
+  return {
+    amount: { amount: value, currency },
+    recent_transaction_history: await historyOf(services, viewer.id, rate, RECENT_TRANSACTIONS),
+  };
 }
 
 /** All of the mentor's transactions, newest first, a page at a time. */
-export async function vaultTransactions(ctx: Context & { viewer: Viewer }, query: { page?: string | undefined; page_size?: string | undefined }) {
+export async function vaultTransactions(
+  ctx: Context & { viewer: Viewer },
+  query: { page?: string | undefined; page_size?: string | undefined },
+) {
   mentorOnly(ctx.viewer);
   const request = readPage(query);
   const { count, rate } = await summaryOf(ctx.services, ctx.viewer.id);

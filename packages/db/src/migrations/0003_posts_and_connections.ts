@@ -23,7 +23,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       check (requester_id <> recipient_id)
     )`.execute(db);
   // One request per pair, whichever way it was sent.
-  await sql`create unique index connections_pair on connections (least(requester_id, recipient_id), greatest(requester_id, recipient_id))`.execute(db);
+  await sql`create unique index connections_pair on connections (least(requester_id, recipient_id), greatest(requester_id, recipient_id))`.execute(
+    db,
+  );
   await sql`create index connections_by_recipient on connections (recipient_id, status)`.execute(db);
   await sql`create index connections_by_requester on connections (requester_id, status)`.execute(db);
 }

@@ -17,7 +17,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       add column share_count integer not null default 0 check (share_count >= 0)`.execute(db);
   // A deleted post's reposts stay, showing their parent as removed.
   await sql`alter table posts drop constraint posts_parent_id_fkey`.execute(db);
-  await sql`alter table posts add constraint posts_parent_id_fkey foreign key (parent_id) references posts (id) on delete set null`.execute(db);
+  await sql`alter table posts add constraint posts_parent_id_fkey foreign key (parent_id) references posts (id) on delete set null`.execute(
+    db,
+  );
   await sql`drop index posts_by_author`.execute(db);
   await sql`create index posts_by_author on posts (author_id, id desc)`.execute(db);
 
@@ -87,7 +89,9 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop index posts_by_author`.execute(db);
   await sql`create index posts_by_author on posts (author_id, created_at desc, id desc)`.execute(db);
   await sql`alter table posts drop constraint posts_parent_id_fkey`.execute(db);
-  await sql`alter table posts add constraint posts_parent_id_fkey foreign key (parent_id) references posts (id) on delete cascade`.execute(db);
+  await sql`alter table posts add constraint posts_parent_id_fkey foreign key (parent_id) references posts (id) on delete cascade`.execute(
+    db,
+  );
   await sql`
     alter table posts
       drop column pic1, drop column pic2, drop column pic3, drop column video, drop column article, drop column industries,

@@ -25,7 +25,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create function cn_mentor_search_text(first_name text, middle_name text, last_name text, bio text, skills text[], areas text[]) returns text
     language sql immutable parallel safe
-    as $$ select public.cn_fold(concat_ws(' ', first_name, middle_name, last_name, bio, array_to_string(skills, ' '), array_to_string(areas, ' '))) $$`.execute(db);
+    as $$ select public.cn_fold(concat_ws(' ', first_name, middle_name, last_name, bio, array_to_string(skills, ' '), array_to_string(areas, ' '))) $$`.execute(
+    db,
+  );
 
   // Mentor-only fields (null or empty for others). The session rate is money: an amount in minor
   // units and its currency, fixed when the mentor submits it.
@@ -97,12 +99,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Only mentors are listed, so the indexes hold mentors only: the order matches the lists'
   // `order by mentor_rating desc nulls last, user_id` exactly, so a page is the index's first rows.
   // An industry's mentors (recommendations; their count is an index-only scan of the same index)…
-  await sql`create index profiles_mentors_by_industry on profiles (mentor_industry, mentor_rating desc nulls last, user_id) where mentor_industry is not null`.execute(db);
+  await sql`create index profiles_mentors_by_industry on profiles (mentor_industry, mentor_rating desc nulls last, user_id) where mentor_industry is not null`.execute(
+    db,
+  );
   // …and all of them (search without text or skills, and its pages when a text matches very many).
-  await sql`create index profiles_mentors_by_rating on profiles (mentor_rating desc nulls last, user_id) where mentor_industry is not null`.execute(db);
+  await sql`create index profiles_mentors_by_rating on profiles (mentor_rating desc nulls last, user_id) where mentor_industry is not null`.execute(
+    db,
+  );
   // Substrings by trigrams, skills by the array index: mentors only, so that learners' bios ("Always
   // learning": `lea`) do not lengthen the posting lists a search reads.
-  await sql`create index profiles_search_text on profiles using gin (search_text gin_trgm_ops) where mentor_industry is not null`.execute(db);
+  await sql`create index profiles_search_text on profiles using gin (search_text gin_trgm_ops) where mentor_industry is not null`.execute(
+    db,
+  );
   await sql`create index profiles_skills_folded on profiles using gin (skills_folded) where mentor_industry is not null`.execute(db);
 
   await sql`

@@ -32,7 +32,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db);
   await sql`create unique index payments_provider_ref on payments (provider, provider_ref) where provider_ref is not null`.execute(db);
   // A provider transaction settles at most one payment: replaying it against another reference fails here too.
-  await sql`create unique index payments_provider_transaction on payments (provider, provider_transaction_id) where provider_transaction_id is not null`.execute(db);
+  await sql`create unique index payments_provider_transaction on payments (provider, provider_transaction_id) where provider_transaction_id is not null`.execute(
+    db,
+  );
   // A session is paid once, whatever runs concurrently.
   await sql`create unique index payments_one_paid_per_session on payments (session_id) where status = 'paid'`.execute(db);
   await sql`create index payments_by_session on payments (session_id)`.execute(db);

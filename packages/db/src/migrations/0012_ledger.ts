@@ -33,7 +33,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db);
   await sql`create index ledger_entries_by_transaction on ledger_entries (transaction_id)`.execute(db);
   // A mentor's history, newest first, and their balance (the sum over the same rows).
-  await sql`create index ledger_entries_by_mentor on ledger_entries (owner_id, transaction_id desc) include (amount_minor) where account_kind = 'mentor'`.execute(db);
+  await sql`create index ledger_entries_by_mentor on ledger_entries (owner_id, transaction_id desc) include (amount_minor) where account_kind = 'mentor'`.execute(
+    db,
+  );
 
   // Checked at commit, once all of a transaction's entries are in: a set that does not sum to
   // zero in each currency fails the whole database transaction.
