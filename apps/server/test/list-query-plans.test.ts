@@ -197,7 +197,8 @@ describe('list query plans at size M', () => {
     if (value === null || value === undefined) return 'null';
     if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
     if (Array.isArray(value)) return `array[${value.map(literal).join(', ')}]`;
-    return `'${String(value).replaceAll("'", "''")}'`;
+    const text = typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : JSON.stringify(value);
+    return `'${text.replaceAll("'", "''")}'`;
   };
 
   interface PlanNode {

@@ -4,15 +4,16 @@ import type { Context, Services } from '../context.js';
 import { fieldError, keyedError } from '../errors.js';
 import { paginate, readCountedPage, readPage, type PageRequest } from '../pagination.js';
 import { COUNT_CAP } from '../posts/feed.js';
+import { onlyRow } from '../invariant.js';
 import { idFromQuery } from '../validation.js';
 import { readRate, showPrice, viewerRateJson, type Rate } from './money.js';
 import type { MentorCard } from './schemas.js';
 
 /** Recommendation pages hold 4 mentors unless `page_size` says otherwise (as the web client shows them). */
-export const RECOMMENDATION_PAGE_SIZE = 4;
+const RECOMMENDATION_PAGE_SIZE = 4;
 
 /** Years of experience of each experience level, inclusive. */
-export const EXPERIENCE_YEARS = { entry: [0, 2], mid: [3, 5], senior: [6, 10], executive: [11, 80] } as const;
+const EXPERIENCE_YEARS = { entry: [0, 2], mid: [3, 5], senior: [6, 10], executive: [11, 80] } as const;
 
 /** The shown rating: the mean of the session ratings to one decimal, 0 when none. */
 export const ratingOf = (total: number, count: number) => (count > 0 ? Math.round((total / count) * 10) / 10 : 0);
@@ -47,7 +48,7 @@ const cardJson = (viewerId: number) => sql`json_build_object(
   'rating_total', p.rating_total, 'rating_count', p.rating_count,
   'is_saved', exists (select 1 from saved_mentors s where s.saver_id = ${viewerId} and s.mentor_id = p.user_id))`;
 
-export function toCard(services: Services, row: CardRow, viewerRate: Rate | null): MentorCard {
+function toCard(services: Services, row: CardRow, viewerRate: Rate | null): MentorCard {
   return {
     id: Number(row.id),
     first_name: row.first_name,
@@ -94,7 +95,7 @@ async function readCards(
         join profiles p on p.user_id = f.id
         join users a on a.id = f.id
       ), '[]') as results`.execute(services.db);
-  const row = rows[0]!;
+  const row = onlyRow(rows);
   const rate = readRate(row.viewer_rate);
   return { count: row.count, results: row.results.map((card) => toCard(services, card, rate)) };
 }
