@@ -1,10 +1,11 @@
 import { CHOICES } from '../choices.js';
-import { apiError, fieldError, keyedError, nonFieldError, notAdministrator } from '../errors.js';
+import { notAdministrator } from '../errors.js';
 import { answers, rest, type RestRoute } from '../rest.js';
 import { adminProcedure, authedProcedure, publicProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
 import { exchangeRateInput } from '../mentors/schemas.js';
 import { setExchangeRate } from '../mentors/money.js';
+import * as infoErrors from './errors.js';
 import { choiceData, createContent, deleteContent, listCountries, readContent, setCountryPermit, updateContent } from './service.js';
 
 const route = (route: Omit<RestRoute, 'tag'>) => rest({ ...route, tag: 'info' });
@@ -24,11 +25,9 @@ const items = z.union([z.array(z.string().trim().min(1).max(500)).max(200), z.st
 );
 
 const titleQuery = z.object({ title: z.string().optional() });
-const missingTitleError = () => keyedError('error', 'No query parameter provided');
-const NO_TITLE = { 400: answers('No title given', missingTitleError()) };
-const NO_SUCH_TITLE = {
-  404: answers('No such title', apiError('NOT_FOUND', 'Inexistent content', { error: 'Inexistent content', detail: 'Inexistent content' })),
-};
+const NO_TITLE = { 400: answers('No title given', infoErrors.titleQueryMissing()) };
+const NO_SUCH_TITLE = { 404: answers('No such title', infoErrors.inexistentContent()) };
+const UNKNOWN_COUNTRY_EXAMPLE = infoErrors.unknownCountry('Atlantis');
 const EXAMPLE_TITLES = ['terms_of_service', 'privacy_policy'];
 
 export const infoRouter = router({
@@ -40,7 +39,7 @@ export const infoRouter = router({
         summary: 'Countries and their calling codes',
         description: 'Every country (ISO 3166 names, ITU codes); `?status=enable` or `disable` for permitted or barred ones only.',
         errors: {
-          400: answers('Unknown status', apiError('BAD_REQUEST', 'Invalid Query Parameter', { error: 'Invalid Query Parameter' })),
+          400: answers('Unknown status', infoErrors.unknownPermitStatus()),
         },
       }),
     )
@@ -57,11 +56,7 @@ export const infoRouter = router({
         summary: 'Permit or bar a country’s calling codes',
         description: '`country` is the country’s id or name; `status` is enable or disable. Profiles cannot use a barred code.',
         errors: {
-          400: answers(
-            'Unknown country, or nothing to change',
-            fieldError('country', 'Invalid pk "Atlantis" - object does not exist.'),
-            nonFieldError('Country already permitted.'),
-          ),
+          400: answers('Unknown country, or nothing to change', UNKNOWN_COUNTRY_EXAMPLE, infoErrors.permitUnchanged(true)),
           ...ADMIN_ONLY,
         },
       }),
@@ -92,7 +87,7 @@ export const infoRouter = router({
         description:
           '`{country, currency_name, currency_initials, exchange_rate}`: `country` is its id or name, `exchange_rate` the units of its currency per US dollar. One rate per country: setting again replaces it. Prices already set keep their value: a price is converted once, when it is submitted.',
         errors: {
-          400: answers('Unknown country or an invalid field', fieldError('country', 'Invalid pk "Atlantis" - object does not exist.')),
+          400: answers('Unknown country or an invalid field', UNKNOWN_COUNTRY_EXAMPLE),
           ...ADMIN_ONLY,
         },
       }),
@@ -109,22 +104,8 @@ export const infoRouter = router({
         summary: 'A content page (terms of service, …)',
         description: '`?title=`; every answer lists `Available_titles`.',
         errors: {
-          400: answers(
-            'No title given',
-            apiError('BAD_REQUEST', 'No query parameter provided.', {
-              Status: 'Failed',
-              Message: 'No query parameter provided.',
-              Available_titles: EXAMPLE_TITLES,
-            }),
-          ),
-          404: answers(
-            'No such title',
-            apiError('NOT_FOUND', 'Invalid information Title', {
-              Status: 'Failed',
-              Message: 'Invalid information Title',
-              Available_titles: EXAMPLE_TITLES,
-            }),
-          ),
+          400: answers('No title given', infoErrors.readTitleMissing(EXAMPLE_TITLES)),
+          404: answers('No such title', infoErrors.readTitleUnknown(EXAMPLE_TITLES)),
         },
       }),
     )
@@ -141,7 +122,7 @@ export const infoRouter = router({
         protect: true,
         summary: 'Add a content page',
         description: 'The title is stored lower-case, spaces as underscores. `items`: a list, or comma-separated text.',
-        errors: { 400: answers('The title exists', nonFieldError('Existent title')), ...ADMIN_ONLY },
+        errors: { 400: answers('The title exists', infoErrors.existentTitle()), ...ADMIN_ONLY },
       }),
     )
     .input(z.object({ title: z.string().trim().min(1).max(200), content: z.string().max(100_000).optional(), items: items.optional() }))
@@ -157,7 +138,7 @@ export const infoRouter = router({
         summary: 'Change a content page',
         description: '`?title=` names the page; the fields sent change.',
         errors: {
-          400: answers('No title given, or the new title exists', missingTitleError(), nonFieldError('Existent title')),
+          400: answers('No title given, or the new title exists', infoErrors.titleQueryMissing(), infoErrors.existentTitle()),
           ...NO_SUCH_TITLE,
           ...ADMIN_ONLY,
         },
@@ -172,7 +153,7 @@ export const infoRouter = router({
     )
     .output(content.extend({ status: z.literal('Updated') }))
     .mutation(async ({ ctx, input }) => {
-      if (!input.title) throw missingTitleError();
+      if (!input.title) throw infoErrors.titleQueryMissing();
       return updateContent(ctx.services, input.title, { title: input.new_title, content: input.content, items: input.items });
     }),
 
@@ -191,7 +172,7 @@ export const infoRouter = router({
     .input(titleQuery)
     .output(z.void())
     .mutation(async ({ ctx, input }) => {
-      if (!input.title) throw missingTitleError();
+      if (!input.title) throw infoErrors.titleQueryMissing();
       await deleteContent(ctx.services, input.title);
     }),
 
@@ -204,10 +185,7 @@ export const infoRouter = router({
         summary: 'Valid choices',
         description: 'Without `field_name`: the field names. With it: `{"field_name", "Valid options"}`.',
         errors: {
-          400: answers(
-            'Unknown field name',
-            apiError('BAD_REQUEST', 'Invalid field name.', { error: 'Invalid field name.', Avalable_names: Object.keys(CHOICES) }),
-          ),
+          400: answers('Unknown field name', infoErrors.unknownChoiceField(Object.keys(CHOICES))),
         },
       }),
     )

@@ -1,7 +1,16 @@
 import { isUniqueViolation, sql } from '@careernexus/db';
 import { CHOICES, type ChoiceField } from '../choices.js';
 import type { Services } from '../context.js';
-import { apiError, fieldError, nonFieldError } from '../errors.js';
+import {
+  existentTitle,
+  inexistentContent,
+  permitUnchanged,
+  readTitleMissing,
+  readTitleUnknown,
+  unknownChoiceField,
+  unknownCountry,
+  unknownPermitStatus,
+} from './errors.js';
 
 // --- countries and their calling codes ---
 
@@ -9,8 +18,7 @@ export async function listCountries(services: Services, status: string | undefin
   let query = services.db.selectFrom('countries').select(['id', 'name as country', 'code', 'iso_code', 'permitted']).orderBy('name');
   if (status !== undefined) {
     const wanted = status.trim().toLowerCase();
-    if (wanted !== 'enable' && wanted !== 'disable')
-      throw apiError('BAD_REQUEST', 'Invalid Query Parameter', { error: 'Invalid Query Parameter' });
+    if (wanted !== 'enable' && wanted !== 'disable') throw unknownPermitStatus();
     query = query.where('permitted', '=', wanted === 'enable');
   }
   return query.execute();
@@ -23,9 +31,9 @@ export async function setCountryPermit(services: Services, country: string | num
     typeof country === 'number' || /^\d+$/.test(country.trim())
       ? await query.where('id', '=', Number(country)).executeTakeFirst()
       : await query.where(sql`lower(name)`, '=', country.trim().toLowerCase()).executeTakeFirst();
-  if (!row) throw fieldError('country', `Invalid pk "${country}" - object does not exist.`);
+  if (!row) throw unknownCountry(country);
   const permitted = status === 'enable';
-  if (row.permitted === permitted) throw nonFieldError(permitted ? 'Country already permitted.' : 'Country already unpermitted.');
+  if (row.permitted === permitted) throw permitUnchanged(permitted);
   await services.db.updateTable('countries').set({ permitted }).where('id', '=', row.id).execute();
   return { country: row.name, permitted };
 }
@@ -57,20 +65,9 @@ const presentContent = (row: { title: string; content: string | null; items: str
 
 export async function readContent(services: Services, title: string | undefined) {
   const available = await titles(services);
-  if (!title) {
-    throw apiError('BAD_REQUEST', 'No query parameter provided.', {
-      Status: 'Failed',
-      Message: 'No query parameter provided.',
-      Available_titles: available,
-    });
-  }
+  if (!title) throw readTitleMissing(available);
   const row = await services.db.selectFrom('info_contents').select(CONTENT_COLUMNS).where('title', '=', title).executeTakeFirst();
-  if (!row)
-    throw apiError('NOT_FOUND', 'Invalid information Title', {
-      Status: 'Failed',
-      Message: 'Invalid information Title',
-      Available_titles: available,
-    });
+  if (!row) throw readTitleUnknown(available);
   return { status: 'Success' as const, content: presentContent(row), Available_titles: available };
 }
 
@@ -96,12 +93,10 @@ export async function createContent(services: Services, input: ContentInput & { 
       .executeTakeFirstOrThrow();
     return presentContent(row);
   } catch (error) {
-    if (isUniqueViolation(error)) throw nonFieldError('Existent title');
+    if (isUniqueViolation(error)) throw existentTitle();
     throw error;
   }
 }
-
-const inexistent = () => apiError('NOT_FOUND', 'Inexistent content', { error: 'Inexistent content', detail: 'Inexistent content' });
 
 export async function updateContent(services: Services, title: string, input: ContentInput) {
   const changes = {
@@ -116,17 +111,17 @@ export async function updateContent(services: Services, title: string, input: Co
       .where('title', '=', normalizeTitle(title))
       .returning(CONTENT_COLUMNS)
       .executeTakeFirst();
-    if (!row) throw inexistent();
+    if (!row) throw inexistentContent();
     return { status: 'Updated' as const, ...presentContent(row) };
   } catch (error) {
-    if (isUniqueViolation(error)) throw nonFieldError('Existent title');
+    if (isUniqueViolation(error)) throw existentTitle();
     throw error;
   }
 }
 
 export async function deleteContent(services: Services, title: string) {
   const deleted = await services.db.deleteFrom('info_contents').where('title', '=', normalizeTitle(title)).executeTakeFirst();
-  if (deleted.numDeletedRows === 0n) throw inexistent();
+  if (deleted.numDeletedRows === 0n) throw inexistentContent();
 }
 
 // --- the choice lists ---
@@ -135,6 +130,6 @@ export function choiceData(fieldName: string | undefined) {
   const names = Object.keys(CHOICES) as ChoiceField[];
   if (fieldName === undefined || fieldName === '') return { field_names: names };
   const field = names.find((name) => name === fieldName.trim());
-  if (!field) throw apiError('BAD_REQUEST', 'Invalid field name.', { error: 'Invalid field name.', Avalable_names: names });
+  if (!field) throw unknownChoiceField(names);
   return { field_name: field, 'Valid options': [...CHOICES[field]] };
 }

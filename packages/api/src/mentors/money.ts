@@ -1,6 +1,7 @@
 import { sql, type Database, type Kysely } from '@careernexus/db';
 import type { Services } from '../context.js';
-import { fieldError } from '../errors.js';
+import { unknownCountry } from '../info/errors.js';
+import { sessionRateTooHigh } from './errors.js';
 
 /**
  * Prices and the currency converter. A price is stored as (amount in minor units, currency), in
@@ -46,8 +47,7 @@ export async function rateForCurrency(db: Db, currency: string): Promise<Rate | 
 export function toCentralMinor(amount: number, rate: Rate | null): number {
   const minor = Math.round(amount * 100);
   const central = rate && rate.currency !== CENTRAL_CURRENCY ? Math.round(minor / rate.rate) : minor;
-  if (central > MAX_CENTRAL_MINOR)
-    throw fieldError('session_rate', `Ensure this value is at most ${MAX_CENTRAL_MINOR / 100} ${CENTRAL_CURRENCY} once converted.`);
+  if (central > MAX_CENTRAL_MINOR) throw sessionRateTooHigh(MAX_CENTRAL_MINOR / 100, CENTRAL_CURRENCY);
   return central;
 }
 
@@ -92,7 +92,7 @@ export async function setExchangeRate(
   const country = byId
     ? await query.where('id', '=', Number(input.country)).executeTakeFirst()
     : await query.where(sql`lower(name)`, '=', String(input.country).trim().toLowerCase()).executeTakeFirst();
-  if (!country) throw fieldError('country', `Invalid pk "${input.country}" - object does not exist.`);
+  if (!country) throw unknownCountry(input.country);
   const values = {
     currency_name: input.currency_name,
     currency_initials: input.currency_initials,

@@ -1,10 +1,11 @@
-import { fieldError } from '../errors.js';
+import { CHOICES } from '../choices.js';
 import { pageInput } from '../pagination.js';
 import { answers, rest, type RestRoute } from '../rest.js';
 import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
 import * as schemas from './schemas.js';
-import { missingMentorParameter, recommendMentors, saveMentor, savedMentors, searchMentors, unsaveMentor } from './service.js';
+import * as mentorErrors from './errors.js';
+import { recommendMentors, saveMentor, savedMentors, searchMentors, unsaveMentor } from './service.js';
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'mentors', protect: true });
 
@@ -38,7 +39,7 @@ export const mentorsRouter = router({
         errors: {
           400: answers(
             'An unknown choice or a too long text',
-            fieldError('experience_level', '"expert" is not a valid choice. Valid options: entry, mid, senior, executive.'),
+            mentorErrors.notAValidChoice('experience_level', 'expert', CHOICES.experience_level),
           ),
         },
       }),
@@ -58,9 +59,9 @@ export const mentorsRouter = router({
         errors: {
           400: answers(
             'Yourself, not a mentor, or no such user',
-            fieldError('mentor', 'Cannot save self.'),
-            fieldError('mentor', 'This user is not a mentor.'),
-            fieldError('mentor', 'Invalid pk "99" - object does not exist.'),
+            mentorErrors.savingYourself(),
+            mentorErrors.savingNonMentor(),
+            mentorErrors.unknownMentor(99),
           ),
         },
       }),
@@ -91,7 +92,7 @@ export const mentorsRouter = router({
         summary: 'Unsave a mentor',
         description: '`?mentor=<user id>`. 204 with no body; unsaving a mentor you had not saved changes nothing.',
         errors: {
-          400: answers('No mentor given, or not an id', missingMentorParameter(), fieldError('mentor', 'A valid integer is required.')),
+          400: answers('No mentor given, or not an id', mentorErrors.unsaveMentorMissing(), mentorErrors.mentorIdNotAnInteger()),
         },
       }),
     )

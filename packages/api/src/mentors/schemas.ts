@@ -1,6 +1,7 @@
 import { choiceField } from '../choices.js';
 import { envelope, pageInput } from '../pagination.js';
 import { z } from '../validation.js';
+import { notAValidChoice } from './errors.js';
 
 const AVAILABILITY = ['weekdays', 'weekends'] as const;
 
@@ -15,7 +16,7 @@ const numeric = (schema: z.ZodNumber) =>
 const availabilityField = z.string().transform((value, ctx) => {
   const option = value.trim().toLowerCase();
   if (!(AVAILABILITY as readonly string[]).includes(option)) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not a valid choice. Valid options: ${AVAILABILITY.join(', ')}.` });
+    ctx.addIssue({ code: 'custom', message: notAValidChoice('availability', value, AVAILABILITY).message });
     return z.NEVER;
   }
   return option as (typeof AVAILABILITY)[number];

@@ -1,7 +1,7 @@
 import { isForeignKeyViolation, sql, type RawBuilder } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Context, Services } from '../context.js';
-import { fieldError, keyedError } from '../errors.js';
+import { mentorIdNotAnInteger, savingNonMentor, savingYourself, unknownMentor, unsaveMentorMissing } from './errors.js';
 import { paginate, readCountedPage, readPage, type PageRequest } from '../pagination.js';
 import { COUNT_CAP } from '../posts/feed.js';
 import { onlyRow } from '../invariant.js';
@@ -196,19 +196,17 @@ async function cardsOf(services: Services, viewer: Viewer, ids: number[]) {
   return (await readCards(services, viewer, { count: sql<number>`select 0`, page })).results;
 }
 
-const mentorNotFound = (id: number) => fieldError('mentor', `Invalid pk "${id}" - object does not exist.`);
-
 /** Saves a mentor; saving again keeps one save (the primary key) and answers the same. */
 export async function saveMentor(services: Services, viewer: Viewer, mentorId: number) {
-  if (mentorId === viewer.id) throw fieldError('mentor', 'Cannot save self.');
+  if (mentorId === viewer.id) throw savingYourself();
   const target = await services.db
     .selectFrom('users')
     .select(['id', 'user_type'])
     .where('id', '=', mentorId)
     .where('is_active', '=', true)
     .executeTakeFirst();
-  if (!target) throw mentorNotFound(mentorId);
-  if (target.user_type !== 'mentor') throw fieldError('mentor', 'This user is not a mentor.');
+  if (!target) throw unknownMentor(mentorId);
+  if (target.user_type !== 'mentor') throw savingNonMentor();
   try {
     await services.db
       .insertInto('saved_mentors')
@@ -217,11 +215,11 @@ export async function saveMentor(services: Services, viewer: Viewer, mentorId: n
       .execute();
   } catch (error) {
     // The mentor's account was deleted meanwhile.
-    if (isForeignKeyViolation(error)) throw mentorNotFound(mentorId);
+    if (isForeignKeyViolation(error)) throw unknownMentor(mentorId);
     throw error;
   }
   const [card] = await cardsOf(services, viewer, [mentorId]);
-  if (!card) throw mentorNotFound(mentorId);
+  if (!card) throw unknownMentor(mentorId);
   return { saved: card };
 }
 
@@ -244,12 +242,10 @@ export async function savedMentors(services: Services, viewer: Viewer) {
   return cards.map((card) => ({ saved: card }));
 }
 
-export const missingMentorParameter = () => keyedError('error', 'A mentor query parameter is required to Unsave a mentor.');
-
 /** Unsaves a mentor; unsaving one not saved changes nothing and is no error. */
 export async function unsaveMentor(services: Services, viewer: Viewer, raw: string | undefined) {
-  if (raw === undefined || raw.trim() === '') throw missingMentorParameter();
+  if (raw === undefined || raw.trim() === '') throw unsaveMentorMissing();
   const mentorId = idFromQuery(raw);
-  if (mentorId === undefined) throw fieldError('mentor', 'A valid integer is required.');
+  if (mentorId === undefined) throw mentorIdNotAnInteger();
   await services.db.deleteFrom('saved_mentors').where('saver_id', '=', viewer.id).where('mentor_id', '=', mentorId).execute();
 }

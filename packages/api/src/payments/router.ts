@@ -1,9 +1,10 @@
 import { answers, rest, type RestRoute, type RouteError } from '../rest.js';
 import { sessionRef } from '../sessions/schemas.js';
-import { sessionNotFound } from '../sessions/service.js';
+import { notSessionMentee, sessionInState, sessionNotFound } from '../sessions/errors.js';
 import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
-import { initiatePayment, paymentNotInitialized, paymentsNotConfigured, REFUSALS } from './service.js';
+import * as paymentErrors from './errors.js';
+import { initiatePayment } from './service.js';
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'payments', protect: true });
 
@@ -13,14 +14,22 @@ const AFTER =
   'Without a configured provider a development server uses its built-in fake checkout page.';
 
 const refusals: Record<number, RouteError> = {
-  400: answers('Not accepted yet, already paid, or over', REFUSALS.notAccepted(), REFUSALS.paid(), REFUSALS.over('CANCELLED')),
-  403: answers('Not the session’s mentee', REFUSALS.notYours()),
+  400: answers(
+    'Not accepted yet, already paid, or over',
+    paymentErrors.sessionNotAccepted(),
+    paymentErrors.sessionAlreadyPaid(),
+    sessionInState('CANCELLED'),
+  ),
+  403: answers('Not the session’s mentee', notSessionMentee()),
   404: answers('No such session', sessionNotFound()),
-  502: answers('The provider refused the checkout or could not be reached (the pending payment is kept)', paymentNotInitialized()),
+  502: answers(
+    'The provider refused the checkout or could not be reached (the pending payment is kept)',
+    paymentErrors.paymentNotInitialized(),
+  ),
   503: answers(
     'No payment provider is configured (or, in production, not this one)',
-    paymentsNotConfigured('flutterwave', false),
-    paymentsNotConfigured('flutterwave', true),
+    paymentErrors.paymentsNotConfigured('flutterwave', false),
+    paymentErrors.paymentsNotConfigured('flutterwave', true),
   ),
 };
 
@@ -55,8 +64,8 @@ export const paymentsRouter = router({
           ...refusals,
           503: answers(
             'No payment provider is configured (or, in production, not this one)',
-            paymentsNotConfigured('stripe', false),
-            paymentsNotConfigured('stripe', true),
+            paymentErrors.paymentsNotConfigured('stripe', false),
+            paymentErrors.paymentsNotConfigured('stripe', true),
           ),
         },
       }),

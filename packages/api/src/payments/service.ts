@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { PaymentProviderName, SessionStatus } from '@careernexus/db';
+import type { PaymentProviderName } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Services } from '../context.js';
-import { apiError, detailError, fieldError } from '../errors.js';
 import { CENTRAL_CURRENCY, rateForCallingCode, type Rate } from '../mentors/money.js';
-import { sessionNotFound } from '../sessions/service.js';
+import { notSessionMentee, sessionInState, sessionNotFound } from '../sessions/errors.js';
+import { paymentNotInitialized, paymentsNotConfigured, PROVIDER_NAMES, sessionAlreadyPaid, sessionNotAccepted } from './errors.js';
 import { fakeCheckoutPage, payFakeCheckout } from './fake.js';
 import { PaymentProviderError, type Checkout, type PaymentProvider, type Verification, type WebhookHeaders } from './provider.js';
 import { settlePayment, type Settlement } from './settle.js';
@@ -12,27 +12,6 @@ import { CHECKOUT_SESSION_ID } from './stripe.js';
 
 /** The provider a payer chose (each initiate path names one). */
 export type CheckoutRoute = 'flutterwave' | 'stripe';
-
-const SETTINGS = { flutterwave: 'FLUTTERWAVE_SECRET_KEY', stripe: 'STRIPE_SECRET_KEY' } as const;
-const NAMES = { flutterwave: 'Flutterwave', stripe: 'Stripe' } as const;
-
-/** 503 naming what to set: no provider at all, or not the one asked for. */
-export function paymentsNotConfigured(route: CheckoutRoute, otherConfigured: boolean) {
-  const detail = otherConfigured
-    ? `${NAMES[route]} payments are not configured: set ${SETTINGS[route]}.`
-    : 'Payments are not configured: set FLUTTERWAVE_SECRET_KEY or STRIPE_SECRET_KEY.';
-  return detailError('SERVICE_UNAVAILABLE', detail);
-}
-
-export const paymentNotInitialized = () =>
-  apiError('BAD_GATEWAY', 'Failed to initialize payment', { error: 'Failed to initialize payment' });
-
-export const REFUSALS = {
-  notYours: () => detailError('FORBIDDEN', 'This session was not initiated by you.'),
-  notAccepted: () => fieldError('session', 'This session is yet to be accepted by the mentor.'),
-  paid: () => fieldError('session', 'This session has already been paid for.'),
-  over: (status: SessionStatus) => fieldError('session', `This session has been ${status.toLowerCase()}.`),
-};
 
 /** The provider that takes a route's payments: the configured one, else the fake when it is on. */
 function providerFor(services: Services, route: CheckoutRoute): PaymentProvider {
@@ -64,10 +43,10 @@ export async function initiatePayment(services: Services, viewer: Viewer, sessio
     .where('id', '=', sessionId)
     .executeTakeFirst();
   if (!session) throw sessionNotFound();
-  if (session.mentee_id !== viewer.id) throw REFUSALS.notYours();
-  if (session.status === 'PENDING') throw REFUSALS.notAccepted();
-  if (session.is_paid) throw REFUSALS.paid();
-  if (session.status !== 'ACCEPTED') throw REFUSALS.over(session.status);
+  if (session.mentee_id !== viewer.id) throw notSessionMentee();
+  if (session.status === 'PENDING') throw sessionNotAccepted();
+  if (session.is_paid) throw sessionAlreadyPaid();
+  if (session.status !== 'ACCEPTED') throw sessionInState(session.status);
 
   const payer = await services.db
     .selectFrom('users as u')
@@ -192,8 +171,10 @@ export async function receiveWebhook(
 ): Promise<WebhookAnswer> {
   const provider = services.payments[route];
   const secret = route === 'flutterwave' ? services.config.FLUTTERWAVE_WEBHOOK_HASH : services.config.STRIPE_WEBHOOK_SECRET;
-  if (!provider) return { status: 503, body: { detail: `${NAMES[route]} payments are not configured: set ${SETTINGS[route]}.` } };
-  if (!secret) return { status: 503, body: { detail: `${NAMES[route]} webhooks are not configured: set ${WEBHOOK_SECRETS[route]}.` } };
+  // The same words as the initiate paths' 503, in the webhook's plain answer.
+  if (!provider) return { status: 503, body: { detail: paymentsNotConfigured(route, true).message } };
+  if (!secret)
+    return { status: 503, body: { detail: `${PROVIDER_NAMES[route]} webhooks are not configured: set ${WEBHOOK_SECRETS[route]}.` } };
   const event = provider.parseWebhook(rawBody, headers);
   switch (event.kind) {
     case 'rejected':

@@ -1,24 +1,26 @@
-import { apiError, detailError, fieldError, keyedError, nonFieldError } from '../errors.js';
+import { unknownMentor } from '../mentors/errors.js';
 import { envelope } from '../pagination.js';
 import { answers, rest, type RestRoute } from '../rest.js';
 import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
-import { annotateInput, answerInput, bookInput, joinInput, listInput, MAX_INVITEES, sessionObject, sessionRef } from './schemas.js';
 import {
-  answerSession,
-  bookSession,
-  cancelSession,
-  completeSession,
-  invitedSessions,
-  joinSession,
-  listSessions,
-  mentorsOnly,
-  sessionNotFound,
-} from './service.js';
+  annotateInput,
+  answerInput,
+  bookInput,
+  joinInput,
+  listInput,
+  MAX_INVITEES,
+  SESSION_LISTS,
+  sessionObject,
+  sessionRef,
+} from './schemas.js';
+import * as sessionErrors from './errors.js';
+import { answerSession, bookSession, cancelSession, completeSession, invitedSessions, joinSession, listSessions } from './service.js';
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'mentorship sessions', protect: true });
 
-const noSession = { 404: answers('No such session', sessionNotFound()) };
+const NO_SESSION = { 404: answers('No such session', sessionErrors.sessionNotFound()) };
+const CHANGED_MEANWHILE = { 409: answers('Changed by someone else at the same moment', sessionErrors.changedMeanwhile()) };
 const STATES =
   'A session moves PENDING → ACCEPTED, REJECTED or CANCELLED, and ACCEPTED → COMPLETED (once paid and begun) or CANCELLED (while unpaid); ' +
   'rejected, cancelled and completed sessions never change again.';
@@ -38,14 +40,14 @@ export const sessionsRouter = router({
         errors: {
           400: answers(
             'Not a mentor, yourself, in the past, or invitees missing or unknown',
-            fieldError('mentor', 'Invalid pk "99" - object does not exist.'),
-            fieldError('mentor', 'This User is not a mentor.'),
-            nonFieldError('Cannot schedule a mentorship session with yourself.'),
-            nonFieldError('Cannot set a mentorship date in the past.'),
-            nonFieldError('Invitees must be provided in group sessions.'),
-            fieldError('invitees', 'No user(s) with ids [5]'),
-            fieldError('invitees', 'You cannot invite yourself.'),
-            fieldError('invitees', `A session may have at most ${MAX_INVITEES} invitees.`),
+            unknownMentor(99),
+            sessionErrors.notAMentor(),
+            sessionErrors.bookingWithYourself(),
+            sessionErrors.bookingInThePast(),
+            sessionErrors.inviteesMissing(),
+            sessionErrors.unknownInvitees([5]),
+            sessionErrors.invitingYourself(),
+            sessionErrors.tooManyInvitees(MAX_INVITEES),
           ),
         },
       }),
@@ -67,9 +69,9 @@ export const sessionsRouter = router({
         errors: {
           400: answers(
             'Missing or unknown status',
-            keyedError('error', 'No query parameter is provided for this request.'),
-            keyedError('error', "Invalid query parameter. Parameter can only be ['requested', 'accepted', 'scheduled', 'completed']"),
-            keyedError('error', 'Scheduled sessions are only available to mentors'),
+            sessionErrors.listStatusMissing(),
+            sessionErrors.unknownListStatus(SESSION_LISTS),
+            sessionErrors.scheduledForMentorsOnly(),
           ),
         },
       }),
@@ -102,21 +104,12 @@ export const sessionsRouter = router({
         errors: {
           400: answers(
             'Not pending any more',
-            nonFieldError('This session has already been accepted'),
-            nonFieldError('This session has been completed.'),
+            sessionErrors.sessionInState('ACCEPTED', 'non_field_errors'),
+            sessionErrors.sessionInState('COMPLETED', 'non_field_errors'),
           ),
-          403: answers(
-            'Not a mentor, or not your session',
-            mentorsOnly(),
-            detailError('FORBIDDEN', 'This session was not initiated for you.'),
-          ),
-          409: answers(
-            'Changed by someone else at the same moment',
-            apiError('CONFLICT', 'This session changed meanwhile; please try again.', {
-              detail: 'This session changed meanwhile; please try again.',
-            }),
-          ),
-          ...noSession,
+          403: answers('Not a mentor, or not your session', sessionErrors.mentorsOnly(), sessionErrors.notSessionMentor()),
+          ...CHANGED_MEANWHILE,
+          ...NO_SESSION,
         },
       }),
     )
@@ -132,13 +125,9 @@ export const sessionsRouter = router({
         summary: 'Cancel a session you booked',
         description: `\`{"session"}\`: the mentee cancels a pending or accepted session nobody paid for. It is kept as history. ${STATES}`,
         errors: {
-          400: answers(
-            'Paid, or over',
-            fieldError('session', 'Cannot cancel an already paid session.'),
-            fieldError('session', 'This session has been completed.'),
-          ),
-          403: answers('Not your session', detailError('FORBIDDEN', "Only this session's mentee can cancel this session.")),
-          ...noSession,
+          400: answers('Paid, or over', sessionErrors.cancellingPaidSession(), sessionErrors.sessionInState('COMPLETED')),
+          403: answers('Not your session', sessionErrors.onlyMenteeCancels()),
+          ...NO_SESSION,
         },
       }),
     )
@@ -156,20 +145,15 @@ export const sessionsRouter = router({
         errors: {
           400: answers(
             'Not paid, not begun, already completed, or a bad rating',
-            fieldError('session', 'Cannot annotate a session that has not been paid for.'),
-            fieldError('session', 'This session has not taken place yet.'),
-            fieldError('session', 'This session has been completed.'),
-            fieldError('mark_completed', 'The session mark_completed must be True to annotate a session'),
-            fieldError('rating', 'A rating can only range from 1 to 5'),
+            sessionErrors.completingUnpaidSession(),
+            sessionErrors.completingBeforeStart(),
+            sessionErrors.sessionInState('COMPLETED'),
+            sessionErrors.notMarkedCompleted(),
+            sessionErrors.ratingOutOfRange(),
           ),
-          403: answers('Not the session’s mentee', detailError('FORBIDDEN', 'This session was not initiated by you.')),
-          409: answers(
-            'Changed by someone else at the same moment',
-            apiError('CONFLICT', 'This session changed meanwhile; please try again.', {
-              detail: 'This session changed meanwhile; please try again.',
-            }),
-          ),
-          ...noSession,
+          403: answers('Not the session’s mentee', sessionErrors.notSessionMentee()),
+          ...CHANGED_MEANWHILE,
+          ...NO_SESSION,
         },
       }),
     )
@@ -190,13 +174,13 @@ export const sessionsRouter = router({
         errors: {
           400: answers(
             'No session given, or not open',
-            keyedError('error', 'A session query parameter is required for this request'),
-            fieldError('session', 'This session has not yet been paid for.'),
-            fieldError('session', 'This session has already been completed.'),
-            fieldError('session', 'Not yet time for this session.'),
+            sessionErrors.sessionQueryMissing(),
+            sessionErrors.joiningUnpaidSession(),
+            sessionErrors.joiningCompletedSession(),
+            sessionErrors.joiningBeforeStart(),
           ),
-          403: answers('Not a participant', detailError('FORBIDDEN', 'You are not a participant in this session.')),
-          ...noSession,
+          403: answers('Not a participant', sessionErrors.notParticipant()),
+          ...NO_SESSION,
         },
       }),
     )

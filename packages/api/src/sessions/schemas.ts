@@ -2,6 +2,7 @@ import { pageInput } from '../pagination.js';
 import { profileCard } from '../posts/schemas.js';
 import { idField } from '../profiles/schemas.js';
 import { z } from '../validation.js';
+import { notMarkedCompleted, ratingOutOfRange, tooManyInvitees } from './errors.js';
 
 /** The most people a group session may invite. */
 export const MAX_INVITEES = 10;
@@ -50,7 +51,7 @@ const userIds = z.preprocess(
   },
   z
     .array(idField, { error: 'invitees must be a list of valid user ids.' })
-    .max(MAX_INVITEES, `A session may have at most ${MAX_INVITEES} invitees.`)
+    .max(MAX_INVITEES, tooManyInvitees(MAX_INVITEES).message)
     .transform((ids) => [...new Set(ids)]),
 );
 
@@ -68,16 +69,14 @@ const booleanish = z.preprocess(
   z.boolean(),
 );
 
+const RATING_RANGE = ratingOutOfRange().message;
+
 export const annotateInput = z.object({
   session: idField,
-  mark_completed: booleanish.refine((value) => value, 'The session mark_completed must be True to annotate a session'),
+  mark_completed: booleanish.refine((value) => value, notMarkedCompleted().message),
   rating: z.preprocess(
     (value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
-    z
-      .number({ error: 'A rating can only range from 1 to 5' })
-      .int('A rating can only range from 1 to 5')
-      .min(1, 'A rating can only range from 1 to 5')
-      .max(5, 'A rating can only range from 1 to 5'),
+    z.number({ error: RATING_RANGE }).int(RATING_RANGE).min(1, RATING_RANGE).max(5, RATING_RANGE),
   ),
 });
 

@@ -3,15 +3,33 @@ import { sql, type Database, type Selectable, type Transaction } from '@careerne
 import type { TRPCError } from '@trpc/server';
 import type { Viewer } from '../auth/sessions.js';
 import type { Context, Services } from '../context.js';
-import { apiError, detailError, fieldError, keyedError, nonFieldError } from '../errors.js';
 import { required } from '../invariant.js';
 import { deliver, storeNotifications, type NewNotification } from '../notifications/service.js';
 import { paginate, readPage, resolvePage } from '../pagination.js';
 import { profileCard } from '../posts/read.js';
+import { unknownMentor } from '../mentors/errors.js';
 import { readRate, showPrice, viewerRateJson } from '../mentors/money.js';
 import { creditSessionEarning } from '../vault/ledger.js';
 import { idFromQuery } from '../validation.js';
 import { MAX_INVITEES, SESSION_LISTS, type SessionList } from './schemas.js';
+import {
+  bookingInThePast,
+  bookingWithYourself,
+  changedMeanwhile,
+  invalidTimezone,
+  inviteesMissing,
+  invitingTheMentor,
+  invitingYourself,
+  listStatusMissing,
+  mentorsOnly,
+  notAMentor,
+  scheduledForMentorsOnly,
+  sessionIdNotAnInteger,
+  sessionNotFound,
+  sessionQueryMissing,
+  unknownInvitees,
+  unknownListStatus,
+} from './errors.js';
 import { decide, isJoinable, joinRefusal, type SessionAction, type SessionRole, type Transition } from './states.js';
 import { instantIn, wallClockIn } from './time.js';
 
@@ -34,9 +52,6 @@ const SESSION_COLUMNS = [
   'created_at',
   'status_changed_at',
 ] as const;
-
-export const sessionNotFound = () => detailError('NOT_FOUND', 'Session not found.');
-export const mentorsOnly = () => detailError('FORBIDDEN', 'This request is only available to mentors.');
 
 async function timezoneOf(services: Services, userId: number) {
   const row = await services.db.selectFrom('profiles').select('timezone').where('user_id', '=', userId).executeTakeFirst();
@@ -130,7 +145,7 @@ export interface BookInput {
  * as the instant; the session, its invitees and the mentor's notification in one transaction.
  */
 export async function bookSession(services: Services, viewer: Viewer, input: BookInput) {
-  if (input.mentor === viewer.id) throw nonFieldError('Cannot schedule a mentorship session with yourself.');
+  if (input.mentor === viewer.id) throw bookingWithYourself();
   const mentor = await services.db
     .selectFrom('users as u')
     .innerJoin('profiles as p', 'p.user_id', 'u.id')
@@ -138,13 +153,13 @@ export async function bookSession(services: Services, viewer: Viewer, input: Boo
     .where('u.id', '=', input.mentor)
     .where('u.is_active', '=', true)
     .executeTakeFirst();
-  if (!mentor) throw fieldError('mentor', `Invalid pk "${input.mentor}" - object does not exist.`);
-  if (mentor.user_type !== 'mentor') throw fieldError('mentor', 'This User is not a mentor.');
+  if (!mentor) throw unknownMentor(input.mentor);
+  if (mentor.user_type !== 'mentor') throw notAMentor();
 
   const invitees = input.session_type === 'group' ? (input.invitees ?? []).slice(0, MAX_INVITEES) : [];
-  if (input.session_type === 'group' && !invitees.length) throw nonFieldError('Invitees must be provided in group sessions.');
-  if (invitees.includes(viewer.id)) throw fieldError('invitees', 'You cannot invite yourself.');
-  if (invitees.includes(input.mentor)) throw fieldError('invitees', 'The mentor cannot be invited to their own session.');
+  if (input.session_type === 'group' && !invitees.length) throw inviteesMissing();
+  if (invitees.includes(viewer.id)) throw invitingYourself();
+  if (invitees.includes(input.mentor)) throw invitingTheMentor();
   if (invitees.length) {
     const found = new Set(
       (await services.db.selectFrom('users').select('id').where('id', 'in', invitees).where('is_active', '=', true).execute()).map(
@@ -152,16 +167,16 @@ export async function bookSession(services: Services, viewer: Viewer, input: Boo
       ),
     );
     const missing = invitees.filter((id) => !found.has(id));
-    if (missing.length) throw fieldError('invitees', `No user(s) with ids [${missing.join(', ')}]`);
+    if (missing.length) throw unknownInvitees(missing);
   }
 
   let sessionAt: Date;
   try {
     sessionAt = instantIn(await timezoneOf(services, viewer.id), input.date, input.time);
   } catch {
-    throw nonFieldError('User Profile has an Invalid timezone.');
+    throw invalidTimezone();
   }
-  if (sessionAt <= services.now()) throw nonFieldError('Cannot set a mentorship date in the past.');
+  if (sessionAt <= services.now()) throw bookingInThePast();
 
   const message = `${await nameOf(services, viewer.id)} requested a mentorship session from you.`;
   const { row, stored } = await services.db.transaction().execute(async (trx) => {
@@ -195,11 +210,6 @@ export async function bookSession(services: Services, viewer: Viewer, input: Boo
   return presentOne(services, viewer, row);
 }
 
-const noStatus = () => keyedError('error', 'No query parameter is provided for this request.');
-const unknownStatus = () =>
-  keyedError('error', `Invalid query parameter. Parameter can only be [${SESSION_LISTS.map((s) => `'${s}'`).join(', ')}]`);
-const scheduledForMentors = () => keyedError('error', 'Scheduled sessions are only available to mentors');
-
 /**
  * Which sessions a list shows (§1.7): the caller's as mentee or as mentor, in one status.
  * Rejected and cancelled sessions are history and in no list.
@@ -212,7 +222,7 @@ function selection(viewer: Viewer, list: SessionList) {
     case 'accepted':
       return { column: 'mentee_id', status: 'ACCEPTED' } as const;
     case 'scheduled':
-      if (!mentor) throw scheduledForMentors();
+      if (!mentor) throw scheduledForMentorsOnly();
       return { column: 'mentor_id', status: 'ACCEPTED' } as const;
     case 'completed':
       return { column: mentor ? 'mentor_id' : 'mentee_id', status: 'COMPLETED' } as const;
@@ -223,9 +233,9 @@ export async function listSessions(
   ctx: Context & { viewer: Viewer },
   query: { status?: string | undefined; page?: string | undefined; page_size?: string | undefined },
 ) {
-  if (query.status === undefined || query.status.trim() === '') throw noStatus();
+  if (query.status === undefined || query.status.trim() === '') throw listStatusMissing();
   const list = query.status.trim().toLowerCase() as SessionList;
-  if (!SESSION_LISTS.includes(list)) throw unknownStatus();
+  if (!SESSION_LISTS.includes(list)) throw unknownListStatus(SESSION_LISTS);
   const { column, status } = selection(ctx.viewer, list);
   const request = readPage(query);
   const { services, viewer } = ctx;
@@ -324,10 +334,7 @@ async function transition(
     }
     // Lost to a concurrent change: the next reading refuses from the new state. Should it still
     // allow the action (the state changed and changed back), try again a few times.
-    if (attempt >= 2)
-      throw apiError('CONFLICT', 'This session changed meanwhile; please try again.', {
-        detail: 'This session changed meanwhile; please try again.',
-      });
+    if (attempt >= 2) throw changedMeanwhile();
   }
 }
 
@@ -383,10 +390,9 @@ export async function completeSession(services: Services, viewer: Viewer, sessio
  * come (§1.12).
  */
 export async function joinSession(services: Services, viewer: Viewer, rawSession: string | undefined) {
-  if (rawSession === undefined || rawSession.trim() === '')
-    throw keyedError('error', 'A session query parameter is required for this request');
+  if (rawSession === undefined || rawSession.trim() === '') throw sessionQueryMissing();
   const sessionId = idFromQuery(rawSession);
-  if (sessionId === undefined) throw fieldError('session', 'A valid integer is required.');
+  if (sessionId === undefined) throw sessionIdNotAnInteger();
   const { row, role } = await sessionFor(services, viewer, sessionId);
   const refusal = joinRefusal(row, role, services.now());
   if (refusal) throw refusal;

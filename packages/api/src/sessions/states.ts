@@ -1,6 +1,18 @@
 import type { SessionStatus } from '@careernexus/db';
 import type { TRPCError } from '@trpc/server';
-import { detailError, fieldError } from '../errors.js';
+import {
+  cancellingPaidSession,
+  completingBeforeStart,
+  completingUnpaidSession,
+  joiningBeforeStart,
+  joiningCompletedSession,
+  joiningUnpaidSession,
+  notParticipant,
+  notSessionMentee,
+  notSessionMentor,
+  onlyMenteeCancels,
+  sessionInState,
+} from './errors.js';
 
 /**
  * The one place a mentorship session's status changes are decided. Every change is one of the
@@ -43,12 +55,12 @@ interface Rule {
   by: 'mentor' | 'mentee';
   to: SessionStatus;
   from: readonly SessionStatus[];
-  /** A refusal (the reason) or nothing, for a session in one of `from`. */
-  guard?: (session: SessionFacts, now: Date) => string | undefined;
-  /** The key the refusals of this action are filed under (the original's keys). */
+  /** A refusal or nothing, for a session in one of `from`. */
+  guard?: (session: SessionFacts, now: Date) => TRPCError | undefined;
+  /** The key a refusal for the session's state is filed under (the original's keys). */
   errorKey: string;
   /** Told to a caller who is not `by`. */
-  notYours: string;
+  notYours: () => TRPCError;
 }
 
 const SESSION_RULES: Record<SessionAction, Rule> = {
@@ -57,46 +69,33 @@ const SESSION_RULES: Record<SessionAction, Rule> = {
     from: ['PENDING'],
     to: 'ACCEPTED',
     errorKey: 'non_field_errors',
-    notYours: 'This session was not initiated for you.',
+    notYours: notSessionMentor,
   },
   reject: {
     by: 'mentor',
     from: ['PENDING'],
     to: 'REJECTED',
     errorKey: 'non_field_errors',
-    notYours: 'This session was not initiated for you.',
+    notYours: notSessionMentor,
   },
   cancel: {
     by: 'mentee',
     from: ['PENDING', 'ACCEPTED'],
     to: 'CANCELLED',
     // Refunds are out of scope: a session somebody paid money for is not cancelled (a free one may be).
-    guard: (session) => (session.is_paid && session.price_minor > 0 ? 'Cannot cancel an already paid session.' : undefined),
+    guard: (session) => (session.is_paid && session.price_minor > 0 ? cancellingPaidSession() : undefined),
     errorKey: 'session',
-    notYours: "Only this session's mentee can cancel this session.",
+    notYours: onlyMenteeCancels,
   },
   complete: {
     by: 'mentee',
     from: ['ACCEPTED'],
     to: 'COMPLETED',
     guard: (session, now) =>
-      !session.is_paid
-        ? 'Cannot annotate a session that has not been paid for.'
-        : session.session_at > now
-          ? 'This session has not taken place yet.'
-          : undefined,
+      !session.is_paid ? completingUnpaidSession() : session.session_at > now ? completingBeforeStart() : undefined,
     errorKey: 'session',
-    notYours: 'This session was not initiated by you.',
+    notYours: notSessionMentee,
   },
-};
-
-/** Why a session in a state an action does not start from is refused. */
-const STATE_REFUSAL: Record<SessionStatus, string> = {
-  PENDING: 'This session has not been accepted yet.',
-  ACCEPTED: 'This session has already been accepted',
-  COMPLETED: 'This session has been completed.',
-  REJECTED: 'This session has been rejected.',
-  CANCELLED: 'This session has been cancelled.',
 };
 
 /**
@@ -105,10 +104,10 @@ const STATE_REFUSAL: Record<SessionStatus, string> = {
  */
 export function decide(action: SessionAction, session: SessionFacts, role: SessionRole, now: Date): Transition | TRPCError {
   const rule = SESSION_RULES[action];
-  if (role !== rule.by) return detailError('FORBIDDEN', rule.notYours);
-  if (!rule.from.includes(session.status)) return fieldError(rule.errorKey, STATE_REFUSAL[session.status]);
+  if (role !== rule.by) return rule.notYours();
+  if (!rule.from.includes(session.status)) return sessionInState(session.status, rule.errorKey);
   const refusal = rule.guard?.(session, now);
-  if (refusal) return fieldError(rule.errorKey, refusal);
+  if (refusal) return refusal;
   return {
     from: session.status,
     to: rule.to,
@@ -123,10 +122,10 @@ export const isJoinable = (session: SessionFacts, now: Date) =>
 
 /** Why someone in `role` may not join `session` now, if they may not (400 under `session`, 403 for outsiders). */
 export function joinRefusal(session: SessionFacts, role: SessionRole, now: Date): TRPCError | undefined {
-  if (role === 'stranger') return detailError('FORBIDDEN', 'You are not a participant in this session.');
-  if (session.status === 'COMPLETED') return fieldError('session', 'This session has already been completed.');
-  if (session.status !== 'ACCEPTED') return fieldError('session', STATE_REFUSAL[session.status]);
-  if (!session.is_paid) return fieldError('session', 'This session has not yet been paid for.');
-  if (session.session_at > now) return fieldError('session', 'Not yet time for this session.');
+  if (role === 'stranger') return notParticipant();
+  if (session.status === 'COMPLETED') return joiningCompletedSession();
+  if (session.status !== 'ACCEPTED') return sessionInState(session.status);
+  if (!session.is_paid) return joiningUnpaidSession();
+  if (session.session_at > now) return joiningBeforeStart();
   return undefined;
 }

@@ -1,6 +1,6 @@
 import { envelope, pageInput } from '../pagination.js';
 import { answers, rest, type RestRoute } from '../rest.js';
-import { mentorsOnly } from '../sessions/service.js';
+import { mentorsOnly } from '../sessions/errors.js';
 import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
 import { MENTOR_SHARE_PERCENT } from './ledger.js';

@@ -4,7 +4,7 @@ import type { Context, Services } from '../context.js';
 import { onlyRow } from '../invariant.js';
 import { CENTRAL_CURRENCY, readRate, viewerRateJson, type Rate } from '../mentors/money.js';
 import { paginate, readPage, resolvePage } from '../pagination.js';
-import { mentorsOnly } from '../sessions/service.js';
+import { mentorsOnly } from '../sessions/errors.js';
 
 /** How many transactions the vault shows (§1.14). */
 export const RECENT_TRANSACTIONS = 11;
