@@ -1,6 +1,17 @@
 import type { Services } from '../context.js';
-import { nonFieldError, tooManyRequests } from '../errors.js';
+import { tooManyRequests } from '../errors.js';
 import { resetMail } from './emails.js';
+import {
+  invalidResetRequest,
+  resetNotVerified,
+  resetOtpExhausted,
+  resetOtpExpired,
+  resetOtpInvalid,
+  resetPasswordMismatch,
+  resetRequestExpired,
+  unregisteredEmail,
+  weakPassword,
+} from './errors.js';
 import { hashPassword, passwordProblem } from './passwords.js';
 import { revokeAllSessions } from './sessions.js';
 import { checkCodeForEmail, checkLink, checkResetCode, consumeCode, issueCode, type CodeCheck } from './verification.js';
@@ -25,12 +36,12 @@ export async function forgetPassword(services: Services, input: ForgetPasswordIn
     return verifyReset(services, email ? await checkCodeForEmail(services, 'reset', email, otp) : await checkCodeAlone(services, otp));
   if (hash) return verifyReset(services, await checkLink(services, 'reset', hash));
   if (email && password1 && password2) return changePassword(services, email, password1, password2);
-  throw nonFieldError('Invalid Request!');
+  throw invalidResetRequest();
 }
 
 async function requestResetCode(services: Services, email: string) {
   const user = await services.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
-  if (!user) throw nonFieldError('Unregistered Email');
+  if (!user) throw unregisteredEmail();
   const code = await issueCode(services, 'reset', email);
   services.mailer.send(resetMail(services.config, email, code));
   return { status: 'Reset Password OTP sent.' as const, email };
@@ -44,12 +55,12 @@ async function checkCodeAlone(services: Services, otp: string): Promise<CodeChec
 }
 
 async function verifyReset(services: Services, check: CodeCheck) {
-  if (check.outcome === 'expired') throw nonFieldError('Expired OTP');
-  if (check.outcome === 'exhausted') throw nonFieldError('Too many wrong codes. Request a new OTP.');
-  if (check.outcome !== 'valid') throw nonFieldError('Invalid OTP');
+  if (check.outcome === 'expired') throw resetOtpExpired();
+  if (check.outcome === 'exhausted') throw resetOtpExhausted();
+  if (check.outcome !== 'valid') throw resetOtpInvalid();
   const { code } = check;
   await services.db.transaction().execute(async (trx) => {
-    if (!(await consumeCode(trx, code))) throw nonFieldError('Invalid OTP');
+    if (!(await consumeCode(trx, code))) throw resetOtpInvalid();
     await trx.updateTable('users').set({ password_reset_verified_at: services.now() }).where('email', '=', code.email).execute();
   });
   return { status: 'Verified' as const, email: code.email };
@@ -61,16 +72,16 @@ async function changePassword(services: Services, email: string, password1: stri
     .select(['id', 'password_reset_verified_at'])
     .where('email', '=', email)
     .executeTakeFirst();
-  if (!user) throw nonFieldError('Unregistered Email');
+  if (!user) throw unregisteredEmail();
   const verifiedAt = user.password_reset_verified_at;
-  if (!verifiedAt) throw nonFieldError('Cannot change password. Request new otp.');
+  if (!verifiedAt) throw resetNotVerified();
   if (services.now().getTime() - verifiedAt.getTime() > services.config.OTP_TTL * 1000) {
     await services.db.updateTable('users').set({ password_reset_verified_at: null }).where('id', '=', user.id).execute();
-    throw nonFieldError('Expired Request');
+    throw resetRequestExpired();
   }
-  if (password1 !== password2) throw nonFieldError('Unmatched passwords');
+  if (password1 !== password2) throw resetPasswordMismatch();
   const problem = passwordProblem(password1);
-  if (problem) throw nonFieldError(problem);
+  if (problem) throw weakPassword(problem);
 
   const passwordHash = await hashPassword(password1);
   await services.db.transaction().execute(async (trx) => {
@@ -81,7 +92,7 @@ async function changePassword(services: Services, email: string, password1: stri
       .where('id', '=', user.id)
       .where('password_reset_verified_at', '=', verifiedAt)
       .executeTakeFirst();
-    if (cleared.numUpdatedRows === 0n) throw nonFieldError('Cannot change password. Request new otp.');
+    if (cleared.numUpdatedRows === 0n) throw resetNotVerified();
     await revokeAllSessions(services, user.id, trx);
   });
   return { status: 'Password Changed' as const, email };

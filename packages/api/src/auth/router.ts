@@ -1,7 +1,8 @@
-import { detailError, fieldError, keyedError, nonFieldError, tooManyRequests } from '../errors.js';
+import { tooManyRequests } from '../errors.js';
 import { answers, rest } from '../rest.js';
 import { z } from '../validation.js';
 import { authedProcedure, limitPerIp, publicProcedure, router } from '../trpc.js';
+import * as authErrors from './errors.js';
 import { forgetPassword } from './password-reset.js';
 import * as schemas from './schemas.js';
 import { rotateRefreshToken, signin, signout } from './sessions.js';
@@ -25,9 +26,9 @@ export const authRouter = router({
         errors: {
           400: answers(
             'Existing e-mail, weak or mismatched passwords, invalid or expired OTP',
-            fieldError('email', 'Existing Email!'),
-            fieldError('Password Mismatch', 'Passwords must be the same'),
-            keyedError('OTP Error', 'Invalid OTP'),
+            authErrors.existingEmail(),
+            authErrors.signupPasswordMismatch(),
+            authErrors.signupOtpInvalid(),
           ),
           ...TOO_MANY,
         },
@@ -50,8 +51,8 @@ export const authRouter = router({
         errors: {
           400: answers(
             'Invalid or expired link, or e-mail already registered',
-            nonFieldError('Invalid Link'),
-            nonFieldError('Link Expired'),
+            authErrors.signupLinkInvalid(),
+            authErrors.signupLinkExpired(),
           ),
           ...TOO_MANY,
         },
@@ -71,7 +72,7 @@ export const authRouter = router({
         summary: 'Sign in',
         description: 'Exchanges e-mail and password for an access token (6 h) and a refresh token (1 day).',
         errors: {
-          400: answers('Invalid credentials', nonFieldError('Invalid Credentials')),
+          400: answers('Invalid credentials', authErrors.invalidCredentials()),
           429: answers(
             'Too many attempts from this client, or too many wrong passwords for this e-mail; see Retry-After',
             tooManyRequests(42),
@@ -94,7 +95,7 @@ export const authRouter = router({
         protect: true,
         summary: 'Sign out',
         description: 'Blacklists the refresh token and revokes the access token that made the request.',
-        errors: { 400: answers('Invalid, expired or already used refresh token', nonFieldError('Invalid Token')) },
+        errors: { 400: answers('Invalid, expired or already used refresh token', authErrors.invalidSignoutToken()) },
       }),
     )
     .input(schemas.signoutInput)
@@ -110,10 +111,7 @@ export const authRouter = router({
         summary: 'Refresh the tokens',
         description: 'Exchanges a live refresh token for a new access and refresh token; the old refresh token stops working.',
         errors: {
-          401: answers(
-            'Invalid, expired, used or revoked refresh token',
-            detailError('UNAUTHORIZED', 'Token is invalid or expired', { code: 'token_not_valid' }),
-          ),
+          401: answers('Invalid, expired, used or revoked refresh token', authErrors.refreshRefused()),
           ...TOO_MANY,
         },
       }),
@@ -159,9 +157,9 @@ export const authRouter = router({
         errors: {
           400: answers(
             'Unregistered e-mail, invalid or expired code, expired request, weak or unmatched passwords',
-            nonFieldError('Invalid Request!'),
-            nonFieldError('Unregistered Email'),
-            nonFieldError('Invalid OTP'),
+            authErrors.invalidResetRequest(),
+            authErrors.unregisteredEmail(),
+            authErrors.resetOtpInvalid(),
           ),
           429: answers(
             'Too many attempts from this client, or too many reset codes tried by everyone; see Retry-After',

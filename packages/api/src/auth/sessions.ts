@@ -1,6 +1,7 @@
 import { sql, type Database, type Kysely, type UserRole, type UserType } from '@careernexus/db';
 import type { Services } from '../context.js';
-import { detailError, invalidToken, nonFieldError, notAuthenticated, tooManyRequests } from '../errors.js';
+import { invalidToken, notAuthenticated, tooManyRequests } from '../errors.js';
+import { accountInactive, accountNotFound, invalidCredentials, invalidSignoutToken, refreshRefused } from './errors.js';
 import { verifyPassword } from './passwords.js';
 import { createToken, newTokenId, verifyToken, type TokenClaims } from './tokens.js';
 
@@ -78,9 +79,9 @@ export async function authenticate(services: Services, authorization: string | u
     )
     .where('id', '=', claims.user_id)
     .executeTakeFirst();
-  if (!row) throw detailError('UNAUTHORIZED', 'User not found', { code: 'user_not_found' });
+  if (!row) throw accountNotFound();
   if (row.revoked || issuedBefore(claims, row.tokens_valid_after)) throw invalidToken();
-  if (!row.is_active) throw detailError('UNAUTHORIZED', 'User is inactive', { code: 'user_inactive' });
+  if (!row.is_active) throw accountInactive();
   const viewer: Viewer = {
     id: row.id,
     email: row.email,
@@ -113,7 +114,7 @@ export async function signin(services: Services, email: string, password: string
     // Counted per e-mail, so spreading guesses over many addresses does not help an attacker.
     const verdict = services.limiter.hit(failuresKey, services.config.SIGNIN_FAILURES_PER_EMAIL, FAILURE_WINDOW_SECONDS);
     if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterSeconds);
-    throw nonFieldError('Invalid Credentials');
+    throw invalidCredentials();
   }
   services.limiter.reset(failuresKey);
   await services.db.updateTable('users').set({ last_login: services.now() }).where('id', '=', user.id).execute();
@@ -123,7 +124,7 @@ export async function signin(services: Services, email: string, password: string
 /** Blacklists the refresh token and the access token that presented it. */
 export async function signout(services: Services, viewer: Viewer, refreshToken: string) {
   const claims = verifyToken(services.secretKey, refreshToken, 'refresh', seconds(services.now()));
-  if (!claims || claims.user_id !== viewer.id) throw nonFieldError('Invalid Token');
+  if (!claims || claims.user_id !== viewer.id) throw invalidSignoutToken();
   await services.db.transaction().execute(async (trx) => {
     const revoked = await trx
       .updateTable('refresh_tokens')
@@ -132,7 +133,7 @@ export async function signout(services: Services, viewer: Viewer, refreshToken: 
       .where('user_id', '=', viewer.id)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
-    if (revoked.numUpdatedRows === 0n) throw nonFieldError('Invalid Token');
+    if (revoked.numUpdatedRows === 0n) throw invalidSignoutToken();
     await trx.deleteFrom('revoked_access_tokens').where('expires_at', '<', services.now()).execute();
     await trx
       .insertInto('revoked_access_tokens')
@@ -143,8 +144,6 @@ export async function signout(services: Services, viewer: Viewer, refreshToken: 
   services.memo.viewers.deleteWhere((known) => known.token.jti === viewer.token.jti);
   return { status: 'Logged out' as const };
 }
-
-const refreshRefused = () => detailError('UNAUTHORIZED', 'Token is invalid or expired', { code: 'token_not_valid' });
 
 /** Exchanges a live refresh token for a new pair; the old one is blacklisted (rotation). */
 export async function rotateRefreshToken(services: Services, refreshToken: string): Promise<TokenPair> {

@@ -1,7 +1,16 @@
 import type { OtpCode } from '@careernexus/db';
 import type { Services } from '../context.js';
-import { fieldError, keyedError, nonFieldError } from '../errors.js';
 import { signupMail } from './emails.js';
+import {
+  existingEmail,
+  signupLinkExpired,
+  signupLinkInvalid,
+  signupOtpExhausted,
+  signupOtpExpired,
+  signupOtpInvalid,
+  signupPasswordMismatch,
+  weakPassword,
+} from './errors.js';
 import { hashPassword, passwordProblem } from './passwords.js';
 import { issueTokens } from './sessions.js';
 import { checkCodeForEmail, checkLink, consumeCode, issueCode, type CodeCheck } from './verification.js';
@@ -15,8 +24,6 @@ export interface SignupInput {
   industry?: string | undefined;
 }
 
-const existingEmail = () => fieldError('email', 'Existing Email!');
-
 async function emailTaken(services: Services, email: string) {
   return (await services.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()) !== undefined;
 }
@@ -25,10 +32,8 @@ async function emailTaken(services: Services, email: string) {
 export async function signup(services: Services, input: SignupInput) {
   if (await emailTaken(services, input.email)) throw existingEmail();
   const problem = passwordProblem(input.password1);
-  if (problem) throw nonFieldError(problem);
-  if (input.password1 !== input.password2) {
-    throw fieldError('Password Mismatch', 'Passwords must be the same');
-  }
+  if (problem) throw weakPassword(problem);
+  if (input.password1 !== input.password2) throw signupPasswordMismatch();
   if (!input.otp) {
     const code = await issueCode(services, 'signup', input.email, await hashPassword(input.password1));
     services.mailer.send(signupMail(services.config, input.email, code));
@@ -39,15 +44,15 @@ export async function signup(services: Services, input: SignupInput) {
   if (check.outcome !== 'valid') throw otpError(check);
   // The person proved the address with the code and typed the password again: that one counts.
   const passwordHash = await hashPassword(input.password1);
-  return createAccount(services, check.code, passwordHash, () => keyedError('OTP Error', 'Invalid OTP'), input.industry);
+  return createAccount(services, check.code, passwordHash, signupOtpInvalid, input.industry);
 }
 
 /** The link mailed with a signup code creates the account with the password chosen at step 1. */
 export async function verifySignupLink(services: Services, link: string) {
   const check = await checkLink(services, 'signup', link);
-  if (check.outcome === 'expired') throw nonFieldError('Link Expired');
-  if (check.outcome !== 'valid' || !check.code.password_hash) throw nonFieldError('Invalid Link');
-  return createAccount(services, check.code, check.code.password_hash, () => nonFieldError('Invalid Link'));
+  if (check.outcome === 'expired') throw signupLinkExpired();
+  if (check.outcome !== 'valid' || !check.code.password_hash) throw signupLinkInvalid();
+  return createAccount(services, check.code, check.code.password_hash, signupLinkInvalid);
 }
 
 /**
@@ -83,10 +88,10 @@ async function createAccount(
 function otpError(check: Exclude<CodeCheck, { outcome: 'valid' }>) {
   switch (check.outcome) {
     case 'expired':
-      return keyedError('OTP Error', 'Expired OTP');
+      return signupOtpExpired();
     case 'exhausted':
-      return keyedError('OTP Error', 'Too many wrong codes. Request a new OTP.');
+      return signupOtpExhausted();
     default:
-      return keyedError('OTP Error', 'Invalid OTP');
+      return signupOtpInvalid();
   }
 }
