@@ -2,10 +2,11 @@ import { tracked } from '@trpc/server';
 import { eventStream } from '../platform/events.js';
 import { profileCard } from '../posts/schemas.js';
 import { idField } from '../profiles/schemas.js';
-import { apiError, detailError, fieldError } from '../errors.js';
+import { userNotFound } from '../network/errors.js';
 import { answers, rest, type RestRoute } from '../rest.js';
 import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
+import * as chatErrors from './errors.js';
 import { chatHistory, conversation, initiateChat, listChats, messagesSince, sendMessage, type ChatMessageEvent } from './service.js';
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'chat', protect: true });
@@ -22,7 +23,7 @@ const chatMessageEvent = z.object({
 
 const historyItem = z.object({ message_id: z.number().int(), person: profileCard, message: z.string(), timestamp: z.date() });
 
-const notYourRoom = { 404: answers('No chat of yours has this id', detailError('NOT_FOUND', 'Invalid Chatroom_id')) };
+const notYourRoom = { 404: answers('No chat of yours has this id', chatErrors.chatNotFound()) };
 
 /** A page size from the query: 1 to 100, 50 by default. */
 const pageLimit = z.preprocess(
@@ -74,7 +75,7 @@ export const chatRouter = router({
           'Oldest first: the newest `limit` messages (50 by default, at most 100), or with `before` (a message id) the `limit` messages before it. ' +
           'The first message’s id is the cursor for the page before; a page shorter than `limit` starts the conversation. Reading the newest page marks the chat read.',
         errors: {
-          400: answers('Missing or malformed chat_id, before or limit', fieldError('chat_id', 'A valid integer is required.')),
+          400: answers('Missing or malformed chat_id, before or limit', chatErrors.chatIdNotAnInteger()),
           ...notYourRoom,
         },
       }),
@@ -96,9 +97,9 @@ export const chatRouter = router({
         errors: {
           400: answers(
             'Yourself, an unknown person, or no confirmed connection',
-            fieldError('user', 'Cannot initiate chat session with self.'),
-            fieldError('user', 'Invalid pk "99" - object does not exist.'),
-            fieldError('user', 'You are yet to connect with this user.'),
+            chatErrors.initiatingWithYourself(),
+            chatErrors.unknownChatUser(99),
+            chatErrors.notConnectedYet(),
           ),
         },
       }),
@@ -143,10 +144,7 @@ export const chatRouter = router({
           'Newest first. By default all of them as a bare array; with `limit` (≤ 100) and optionally `before` (a message id), ' +
           '`{"results", "next_before"}` for the next older page. Reading marks the chat read.',
         errors: {
-          400: answers(
-            'Missing or malformed chat_id',
-            apiError('BAD_REQUEST', 'Provide the numeric chat_id of a chat.', { error: 'Provide the numeric chat_id of a chat.' }),
-          ),
+          400: answers('Missing or malformed chat_id', chatErrors.chatIdMissing()),
           ...notYourRoom,
         },
       }),
@@ -164,11 +162,8 @@ export const chatRouter = router({
         summary: 'Send a chat message',
         description: 'To `user_id`; the chat is made with the first message. Both people’s open sockets receive it.',
         errors: {
-          400: answers(
-            'Empty message, or yourself',
-            apiError('BAD_REQUEST', 'You cannot chat with yourself.', { error: 'You cannot chat with yourself.' }),
-          ),
-          404: answers('No such user', detailError('NOT_FOUND', 'User not found')),
+          400: answers('Empty message, or yourself', chatErrors.chattingWithYourself()),
+          404: answers('No such user', userNotFound()),
         },
       }),
     )

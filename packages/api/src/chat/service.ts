@@ -1,12 +1,23 @@
 import { isForeignKeyViolation, sql, type UserType } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Services } from '../context.js';
-import { apiError, detailError, fieldError } from '../errors.js';
 import { onlyRow, required } from '../invariant.js';
+import { userNotFound } from '../network/errors.js';
 import { confirmedConnection } from '../network/service.js';
 import { timestampFromJson } from '../platform/timestamps.js';
 import { profileCard } from '../posts/read.js';
-import { idFromQuery, NULL_CHARACTERS } from '../validation.js';
+import { idFromQuery } from '../validation.js';
+import {
+  blankMessage,
+  chatIdMissing,
+  chatNotFound,
+  chattingWithYourself,
+  initiatingWithYourself,
+  messageTooLong,
+  messageWithNullCharacters,
+  notConnectedYet,
+  unknownChatUser,
+} from './errors.js';
 
 /** What every participant's socket receives for a message (the raw WebSocket frame). */
 export interface ChatMessageEvent {
@@ -19,20 +30,19 @@ export interface ChatMessageEvent {
   timestamp: string;
 }
 
+/** As the original's serializer allowed. */
+const MAX_MESSAGE_CHARACTERS = 5000;
+
 const pairOf = (a: number, b: number) => (a < b ? { user_low: a, user_high: b } : { user_low: b, user_high: a });
 
 /** Stores a message in the pair's room (made on the first message), then tells both people. */
 export async function sendMessage(services: Services, viewer: Viewer, otherUserId: number, text: string): Promise<ChatMessageEvent> {
   const message = text.trim();
-  if (!message) throw apiError('BAD_REQUEST', 'message: This field may not be blank.', { message: ['This field may not be blank.'] });
-  if (message.length > 5000)
-    throw apiError('BAD_REQUEST', 'message: Ensure this field has no more than 5000 characters.', {
-      message: ['Ensure this field has no more than 5000 characters.'],
-    });
+  if (!message) throw blankMessage();
+  if (message.length > MAX_MESSAGE_CHARACTERS) throw messageTooLong(MAX_MESSAGE_CHARACTERS);
   // Sockets reach here without a procedure's checks (see refuseNullCharacters).
-  if (message.includes('\u0000')) throw apiError('BAD_REQUEST', `message: ${NULL_CHARACTERS}`, { message: [NULL_CHARACTERS] });
-  if (otherUserId === viewer.id)
-    throw apiError('BAD_REQUEST', 'You cannot chat with yourself.', { error: 'You cannot chat with yourself.' });
+  if (message.includes('\u0000')) throw messageWithNullCharacters();
+  if (otherUserId === viewer.id) throw chattingWithYourself();
 
   // One statement: the pair's room (made by the first message), the message, and the sender's
   // read mark. For an unknown or inactive peer nothing is written.
@@ -61,10 +71,10 @@ export async function sendMessage(services: Services, viewer: Viewer, otherUserI
     stored = rows[0];
   } catch (error) {
     // The peer was deleted between the check and the insert.
-    if (isForeignKeyViolation(error)) throw detailError('NOT_FOUND', 'User not found');
+    if (isForeignKeyViolation(error)) throw userNotFound();
     throw error;
   }
-  if (!stored) throw detailError('NOT_FOUND', 'User not found');
+  if (!stored) throw userNotFound();
   const event: ChatMessageEvent = {
     type: 'chat_message',
     chat_id: Number(stored.room_id),
@@ -146,7 +156,7 @@ async function cardsOf(services: Services, userIds: number[]) {
  * or the one they already have. One statement, so two people initiating at once share one room.
  */
 export async function initiateChat(services: Services, viewer: Viewer, userId: number) {
-  if (userId === viewer.id) throw fieldError('user', 'Cannot initiate chat session with self.');
+  if (userId === viewer.id) throw initiatingWithYourself();
   const pair = pairOf(viewer.id, userId);
   const { rows } = await sql<{ known: boolean; room_id: number | null }>`
     with room as (
@@ -160,8 +170,8 @@ export async function initiateChat(services: Services, viewer: Viewer, userId: n
     )
     select exists (select 1 from users where id = ${userId} and is_active) as known, (select id from room) as room_id`.execute(services.db);
   const { known, room_id } = onlyRow(rows);
-  if (!known) throw fieldError('user', `Invalid pk "${userId}" - object does not exist.`);
-  if (room_id === null) throw fieldError('user', 'You are yet to connect with this user.');
+  if (!known) throw unknownChatUser(userId);
+  if (room_id === null) throw notConnectedYet();
   const cards = await cardsOf(services, [userId]);
   return { contributor: required(cards.get(userId), `the card of user ${userId}`), chat_id: Number(room_id) };
 }
@@ -227,8 +237,7 @@ async function roomMessages(
         from profiles c join users a on a.id = c.user_id where c.user_id in (r.user_low, r.user_high)) as cards
     from room r`.execute(services.db);
   const room = rows[0];
-  if (!room || (Number(room.user_low) !== viewer.id && Number(room.user_high) !== viewer.id))
-    throw detailError('NOT_FOUND', 'Invalid Chatroom_id');
+  if (!room || (Number(room.user_low) !== viewer.id && Number(room.user_high) !== viewer.id)) throw chatNotFound();
   const cards = new Map((room.cards ?? []).map((row) => [row.user_id, profileCard(services, row.user_id, row)]));
   const found = room.messages ?? [];
   const shown = page.limit === undefined ? found : found.slice(0, page.limit);
@@ -255,7 +264,7 @@ export async function chatHistory(
   query: { chat_id?: string | undefined; before?: string | undefined; limit?: string | undefined },
 ) {
   const chatId = idFromQuery(query.chat_id);
-  if (!chatId) throw apiError('BAD_REQUEST', 'Provide the numeric chat_id of a chat.', { error: 'Provide the numeric chat_id of a chat.' });
+  if (!chatId) throw chatIdMissing();
   const paged = query.before !== undefined || query.limit !== undefined;
   if (!paged) return (await roomMessages(services, viewer, chatId, {})).messages;
   const before = Number.parseInt(query.before ?? '', 10);

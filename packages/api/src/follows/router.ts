@@ -1,10 +1,11 @@
 import { envelope, pageInput } from '../pagination.js';
 import { profileCard } from '../posts/schemas.js';
 import { idField } from '../profiles/schemas.js';
-import { apiError, detailError } from '../errors.js';
+import { userNotFound } from '../network/errors.js';
 import { answers, rest, type RestRoute } from '../rest.js';
 import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
+import * as followErrors from './errors.js';
 import { follow, followCards, followCounts, recommendations, unfollow } from './service.js';
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'follows', protect: true });
@@ -21,8 +22,8 @@ export const followsRouter = router({
         summary: 'Follow someone',
         description: 'Idempotent: following twice keeps one follow. Following yourself is a 400.',
         errors: {
-          400: answers('Cannot follow self', apiError('BAD_REQUEST', 'Cannot follow self', { error: ['Cannot follow self'] })),
-          404: answers('No such user', detailError('NOT_FOUND', 'User not found')),
+          400: answers('Cannot follow self', followErrors.followingYourself()),
+          404: answers('No such user', userNotFound()),
         },
       }),
     )
@@ -31,7 +32,14 @@ export const followsRouter = router({
     .mutation(({ ctx, input }) => follow(ctx.services, ctx.viewer, input.user_following)),
 
   unfollow: authedProcedure
-    .meta(route({ method: 'POST', path: '/unfollow/', summary: 'Stop following someone', description: 'Idempotent.' }))
+    .meta(
+      route({
+        method: 'POST',
+        path: '/unfollow/',
+        summary: 'Stop following someone',
+        description: 'Idempotent.',
+      }),
+    )
     .input(target)
     .output(followPair)
     .mutation(({ ctx, input }) => unfollow(ctx.services, ctx.viewer, input.user_following)),
@@ -50,14 +58,26 @@ export const followsRouter = router({
     .query(({ ctx }) => followCards(ctx.services, ctx.viewer, 'followings')),
 
   followers: authedProcedure
-    .meta(route({ method: 'GET', path: '/followers/', summary: 'Your followers', description: 'Profile cards, most recent first.' }))
+    .meta(
+      route({
+        method: 'GET',
+        path: '/followers/',
+        summary: 'Your followers',
+        description: 'Profile cards, most recent first.',
+      }),
+    )
     .input(z.void())
     .output(z.array(profileCard))
     .query(({ ctx }) => followCards(ctx.services, ctx.viewer, 'followers')),
 
   followingCount: authedProcedure
     .meta(
-      route({ method: 'GET', path: '/followings/count/', summary: 'How many people you follow', description: '`{"following_count": n}`' }),
+      route({
+        method: 'GET',
+        path: '/followings/count/',
+        summary: 'How many people you follow',
+        description: '`{"following_count": n}`',
+      }),
     )
     .input(z.void())
     .output(z.object({ following_count: z.number().int() }))

@@ -1,12 +1,13 @@
 import { sql, type RawBuilder } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Context, Services } from '../context.js';
-import { apiError, detailError } from '../errors.js';
 import { paginate, readPage, resolvePage } from '../pagination.js';
 import { COUNT_CAP, forgetFeedTallies } from '../posts/feed.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
 import { cardOf, nameOf, profileCard, type CardColumns } from '../posts/read.js';
 import { onlyRow } from '../invariant.js';
+import { userNotFound } from '../network/errors.js';
+import { followingYourself } from './errors.js';
 
 const CARD_COLUMNS = [
   'p.user_id',
@@ -19,14 +20,14 @@ const CARD_COLUMNS = [
 ] as const;
 
 export async function follow(services: Services, viewer: Viewer, userId: number) {
-  if (userId === viewer.id) throw apiError('BAD_REQUEST', 'Cannot follow self', { error: ['Cannot follow self'] });
+  if (userId === viewer.id) throw followingYourself();
   const target = await services.db
     .selectFrom('users')
     .select('id')
     .where('id', '=', userId)
     .where('is_active', '=', true)
     .executeTakeFirst();
-  if (!target) throw detailError('NOT_FOUND', 'User not found');
+  if (!target) throw userNotFound();
   const message = `${await nameOf(services, viewer.id)} started following you.`;
   // Following twice is not an error, leaves one follow and tells the person once.
   const stored = await services.db.transaction().execute(async (trx) => {

@@ -1,10 +1,10 @@
 import { userTypeSchema } from '../choices.js';
 import { envelopeWithLastPage, pageInput } from '../pagination.js';
 import { idField } from '../profiles/schemas.js';
-import { apiError, detailError, keyedError, nonFieldError } from '../errors.js';
 import { answers, rest, type RestRoute } from '../rest.js';
 import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
+import * as networkErrors from './errors.js';
 import {
   answerRequest,
   cancelRequest,
@@ -31,11 +31,18 @@ const connectionItem = z.object({
   }),
 });
 const connectionRef = z.object({ connection_id: idField });
-const noConnection = (description: string) => ({ 404: answers(description, detailError('NOT_FOUND', 'Connection not found')) });
+const noConnection = (description: string) => ({ 404: answers(description, networkErrors.connectionNotFound()) });
 
 const list = (path: `/${string}/`, summary: string, description: string, direction: 'confirmed' | 'incoming' | 'outgoing') =>
   authedProcedure
-    .meta(route({ method: 'GET', path, summary, description }))
+    .meta(
+      route({
+        method: 'GET',
+        path,
+        summary,
+        description,
+      }),
+    )
     .input(z.void())
     .output(z.array(connectionItem))
     .query(({ ctx }) => listConnections(ctx.services, ctx.viewer, direction));
@@ -71,10 +78,10 @@ export const networkRouter = router({
         errors: {
           400: answers(
             'Yourself, or a request or connection exists',
-            apiError('BAD_REQUEST', 'Cannot connect with self', { error: ['Cannot connect with self'] }),
-            apiError('BAD_REQUEST', 'Connection Initiated', { error: ['Connection Initiated'] }),
+            networkErrors.connectingWithYourself(),
+            networkErrors.connectionInitiated(),
           ),
-          404: answers('No such user', detailError('NOT_FOUND', 'User not found')),
+          404: answers('No such user', networkErrors.userNotFound()),
         },
       }),
     )
@@ -92,8 +99,8 @@ export const networkRouter = router({
         errors: {
           400: answers(
             'Not yours to answer, or already accepted',
-            nonFieldError('Cannot Accept/Reject'),
-            nonFieldError('Connection already accepted'),
+            networkErrors.notYoursToAnswer(),
+            networkErrors.connectionAlreadyAccepted(),
           ),
           ...noConnection('No such connection of yours'),
         },
@@ -166,11 +173,7 @@ export const networkRouter = router({
           'Skips you and anyone you have a connection or request with. Most relevant first (shared industry and location, mutual connections), then by id. ' +
           'Ranks everyone you share a connection with plus the first 300 other matches by id.',
         errors: {
-          400: answers(
-            'Missing or unknown criteria',
-            keyedError('error', 'Recommendation criteria not provided'),
-            apiError('BAD_REQUEST', 'Unrecognized recommendation criteria.', { 'criteria error': 'Unrecognized recommendation criteria.' }),
-          ),
+          400: answers('Missing or unknown criteria', networkErrors.criteriaMissing(), networkErrors.unknownCriteria()),
         },
       }),
     )

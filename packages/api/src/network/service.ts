@@ -1,8 +1,17 @@
 import { isUniqueViolation, sql, type RawBuilder, type UserType } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Context, Services } from '../context.js';
-import { apiError, detailError, keyedError, nonFieldError } from '../errors.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
+import {
+  connectingWithYourself,
+  connectionAlreadyAccepted,
+  connectionInitiated,
+  connectionNotFound,
+  criteriaMissing,
+  notYoursToAnswer,
+  unknownCriteria,
+  userNotFound,
+} from './errors.js';
 import { nameOf } from '../posts/read.js';
 import { lastPageLink, paginate, readCountedPage, readPage } from '../pagination.js';
 import { onlyRow } from '../invariant.js';
@@ -20,15 +29,14 @@ const displayName = (row: { first_name: string; last_name: string }) => `${row.f
 
 /** Sends a request; one per pair whichever way it goes, kept by a unique index. */
 export async function requestConnection(services: Services, viewer: Viewer, userId: number) {
-  if (userId === viewer.id) throw apiError('BAD_REQUEST', 'Cannot connect with self', { error: ['Cannot connect with self'] });
+  if (userId === viewer.id) throw connectingWithYourself();
   const target = await services.db
     .selectFrom('users')
     .select('id')
     .where('id', '=', userId)
     .where('is_active', '=', true)
     .executeTakeFirst();
-  if (!target) throw detailError('NOT_FOUND', 'User not found');
-  const alreadyInitiated = () => apiError('BAD_REQUEST', 'Connection Initiated', { error: ['Connection Initiated'] });
+  if (!target) throw userNotFound();
   const message = `${await nameOf(services, viewer.id)} wants to connect with you.`;
   try {
     const { row, stored } = await services.db.transaction().execute(async (trx) => {
@@ -45,7 +53,7 @@ export async function requestConnection(services: Services, viewer: Viewer, user
     await deliver(services, stored);
     return { id: row.id, user: viewer.id, connection: userId, status: STATUS.pending };
   } catch (error) {
-    if (isUniqueViolation(error)) throw alreadyInitiated();
+    if (isUniqueViolation(error)) throw connectionInitiated();
     throw error;
   }
 }
@@ -107,15 +115,13 @@ export async function connectionCount(services: Services, viewer: Viewer) {
   return { connections_count: Number(rows[0]?.n ?? 0) };
 }
 
-const connectionNotFound = () => detailError('NOT_FOUND', 'Connection not found');
-
 /** Only the recipient answers a request; accepting shows the connection to both, rejecting removes it. */
 export async function answerRequest(services: Services, viewer: Viewer, connectionId: number, answer: 'Accept' | 'Reject') {
   const row = await services.db.selectFrom('connections').selectAll().where('id', '=', connectionId).executeTakeFirst();
   // Someone else's connection is none of the caller's business: the same 404 as a missing one.
   if (!row || (row.requester_id !== viewer.id && row.recipient_id !== viewer.id)) throw connectionNotFound();
-  if (row.recipient_id !== viewer.id) throw nonFieldError('Cannot Accept/Reject');
-  if (row.status === 'accepted') throw nonFieldError('Connection already accepted');
+  if (row.recipient_id !== viewer.id) throw notYoursToAnswer();
+  if (row.status === 'accepted') throw connectionAlreadyAccepted();
   if (answer === 'Reject') {
     await services.db.deleteFrom('connections').where('id', '=', row.id).where('status', '=', 'pending').execute();
     return { status: 'Rejected' as const };
@@ -128,7 +134,7 @@ export async function answerRequest(services: Services, viewer: Viewer, connecti
       .where('id', '=', row.id)
       .where('status', '=', 'pending')
       .executeTakeFirst();
-    if (updated.numUpdatedRows === 0n) throw nonFieldError('Connection already accepted');
+    if (updated.numUpdatedRows === 0n) throw connectionAlreadyAccepted();
     return storeNotifications(trx, [
       { userId: row.requester_id, type: 'connection_accepted', message, data: { connection_id: row.id, user_id: viewer.id } },
     ]);
@@ -178,10 +184,10 @@ export async function recommendConnections(
   viewer: Viewer,
   query: { criteria?: string | undefined; page?: string | undefined; page_size?: string | undefined },
 ) {
-  if (!query.criteria) throw keyedError('error', 'Recommendation criteria not provided');
+  if (!query.criteria) throw criteriaMissing();
   const criteria = query.criteria.trim().toLowerCase();
   if (!(CRITERIA as readonly string[]).includes(criteria)) {
-    throw apiError('BAD_REQUEST', 'Unrecognized recommendation criteria.', { 'criteria error': 'Unrecognized recommendation criteria.' });
+    throw unknownCriteria();
   }
   const request = readPage(query);
   const me = viewer.id;
