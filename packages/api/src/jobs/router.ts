@@ -70,7 +70,14 @@ export const jobsRouter = router({
     .mutation(({ ctx, input }) => createJob(ctx.services, ctx.viewer, input)),
 
   posted: authedProcedure
-    .meta(route({ method: 'GET', path: '/job/', summary: 'Jobs you posted', description: 'Newest first, paginated.' }))
+    .meta(
+      route({
+        method: 'GET',
+        path: '/job/',
+        summary: 'Jobs you posted',
+        description: 'Newest first, paginated.',
+      }),
+    )
     .input(z.object(pageInput))
     .output(envelope(job))
     .query(({ ctx, input }) => postedJobs(ctx, ctx.viewer, input)),

@@ -1,14 +1,13 @@
 import { isForeignKeyViolation, sql } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Services } from '../context.js';
-import { apiError } from '../errors.js';
 import { onlyRow } from '../invariant.js';
 import { timestampFromJson } from '../platform/timestamps.js';
 import { idFromQuery } from '../validation.js';
 import type { CommentNode } from './schemas.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
 import { nameOf, profileCard } from './read.js';
-import { commentNotFound, postNotFound } from './write.js';
+import { commentNotFound, postIdMissing, postNotFound } from './errors.js';
 
 /** Stores a comment (and tells the person answered, unless that is the commenter). */
 async function insertComment(services: Services, viewer: Viewer, postId: number, parentId: number | null, body: string, answered: number) {
@@ -109,8 +108,7 @@ type CommentRow = [
 
 /** The comments of a post as a tree: top-level comments oldest first, each with its replies. */
 export async function commentTree(services: Services, viewer: Viewer, rawPostId: string | undefined): Promise<CommentNode[]> {
-  if (rawPostId === undefined || rawPostId.trim() === '')
-    throw apiError('BAD_REQUEST', 'No query parameter', { error: 'No query parameter' });
+  if (rawPostId === undefined || rawPostId.trim() === '') throw postIdMissing();
   const postId = idFromQuery(rawPostId);
   if (postId === undefined) throw postNotFound();
   // One statement, its rows as one JSON value. Comments exist only on existing posts, but an

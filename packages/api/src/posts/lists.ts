@@ -1,11 +1,10 @@
 import type { Viewer } from '../auth/sessions.js';
 import type { Context } from '../context.js';
-import { detailError } from '../errors.js';
 import { idFromQuery } from '../validation.js';
 import { lastPageLink, paginate, readCountedPage, readPage } from '../pagination.js';
 import { authorPage, feedPage, mentorsPage } from './feed.js';
 import { bodyOf, postsByIds, type PostPage } from './read.js';
-import { postNotFound } from './write.js';
+import { authorNotFound, postNotFound } from './errors.js';
 
 interface ListQuery {
   page?: string | undefined;
@@ -57,9 +56,9 @@ export async function mentorPosts(ctx: Context, viewer: Viewer, query: ListQuery
 
 export async function userPosts(ctx: Context, viewer: Viewer, query: ListQuery & { user_id?: string | undefined }) {
   const userId = idFromQuery(query.user_id);
-  if (userId === undefined) throw detailError('NOT_FOUND', 'Invalid User Id', { error: 'Invalid User Id' });
+  if (userId === undefined) throw authorNotFound();
   const user = await ctx.services.db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
-  if (!user) throw detailError('NOT_FOUND', 'Invalid User Id', { error: 'Invalid User Id' });
+  if (!user) throw authorNotFound();
   return postsBy(ctx, viewer, user.id, query);
 }
 

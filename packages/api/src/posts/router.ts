@@ -1,4 +1,3 @@
-import { apiError, detailError } from '../errors.js';
 import { mediaRefusals } from '../media/router.js';
 import { answers, rest, type RestRoute } from '../rest.js';
 import { authedProcedure, router } from '../trpc.js';
@@ -6,12 +5,13 @@ import { z } from '../validation.js';
 import { commentOn, commentTree, replyTo } from './comments.js';
 import { feed, followingFeed, mentorPosts, postsBy, savedPosts, singlePost, userPosts } from './lists.js';
 import * as schemas from './schemas.js';
-import { commentNotFound, createPost, deletePost, likeComment, likePost, postNotFound, repost, savePost, sharePost } from './write.js';
+import * as postErrors from './errors.js';
+import { createPost, deletePost, likeComment, likePost, repost, savePost, sharePost } from './write.js';
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'posts', protect: true });
-const NO_POST = { 404: answers('No such post', postNotFound()) };
-const NO_COMMENT = { 404: answers('No such comment', commentNotFound()) };
-const NO_POST_ID = { 400: answers('No post_id given', apiError('BAD_REQUEST', 'No query parameter', { error: 'No query parameter' })) };
+const NO_POST = { 404: answers('No such post', postErrors.postNotFound()) };
+const NO_COMMENT = { 404: answers('No such comment', postErrors.commentNotFound()) };
+const NO_POST_ID = { 400: answers('No post_id given', postErrors.postIdMissing()) };
 
 const deleteProcedure = (path: `/${string}/`, summary: string) =>
   authedProcedure
@@ -23,7 +23,7 @@ const deleteProcedure = (path: `/${string}/`, summary: string) =>
         summary,
         description:
           'Deletes one of your posts (`?post_id=`) with its likes, saves, shares and comments. Reposts of it stay and show their parent as removed. 204, no body.',
-        errors: { ...NO_POST_ID, 404: answers('No post of yours has this id', postNotFound()) },
+        errors: { ...NO_POST_ID, 404: answers('No post of yours has this id', postErrors.postNotFound()) },
       }),
     )
     .input(schemas.postIdQuery)
@@ -122,7 +122,7 @@ export const postsRouter = router({
         path: '/post/by-user/',
         summary: 'A person’s posts',
         description: 'Posts of `?user_id=`, newest first, paginated.',
-        errors: { 404: answers('No such user', detailError('NOT_FOUND', 'Invalid User Id', { error: 'Invalid User Id' })) },
+        errors: { 404: answers('No such user', postErrors.authorNotFound()) },
       }),
     )
     .input(schemas.byUserInput)
@@ -160,7 +160,15 @@ export const postsRouter = router({
     .mutation(({ ctx, input }) => likePost(ctx.services, ctx.viewer, input.post, true)),
 
   unlike: authedProcedure
-    .meta(route({ method: 'POST', path: '/post/unlike/', summary: 'Remove your like', description: 'Idempotent.', errors: NO_POST }))
+    .meta(
+      route({
+        method: 'POST',
+        path: '/post/unlike/',
+        summary: 'Remove your like',
+        description: 'Idempotent.',
+        errors: NO_POST,
+      }),
+    )
     .input(schemas.postRef)
     .output(z.object({ post: z.number().int(), liked: z.boolean() }))
     .mutation(({ ctx, input }) => likePost(ctx.services, ctx.viewer, input.post, false)),
@@ -181,7 +189,15 @@ export const postsRouter = router({
     .mutation(({ ctx, input }) => savePost(ctx.services, ctx.viewer, input.post, true)),
 
   unsave: authedProcedure
-    .meta(route({ method: 'POST', path: '/post/unsave/', summary: 'Unsave a post', description: 'Idempotent.', errors: NO_POST }))
+    .meta(
+      route({
+        method: 'POST',
+        path: '/post/unsave/',
+        summary: 'Unsave a post',
+        description: 'Idempotent.',
+        errors: NO_POST,
+      }),
+    )
     .input(schemas.postRef)
     .output(z.object({ post_id: z.number().int(), saved: z.boolean() }))
     .mutation(({ ctx, input }) => savePost(ctx.services, ctx.viewer, input.post, false)),

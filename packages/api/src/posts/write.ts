@@ -2,18 +2,14 @@ import { isForeignKeyViolation, sql, type Database, type Kysely, type Transactio
 import type { Viewer } from '../auth/sessions.js';
 import { classifyIndustryLabels } from '../classifier/industry.js';
 import type { Services } from '../context.js';
-import { apiError } from '../errors.js';
 import type { MediaKind } from '../media/formats.js';
 import { checkStoredMedia } from '../media/service.js';
 import { deliver, storeNotifications, type NewNotification, type StoredNotification } from '../notifications/service.js';
 import { timestampFromJson } from '../platform/timestamps.js';
 import { onlyRow, required } from '../invariant.js';
 import { idFromQuery } from '../validation.js';
+import { commentNotFound, postIdMissing, postNotFound } from './errors.js';
 import { postRowsJson, postsByIds, toPosts, type PostRow, type PostRowArrays } from './read.js';
-
-export const postNotFound = () => apiError('NOT_FOUND', 'Inexistent Post', { error: 'Inexistent Post', detail: 'Inexistent Post' });
-export const commentNotFound = () =>
-  apiError('NOT_FOUND', 'Inexistent comment', { error: 'Inexistent comment', detail: 'Inexistent comment' });
 
 /** Runs `write` in a transaction; a post or comment deleted meanwhile (foreign key) is a 404. */
 async function inTransaction<T>(services: Services, notFound: () => Error, write: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
@@ -117,7 +113,7 @@ export async function repost(services: Services, viewer: Viewer, parentId: numbe
 
 /** Deletes one's own post with its likes, saves, shares and comments; reposts show it removed. */
 export async function deletePost(services: Services, viewer: Viewer, rawId: string | undefined) {
-  if (rawId === undefined || rawId.trim() === '') throw apiError('BAD_REQUEST', 'No query parameter', { error: 'No query parameter' });
+  if (rawId === undefined || rawId.trim() === '') throw postIdMissing();
   const postId = idFromQuery(rawId);
   if (postId === undefined) throw postNotFound();
   const deleted = await services.db.deleteFrom('posts').where('id', '=', postId).where('author_id', '=', viewer.id).executeTakeFirst();
