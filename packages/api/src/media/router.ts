@@ -1,9 +1,9 @@
-import { fieldError } from '../errors.js';
 import { answers, rest, type RouteError } from '../rest.js';
 import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
 import type { MediaKind } from './formats.js';
-import { createUpload, tooLarge, UPLOAD_CONTENT_TYPES, wrongType, type UploadContentType } from './service.js';
+import { tooLarge, unknownUploadUrl, wrongType } from './errors.js';
+import { createUpload, UPLOAD_CONTENT_TYPES, type UploadContentType } from './service.js';
 
 const DEFAULT_MAX_BYTES: Record<MediaKind, number> = { image: 10 * 1_048_576, video: 100 * 1_048_576, document: 5 * 1_048_576 };
 
@@ -12,7 +12,7 @@ export const mediaRefusals = (field: string, kind: MediaKind): Record<number, Ro
   400: answers(
     'A field is invalid, a file is not of the expected kind, or a URL names no uploaded file',
     wrongType(field, kind),
-    fieldError(field, 'No uploaded file has this URL.'),
+    unknownUploadUrl(field),
   ),
   413: answers('A file is larger than MAX_IMAGE_BYTES, MAX_VIDEO_BYTES or MAX_DOCUMENT_BYTES', tooLarge(field, DEFAULT_MAX_BYTES[kind])),
 });

@@ -3,10 +3,8 @@ import { Transform, type Readable } from 'node:stream';
 import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from '@oslojs/encoding';
 import { digest } from '../auth/tokens.js';
 import type { Services } from '../context.js';
-import { apiError, fieldError } from '../errors.js';
-import { KIND_DESCRIPTIONS, SNIFF_BYTES, sniffFormat, type MediaKind } from './formats.js';
-
-const megabytes = (bytes: number) => `${Math.round((bytes / 1_048_576) * 10) / 10} MB`;
+import { foreignUrl, tooLarge, unknownUploadUrl, uploadCutShort, wrongType } from './errors.js';
+import { SNIFF_BYTES, sniffFormat, type MediaKind } from './formats.js';
 
 function maxBytesOf(services: Services, kind: MediaKind) {
   return { image: services.config.MAX_IMAGE_BYTES, video: services.config.MAX_VIDEO_BYTES, document: services.config.MAX_DOCUMENT_BYTES }[
@@ -14,17 +12,9 @@ function maxBytesOf(services: Services, kind: MediaKind) {
   ];
 }
 
-export const wrongType = (field: string, kind: MediaKind) =>
-  apiError('BAD_REQUEST', `${field}: upload ${KIND_DESCRIPTIONS[kind]}.`, { [field]: [`Upload ${KIND_DESCRIPTIONS[kind]}.`] });
-export const tooLarge = (field: string, maxBytes: number) =>
-  apiError('PAYLOAD_TOO_LARGE', `${field}: the file is larger than ${megabytes(maxBytes)}.`, {
-    [field]: [`The file is larger than ${megabytes(maxBytes)}.`],
-  });
-
 class TooLarge extends Error {}
 /** The file's stream closed before its end: the request body was cut short. */
 class UploadCutShort extends Error {}
-const cutShort = (field: string) => fieldError(field, 'The upload was cut short before the end of the file.');
 
 /** The first `length` bytes (fewer if the stream ends sooner); the stream is left paused after them. */
 function readHead(stream: Readable, length: number): Promise<{ head: Buffer; ended: boolean }> {
@@ -57,7 +47,7 @@ function readHead(stream: Readable, length: number): Promise<{ head: Buffer; end
  */
 export async function storeUpload(services: Services, field: string, kind: MediaKind, stream: Readable, key?: string) {
   const { head, ended } = await readHead(stream, SNIFF_BYTES).catch((error: unknown) => {
-    throw error instanceof UploadCutShort ? cutShort(field) : error;
+    throw error instanceof UploadCutShort ? uploadCutShort(field) : error;
   });
   const format = sniffFormat(head);
   // A granted key names the format the client announced: the content must be that format.
@@ -91,7 +81,7 @@ export async function storeUpload(services: Services, field: string, kind: Media
     stream.unpipe(body);
     stream.resume();
     if (error instanceof TooLarge || received > maxBytes) throw tooLarge(field, maxBytes);
-    if (error instanceof UploadCutShort) throw cutShort(field);
+    if (error instanceof UploadCutShort) throw uploadCutShort(field);
     throw error;
   }
   return { key: objectKey, url: services.storage.urlOf(objectKey) };
@@ -103,9 +93,9 @@ export async function storeUpload(services: Services, field: string, kind: Media
  */
 export async function checkStoredMedia(services: Services, field: string, kind: MediaKind, url: string): Promise<string> {
   const key = services.storage.keyOf(url);
-  if (!key) throw fieldError(field, `Upload a file, or send the URL of a file uploaded to this service.`);
+  if (!key) throw foreignUrl(field);
   const head = await services.storage.head(key, SNIFF_BYTES);
-  if (!head) throw fieldError(field, 'No uploaded file has this URL.');
+  if (!head) throw unknownUploadUrl(field);
   const format = sniffFormat(head.bytes);
   const maxBytes = maxBytesOf(services, kind);
   if (!format || format.kind !== kind || head.size > maxBytes) {

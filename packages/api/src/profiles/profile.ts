@@ -1,6 +1,5 @@
 import { sql, type Database, type Kysely, type Selectable, type UserType } from '@careernexus/db';
 import type { Services } from '../context.js';
-import { apiError, fieldError } from '../errors.js';
 import { onlyRow } from '../invariant.js';
 import { idFromQuery } from '../validation.js';
 import { isPermittedCallingCode } from '../info/service.js';
@@ -8,6 +7,7 @@ import type { MediaKind } from '../media/formats.js';
 import { checkStoredMedia } from '../media/service.js';
 import { forgetAccount, type Viewer } from '../auth/sessions.js';
 import { confirmedConnection } from '../network/service.js';
+import { callingCodeNotPermitted, invalidUserId, mentorFieldsOnly, noExchangeRate, userTypeAlreadyChosen } from './errors.js';
 import { CERTIFICATION, EDUCATION, EXPERIENCE, recordsJson, type RecordRows } from './records.js';
 import { COMPLETION_ITEMS } from './schemas.js';
 import { ratingOf } from '../mentors/service.js';
@@ -111,8 +111,6 @@ function personal(services: Services, row: Pick<ProfileRow, (typeof PERSONAL_COL
   };
 }
 
-const invalidUserId = () => apiError('NOT_FOUND', 'Invalid User Id', { error: 'Invalid User Id', detail: 'Invalid User Id' });
-
 /** A full profile: your own, or someone else's (which counts one view per viewer and day). */
 export async function retrieveProfile(services: Services, viewer: Viewer, rawUserId: string | undefined) {
   let userId = viewer.id;
@@ -201,17 +199,14 @@ export async function updateProfile(services: Services, viewer: Viewer, input: P
   const isMentor = current.user_type === 'mentor';
   if (!isMentor) {
     const sent = MENTOR_FIELD_NAMES.filter((field) => input[field] !== undefined);
-    if (sent.length) {
-      const message = 'Only mentors have this field.';
-      throw apiError('BAD_REQUEST', `${sent.join(', ')}: ${message}`, Object.fromEntries(sent.map((field) => [field, [message]])));
-    }
+    if (sent.length) throw mentorFieldsOnly(sent);
   }
   if (
     changes.country_code !== undefined &&
     changes.country_code !== current.country_code &&
     !(await isPermittedCallingCode(services, changes.country_code))
   ) {
-    throw fieldError('country_code', 'This dialling code belongs to no permitted country.');
+    throw callingCodeNotPermitted();
   }
   const defaults = { profile_photo: services.config.DEFAULT_PROFILE_PHOTO_URL, cover_photo: services.config.DEFAULT_COVER_PHOTO_URL };
   const values: Record<string, string | string[] | number | null> = {};
@@ -219,7 +214,7 @@ export async function updateProfile(services: Services, viewer: Viewer, input: P
     let rate: Rate | null;
     if (rateCurrency !== undefined) {
       rate = await rateForCurrency(services.db, rateCurrency);
-      if (!rate) throw fieldError('session_rate_currency', `No exchange rate is set for ${rateCurrency}.`);
+      if (!rate) throw noExchangeRate(rateCurrency);
     } else {
       rate = await rateForCallingCode(services.db, changes.country_code ?? current.country_code);
     }
@@ -268,7 +263,7 @@ export async function setIndustry(
   const row = await services.db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom('users').select(columns).where('id', '=', viewer.id).forUpdate().executeTakeFirstOrThrow();
     if (changes.user_type !== undefined && changes.user_type !== before.user_type && before.user_type !== 'learner') {
-      throw fieldError('user_type', `The user type cannot be changed once chosen (this account is a ${before.user_type}).`);
+      throw userTypeAlreadyChosen(before.user_type);
     }
     const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
     if (!Object.keys(set).length) return before;

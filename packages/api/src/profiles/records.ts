@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from '@careernexus/db';
 import type { Services } from '../context.js';
-import { apiError } from '../errors.js';
 import { idFromQuery } from '../validation.js';
+import { recordIdMissing, recordNotFound, recordToUpdateNotFound } from './errors.js';
 
 /** Experience, education and certification: lists of records each user keeps on their profile. */
 export interface RecordKind {
@@ -98,20 +98,14 @@ export async function updateRecord(services: Services, kind: RecordKind, userId:
         .where('id', '=', id)
         .where('user_id', '=', userId)
         .executeTakeFirst();
-  if (!row) {
-    const message = kind.missing.updateNotFound;
-    throw apiError('NOT_FOUND', message, { Error: [message], detail: message });
-  }
+  if (!row) throw recordToUpdateNotFound(kind);
   return row;
 }
 
 export async function deleteRecord(services: Services, kind: RecordKind, userId: number, rawId: string | undefined) {
-  if (rawId === undefined || rawId.trim() === '') {
-    throw apiError('BAD_REQUEST', kind.missing.deleteParam, { error: kind.missing.deleteParam });
-  }
-  const notFound = () => apiError('NOT_FOUND', kind.missing.notFound, { detail: kind.missing.notFound });
+  if (rawId === undefined || rawId.trim() === '') throw recordIdMissing(kind);
   const id = idFromQuery(rawId);
-  if (id === undefined) throw notFound();
+  if (id === undefined) throw recordNotFound(kind);
   const deleted = await untyped(services).deleteFrom(kind.table).where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
-  if (deleted.numDeletedRows === 0n) throw notFound();
+  if (deleted.numDeletedRows === 0n) throw recordNotFound(kind);
 }

@@ -1,10 +1,11 @@
-import { apiError } from '../errors.js';
+import type { TRPCError } from '@trpc/server';
 import { answers, rest, type RestRoute } from '../rest.js';
 import { mediaRefusals } from '../media/router.js';
 import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
 import { analytics, completion, retrieveProfile, setIndustry, updateProfile } from './profile.js';
 import { CERTIFICATION, createRecord, deleteRecord, EDUCATION, EXPERIENCE, listRecords, updateRecord, type RecordKind } from './records.js';
+import * as profileErrors from './errors.js';
 import * as schemas from './schemas.js';
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'profile', protect: true });
@@ -21,12 +22,17 @@ interface RecordRoutes {
 
 /** List, add, edit and delete for one kind of career record; only the owner's records are reachable. */
 function recordRouter({ name, kind, fields, item, path, updatePath, idParam }: RecordRoutes) {
-  const { deleteParam, notFound, updateNotFound } = kind.missing;
-  const notYours = (message: string, body: Record<string, unknown>) =>
-    answers('No record of yours has this id', apiError('NOT_FOUND', message, body));
+  const notYours = (refusal: TRPCError) => answers('No record of yours has this id', refusal);
   return router({
     list: authedProcedure
-      .meta(route({ method: 'GET', path, summary: `List your ${name} records`, description: `Your ${name} records, newest first.` }))
+      .meta(
+        route({
+          method: 'GET',
+          path,
+          summary: `List your ${name} records`,
+          description: `Your ${name} records, newest first.`,
+        }),
+      )
       .input(z.void())
       .output(z.array(item))
       .query(({ ctx }) => listRecords(ctx.services, kind, ctx.viewer.id)),
@@ -52,7 +58,7 @@ function recordRouter({ name, kind, fields, item, path, updatePath, idParam }: R
           status: 201,
           summary: `Edit a ${name} record`,
           description: `Changes the fields sent of one of your ${name} records (by \`id\`); the others keep their values.`,
-          errors: { 400: 'A field is invalid', 404: notYours(updateNotFound, { Error: [updateNotFound], detail: updateNotFound }) },
+          errors: { 400: 'A field is invalid', 404: notYours(profileErrors.recordToUpdateNotFound(kind)) },
         }),
       )
       .input(fields.partial().extend({ id: schemas.idField }))
@@ -71,8 +77,8 @@ function recordRouter({ name, kind, fields, item, path, updatePath, idParam }: R
           summary: `Delete a ${name} record`,
           description: `Deletes one of your ${name} records, named by \`?${idParam}=\`. Answers 204 with no body.`,
           errors: {
-            400: answers(`No ${idParam} given`, apiError('BAD_REQUEST', deleteParam, { error: deleteParam })),
-            404: notYours(notFound, { detail: notFound }),
+            400: answers(`No ${idParam} given`, profileErrors.recordIdMissing(kind)),
+            404: notYours(profileErrors.recordNotFound(kind)),
           },
         }),
       )
@@ -95,7 +101,7 @@ export const profileRouter = router({
           'Your own profile, or with `?user_id=` another person’s (which counts one profile view per viewer and day). ' +
           '`email` is only on your own profile.',
         errors: {
-          404: answers('No such user', apiError('NOT_FOUND', 'Invalid User Id', { error: 'Invalid User Id', detail: 'Invalid User Id' })),
+          404: answers('No such user', profileErrors.invalidUserId()),
         },
       }),
     )
@@ -122,10 +128,8 @@ export const profileRouter = router({
           400: answers(
             'A field is invalid, a file is not of the expected kind, a URL names no uploaded file, or a mentor field comes from someone who is not a mentor',
             ...(mediaRefusals('profile_photo', 'image')[400]?.examples ?? []),
-            apiError('BAD_REQUEST', 'technical_skills: Only mentors have this field.', {
-              technical_skills: ['Only mentors have this field.'],
-            }),
-            apiError('BAD_REQUEST', 'No exchange rate is set for XYZ.', { session_rate_currency: ['No exchange rate is set for XYZ.'] }),
+            profileErrors.mentorFieldsOnly(['technical_skills']),
+            profileErrors.noExchangeRate('XYZ'),
           ),
         },
       }),
@@ -146,12 +150,7 @@ export const profileRouter = router({
           'Sets `industry` and/or `user_type` (learner, mentor, employer). Choices are matched case-insensitively. ' +
           'The user type is chosen once: a learner may become a mentor or an employer here, after which `user_type` never changes (sending the same value is fine).',
         errors: {
-          400: answers(
-            'Not a valid choice, or the user type was chosen already',
-            apiError('BAD_REQUEST', 'The user type cannot be changed once chosen (this account is a mentor).', {
-              user_type: ['The user type cannot be changed once chosen (this account is a mentor).'],
-            }),
-          ),
+          400: answers('Not a valid choice, or the user type was chosen already', profileErrors.userTypeAlreadyChosen('mentor')),
         },
       }),
     )
