@@ -15,6 +15,7 @@
 import { migrateToLatest, openDatabase } from '@careernexus/db';
 import pg from 'pg';
 import { pathToFileURL } from 'node:url';
+import { onlyRow, required } from '../packages/api/src/invariant.js';
 
 export const SIZES = {
   S: { users: 1_000, posts: 10_000 },
@@ -568,39 +569,79 @@ interface Step {
   sql: string[];
 }
 
+/** What the steps' SQL is computed from: the size, and the load's "now" (see helperFunctions). */
+interface LoadContext {
+  users: number;
+  posts: number;
+  jobs: number;
+  /** Posts are spread evenly over the last year, one every this many seconds. */
+  secondsPerPost: number;
+  /** The load's "now" and its hour, as SQL expressions. */
+  at: string;
+  hour: string;
+}
+
+/** A label by its index (an SQL expression, 0-based). */
+const labelOf = (index: string) => `(${textArray(LABELS)})[${index} + 1]`;
+
+/**
+ * The steps in the order the scheduler considers them: a connection takes the first one whose
+ * prerequisites are done, so the critical path comes first (users → posts → likes).
+ */
 function loadSteps(users: number, posts: number, anchor: string): Step[] {
-  const labels = textArray(LABELS);
-  const jobs = Math.max(10, Math.floor(users / 10));
-  const secondsPerPost = (365 * 86_400) / posts;
+  const at = `timestamptz '${anchor}'`;
+  const context: LoadContext = {
+    users,
+    posts,
+    jobs: Math.max(10, Math.floor(users / 10)),
+    secondsPerPost: (365 * 86_400) / posts,
+    at,
+    hour: `date_trunc('hour', ${at})`,
+  };
+  return [
+    usersStep(context),
+    postsStep(context),
+    postLikesStep(context),
+    feedKeysStep(),
+    commentsStep(context),
+    postSharesStep(context),
+    profilesStep(context),
+    followsStep(context),
+    connectionsStep(context),
+    recordsStep(context),
+    jobsStep(context),
+    chatStep(context),
+    mentorshipStep(context),
+    notificationsStep(context),
+    ...vacuumSteps(),
+  ];
+}
+
+function usersStep({ users }: LoadContext): Step {
   // Placeholder hash: a syntactically valid argon2id string no password matches (the bench adds one real account).
   const fakeHash = '$argon2id$v=19$m=19456,t=2,p=1$YmVuY2hzYWx0YmVuY2g$0000000000000000000000000000000000000000000';
-  const labelOf = (index: string) => `(${labels})[${index} + 1]`;
-  const pick = pickText;
-  const at = `timestamptz '${anchor}'`;
-  const hour = `date_trunc('hour', ${at})`;
-  const vacuum = (table: string, after: string[]): Step => ({ name: `vacuum ${table}`, after, sql: [`vacuum (analyze) ${table}`] });
-
-  return [
-    // the critical path first: users → posts → likes
-    {
-      name: 'users',
-      after: [],
-      sql: [
-        `insert into users (id, email, password_hash, user_type, industry, date_joined)
+  return {
+    name: 'users',
+    after: [],
+    sql: [
+      `insert into users (id, email, password_hash, user_type, industry, date_joined)
          overriding system value
          select u, 'user' || u || '@bench.test', '${fakeHash}',
            case when u % 10 = ${MENTOR_REMAINDER} then 'mentor' when u % 10 = 3 then 'employer' else 'learner' end,
            ${labelOf('bench_industry(u)')},
            now() - interval '800 days' + u * interval '1 second'
          from generate_series(1::bigint, ${users}) u`,
-        `select setval(pg_get_serial_sequence('users', 'id'), ${users})`,
-      ],
-    },
-    {
-      name: 'posts',
-      after: ['users'],
-      sql: [
-        `insert into posts (id, author_id, body, parent_id, created_at, industries, is_repost, like_count, comment_count, share_count)
+      `select setval(pg_get_serial_sequence('users', 'id'), ${users})`,
+    ],
+  };
+}
+
+function postsStep({ posts, secondsPerPost }: LoadContext): Step {
+  return {
+    name: 'posts',
+    after: ['users'],
+    sql: [
+      `insert into posts (id, author_id, body, parent_id, created_at, industries, is_repost, like_count, comment_count, share_count)
          overriding system value
          select p, author, body, parent, now() - (${posts} - p) * interval '${secondsPerPost.toFixed(3)} seconds',
            case when l2 is null then ${labelOf('l1')} else ${labelOf('least(l1, l2)')} || ',' || ${labelOf('greatest(l1, l2)')} end,
@@ -615,64 +656,79 @@ function loadSteps(users: number, posts: number, anchor: string): Step[] {
              from (select p, bench_author(p) as author from generate_series(1::bigint, ${posts}) p) a
            ) b
          ) c`,
-        `select setval(pg_get_serial_sequence('posts', 'id'), ${posts})`,
-      ],
-    },
-    {
-      name: 'post_likes',
-      after: ['posts'],
-      // For one post, k * 104729 mod users is distinct for k < users (104729 is prime, users a power of ten).
-      sql: [
-        `insert into post_likes (post_id, user_id)
+      `select setval(pg_get_serial_sequence('posts', 'id'), ${posts})`,
+    ],
+  };
+}
+
+function postLikesStep({ users, posts }: LoadContext): Step {
+  return {
+    name: 'post_likes',
+    after: ['posts'],
+    // For one post, k * 104729 mod users is distinct for k < users (104729 is prime, users a power of ten).
+    sql: [
+      `insert into post_likes (post_id, user_id)
          select p, 1 + (p * 7919 + k * 104729) % ${users}
          from generate_series(1::bigint, ${posts}) p cross join lateral generate_series(0, bench_likes(p) - 1) k`,
-      ],
-    },
-    {
-      name: 'feed_keys',
-      after: ['posts'],
-      sql: [
-        `insert into feed_keys (key, post_id)
+    ],
+  };
+}
+
+function feedKeysStep(): Step {
+  return {
+    name: 'feed_keys',
+    after: ['posts'],
+    sql: [
+      `insert into feed_keys (key, post_id)
          select 'industry:' || label, p.id from posts p cross join lateral unnest(string_to_array(p.industries, ',')) label
          union all
          select 'mentor', p.id from posts p where p.author_id % 10 = ${MENTOR_REMAINDER}`,
-      ],
-    },
-    {
-      name: 'comments',
-      after: ['posts'],
-      sql: [
-        `insert into comments (post_id, user_id, body, created_at)
-         select p, 1 + (p * 31 + k * 7907) % ${users}, ${pick(COMMENT_TEXTS, 'p * 1000 + k', 14)},
+    ],
+  };
+}
+
+function commentsStep({ users, posts, secondsPerPost }: LoadContext): Step {
+  return {
+    name: 'comments',
+    after: ['posts'],
+    sql: [
+      `insert into comments (post_id, user_id, body, created_at)
+         select p, 1 + (p * 31 + k * 7907) % ${users}, ${pickText(COMMENT_TEXTS, 'p * 1000 + k', 14)},
            least(now(), now() - (${posts} - p) * interval '${secondsPerPost.toFixed(3)} seconds' + k * interval '1 minute')
          from generate_series(1::bigint, ${posts}) p cross join lateral generate_series(1, bench_comments(p)) k`,
-        // replies (not counted in comment_count), on one top-level comment in eight, never on the hot posts
-        `insert into comments (post_id, user_id, parent_id, body, created_at)
-         select post_id, 1 + (id * 13) % ${users}, id, 'Replying: ' || ${pick(COMMENT_TEXTS, 'id', 15)}, created_at + interval '5 minutes'
+      // replies (not counted in comment_count), on one top-level comment in eight, never on the hot posts
+      `insert into comments (post_id, user_id, parent_id, body, created_at)
+         select post_id, 1 + (id * 13) % ${users}, id, 'Replying: ' || ${pickText(COMMENT_TEXTS, 'id', 15)}, created_at + interval '5 minutes'
          from comments where parent_id is null and id % 8 = 0 and not bench_hot(post_id)`,
-      ],
-    },
-    {
-      name: 'post_shares',
-      after: ['posts'],
-      sql: [
-        `insert into post_shares (post_id, user_id)
+    ],
+  };
+}
+
+function postSharesStep({ users, posts }: LoadContext): Step {
+  return {
+    name: 'post_shares',
+    after: ['posts'],
+    sql: [
+      `insert into post_shares (post_id, user_id)
          select p, 1 + (p * 17 + k * 7919) % ${users}
          from generate_series(1::bigint, ${posts}) p cross join lateral generate_series(1, bench_shares(p)) k
          where bench_shares(p) > 0`,
-      ],
-    },
-    {
-      name: 'profiles',
-      after: ['users'],
-      // Everyone's personal fields; a mentor's also the mentor fields, skills from their industry's
-      // vocabulary, and rating totals summed from the same functions as the sessions step's rows.
-      sql: [
-        `insert into profiles (user_id, first_name, last_name, middle_name, country_code, phone_number, qualification, position, location, bio, summary,
+    ],
+  };
+}
+
+function profilesStep({ users }: LoadContext): Step {
+  return {
+    name: 'profiles',
+    after: ['users'],
+    // Everyone's personal fields; a mentor's also the mentor fields, skills from their industry's
+    // vocabulary, and rating totals summed from the same functions as the sessions step's rows.
+    sql: [
+      `insert into profiles (user_id, first_name, last_name, middle_name, country_code, phone_number, qualification, position, location, bio, summary,
            years_of_experience, availability, current_job, areas_of_expertise, technical_skills, mentorship_styles, linkedin_url,
            session_rate_minor, rating_total, rating_count, mentor_industry)
-         select u, ${pick(FIRST_NAMES, 'u', 21)}, ${pick(LAST_NAMES, 'u', 22)}, 'N/A', ${pick(LOCATION_CODES, 'u', 25)}, '080' || lpad(u::text, 8, '0'),
-           ${pick(QUALIFICATIONS, 'u', 23)}, case when mentor then job else ${pick(POSITIONS, 'u', 24)} end, ${pick(LOCATIONS, 'u', 25)},
+         select u, ${pickText(FIRST_NAMES, 'u', 21)}, ${pickText(LAST_NAMES, 'u', 22)}, 'N/A', ${pickText(LOCATION_CODES, 'u', 25)}, '080' || lpad(u::text, 8, '0'),
+           ${pickText(QUALIFICATIONS, 'u', 23)}, case when mentor then job else ${pickText(POSITIONS, 'u', 24)} end, ${pickText(LOCATIONS, 'u', 25)},
            case when mentor then job || ' with ' || years || ' years in ' || label || '. I mentor on ' || lower(areas[1]) || ' and ' || skills[1] || '.'
              else 'Working in ' || label || '. Always learning, happy to connect.' end,
            'Professional with experience across ' || label || ' and related fields.',
@@ -684,7 +740,7 @@ function loadSteps(users: number, posts: number, anchor: string): Step[] {
            case when mentor then label end
          from (
            select u, mentor, label, years,
-             case when bench_u(u, 106) < 0.5 then ${pick(SENIORITY, 'u', 107)} || ' ' else '' end || (${textArray(JOB_TITLES)})[l * 2 + 1 + bench_i(u, 104, 2)] as job,
+             case when bench_u(u, 106) < 0.5 then ${pickText(SENIORITY, 'u', 107)} || ' ' else '' end || (${textArray(JOB_TITLES)})[l * 2 + 1 + bench_i(u, 104, 2)] as job,
              case when mentor then array(
                select s from unnest((${textArray(SKILLS)})[l * ${SKILLS_PER_LABEL} + 1 : l * ${SKILLS_PER_LABEL} + ${SKILLS_PER_LABEL}]) with ordinality t(s, i)
                order by bench_u(u * 16 + i, 103) limit 3 + bench_i(u, 102, 4)) else '{}' end as skills,
@@ -703,86 +759,101 @@ function loadSteps(users: number, posts: number, anchor: string): Step[] {
            select sum(bench_session_rating(u * 32 + k)) as total, count(*) filter (where bench_session_rating(u * 32 + k) > 0) as n
            from generate_series(1, bench_mentor_sessions(u)) k
          ) ratings on mentor`,
-      ],
-    },
-    {
-      name: 'follows',
-      after: ['users'],
-      // ~5 per user, towards popular (low-id) people; duplicates collapse
-      sql: [
-        `insert into follows (follower_id, following_id)
+    ],
+  };
+}
+
+function followsStep({ users }: LoadContext): Step {
+  return {
+    name: 'follows',
+    after: ['users'],
+    // ~5 per user, towards popular (low-id) people; duplicates collapse
+    sql: [
+      `insert into follows (follower_id, following_id)
          select u, f from (
            select u, 1 + floor(${users} * power(bench_u(u * 8 + k, 31), 2))::bigint as f
            from generate_series(1::bigint, ${users}) u cross join generate_series(0, 4) k
          ) x where f <> u
          on conflict do nothing`,
-      ],
-    },
-    {
-      name: 'connections',
-      after: ['users'],
-      // 3 requests sent per user (≈ 6 connections each), 70% accepted; one row per unordered pair
-      sql: [
-        `insert into connections (requester_id, recipient_id, status)
+    ],
+  };
+}
+
+function connectionsStep({ users }: LoadContext): Step {
+  return {
+    name: 'connections',
+    after: ['users'],
+    // 3 requests sent per user (≈ 6 connections each), 70% accepted; one row per unordered pair
+    sql: [
+      `insert into connections (requester_id, recipient_id, status)
          select u, o, case when bench_u(u * 4 + k, 42) < 0.7 then 'accepted' else 'pending' end
          from (select u, k, 1 + bench_i(u * 4 + k, 41, ${users}) as o from generate_series(1::bigint, ${users}) u cross join generate_series(0, 2) k) x
          where o <> u
          on conflict do nothing`,
-      ],
-    },
-    {
-      name: 'records',
-      after: ['users'],
-      sql: [
-        `insert into experiences (user_id, title, organization, start_date, end_date, location, employment_type, detail)
-         select u, ${pick(POSITIONS, 'u * 4 + k', 51)}, ${pick(ORGANIZATIONS, 'u * 4 + k', 52)},
+    ],
+  };
+}
+
+function recordsStep({ users }: LoadContext): Step {
+  return {
+    name: 'records',
+    after: ['users'],
+    sql: [
+      `insert into experiences (user_id, title, organization, start_date, end_date, location, employment_type, detail)
+         select u, ${pickText(POSITIONS, 'u * 4 + k', 51)}, ${pickText(ORGANIZATIONS, 'u * 4 + k', 52)},
            format('%s-%s-01', 2008 + k * 4, lpad((1 + bench_i(u, 53, 12))::text, 2, '0')),
            case when k = n then 'Present' else format('%s-%s-01', 2011 + k * 4, lpad((1 + bench_i(u, 54, 12))::text, 2, '0')) end,
-           ${pick(LOCATIONS, 'u', 25)}, ${pick(EMPLOYMENT, 'u * 4 + k', 55)}, 'Delivered projects, led a small team and mentored juniors.'
+           ${pickText(LOCATIONS, 'u', 25)}, ${pickText(EMPLOYMENT, 'u * 4 + k', 55)}, 'Delivered projects, led a small team and mentored juniors.'
          from (select u, 1 + bench_i(u, 50, 3)::int as n from generate_series(1::bigint, ${users}) u) x cross join lateral generate_series(1, n) k`,
-        `insert into educations (user_id, course, school, start_date, end_date, location, detail)
-         select u, ${pick(QUALIFICATIONS, 'u', 23)}, ${pick(SCHOOLS, 'u', 56)}, '2003-09-01', '2007-07-01', ${pick(LOCATIONS, 'u', 25)}, 'Second class upper.'
+      `insert into educations (user_id, course, school, start_date, end_date, location, detail)
+         select u, ${pickText(QUALIFICATIONS, 'u', 23)}, ${pickText(SCHOOLS, 'u', 56)}, '2003-09-01', '2007-07-01', ${pickText(LOCATIONS, 'u', 25)}, 'Second class upper.'
          from generate_series(1::bigint, ${users}) u`,
-        `insert into certifications (user_id, title, school, issue_date, cert_id, skills)
-         select u, 'Professional Certificate in ' || initcap(${labelOf('bench_industry(u)')}), ${pick(ORGANIZATIONS, 'u', 57)},
+      `insert into certifications (user_id, title, school, issue_date, cert_id, skills)
+         select u, 'Professional Certificate in ' || initcap(${labelOf('bench_industry(u)')}), ${pickText(ORGANIZATIONS, 'u', 57)},
            format('20%s-06-01', 10 + bench_i(u, 58, 14)), 'CERT-' || u, 'planning, communication, analysis'
          from generate_series(1::bigint, ${users}) u where bench_u(u, 59) < 0.4`,
-      ],
-    },
-    {
-      name: 'jobs',
-      after: ['users'],
-      sql: [
-        `insert into jobs (id, poster_id, title, organization, employment_type, work_type, country, salary, overview, description, industry, experience_level, created_at)
+    ],
+  };
+}
+
+function jobsStep({ users, jobs }: LoadContext): Step {
+  return {
+    name: 'jobs',
+    after: ['users'],
+    sql: [
+      `insert into jobs (id, poster_id, title, organization, employment_type, work_type, country, salary, overview, description, industry, experience_level, created_at)
          overriding system value
-         select j, 10 * bench_i(j, 61, ${Math.floor(users / 10)}) + 3, title, ${pick(ORGANIZATIONS, 'j', 62)},
-           ${pick(EMPLOYMENT, 'j', 63)}, ${pick(WORK_TYPES, 'j', 64)}, 'Nigeria', (150 + bench_i(j, 65, 20) * 50) || ',000 NGN monthly',
+         select j, 10 * bench_i(j, 61, ${Math.floor(users / 10)}) + 3, title, ${pickText(ORGANIZATIONS, 'j', 62)},
+           ${pickText(EMPLOYMENT, 'j', 63)}, ${pickText(WORK_TYPES, 'j', 64)}, 'Nigeria', (150 + bench_i(j, 65, 20) * 50) || ',000 NGN monthly',
            'We are hiring a ' || title || ' to join a growing team.',
            'As our ' || title || ' you will own your area end to end, work with stakeholders and report to the head of the unit.',
            case when l2 is null then ${labelOf('l1')} else ${labelOf('least(l1, l2)')} || ',' || ${labelOf('greatest(l1, l2)')} end,
-           ${pick(LEVELS, 'j', 66)}, now() - (${jobs} - j) * interval '1 hour'
+           ${pickText(LEVELS, 'j', 66)}, now() - (${jobs} - j) * interval '1 hour'
          from (
            select j, l1, (${textArray(JOB_TITLES)})[l1 * 2 + 1 + bench_i(j, 67, 2)] as title,
              case when bench_u(j, 68) < 0.1 then ((l1 + 1 + bench_i(j, 69, 14)) % 15)::int end as l2
            from (select j, bench_i(j, 60, 15)::int as l1 from generate_series(1::bigint, ${jobs}) j) a
          ) b`,
-        `select setval(pg_get_serial_sequence('jobs', 'id'), ${jobs})`,
-        `insert into job_industries (industry, job_id) select label, id from jobs cross join lateral unnest(string_to_array(industry, ',')) label`,
-        // 30% of users have a preference: their industry, a title of it (all its words must appear in a job's title)
-        `insert into job_preferences (user_id, title, employment_type, work_type, industry, experience_level)
+      `select setval(pg_get_serial_sequence('jobs', 'id'), ${jobs})`,
+      `insert into job_industries (industry, job_id) select label, id from jobs cross join lateral unnest(string_to_array(industry, ',')) label`,
+      // 30% of users have a preference: their industry, a title of it (all its words must appear in a job's title)
+      `insert into job_preferences (user_id, title, employment_type, work_type, industry, experience_level)
          select u, lower((${textArray(JOB_TITLES)})[bench_industry(u) * 2 + 1 + bench_i(u, 71, 2)]),
-           ${pick(EMPLOYMENT, 'u', 72)}, ${pick(WORK_TYPES, 'u', 73)}, ${labelOf('bench_industry(u)')}, ${pick(LEVELS, 'u', 74)}
+           ${pickText(EMPLOYMENT, 'u', 72)}, ${pickText(WORK_TYPES, 'u', 73)}, ${labelOf('bench_industry(u)')}, ${pickText(LEVELS, 'u', 74)}
          from generate_series(1::bigint, ${users}) u where bench_u(u, 70) < 0.3`,
-      ],
-    },
-    {
-      name: 'chat',
-      after: ['connections'],
-      sql: [
-        // Rooms between half of the accepted connections (≈ 2 per user), numbered in the order they
-        // were opened, 30 to 180 days ago; mostly opened by the one who sent the request. Their
-        // last_message_at is their last message's time, from the same function as the messages.
-        `insert into chat_rooms (id, user_low, user_high, initiator_id, created_at, last_message_at)
+    ],
+  };
+}
+
+function chatStep({ at }: LoadContext): Step {
+  return {
+    name: 'chat',
+    after: ['connections'],
+    sql: [
+      // Rooms between half of the accepted connections (≈ 2 per user), numbered in the order they
+      // were opened, 30 to 180 days ago; mostly opened by the one who sent the request. Their
+      // last_message_at is their last message's time, from the same function as the messages.
+      `insert into chat_rooms (id, user_low, user_high, initiator_id, created_at, last_message_at)
          overriding system value
          select id, low, high, initiator, created, bench_message_at(id, created, bench_room_messages(id), bench_room_messages(id))
          from (
@@ -794,37 +865,50 @@ function loadSteps(users: number, posts: number, anchor: string): Step[] {
              from connections where status = 'accepted' and bench_u(id, 89) < 0.5
            ) a
          ) b`,
-        `select setval(pg_get_serial_sequence('chat_rooms', 'id'), (select max(id) from chat_rooms))`,
-        // 30–60 messages per room, HOT_MESSAGES in the hot ones; numbered in time order across rooms, as they would be sent
-        `insert into chat_messages (room_id, sender_id, body, created_at)
+      `select setval(pg_get_serial_sequence('chat_rooms', 'id'), (select max(id) from chat_rooms))`,
+      // 30–60 messages per room, HOT_MESSAGES in the hot ones; numbered in time order across rooms, as they would be sent
+      `insert into chat_messages (room_id, sender_id, body, created_at)
          select r.id, case when k = 1 then r.initiator_id when bench_u(r.id * 8192 + k, 95) < 0.5 then r.user_low else r.user_high end,
-           ${pick(CHAT_TEXTS, 'r.id * 8192 + k', 96)}, bench_message_at(r.id, r.created_at, k, n)
+           ${pickText(CHAT_TEXTS, 'r.id * 8192 + k', 96)}, bench_message_at(r.id, r.created_at, k, n)
          from chat_rooms r cross join lateral (select bench_room_messages(r.id) as n) x cross join lateral generate_series(1, n) k
          order by 4, 1, k`,
-        `analyze chat_messages`,
-        // One side of 85% of the rooms has read up to one of the last six messages.
-        `insert into chat_reads (room_id, user_id, last_read_id)
+      `analyze chat_messages`,
+      // One side of 85% of the rooms has read up to one of the last six messages.
+      `insert into chat_reads (room_id, user_id, last_read_id)
          select r.id, case when bench_u(r.id, 97) < 0.5 then r.user_low else r.user_high end,
            (select m.id from chat_messages m where m.room_id = r.id order by m.id desc offset bench_i(r.id, 98, 6) limit 1)
          from chat_rooms r where bench_u(r.id, 99) < 0.85`,
-      ],
-    },
-    {
-      name: 'mentorship',
-      after: ['users'],
-      sql: [
-        `insert into exchange_rates (country_id, currency_name, currency_initials, exchange_rate, updated_at)
+    ],
+  };
+}
+
+function mentorshipStep(context: LoadContext): Step {
+  return {
+    name: 'mentorship',
+    after: ['users'],
+    sql: [exchangeRatesSql(context), mentorSessionsSql(context), sessionInviteesSql(context), savedMentorsSql(context)],
+  };
+}
+
+/** A few exchange rates (EXCHANGE_RATES), updated one to seven days ago. */
+function exchangeRatesSql({ at }: LoadContext): string {
+  return `insert into exchange_rates (country_id, currency_name, currency_initials, exchange_rate, updated_at)
          select c.id, v.name, v.initials, v.rate, ${at} - interval '1 day' * v.age
          from countries c join (values ${EXCHANGE_RATES.map(([iso, name, initials, rate], i) => `('${iso}', '${name}', '${initials}', ${rate}, ${i + 1})`).join(', ')}) v(iso, name, initials, rate, age)
-           on c.iso_code = v.iso`,
-        // Sessions: mentor m's k-th, booked by a learner of the mentees' pool (a third of the
-        // learners), 70 % of their mentor's industry. The status and rating come from the functions
-        // the profiles step sums; the price is the mentor's rate, paid when free, completed, or
-        // for most accepted ones; the times follow the status (completed ones in the past year,
-        // requests and most accepted ones in the next 30 days), on the hour: whole hours and
-        // minutes from the load's hour, so that the ids, given in the order sessions were booked,
-        // are the same in every load (the invitees are drawn by session id).
-        `insert into mentor_sessions (mentor_id, mentee_id, session_type, room_name, session_at, discourse, rating, status, price_minor, is_paid, created_at, status_changed_at)
+           on c.iso_code = v.iso`;
+}
+
+/**
+ * Sessions: mentor m's k-th, booked by a learner of the mentees' pool (a third of the
+ * learners), 70 % of their mentor's industry. The status and rating come from the functions
+ * the profiles step sums; the price is the mentor's rate, paid when free, completed, or
+ * for most accepted ones; the times follow the status (completed ones in the past year,
+ * requests and most accepted ones in the next 30 days), on the hour: whole hours and
+ * minutes from the load's hour, so that the ids, given in the order sessions were booked,
+ * are the same in every load (the invitees are drawn by session id).
+ */
+function mentorSessionsSql({ users, hour }: LoadContext): string {
+  return `insert into mentor_sessions (mentor_id, mentee_id, session_type, room_name, session_at, discourse, rating, status, price_minor, is_paid, created_at, status_changed_at)
          with pool as materialized (
            select id, industry, row_number() over (partition by industry order by id) as rn, count(*) over (partition by industry) as n
            from users where user_type = 'learner' and bench_u(id, 130) < 0.35
@@ -852,16 +936,19 @@ function loadSteps(users: number, posts: number, anchor: string): Step[] {
            ) t
          )
          select m, mentee, case when bench_u(x, 139) < 0.2 then 'group' else 'individual' end, 'Room_' || mentee || '_' || m || '_' || md5(x::text),
-           session_at, ${pick(DISCOURSES, 'x', 138)}, bench_session_rating(x), status, price,
+           session_at, ${pickText(DISCOURSES, 'x', 138)}, bench_session_rating(x), status, price,
            price = 0 or status = 'COMPLETED' or (status = 'ACCEPTED' and bench_u(x, 140) < 0.7),
            created_at,
            case status when 'PENDING' then created_at
              when 'COMPLETED' then least(${hour}, session_at + interval '1 minute' * (60 + bench_i(x, 141, 2880)))
              else least(${hour}, created_at + interval '1 minute' * (5 + bench_i(x, 141, 2880))) end
          from booked
-         order by created_at, x`,
-        // 1 to 5 invitees per group session: learners and employers, not its mentee (repeats collapse)
-        `insert into mentor_session_invitees (session_id, invitee_id, created_at)
+         order by created_at, x`;
+}
+
+/** 1 to 5 invitees per group session: learners and employers, not its mentee (repeats collapse). */
+function sessionInviteesSql({ users }: LoadContext): string {
+  return `insert into mentor_session_invitees (session_id, invitee_id, created_at)
          select id, invitee, created_at from (
            select s.id, s.created_at, j, case when v % 10 = ${MENTOR_REMAINDER} then v + 1 else v end as invitee, s.mentee_id
            from mentor_sessions s cross join lateral generate_series(1, 1 + bench_i(s.id, 142, 5)) j
@@ -870,9 +957,12 @@ function loadSteps(users: number, posts: number, anchor: string): Step[] {
          ) a
          where invitee <> mentee_id
          order by id, j
-         on conflict do nothing`,
-        // 40 % of learners saved 1 to 5 mentors, 70 % of them of their own industry
-        `insert into saved_mentors (saver_id, mentor_id, created_at)
+         on conflict do nothing`;
+}
+
+/** 40 % of learners saved 1 to 5 mentors, 70 % of them of their own industry. */
+function savedMentorsSql({ users, at }: LoadContext): string {
+  return `insert into saved_mentors (saver_id, mentor_id, created_at)
          with mentors as materialized (
            select id, industry, row_number() over (partition by industry order by id) as rn, count(*) over (partition by industry) as n
            from users where user_type = 'mentor'
@@ -887,18 +977,19 @@ function loadSteps(users: number, posts: number, anchor: string): Step[] {
          ) a
          join sizes z on z.industry = a.industry
          join mentors m on m.industry = a.industry and m.rn = 1 + bench_i(x, 155, z.n)
-         on conflict do nothing`,
-      ],
-    },
-    {
-      name: 'notifications',
-      after: ['comments', 'connections', 'jobs'],
-      // ≈ 21 per user, numbered in time order: 10–22 follows, likes, comments, replies and jobs
-      // per user, and one per connection request (to its recipient) and acceptance (to its
-      // requester). Texts and data as the services write them. Each user has read everything up
-      // to a time of their own in the last year: about half are read.
-      sql: [
-        `insert into notifications (user_id, type, message, data, created_at, read_at)
+         on conflict do nothing`;
+}
+
+function notificationsStep({ users, posts, jobs, secondsPerPost, at }: LoadContext): Step {
+  return {
+    name: 'notifications',
+    after: ['comments', 'connections', 'jobs'],
+    // ≈ 21 per user, numbered in time order: 10–22 follows, likes, comments, replies and jobs
+    // per user, and one per connection request (to its recipient) and acceptance (to its
+    // requester). Texts and data as the services write them. Each user has read everything up
+    // to a time of their own in the last year: about half are read.
+    sql: [
+      `insert into notifications (user_id, type, message, data, created_at, read_at)
          select user_id, type, message, data, created_at,
            case when created_at < ${at} - interval '365 days' * bench_u(user_id, 87) then least(${at}, created_at + interval '1 minute' * (1 + bench_i(id, 88, 2880))) end
          from (
@@ -939,8 +1030,13 @@ function loadSteps(users: number, posts: number, anchor: string): Step[] {
            from connections where status = 'accepted'
          ) z
          order by created_at, user_id, id`,
-      ],
-    },
+    ],
+  };
+}
+
+function vacuumSteps(): Step[] {
+  const vacuum = (table: string, after: string[]): Step => ({ name: `vacuum ${table}`, after, sql: [`vacuum (analyze) ${table}`] });
+  return [
     vacuum('posts', ['posts']),
     vacuum('post_likes', ['post_likes']),
     vacuum('feed_keys', ['feed_keys']),
@@ -1035,89 +1131,114 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const log = options.log ?? (() => {});
   const { users, posts } = SIZES[options.size];
   const start = process.hrtime.bigint();
-  const steps: GenerateResult['steps'] = [];
 
-  const handle = await openDatabase({ url: options.url, poolSize: 1 });
+  await migrate(options.url);
+  const clients: pg.Client[] = [];
+  try {
+    for (let i = 0; i < Math.max(1, options.parallel ?? 2); i += 1) clients.push(await connect(options.url));
+    const first = required(clients[0], 'the first loading connection');
+    await first.query(`truncate ${DATA_TABLES.join(', ')} restart identity cascade`);
+    const anchor = await databaseClock(first);
+    for (const statement of helperFunctions(users, posts, anchor)) await first.query(statement);
+    const steps = await runSteps(clients, loadSteps(users, posts, anchor), options.size, log);
+    for (const statement of DROP_HELPERS) await first.query(statement);
+    return { size: options.size, seconds: elapsed(start), steps, counts: await countRows(first) };
+  } finally {
+    await Promise.all(clients.map((client) => client.end().catch(() => {})));
+  }
+}
+
+async function migrate(url: string): Promise<void> {
+  const handle = await openDatabase({ url, poolSize: 1 });
   try {
     await migrateToLatest(handle.db);
   } finally {
     await handle.close();
   }
+}
 
-  const clients: pg.Client[] = [];
-  try {
-    for (let i = 0; i < Math.max(1, options.parallel ?? 2); i += 1) clients.push(await connect(options.url));
-    const first = clients[0]!;
-    await first.query(`truncate ${DATA_TABLES.join(', ')} restart identity cascade`);
-    // The database's own clock, to the second: every time generated is at or before it.
-    const { rows: clock } = await first.query<{ anchor: string }>(
-      `select to_char(date_trunc('second', now()) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as anchor`,
-    );
-    const anchor = clock[0]!.anchor;
-    for (const statement of helperFunctions(users, posts, anchor)) await first.query(statement);
+/** The database's own clock, to the second: every time generated is at or before it. */
+async function databaseClock(client: pg.Client): Promise<string> {
+  const { rows } = await client.query<{ anchor: string }>(
+    `select to_char(date_trunc('second', now()) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as anchor`,
+  );
+  return onlyRow(rows).anchor;
+}
 
-    // A tiny scheduler: each connection takes the first step whose prerequisites are done.
-    const pending = loadSteps(users, posts, anchor);
-    const done = new Set<string>();
-    let failed: unknown;
-    const waiting: Array<() => void> = [];
-    const wake = () => waiting.splice(0).forEach((resolve) => resolve());
-    const worker = async (client: pg.Client) => {
-      while (pending.length && !failed) {
-        const index = pending.findIndex((step) => step.after.every((name) => done.has(name)));
-        if (index < 0) {
-          await new Promise<void>((resolve) => waiting.push(resolve));
-          continue;
-        }
-        const [step] = pending.splice(index, 1);
-        const stepStart = process.hrtime.bigint();
-        try {
-          for (const statement of step!.sql) await client.query(statement);
-        } catch (error) {
-          failed ??= new Error(
-            `generating ${options.size}, step ${step!.name}: ${error instanceof Error ? error.message : String(error)}`,
-            { cause: error },
-          );
-        }
-        const seconds = elapsed(stepStart);
-        steps.push({ name: step!.name, seconds });
-        log(`  ${options.size}: ${step!.name} ${seconds.toFixed(1)} s`);
-        done.add(step!.name);
-        wake();
+/**
+ * A tiny scheduler: each connection takes the first step whose prerequisites are done. Returns
+ * the steps' times in the order they finished; throws the first failure once every connection
+ * has stopped.
+ */
+async function runSteps(
+  clients: pg.Client[],
+  pending: Step[],
+  size: SizeName,
+  log: (line: string) => void,
+): Promise<GenerateResult['steps']> {
+  const finished: GenerateResult['steps'] = [];
+  const done = new Set<string>();
+  let failed: Error | undefined;
+  const waiting: Array<() => void> = [];
+  const wake = () => waiting.splice(0).forEach((resolve) => resolve());
+  const worker = async (client: pg.Client) => {
+    while (pending.length && !failed) {
+      const index = pending.findIndex((step) => step.after.every((name) => done.has(name)));
+      const step = pending[index];
+      if (!step) {
+        await new Promise<void>((resolve) => waiting.push(resolve));
+        continue;
       }
+      pending.splice(index, 1);
+      const stepStart = process.hrtime.bigint();
+      try {
+        for (const statement of step.sql) await client.query(statement);
+      } catch (error) {
+        failed ??= new Error(`generating ${size}, step ${step.name}: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
+      }
+      const seconds = elapsed(stepStart);
+      finished.push({ name: step.name, seconds });
+      log(`  ${size}: ${step.name} ${seconds.toFixed(1)} s`);
+      done.add(step.name);
       wake();
-    };
-    await Promise.all(clients.map(worker));
-    if (failed) throw failed;
-
-    for (const statement of DROP_HELPERS) await first.query(statement);
-    const counts: Record<string, number> = {};
-    for (const table of [
-      'users',
-      'posts',
-      'feed_keys',
-      'post_likes',
-      'comments',
-      'post_shares',
-      'follows',
-      'connections',
-      'jobs',
-      'job_preferences',
-      'notifications',
-      'chat_rooms',
-      'chat_messages',
-      'chat_reads',
-      'saved_mentors',
-      'mentor_sessions',
-      'mentor_session_invitees',
-    ]) {
-      const { rows } = await first.query<{ n: string }>(`select count(*) as n from ${table}`);
-      counts[table] = Number(rows[0]?.n ?? 0);
     }
-    return { size: options.size, seconds: elapsed(start), steps, counts };
-  } finally {
-    await Promise.all(clients.map((client) => client.end().catch(() => {})));
+    wake();
+  };
+  await Promise.all(clients.map(worker));
+  if (failed) throw failed;
+  return finished;
+}
+
+/** The row counts the CLI and the bench print. */
+const COUNTED_TABLES = [
+  'users',
+  'posts',
+  'feed_keys',
+  'post_likes',
+  'comments',
+  'post_shares',
+  'follows',
+  'connections',
+  'jobs',
+  'job_preferences',
+  'notifications',
+  'chat_rooms',
+  'chat_messages',
+  'chat_reads',
+  'saved_mentors',
+  'mentor_sessions',
+  'mentor_session_invitees',
+];
+
+async function countRows(client: pg.Client): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of COUNTED_TABLES) {
+    const { rows } = await client.query<{ n: string }>(`select count(*) as n from ${table}`);
+    counts[table] = Number(rows[0]?.n ?? 0);
   }
+  return counts;
 }
 
 /**
