@@ -18,12 +18,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hashPassword } from '../packages/api/src/auth/passwords.js';
 import { createToken, newTokenId } from '../packages/api/src/auth/tokens.js';
+import { onlyRow, required } from '../packages/api/src/invariant.js';
 import { ensureDatabase, generate, HOT_COMMENTS, HOT_MESSAGES, isSizeName, SIZES, type GenerateResult, type SizeName } from './generate.js';
+import { scenarios, SIGNIN_EMAIL, SIGNIN_PASSWORD, type Fixtures, type Scenario } from './scenarios.js';
+
+type Request = autocannon.Request;
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const POSTGRES = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
-const SIGNIN_EMAIL = 'signin@bench.test';
-const SIGNIN_PASSWORD = 'Bench-Passw0rd';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -152,10 +154,11 @@ async function startServerProcess(databaseUrl: string, secret: string, dataDir: 
 async function stopServerProcess(server: Server | undefined): Promise<void> {
   const child = server?.child;
   if (!child?.pid || child.exitCode !== null) return;
+  const group = child.pid;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const signal = (name: NodeJS.Signals) => {
     try {
-      process.kill(-child.pid!, name); // the group of the process started here: tsx and its node child
+      process.kill(-group, name); // the group of the process started here: tsx and its node child
     } catch {
       // already gone
     }
@@ -164,7 +167,7 @@ async function stopServerProcess(server: Server | undefined): Promise<void> {
   const timer = setTimeout(() => signal('SIGKILL'), 10_000);
   await exited;
   // tsx may exit before its node child has closed: wait for the whole group, then insist.
-  for (let waited = 0; serverTicks(child.pid).size > 0; waited += 200) {
+  for (let waited = 0; serverTicks(group).size > 0; waited += 200) {
     if (waited >= 10_000) {
       signal('SIGKILL');
       break;
@@ -177,25 +180,11 @@ async function stopServerProcess(server: Server | undefined): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Fixtures: who reads, what is read
 
-/** Conversation pages per request (the route's default). */
-const CONVERSATION_PAGE = 50;
-
-interface Fixtures {
-  readers: Array<{ id: number; industry: string; token: string }>;
-  /** Like the readers, but each in two to four chat rooms, none of them hot. */
-  chatReaders: Array<{ id: number; industry: string; token: string }>;
-  /** The hot rooms (HOT_MESSAGES messages each), each with a member's token. */
-  hotRooms: Array<{ id: number; reader: number; token: string }>;
-  likers: string[];
-  profileTargets: number[];
-  hotPosts: number[];
-  likedPosts: number[];
-  signinUser: number;
-}
-
 const PREFERRED_INDUSTRIES = ['technology', 'agriculture', 'health', 'banking', 'education', 'media', 'business', 'others'];
 
-function tokenMinter(secret: string) {
+type Mint = (userId: number) => string;
+
+function tokenMinter(secret: string): Mint {
   const key = new TextEncoder().encode(secret);
   return (userId: number) => {
     const iat = Math.floor(Date.now() / 1000);
@@ -207,7 +196,7 @@ async function prepareFixtures(
   databaseUrl: string,
   size: SizeName,
   passwordHash: string,
-  mint: (id: number) => string,
+  mint: Mint,
   connections: number,
 ): Promise<Fixtures> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -215,48 +204,10 @@ async function prepareFixtures(
   try {
     const ids = async (query: string, params: unknown[] = []) =>
       (await client.query<{ id: string }>(query, params)).rows.map((row) => Number(row.id));
-    // The sign-in account: a real argon2id hash, so sign-in costs what it costs in production.
-    const { rows } = await client.query<{ id: string }>(
-      `insert into users (email, password_hash, industry) values ($1, $2, 'technology') returning id`,
-      [SIGNIN_EMAIL, passwordHash],
-    );
-    const signinUser = Number(rows[0]!.id);
-    await client.query(`insert into profiles (user_id, first_name, last_name) values ($1, 'Sign', 'In')`, [signinUser]);
-
-    // Readers: ordinary learners of different industries who follow people and have a job preference.
-    const candidates = await client.query<{ id: string; industry: string }>(`
-      select distinct on (u.industry) u.id, u.industry from users u
-      where u.user_type = 'learner' and u.email like 'user%'
-        and exists (select 1 from job_preferences j where j.user_id = u.id)
-        and (select count(*) from follows f where f.follower_id = u.id) >= 4
-      order by u.industry, u.id`);
-    const oneByIndustry = (rows: Array<{ id: string; industry: string }>) => {
-      const byIndustry = new Map(rows.map((row) => [row.industry, Number(row.id)]));
-      const industries = PREFERRED_INDUSTRIES.filter((industry) => byIndustry.has(industry));
-      for (const industry of byIndustry.keys())
-        if (industries.length < PREFERRED_INDUSTRIES.length && !industries.includes(industry)) industries.push(industry);
-      return industries.map((industry) => ({ id: byIndustry.get(industry)!, industry, token: mint(byIndustry.get(industry)!) }));
-    };
-    const readers = oneByIndustry(candidates.rows);
+    const signinUser = await addSigninAccount(client, passwordHash);
+    const readers = await findReaders(client, mint);
     if (readers.length < 2) throw new Error(`size ${size}: too few readers found`);
-
-    // Chat: the hot rooms, each read by its lower-id member; and chat readers of ordinary rooms,
-    // as many as the typical member has (2.1 on average), for the list of rooms.
-    const hot = await client.query<{ id: string; reader: string }>(
-      `select r.id, r.user_low as reader from chat_rooms r
-       where r.id in (select room_id from chat_messages group by room_id having count(*) = $1) order by r.id`,
-      [HOT_MESSAGES],
-    );
-    const hotRooms = hot.rows.map((row) => ({ id: Number(row.id), reader: Number(row.reader), token: mint(Number(row.reader)) }));
-    const chatCandidates = await client.query<{ id: string; industry: string }>(
-      `select distinct on (u.industry) u.id, u.industry from users u
-       where u.user_type = 'learner' and u.email like 'user%'
-         and (select count(*) from chat_rooms r where r.user_low = u.id or r.user_high = u.id) between 2 and 4
-         and not exists (select 1 from chat_rooms r where (r.user_low = u.id or r.user_high = u.id) and r.id = any($1::bigint[]))
-       order by u.industry, u.id`,
-      [hotRooms.map((room) => room.id)],
-    );
-    const chatReaders = oneByIndustry(chatCandidates.rows);
+    const { hotRooms, chatReaders } = await findChatFixtures(client, mint);
 
     const users = SIZES[size].users;
     // Likers: one per connection of each run (measured run and warm-up get different ones), from the middle of the id range.
@@ -276,268 +227,60 @@ async function prepareFixtures(
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Scenarios
-
-type Request = autocannon.Request;
-
-interface Scenario {
-  name: string;
-  route: string;
-  kind: 'ceiling' | 'read' | 'write' | 'signin';
-  /** The requests one connection cycles through; `client` counts connections over warm-up and run. */
-  requests(client: number): Request[];
-  /** A problem with a sample response, or undefined. */
-  check?(status: number, body: unknown): string | undefined;
+/** The sign-in account: a real argon2id hash, so sign-in costs what it costs in production. */
+async function addSigninAccount(client: pg.Client, passwordHash: string): Promise<number> {
+  const { rows } = await client.query<{ id: string }>(
+    `insert into users (email, password_hash, industry) values ($1, $2, 'technology') returning id`,
+    [SIGNIN_EMAIL, passwordHash],
+  );
+  const signinUser = Number(onlyRow(rows).id);
+  await client.query(`insert into profiles (user_id, first_name, last_name) values ($1, 'Sign', 'In')`, [signinUser]);
+  return signinUser;
 }
 
-const POST_BODIES = [
-  'Shipped a new release of our TypeScript API today: PostgreSQL indexes everywhere, latency down by half.',
-  'Our farm cooperative is hiring two agronomists for the rainy season. Irrigation experience is a plus.',
-  'Nurses and doctors at the teaching hospital ran a free screening day for three hundred patients.',
-  'Interest rates went up again this week; what does it mean for small business loans?',
-  'Looking for mentors in product management. Happy to trade a coffee for an hour of advice.',
-];
+/** Readers: ordinary learners of different industries who follow people and have a job preference. */
+async function findReaders(client: pg.Client, mint: Mint): Promise<Fixtures['readers']> {
+  const candidates = await client.query<{ id: string; industry: string }>(`
+      select distinct on (u.industry) u.id, u.industry from users u
+      where u.user_type = 'learner' and u.email like 'user%'
+        and exists (select 1 from job_preferences j where j.user_id = u.id)
+        and (select count(*) from follows f where f.follower_id = u.id) >= 4
+      order by u.industry, u.id`);
+  return oneByIndustry(candidates.rows, mint);
+}
 
 /**
- * What `mentor-search` looks for: skills, areas and job words, each in 2 to 20 % of the mentors
- * (generate.ts's vocabularies; about 9 % on average), so that the matches grow with the data as a
- * real search's would. The first one is the sample request's.
+ * Chat: the hot rooms, each read by its lower-id member; and chat readers of ordinary rooms, as
+ * many as the typical member has (2.1 on average), for the list of rooms.
  */
-const MENTOR_SEARCH_WORDS = [
-  'leadership',
-  'python',
-  'marketing',
-  'nursing',
-  'excel',
-  'agronomy',
-  'interview',
-  'journalism',
-  'engineer',
-  'sql',
-  'video editing',
-  'teacher',
-  'analyst',
-  'autocad',
-  'manager',
-  'sales',
-];
+async function findChatFixtures(client: pg.Client, mint: Mint): Promise<Pick<Fixtures, 'hotRooms' | 'chatReaders'>> {
+  const hot = await client.query<{ id: string; reader: string }>(
+    `select r.id, r.user_low as reader from chat_rooms r
+       where r.id in (select room_id from chat_messages group by room_id having count(*) = $1) order by r.id`,
+    [HOT_MESSAGES],
+  );
+  const hotRooms = hot.rows.map((row) => ({ id: Number(row.id), reader: Number(row.reader), token: mint(Number(row.reader)) }));
+  const chatCandidates = await client.query<{ id: string; industry: string }>(
+    `select distinct on (u.industry) u.id, u.industry from users u
+       where u.user_type = 'learner' and u.email like 'user%'
+         and (select count(*) from chat_rooms r where r.user_low = u.id or r.user_high = u.id) between 2 and 4
+         and not exists (select 1 from chat_rooms r where (r.user_low = u.id or r.user_high = u.id) and r.id = any($1::bigint[]))
+       order by u.industry, u.id`,
+    [hotRooms.map((room) => room.id)],
+  );
+  return { hotRooms, chatReaders: oneByIndustry(chatCandidates.rows, mint) };
+}
 
-const json = { 'content-type': 'application/json' };
-const auth = (token: string) => ({ authorization: `Bearer ${token}` });
-/** `items` rotated so that connection `client` starts at its own place. */
-const rotate = <T>(items: readonly T[], client: number, stride = 1): T[] => {
-  const start = (client * stride) % items.length;
-  return [...items.slice(start), ...items.slice(0, start)];
-};
-const expectPage = (minimum: number) => (status: number, body: unknown) => {
-  const results = (body as { results?: unknown[] } | null)?.results;
-  if (status !== 200) return `status ${status}`;
-  if (!Array.isArray(results) || results.length < minimum)
-    return `expected a page of at least ${minimum}, got ${Array.isArray(results) ? results.length : typeof body}`;
-  return undefined;
-};
-
-function scenarios(fixtures: Fixtures): Scenario[] {
-  const { readers } = fixtures;
-  const readerTokens = readers.map((reader) => reader.token);
-  return [
-    { name: 'ceiling', route: 'GET /healthz', kind: 'ceiling', requests: () => [{ method: 'GET', path: '/healthz' }] },
-    {
-      name: 'feed',
-      route: 'GET /post/',
-      kind: 'read',
-      requests: (client) => rotate(readerTokens, client).map((token) => ({ method: 'GET', path: '/post/', headers: auth(token) })),
-      check: expectPage(10),
-    },
-    {
-      name: 'following',
-      route: 'GET /post/following/',
-      kind: 'read',
-      requests: (client) =>
-        rotate(readerTokens, client).map((token) => ({ method: 'GET', path: '/post/following/', headers: auth(token) })),
-      check: expectPage(1),
-    },
-    {
-      name: 'profile',
-      route: 'GET /user/retrieve-profile/?user_id=',
-      kind: 'read',
-      requests: (client) =>
-        rotate(fixtures.profileTargets, client, 7).map((target, i) => ({
-          method: 'GET',
-          path: `/user/retrieve-profile/?user_id=${target}`,
-          headers: auth(readerTokens[(client + i) % readerTokens.length]!),
-        })),
-      check: (status, body) =>
-        status !== 200 ? `status ${status}` : typeof (body as { first_name?: unknown })?.first_name === 'string' ? undefined : 'no profile',
-    },
-    {
-      name: 'comments',
-      route: `GET /post/comment/?post_id= (${HOT_COMMENTS})`,
-      kind: 'read',
-      requests: (client) =>
-        rotate(fixtures.hotPosts, client).map((post, i) => ({
-          method: 'GET',
-          path: `/post/comment/?post_id=${post}`,
-          headers: auth(readerTokens[(client + i) % readerTokens.length]!),
-        })),
-      check: (status, body) =>
-        status !== 200
-          ? `status ${status}`
-          : Array.isArray(body) && body.length === HOT_COMMENTS
-            ? undefined
-            : `expected ${HOT_COMMENTS} comments, got ${Array.isArray(body) ? body.length : typeof body}`,
-    },
-    {
-      name: 'connections',
-      route: 'GET /connection/recommendation/?criteria=industry',
-      kind: 'read',
-      requests: (client) =>
-        rotate(readerTokens, client).map((token) => ({
-          method: 'GET',
-          path: '/connection/recommendation/?criteria=industry',
-          headers: auth(token),
-        })),
-      check: expectPage(10),
-    },
-    {
-      name: 'jobs',
-      route: 'GET /job/recommend/',
-      kind: 'read',
-      requests: (client) => rotate(readerTokens, client).map((token) => ({ method: 'GET', path: '/job/recommend/', headers: auth(token) })),
-      check: expectPage(1),
-    },
-    {
-      name: 'mentors',
-      route: 'GET /mentor/recommendation/',
-      kind: 'read',
-      // Page 1 (4 mentors) of the reader's industry's mentors, best rated first.
-      requests: (client) =>
-        rotate(readerTokens, client).map((token) => ({ method: 'GET', path: '/mentor/recommendation/', headers: auth(token) })),
-      check: (status, body) => {
-        const problem = expectPage(4)(status, body);
-        if (problem) return problem;
-        const first = (body as { results: Array<Record<string, unknown>> }).results[0]!;
-        return typeof first.rating === 'number' && typeof first.session_rate === 'string' && Array.isArray(first.technical_skills)
-          ? undefined
-          : `not a mentor card: ${JSON.stringify(first)}`;
-      },
-    },
-    {
-      name: 'mentor-search',
-      route: 'GET /mentor/search/?text=',
-      kind: 'read',
-      // Every connection walks the words from its own place, each request by the next reader.
-      requests: (client) =>
-        rotate(MENTOR_SEARCH_WORDS, client, 5).map((word, i) => ({
-          method: 'GET',
-          path: `/mentor/search/?text=${encodeURIComponent(word)}`,
-          headers: auth(readerTokens[(client + i) % readerTokens.length]!),
-        })),
-      check: expectPage(1),
-    },
-    {
-      name: 'notifications',
-      route: 'GET /notification-chat/notifications/',
-      kind: 'read',
-      requests: (client) =>
-        rotate(readerTokens, client).map((token) => ({ method: 'GET', path: '/notification-chat/notifications/', headers: auth(token) })),
-      check: (status, body) => {
-        const problem = expectPage(5)(status, body);
-        if (problem) return problem;
-        const first = (body as { results: Array<Record<string, unknown>> }).results[0]!;
-        return typeof first.id === 'number' &&
-          typeof first.text === 'string' &&
-          typeof first.timestamp === 'string' &&
-          'page' in first &&
-          'route' in first
-          ? undefined
-          : `not a notification: ${JSON.stringify(first)}`;
-      },
-    },
-    {
-      name: 'chats',
-      route: 'GET /notification-chat/chats/',
-      kind: 'read',
-      requests: (client) =>
-        rotate(fixtures.chatReaders, client).map((reader) => ({
-          method: 'GET',
-          path: '/notification-chat/chats/',
-          headers: auth(reader.token),
-        })),
-      check: (status, body) => {
-        if (status !== 200) return `status ${status}`;
-        if (!Array.isArray(body) || body.length < 2)
-          return `expected two rooms or more, got ${Array.isArray(body) ? body.length : typeof body}`;
-        const room = body[0] as Record<string, unknown>;
-        const contributor = room.contributor as { id?: unknown } | undefined;
-        return typeof room.chat_id === 'number' &&
-          typeof room.last_message === 'string' &&
-          typeof room.unread === 'number' &&
-          typeof contributor?.id === 'number'
-          ? undefined
-          : `not a room: ${JSON.stringify(room)}`;
-      },
-    },
-    {
-      name: 'conversation',
-      route: `GET /notification-chat/chat/messages/?chat_id= (${HOT_MESSAGES})`,
-      kind: 'read',
-      // The newest page of a hot room, as opening the chat reads it (and marks it read).
-      requests: (client) =>
-        rotate(fixtures.hotRooms, client).map((room) => ({
-          method: 'GET',
-          path: `/notification-chat/chat/messages/?chat_id=${room.id}`,
-          headers: auth(room.token),
-        })),
-      check: (status, body) => {
-        if (status !== 200) return `status ${status}`;
-        if (!Array.isArray(body) || body.length !== CONVERSATION_PAGE)
-          return `expected ${CONVERSATION_PAGE} messages, got ${Array.isArray(body) ? body.length : typeof body}`;
-        const ids = body.map((message: { message_id?: unknown }) => Number(message.message_id));
-        if (ids.some((id, i) => i > 0 && id <= ids[i - 1]!)) return 'messages not oldest first';
-        const person = (body[0] as { person?: { id?: unknown } }).person;
-        return typeof person?.id === 'number' ? undefined : `no person: ${JSON.stringify(body[0])}`;
-      },
-    },
-    {
-      name: 'post',
-      route: 'POST /post/ (JSON)',
-      kind: 'write',
-      requests: (client) =>
-        rotate(readerTokens, client).map((token, i) => ({
-          method: 'POST',
-          path: '/post/',
-          headers: { ...auth(token), ...json },
-          body: JSON.stringify({ body: POST_BODIES[(client + i) % POST_BODIES.length] }),
-        })),
-      check: (status) => (status === 201 ? undefined : `status ${status}`),
-    },
-    {
-      name: 'like',
-      route: 'POST /post/like/',
-      kind: 'write',
-      // One liker per connection, each walking the newest posts from its own place: real new likes throughout.
-      requests: (client) => {
-        const token = fixtures.likers[client % fixtures.likers.length]!;
-        // 400 per connection is more than a connection sends in a run here; building many more request buffers slows autocannon itself.
-        return rotate(fixtures.likedPosts, client, 157)
-          .slice(0, 400)
-          .map((post) => ({ method: 'POST', path: '/post/like/', headers: { ...auth(token), ...json }, body: JSON.stringify({ post }) }));
-      },
-      check: (status) => (status === 201 ? undefined : `status ${status}`),
-    },
-    {
-      name: 'signin',
-      route: 'POST /user/signin/ (argon2)',
-      kind: 'signin',
-      requests: () => [
-        { method: 'POST', path: '/user/signin/', headers: json, body: JSON.stringify({ email: SIGNIN_EMAIL, password: SIGNIN_PASSWORD }) },
-      ],
-      check: (status, body) =>
-        status === 200 && typeof (body as { access?: unknown })?.access === 'string' ? undefined : `status ${status}`,
-    },
-  ];
+/** One user per industry: the preferred industries first, then others up to as many. */
+function oneByIndustry(rows: Array<{ id: string; industry: string }>, mint: Mint): Fixtures['readers'] {
+  const byIndustry = new Map(rows.map((row) => [row.industry, Number(row.id)]));
+  const industries = PREFERRED_INDUSTRIES.filter((industry) => byIndustry.has(industry));
+  for (const industry of byIndustry.keys())
+    if (industries.length < PREFERRED_INDUSTRIES.length && !industries.includes(industry)) industries.push(industry);
+  return industries.map((industry) => {
+    const id = required(byIndustry.get(industry), `the user of industry ${industry}`);
+    return { id, industry, token: mint(id) };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -560,7 +303,7 @@ function procStat(pid: number): [number, number] | undefined {
 /** CPU ticks of every process of the server's process group (tsx and its node child). */
 function serverTicks(group: number): Map<number, number> {
   const ticks = new Map<number, number>();
-  let pids: string[] = [];
+  let pids: string[];
   try {
     pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
   } catch {
@@ -644,6 +387,18 @@ async function load(url: string, scenario: Scenario, seconds: number, connection
   });
 }
 
+/** Sends one request of the scenario and checks the answer's shape: a problem, or undefined. */
+async function checkSample(url: string, scenario: Scenario): Promise<string | undefined> {
+  const first = required(scenario.requests(10_000)[0], `a request of scenario ${scenario.name}`);
+  const { status, body } = await sample(url, first);
+  return scenario.check?.(status, body);
+}
+
+/** CPU ticks of the server's process group and of the bench database's backends, now. */
+async function cpuSnapshot(probe: CpuProbe) {
+  return { server: serverTicks(probe.server), database: await databaseTicks(probe.monitor, probe.database) };
+}
+
 async function measure(
   url: string,
   size: SizeName,
@@ -652,25 +407,17 @@ async function measure(
   probe: CpuProbe,
   log: (line: string) => void,
 ): Promise<Measurement> {
-  const first = scenario.requests(10_000)[0]!;
-  const { status, body } = await sample(url, first);
-  const problem = scenario.check?.(status, body);
+  const problem = await checkSample(url, scenario);
   if (problem) log(`  ${size} ${scenario.name}: sample response: ${problem}`);
   if (options.warmup > 0) await load(url, scenario, options.warmup, options.connections, options.connections);
-  const serverBefore = serverTicks(probe.server);
-  const databaseBefore = await databaseTicks(probe.monitor, probe.database);
+  const before = await cpuSnapshot(probe);
   const clientBefore = process.cpuUsage();
   const result = await load(url, scenario, options.seconds, options.connections, 0);
   const client = process.cpuUsage(clientBefore);
-  const serverAfter = serverTicks(probe.server);
-  const databaseAfter = await databaseTicks(probe.monitor, probe.database);
+  const after = await cpuSnapshot(probe);
   // autocannon stops sending at the deadline; let the server finish what it accepted (sign-in queues on argon2).
   await new Promise((resolve) => setTimeout(resolve, scenario.kind === 'signin' ? 5_000 : 1_000));
   const served = Math.max(1, result.requests.total);
-  const statuses = Object.entries(result.statusCodeStats ?? {})
-    .filter(([code]) => !code.startsWith('2'))
-    .map(([code, stat]) => `${code}×${stat.count ?? 0}`)
-    .join(' ');
   const measurement: Measurement = {
     size,
     scenario,
@@ -679,27 +426,37 @@ async function measure(
     p99: result.latency.p99,
     errors: result.errors,
     non2xx: result.non2xx,
-    statuses,
+    statuses: nonSuccessStatuses(result),
     problem,
-    serverCpu: serverAfter.size ? cpuMs(serverBefore, serverAfter) / served : undefined,
-    databaseCpu: databaseAfter.size ? cpuMs(databaseBefore, databaseAfter) / served : undefined,
+    serverCpu: after.server.size ? cpuMs(before.server, after.server) / served : undefined,
+    databaseCpu: after.database.size ? cpuMs(before.database, after.database) / served : undefined,
     clientCpu: (client.user + client.system) / 1000 / served,
   };
-  const cpu = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(2));
-  log(
-    `  ${size} ${scenario.name}: ${measurement.rps.toFixed(0)} req/s, p50 ${measurement.p50} ms, p99 ${measurement.p99} ms, errors ${measurement.errors}, ` +
-      `non-2xx ${measurement.non2xx}${statuses ? ` (${statuses})` : ''}; CPU ms/req server ${cpu(measurement.serverCpu)}, postgres ${cpu(measurement.databaseCpu)}, autocannon ${cpu(measurement.clientCpu)}`,
-  );
+  log(measurementLine(measurement));
   return measurement;
+}
+
+/** The statuses outside 2xx with their counts, e.g. `500×3 503×1`. */
+function nonSuccessStatuses(result: autocannon.Result): string {
+  return Object.entries(result.statusCodeStats ?? {})
+    .filter(([code]) => !code.startsWith('2'))
+    .map(([code, stat]) => `${code}×${stat.count ?? 0}`)
+    .join(' ');
+}
+
+const cpu = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(2));
+
+function measurementLine(m: Measurement): string {
+  return (
+    `  ${m.size} ${m.scenario.name}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, errors ${m.errors}, ` +
+    `non-2xx ${m.non2xx}${m.statuses ? ` (${m.statuses})` : ''}; CPU ms/req server ${cpu(m.serverCpu)}, postgres ${cpu(m.databaseCpu)}, autocannon ${cpu(m.clientCpu)}`
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // The table
 
 function table(measurements: Measurement[], loads: GenerateResult[], options: Options, loadAverage: string): string {
-  const ceiling = new Map(measurements.filter((m) => m.scenario.kind === 'ceiling').map((m) => [m.size, m.rps]));
-  const smallest = options.sizes[0]!;
-  const base = new Map(measurements.filter((m) => m.size === smallest).map((m) => [m.scenario.name, m.p50]));
   const header = [
     'size',
     'scenario',
@@ -709,12 +466,39 @@ function table(measurements: Measurement[], loads: GenerateResult[], options: Op
     'errors',
     'non-2xx',
     '% ceiling',
-    `p50 / ${smallest}`,
+    `p50 / ${options.sizes[0]}`,
     'srv CPU ms/req',
     'pg CPU ms/req',
   ];
-  const cpu = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(2));
-  const row = (m: Measurement) => {
+  const row = tableRow(measurements, options.sizes[0]);
+  const regular = measurements.filter((m) => m.scenario.kind !== 'signin');
+  const signin = measurements.filter((m) => m.scenario.kind === 'signin');
+  // Sizes are set apart by a rule, and sign-in (measured once) by another one.
+  const rows: Array<string[] | 'rule'> = [];
+  let size: SizeName | undefined;
+  for (const m of regular) {
+    if (size !== undefined && m.size !== size) rows.push('rule');
+    size = m.size;
+    rows.push(row(m));
+  }
+  if (signin.length) {
+    rows.push('rule');
+    for (const m of signin) rows.push(row(m));
+  }
+  const [firstSignin] = signin;
+  return [
+    ...tableTitle(loads, options, loadAverage),
+    '',
+    ...alignColumns(header, rows),
+    firstSignin ? `(sign-in is argon2-bound: measured once, at size ${firstSignin.size}, and not part of the targets)` : '',
+  ].join('\n');
+}
+
+/** The cells of a measurement: its share of the same size's ceiling, its p50 against the smallest size's. */
+function tableRow(measurements: Measurement[], smallest: SizeName | undefined): (m: Measurement) => string[] {
+  const ceiling = new Map(measurements.filter((m) => m.scenario.kind === 'ceiling').map((m) => [m.size, m.rps]));
+  const base = new Map(measurements.filter((m) => m.size === smallest).map((m) => [m.scenario.name, m.p50]));
+  return (m) => {
     const top = ceiling.get(m.size);
     const p50Base = base.get(m.scenario.name);
     return [
@@ -731,70 +515,71 @@ function table(measurements: Measurement[], loads: GenerateResult[], options: Op
       cpu(m.databaseCpu),
     ];
   };
-  const regular = measurements.filter((m) => m.scenario.kind !== 'signin');
-  const signin = measurements.filter((m) => m.scenario.kind === 'signin');
-  const rows: Array<string[] | 'rule'> = [];
-  let size: SizeName | undefined;
-  for (const m of regular) {
-    if (size !== undefined && m.size !== size) rows.push('rule');
-    size = m.size;
-    rows.push(row(m));
-  }
-  if (signin.length) {
-    rows.push('rule');
-    for (const m of signin) rows.push(row(m));
-  }
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => (r === 'rule' ? 0 : r[i]!.length))));
-  const line = (cells: string[]) => cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+}
+
+/** The header, a rule, then the rows: the first two columns left-aligned, the figures right-aligned. */
+function alignColumns(header: string[], rows: Array<string[] | 'rule'>): string[] {
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => (r === 'rule' ? 0 : (r[i]?.length ?? 0)))));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => {
+        const width = widths[i] ?? 0;
+        return i < 2 ? cell.padEnd(width) : cell.padStart(width);
+      })
+      .join('  ');
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [line(header), rule, ...rows.map((r) => (r === 'rule' ? rule : line(r)))];
+}
+
+function tableTitle(loads: GenerateResult[], options: Options, loadAverage: string): string[] {
   const cpus = os.cpus();
-  const title = [
+  return [
     `Career Nexus bench, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ` +
       `node ${process.version}, ${options.connections} connections × ${options.seconds} s (warm-up ${options.warmup} s), one server process; ` +
       `load average ${loadAverage}`,
     `data loaded: ${loads.map((l) => `${l.size} ${l.seconds.toFixed(1)} s (${l.counts.users} users, ${l.counts.posts} posts, ${l.counts.post_likes} likes, ${l.counts.comments} comments)`).join('; ')}`,
   ];
-  return [
-    ...title,
-    '',
-    line(header),
-    rule,
-    ...rows.map((r) => (r === 'rule' ? rule : line(r))),
-    signin.length ? `(sign-in is argon2-bound: measured once, at size ${signin[0]!.size}, and not part of the targets)` : '',
-  ].join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------
+// The run
+
+/** What the run holds: the server and the monitor are started with the first size. */
+interface Run {
+  options: Options;
+  log: (line: string) => void;
+  database: string;
+  databaseUrl: string;
+  secret: string;
+  dataDir: string;
+  server?: Server;
+  monitor?: pg.Client;
+}
 
 async function main() {
   const options = readOptions(process.argv.slice(2));
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const database = `careernexus_bench_${process.pid}_${Date.now().toString(36)}`;
-  const databaseUrl = `${POSTGRES}/${database}`;
-  const secret = randomBytes(36).toString('base64url');
-  const mint = tokenMinter(secret);
-  const dataDir = mkdtempSync(join(os.tmpdir(), 'careernexus-bench-'));
-  let server: Server | undefined;
-  let monitor: pg.Client | undefined;
-
-  let cleaning: Promise<void> | undefined;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      await stopServerProcess(server);
-      await monitor?.end().catch(() => {});
-      rmSync(dataDir, { recursive: true, force: true });
-      if (options.keepDatabase) {
-        log(`database kept: ${databaseUrl}`);
-        return;
-      }
-      const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-      await admin.connect();
-      await admin.query(`drop database if exists "${database}" with (force)`);
-      await admin.end();
-    })());
+  const run: Run = {
+    options,
+    log,
+    database,
+    databaseUrl: `${POSTGRES}/${database}`,
+    secret: randomBytes(36).toString('base64url'),
+    dataDir: mkdtempSync(join(os.tmpdir(), 'careernexus-bench-')),
+  };
+  const mint = tokenMinter(run.secret);
+  const cleanup = cleanupOnce(run);
   const interrupted = (signal: NodeJS.Signals) => {
     log(`${signal}: stopping the server and dropping the database`);
-    cleanup().finally(() => process.exit(130));
+    // Exit either way: a clean-up that fails is reported, not left to hang the process.
+    cleanup().then(
+      () => process.exit(130),
+      (error: unknown) => {
+        log(`clean-up failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(130);
+      },
+    );
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
@@ -808,40 +593,79 @@ async function main() {
       .join(' ');
   const loadAtStart = loadAverage();
   try {
-    await ensureDatabase(databaseUrl);
+    await ensureDatabase(run.databaseUrl);
     const passwordHash = await hashPassword(SIGNIN_PASSWORD);
     for (const [index, size] of options.sizes.entries()) {
-      log(`generating ${size} (${SIZES[size].users} users, ${SIZES[size].posts} posts) into ${database}`);
-      const loaded = await generate({ url: databaseUrl, size, log });
+      const loaded = await loadSize(run, size);
       loads.push(loaded);
-      log(`${size} loaded in ${loaded.seconds.toFixed(1)} s ${JSON.stringify(loaded.counts)}`);
-      const fixtures = await prepareFixtures(databaseUrl, size, passwordHash, mint, options.connections);
-      log(`  readers: ${fixtures.readers.map((r) => `${r.id} (${r.industry})`).join(', ')}`);
-      log(
-        `  chat readers: ${fixtures.chatReaders.map((r) => `${r.id} (${r.industry})`).join(', ')}; hot rooms: ${fixtures.hotRooms.map((r) => `${r.id} (read by ${r.reader})`).join(', ')}`,
-      );
-      server ??= await startServerProcess(databaseUrl, secret, dataDir);
-      if (!monitor) {
-        monitor = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-        await monitor.connect();
-      }
-      // The load leaves gigabytes of dirty pages at L. Written back now, they are not billed to
-      // the first scenario's PostgreSQL CPU. Needs a superuser.
-      await monitor.query('checkpoint').catch((error: Error) => log(`  no checkpoint after the load: ${error.message}`));
-      const probe: CpuProbe = { server: server.child.pid!, monitor, database };
-      for (const scenario of scenarios(fixtures)) {
-        if (options.scenarios && !options.scenarios.has(scenario.name)) continue;
-        if (scenario.kind === 'signin' && index > 0) continue;
-        measurements.push(await measure(server.url, size, scenario, options, probe, log));
-        if (server.child.exitCode !== null) throw new Error(`the server died:\n${server.output.join('')}`);
-      }
+      const fixtures = await prepareFixtures(run.databaseUrl, size, passwordHash, mint, options.connections);
+      logFixtures(fixtures, log);
+      measurements.push(...(await measureSize(run, size, fixtures, index === 0)));
     }
-    const problems = server?.output.join('').trim();
+    const problems = run.server?.output.join('').trim();
     if (problems) log(`server output (warnings and errors):\n${problems.slice(-4000)}`);
     console.log(table(measurements, loads, options, `${loadAtStart} at start, ${loadAverage()} at end (1, 5, 15 min)`));
   } finally {
     await cleanup();
   }
+}
+
+/** Stops the server, removes the data dir and drops the database (unless kept); once, however often called. */
+function cleanupOnce(run: Run): () => Promise<void> {
+  let cleaning: Promise<void> | undefined;
+  return () =>
+    (cleaning ??= (async () => {
+      await stopServerProcess(run.server);
+      await run.monitor?.end().catch(() => {});
+      rmSync(run.dataDir, { recursive: true, force: true });
+      if (run.options.keepDatabase) {
+        run.log(`database kept: ${run.databaseUrl}`);
+        return;
+      }
+      const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
+      await admin.connect();
+      await admin.query(`drop database if exists "${run.database}" with (force)`);
+      await admin.end();
+    })());
+}
+
+async function loadSize(run: Run, size: SizeName): Promise<GenerateResult> {
+  run.log(`generating ${size} (${SIZES[size].users} users, ${SIZES[size].posts} posts) into ${run.database}`);
+  const loaded = await generate({ url: run.databaseUrl, size, log: run.log });
+  run.log(`${size} loaded in ${loaded.seconds.toFixed(1)} s ${JSON.stringify(loaded.counts)}`);
+  return loaded;
+}
+
+function logFixtures(fixtures: Fixtures, log: (line: string) => void): void {
+  log(`  readers: ${fixtures.readers.map((r) => `${r.id} (${r.industry})`).join(', ')}`);
+  log(
+    `  chat readers: ${fixtures.chatReaders.map((r) => `${r.id} (${r.industry})`).join(', ')}; hot rooms: ${fixtures.hotRooms.map((r) => `${r.id} (read by ${r.reader})`).join(', ')}`,
+  );
+}
+
+/** Every chosen scenario at one size, on the server (started with the first size). Sign-in runs at the first size only. */
+async function measureSize(run: Run, size: SizeName, fixtures: Fixtures, firstSize: boolean): Promise<Measurement[]> {
+  const { options, log } = run;
+  const server = (run.server ??= await startServerProcess(run.databaseUrl, run.secret, run.dataDir));
+  const monitor = (run.monitor ??= await connectMonitor());
+  // The load leaves gigabytes of dirty pages at L. Written back now, they are not billed to
+  // the first scenario's PostgreSQL CPU. Needs a superuser.
+  await monitor.query('checkpoint').catch((error: Error) => log(`  no checkpoint after the load: ${error.message}`));
+  const probe: CpuProbe = { server: required(server.child.pid, 'the server process id'), monitor, database: run.database };
+  const measurements: Measurement[] = [];
+  for (const scenario of scenarios(fixtures)) {
+    if (options.scenarios && !options.scenarios.has(scenario.name)) continue;
+    if (scenario.kind === 'signin' && !firstSize) continue;
+    measurements.push(await measure(server.url, size, scenario, options, probe, log));
+    if (server.child.exitCode !== null) throw new Error(`the server died:\n${server.output.join('')}`);
+  }
+  return measurements;
+}
+
+async function connectMonitor(): Promise<pg.Client> {
+  const monitor = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
+  await monitor.connect();
+  return monitor;
 }
 
 main().catch((error: unknown) => {

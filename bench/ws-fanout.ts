@@ -36,45 +36,53 @@ const STOP_TIMEOUT_MS = 35_000;
 // ---------------------------------------------------------------------------------------------
 // Options
 
-const { values: opts } = parseArgs({
-  // `pnpm run bench:ws -- --sockets 200` may hand the `--` through.
-  args: process.argv.slice(2).filter((arg) => arg !== '--'),
-  options: {
-    sockets: { type: 'string', default: '2000' },
-    seconds: { type: 'string', default: '15' },
-    rate: { type: 'string', default: '500' },
-    interval: { type: 'string', default: '500' },
-    batch: { type: 'string', default: '100' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
-if (opts.help) {
-  console.log(`usage: pnpm run bench:ws -- [--sockets N] [--seconds S] [--rate MSG_PER_S] [--interval MS] [--batch B]
+/** The command line's options; prints the usage (`--help`) or what is wrong, and exits. */
+function readOptions() {
+  const { values: opts } = parseArgs({
+    // `pnpm run bench:ws -- --sockets 200` may hand the `--` through.
+    args: process.argv.slice(2).filter((arg) => arg !== '--'),
+    options: {
+      sockets: { type: 'string', default: '2000' },
+      seconds: { type: 'string', default: '15' },
+      rate: { type: 'string', default: '500' },
+      interval: { type: 'string', default: '500' },
+      batch: { type: 'string', default: '100' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (opts.help) {
+    console.log(`usage: pnpm run bench:ws -- [--sockets N] [--seconds S] [--rate MSG_PER_S] [--interval MS] [--batch B]
   --sockets   sockets to open, two per chatting pair (even; default 2000)
   --seconds   how long messages are sent (default 15)
   --rate      messages per second, all senders together (default 500)
   --interval  ms between two messages of one sender; senders = rate × interval (default 500)
   --batch     sockets opened concurrently (default 100)
 env BENCH_DATABASE_URL=postgres://… runs the server on a throw-away database of that PostgreSQL server instead of PGlite.`);
-  process.exit(0);
-}
-const positiveInt = (name: string, raw: string, min = 1) => {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    console.error(`--${name} must be an integer ≥ ${min} (got ${raw})`);
+    process.exit(0);
+  }
+  const positiveInt = (name: string, raw: string, min = 1) => {
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) {
+      console.error(`--${name} must be an integer ≥ ${min} (got ${raw})`);
+      process.exit(2);
+    }
+    return value;
+  };
+  const sockets = positiveInt('sockets', opts.sockets, 2);
+  if (sockets % 2) {
+    console.error('--sockets must be even: sockets come in pairs of users chatting with each other');
     process.exit(2);
   }
-  return value;
-};
-const SOCKETS = positiveInt('sockets', opts.sockets, 2);
-if (SOCKETS % 2) {
-  console.error('--sockets must be even: sockets come in pairs of users chatting with each other');
-  process.exit(2);
+  return {
+    sockets,
+    seconds: positiveInt('seconds', opts.seconds),
+    rate: positiveInt('rate', opts.rate),
+    intervalMs: positiveInt('interval', opts.interval),
+    batch: positiveInt('batch', opts.batch),
+  };
 }
-const SECONDS = positiveInt('seconds', opts.seconds);
-const RATE = positiveInt('rate', opts.rate);
-const INTERVAL_MS = positiveInt('interval', opts.interval);
-const BATCH = positiveInt('batch', opts.batch);
+
+const { sockets: SOCKETS, seconds: SECONDS, rate: RATE, intervalMs: INTERVAL_MS, batch: BATCH } = readOptions();
 const PG_URL = process.env.BENCH_DATABASE_URL || undefined;
 
 // ---------------------------------------------------------------------------------------------
@@ -93,20 +101,23 @@ const cleanup = () =>
     }
   })());
 
-// A hard bound on the whole run (server start, opening, traffic, drain, teardown).
-const BUDGET_MS =
-  SERVER_START_TIMEOUT_MS + 60_000 + STOP_TIMEOUT_MS + Math.ceil(SOCKETS / BATCH) * SOCKET_OPEN_TIMEOUT_MS + SECONDS * 1000 + DRAIN_MS;
-const watchdog = setTimeout(() => {
-  console.error(`benchmark exceeded its ${Math.round(BUDGET_MS / 1000)} s budget; stopping`);
-  void cleanup().finally(() => process.exit(3));
-}, BUDGET_MS);
-watchdog.unref();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`${signal}: stopping`);
-    void cleanup().finally(() => process.exit(130));
-  });
+/** A hard bound on the whole run (server start, opening, traffic, drain, teardown), and Ctrl-C: both clean up. */
+function stopOnOverrunOrSignal(): void {
+  const budgetMs =
+    SERVER_START_TIMEOUT_MS + 60_000 + STOP_TIMEOUT_MS + Math.ceil(SOCKETS / BATCH) * SOCKET_OPEN_TIMEOUT_MS + SECONDS * 1000 + DRAIN_MS;
+  const watchdog = setTimeout(() => {
+    console.error(`benchmark exceeded its ${Math.round(budgetMs / 1000)} s budget; stopping`);
+    void cleanup().finally(() => process.exit(3));
+  }, budgetMs);
+  watchdog.unref();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`${signal}: stopping`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
 }
+stopOnOverrunOrSignal();
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -208,32 +219,29 @@ const orCleanUp = async <T>(step: () => Promise<T>): Promise<T> => {
   }
 };
 
-let databaseUrl: string | undefined;
-if (PG_URL)
-  await orCleanUp(async () => {
-    const name = `cn_ws_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5_000 });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    cleanups.push(async () => {
-      const dropper = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5_000 });
-      await dropper.connect();
-      try {
-        await dropper.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await dropper.end();
-      }
-    });
-    const url = new URL(PG_URL);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
+/** Creates `cn_ws_bench_<hex>` on the server of `serverUrl` (dropped at clean-up) and returns its URL. */
+async function createThrowawayDatabase(serverUrl: string): Promise<string> {
+  const name = `cn_ws_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5_000 });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  cleanups.push(async () => {
+    const dropper = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5_000 });
+    await dropper.connect();
+    try {
+      await dropper.query(`drop database if exists ${name} with (force)`);
+    } finally {
+      await dropper.end();
+    }
   });
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
 
-const jwtSecret = randomBytes(32).toString('hex');
-const secretKey = new TextEncoder().encode(jwtSecret);
-
-const userIds = await orCleanUp(async () => {
+/** Migrates the database (PGlite in `dataDir` without a URL) and inserts SOCKETS users with profiles; their ids in order. */
+async function insertUsers(databaseUrl: string | undefined): Promise<number[]> {
   const started = performance.now();
   const handle = await openDatabase(databaseUrl ? { url: databaseUrl, poolSize: 2 } : { dataDir: join(dataDir, 'pglite') });
   try {
@@ -255,7 +263,12 @@ const userIds = await orCleanUp(async () => {
   } finally {
     await handle.close();
   }
-});
+}
+
+const databaseUrl = PG_URL ? await orCleanUp(() => createThrowawayDatabase(PG_URL)) : undefined;
+const jwtSecret = randomBytes(32).toString('hex');
+const secretKey = new TextEncoder().encode(jwtSecret);
+const userIds = await orCleanUp(() => insertUsers(databaseUrl));
 
 const iat = Math.floor(Date.now() / 1000);
 const tokenOf = (userId: number) =>
@@ -264,11 +277,27 @@ const tokenOf = (userId: number) =>
 // ---------------------------------------------------------------------------------------------
 // The server, in a child process
 
-const port = await freePort();
-const base = `http://${HOST}:${port}`;
-const serverLog: string[] = [];
-let serverWarnings = 0;
-function serverEnv(): NodeJS.ProcessEnv {
+interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+interface ServerProcess {
+  child: ChildProcess;
+  /** The tsx wrapper, spawned here. */
+  wrapperPid: number;
+  /** The process running main.ts: the wrapper until `adoptServerProcess` finds its child. */
+  pid: number;
+  port: number;
+  base: string;
+  exited: Promise<void>;
+  // Read through a function: TypeScript would otherwise keep a narrowing across awaits.
+  exitStatus: () => ExitStatus | undefined;
+  /** The last 200 lines, how many were warnings or errors, and whether the ready line came. */
+  output: { lines: string[]; warnings: number; readyLineSeen: boolean };
+}
+
+function serverEnv(port: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
@@ -283,35 +312,52 @@ function serverEnv(): NodeJS.ProcessEnv {
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   return env;
 }
-const child: ChildProcess = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['apps/server/src/main.ts'], {
-  cwd: ROOT,
-  env: serverEnv(),
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
-// With stdio pipes both streams exist; there is no pid only when the spawn failed.
-const { pid: childPid, stdout: childStdout, stderr: childStderr } = child;
-if (childPid === undefined || !childStdout || !childStderr) throw new Error('the server process could not be started');
-let serverPid = childPid;
-let childExit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-// Read through a function: TypeScript would otherwise keep a narrowing across awaits.
-const exitOf = () => childExit;
-const exited = new Promise<void>((resolve) =>
-  child.once('exit', (code, signal) => {
-    childExit = { code, signal };
-    resolve();
-  }),
-);
 
-cleanups.push(async () => {
-  if (childExit) return;
-  const inner = serverPid;
+/** Spawns the server (stopped at clean-up) and follows its output; it is not ready yet. */
+async function startServer(): Promise<ServerProcess> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['apps/server/src/main.ts'], {
+    cwd: ROOT,
+    env: serverEnv(port),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // With stdio pipes both streams exist; there is no pid only when the spawn failed.
+  const { pid: childPid, stdout: childStdout, stderr: childStderr } = child;
+  if (childPid === undefined || !childStdout || !childStderr) throw new Error('the server process could not be started');
+  let childExit: ExitStatus | undefined;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      childExit = { code, signal };
+      resolve();
+    }),
+  );
+  const server: ServerProcess = {
+    child,
+    wrapperPid: childPid,
+    pid: childPid,
+    port,
+    base: `http://${HOST}:${port}`,
+    exited,
+    exitStatus: () => childExit,
+    output: { lines: [], warnings: 0, readyLineSeen: false },
+  };
+  cleanups.push(() => stopServer(server));
+  followOutput(childStdout, server.output);
+  followOutput(childStderr, server.output);
+  return server;
+}
+
+async function stopServer(server: ServerProcess): Promise<void> {
+  const { child } = server;
+  if (server.exitStatus()) return;
+  const inner = server.pid;
   // SIGTERM goes to the process running main.ts itself: relayed through the tsx wrapper, it is
   // turned into SIGKILL when the server's event loop does not acknowledge it within ~60 ms.
   const stopStarted = performance.now();
   if (inner !== child.pid) process.kill(inner, 'SIGTERM');
   else child.kill('SIGTERM');
-  const stopped = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
-  const how = exitOf();
+  const stopped = await Promise.race([server.exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
+  const how = server.exitStatus();
   if (stopped)
     log(
       `server stopped ${how?.code === 0 ? 'cleanly' : `with ${JSON.stringify(how)}`} ${((performance.now() - stopStarted) / 1000).toFixed(1)} s after SIGTERM`,
@@ -319,7 +365,7 @@ cleanups.push(async () => {
   if (!stopped) {
     log(`server did not stop within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM; SIGKILL`);
     child.kill('SIGKILL');
-    await Promise.race([exited, sleep(5_000)]);
+    await Promise.race([server.exited, sleep(5_000)]);
   }
   // tsx relays the signal to the process running main.ts; make sure that one is gone as well.
   const stillOurs = () => rssKiB(inner) !== undefined && commandLineOf(inner).includes('main.ts') && parentOf(inner) === child.pid;
@@ -327,10 +373,10 @@ cleanups.push(async () => {
     await sleep(2_000);
     if (stillOurs()) process.kill(inner, 'SIGKILL');
   }
-});
+}
 
-let readyLineSeen = false;
-const onServerOutput = (stream: NodeJS.ReadableStream) => {
+/** Keeps the last lines, notes the ready line, and shows warnings and errors (the first 20). */
+function followOutput(stream: NodeJS.ReadableStream, output: ServerProcess['output']): void {
   let rest = '';
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {
@@ -338,10 +384,10 @@ const onServerOutput = (stream: NodeJS.ReadableStream) => {
     rest = lines.pop() ?? '';
     for (const line of lines) {
       if (!line.trim()) continue;
-      serverLog.push(line);
-      if (serverLog.length > 200) serverLog.shift();
+      output.lines.push(line);
+      if (output.lines.length > 200) output.lines.shift();
       if (line.includes(READY_LINE)) {
-        readyLineSeen = true;
+        output.readyLineSeen = true;
         continue;
       }
       let level = 50;
@@ -350,32 +396,43 @@ const onServerOutput = (stream: NodeJS.ReadableStream) => {
       } catch {
         // Not pino: stderr of the process, worth showing.
       }
-      if (level >= 40 && ++serverWarnings <= 20) console.error(`[server] ${line.slice(0, 400)}`);
+      if (level >= 40 && ++output.warnings <= 20) console.error(`[server] ${line.slice(0, 400)}`);
     }
   });
-};
-onServerOutput(childStdout);
-onServerOutput(childStderr);
+}
 
 /** Ready when the ready line is logged or, as that line is logged at info (below LOG_LEVEL=warn), when /healthz answers. */
-async function waitForServer() {
+async function waitForServer(server: ServerProcess) {
   const deadline = Date.now() + SERVER_START_TIMEOUT_MS;
+  const { output } = server;
   while (Date.now() < deadline) {
-    if (childExit) throw new Error(`server exited during start (${JSON.stringify(childExit)}):\n${serverLog.slice(-30).join('\n')}`);
-    if (readyLineSeen) return 'log line';
+    const exit = server.exitStatus();
+    if (exit) throw new Error(`server exited during start (${JSON.stringify(exit)}):\n${output.lines.slice(-30).join('\n')}`);
+    if (output.readyLineSeen) return 'log line';
     try {
-      const response = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1_000) });
+      const response = await fetch(`${server.base}/healthz`, { signal: AbortSignal.timeout(1_000) });
       if (response.ok) return '/healthz (the ready line is logged at info, below LOG_LEVEL=warn)';
     } catch {
       // not listening yet
     }
     await sleep(200);
   }
-  throw new Error(`server not ready within ${SERVER_START_TIMEOUT_MS / 1000} s:\n${serverLog.slice(-30).join('\n')}`);
+  throw new Error(`server not ready within ${SERVER_START_TIMEOUT_MS / 1000} s:\n${output.lines.slice(-30).join('\n')}`);
 }
 
+/** tsx runs main.ts in a child of its own: that process holds the sockets, measure it. */
+function adoptServerProcess(server: ServerProcess): void {
+  const inner = descendantsOf(server.wrapperPid).filter((pid) => commandLineOf(pid).includes('main.ts'));
+  server.pid = inner.at(-1) ?? server.wrapperPid;
+  log(
+    `server pid ${server.pid}${server.pid !== server.child.pid ? ` (under the tsx wrapper ${server.child.pid})` : ''}, ulimit -n of the server: ${/Max open files\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/limits`, 'utf8'))?.[1] ?? '?'}`,
+  );
+}
+
+const server = await startServer();
+
 // ---------------------------------------------------------------------------------------------
-// The run
+// The sockets
 
 interface Client {
   /** Position in userIds: even indices are the first member of a pair. */
@@ -389,111 +446,121 @@ interface Client {
   failure?: string;
 }
 
-let exitCode = 0;
-try {
-  const startedServer = performance.now();
-  const readiness = await waitForServer();
-  log(`server ready in ${((performance.now() - startedServer) / 1000).toFixed(1)} s (by ${readiness}), ${base}`);
+/** What the sockets saw, filled by their message handlers. */
+interface Books {
+  /** `${sender}:${text}` → send time */
+  inFlight: Map<string, number>;
+  latencies: number[];
+  delivered: number;
+  duplicates: number;
+  unknown: number;
+  echoes: number;
+  errorFrames: number;
+  errorSamples: Set<string>;
+  lastDeliveryAt: number;
+  droppedAfterOpen: number;
+  tearingDown: boolean;
+  /** Set when the report's figures are taken: whatever arrives later is lost for it. */
+  closed: boolean;
+}
 
-  // tsx runs main.ts in a child of its own: that process holds the sockets, measure it.
-  const inner = descendantsOf(childPid).filter((pid) => commandLineOf(pid).includes('main.ts'));
-  serverPid = inner.at(-1) ?? childPid;
-  log(
-    `server pid ${serverPid}${serverPid !== child.pid ? ` (under the tsx wrapper ${child.pid})` : ''}, ulimit -n of the server: ${/Max open files\s+(\d+)/.exec(readFileSync(`/proc/${serverPid}/limits`, 'utf8'))?.[1] ?? '?'}`,
-  );
+const newBooks = (): Books => ({
+  inFlight: new Map(),
+  latencies: [],
+  delivered: 0,
+  duplicates: 0,
+  unknown: 0,
+  echoes: 0,
+  errorFrames: 0,
+  errorSamples: new Set(),
+  lastDeliveryAt: 0,
+  droppedAfterOpen: 0,
+  tearingDown: false,
+  closed: false,
+});
 
-  for (let i = 0; i < 5; i++) {
-    const response = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(5_000) });
-    if (!response.ok) throw new Error(`/healthz answered ${response.status}`);
-    await response.arrayBuffer();
+/** One frame received by `userId`: a delivery (latency taken from the send time it carries), an echo, or an error. */
+function record(books: Books, userId: number, data: Buffer): void {
+  if (books.closed) return;
+  let frame: { type?: string; user_id?: number; message?: string };
+  try {
+    frame = JSON.parse(data.toString('utf8')) as typeof frame;
+  } catch {
+    books.unknown++;
+    return;
   }
-  await sleep(500);
-  const rssBefore = rssKiB(serverPid);
+  if (frame.type === 'chat_message') {
+    if (frame.user_id === userId) {
+      books.echoes++;
+      return;
+    }
+    const key = `${frame.user_id}:${frame.message}`;
+    const sentAt = books.inFlight.get(key);
+    if (sentAt === undefined) {
+      books.duplicates++;
+      return;
+    }
+    books.inFlight.delete(key);
+    const at = now();
+    books.lastDeliveryAt = at;
+    books.delivered++;
+    books.latencies.push(at - Number(frame.message));
+  } else if (frame.type === 'error') {
+    books.errorFrames++;
+    if (books.errorSamples.size < 5) books.errorSamples.add(String((frame as { message?: unknown }).message));
+  } else books.unknown++;
+}
 
-  // Counters filled by the sockets' message handlers.
-  const inFlight = new Map<string, number>(); // `${sender}:${text}` → send time
-  const latencies: number[] = [];
-  let delivered = 0;
-  let duplicates = 0;
-  let unknown = 0;
-  let echoes = 0;
-  let errorFrames = 0;
-  const errorSamples = new Set<string>();
-  let lastDeliveryAt = 0;
-  let droppedAfterOpen = 0;
-  let tearingDown = false;
-  let booksClosed = false;
+/** Opens `userId`'s socket to chat with `peerId`; resolves when it opened, failed or timed out. */
+function openSocket(port: number, index: number, userId: number, peerId: number, books: Books): Promise<Client> {
+  const ws = new WebSocket(`ws://${HOST}:${port}/ws/chat/${peerId}/?token=${tokenOf(userId)}`, {
+    perMessageDeflate: false,
+    handshakeTimeout: SOCKET_OPEN_TIMEOUT_MS,
+  });
+  const client: Client = { index, userId, peerId, ws, opened: false };
+  ws.on('message', (data: Buffer) => record(books, userId, data));
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      client.failure ??= `no open within ${SOCKET_OPEN_TIMEOUT_MS / 1000} s`;
+      ws.terminate();
+      resolve(client);
+    }, SOCKET_OPEN_TIMEOUT_MS);
+    ws.once('open', () => {
+      client.opened = true;
+      clearTimeout(timer);
+      resolve(client);
+    });
+    ws.on('unexpected-response', (_request, response) => {
+      client.failure = `HTTP ${response.statusCode}`;
+      ws.terminate();
+    });
+    ws.on('error', (error) => {
+      client.failure ??= error.message;
+      clearTimeout(timer);
+      resolve(client);
+    });
+    ws.once('close', (code, reason) => {
+      client.closedCode = code;
+      client.closedReason = reason.toString();
+      if (client.opened && !books.tearingDown) books.droppedAfterOpen++;
+      clearTimeout(timer);
+      resolve(client);
+    });
+  });
+}
 
-  const clients: Client[] = [];
-  const openOne = (index: number, userId: number, peerId: number): Promise<Client> => {
-    const ws = new WebSocket(`ws://${HOST}:${port}/ws/chat/${peerId}/?token=${tokenOf(userId)}`, {
-      perMessageDeflate: false,
-      handshakeTimeout: SOCKET_OPEN_TIMEOUT_MS,
-    });
-    const client: Client = { index, userId, peerId, ws, opened: false };
-    clients.push(client);
-    ws.on('message', (data: Buffer) => {
-      if (booksClosed) return;
-      let frame: { type?: string; user_id?: number; message?: string };
-      try {
-        frame = JSON.parse(data.toString('utf8')) as typeof frame;
-      } catch {
-        unknown++;
-        return;
-      }
-      if (frame.type === 'chat_message') {
-        if (frame.user_id === userId) {
-          echoes++;
-          return;
-        }
-        const key = `${frame.user_id}:${frame.message}`;
-        const sentAt = inFlight.get(key);
-        if (sentAt === undefined) {
-          duplicates++;
-          return;
-        }
-        inFlight.delete(key);
-        const at = now();
-        lastDeliveryAt = at;
-        delivered++;
-        latencies.push(at - Number(frame.message));
-      } else if (frame.type === 'error') {
-        errorFrames++;
-        if (errorSamples.size < 5) errorSamples.add(String((frame as { message?: unknown }).message));
-      } else unknown++;
-    });
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        client.failure ??= `no open within ${SOCKET_OPEN_TIMEOUT_MS / 1000} s`;
-        ws.terminate();
-        resolve(client);
-      }, SOCKET_OPEN_TIMEOUT_MS);
-      ws.once('open', () => {
-        client.opened = true;
-        clearTimeout(timer);
-        resolve(client);
-      });
-      ws.on('unexpected-response', (_request, response) => {
-        client.failure = `HTTP ${response.statusCode}`;
-        ws.terminate();
-      });
-      ws.on('error', (error) => {
-        client.failure ??= error.message;
-        clearTimeout(timer);
-        resolve(client);
-      });
-      ws.once('close', (code, reason) => {
-        client.closedCode = code;
-        client.closedReason = reason.toString();
-        if (client.opened && !tearingDown) droppedAfterOpen++;
-        clearTimeout(timer);
-        resolve(client);
-      });
-    });
-  };
+interface Opening {
+  clients: Client[];
+  open: Client[];
+  /** Why sockets are not open, with how many. */
+  failures: Map<string, number>;
+  openMs: number;
+}
 
-  // Open: users (2p, 2p+1) chat with each other, each over its own socket; `BATCH` at a time.
+/** Users (2p, 2p+1) chat with each other, each over its own socket; `BATCH` opened at a time. */
+async function openSockets(port: number, books: Books): Promise<Opening> {
   log(`opening ${SOCKETS} sockets, ${BATCH} at a time…`);
+  const clients: Client[] = [];
   const openStarted = performance.now();
   for (let first = 0; first < SOCKETS; first += BATCH) {
     const batch: Array<Promise<Client>> = [];
@@ -501,9 +568,9 @@ try {
       const self = userIds[i];
       const peer = userIds[i % 2 ? i - 1 : i + 1];
       if (self === undefined || peer === undefined) throw new Error(`no user for socket ${i} or its peer`);
-      batch.push(openOne(i, self, peer));
+      batch.push(openSocket(port, i, self, peer, books));
     }
-    await Promise.all(batch);
+    clients.push(...(await Promise.all(batch)));
   }
   const openMs = performance.now() - openStarted;
   // A refused socket is opened and then closed by the server (4401, 4404…): give that a moment.
@@ -516,32 +583,34 @@ try {
     failures.set(why, (failures.get(why) ?? 0) + 1);
   }
   log(
-    `${open.length}/${SOCKETS} sockets open in ${(openMs / 1000).toFixed(2)} s${failures.size ? `; failures: ${[...failures].map(([why, n]) => `${n}× ${why}`).join(', ')}` : ''}`,
+    `${open.length}/${SOCKETS} sockets open in ${(openMs / 1000).toFixed(2)} s${failures.size ? `; failures: ${describeFailures(failures)}` : ''}`,
   );
-  const rssOpen = rssKiB(serverPid);
+  return { clients, open, failures, openMs };
+}
 
-  // Traffic: `RATE` messages/s in all, round-robin over `senders` sockets, so that each sender
-  // sends every `senders / RATE` s (= INTERVAL_MS). Senders are one member of as many pairs as
-  // possible, spread over all pairs; beyond one per pair, the other members send as well.
+const describeFailures = (failures: Map<string, number>) => [...failures].map(([why, n]) => `${n}× ${why}`).join(', ');
+
+/**
+ * `RATE` messages/s in all go round-robin over the senders, so that each sender sends every
+ * `senders / RATE` s (= INTERVAL_MS). Senders are one member of as many pairs as possible, spread
+ * over all pairs; beyond one per pair, the other members send as well.
+ */
+function chooseSenders(open: Client[]): Client[] {
   const byPair = (side: 0 | 1) => open.filter((c) => c.index % 2 === side);
   const candidates = [...byPair(0), ...byPair(1)];
   const senderCount = Math.min(candidates.length, Math.max(1, Math.round((RATE * INTERVAL_MS) / 1000)));
   const evens = byPair(0);
-  const senders =
-    senderCount <= evens.length
-      ? Array.from({ length: senderCount }, (_, j) => evens[Math.floor((j * evens.length) / senderCount)]).filter((c) => c !== undefined)
-      : candidates.slice(0, senderCount);
-  const partnerOpen = new Set(open.map((c) => c.userId));
-  if (!senders.length) throw new Error('no socket is open: nothing to send on');
-  log(
-    `sending ${RATE} msg/s for ${SECONDS} s from ${senders.length} senders (one message every ${Math.round((senders.length / RATE) * 1000)} ms each)…`,
-  );
+  return senderCount <= evens.length
+    ? Array.from({ length: senderCount }, (_, j) => evens[Math.floor((j * evens.length) / senderCount)]).filter((c) => c !== undefined)
+    : candidates.slice(0, senderCount);
+}
 
-  let sent = 0;
-  let notSent = 0;
-  let toClosedPeer = 0;
-  // Responsiveness of the server meanwhile: /healthz, one probe at a time, every 250 ms.
-  const probes: number[] = [];
+// ---------------------------------------------------------------------------------------------
+// Traffic
+
+/** /healthz, one probe at a time, every 250 ms: how responsive the server stays meanwhile. */
+function probeHealth(base: string) {
+  const durations: number[] = [];
   const stopProbing = new AbortController();
   const probeLoop = (async () => {
     while (!stopProbing.signal.aborted) {
@@ -552,13 +621,23 @@ try {
       } catch {
         // Cut short at the end: a probe still waiting then counts with the time it has waited.
       }
-      probes.push(now() - started);
+      durations.push(now() - started);
       await sleep(250);
     }
   })();
-  const serverCpuBefore = cpuSeconds(serverPid);
-  const benchCpuBefore = process.cpuUsage();
-  const trafficStarted = now();
+  return {
+    durations,
+    stop: async () => {
+      stopProbing.abort();
+      await probeLoop;
+    },
+  };
+}
+
+/** Sends RATE messages/s for SECONDS from `trafficStarted`, round-robin over the senders; each message is its send time. */
+async function sendAtRate(senders: Client[], open: Client[], books: Books, trafficStarted: number) {
+  const partnerOpen = new Set(open.map((c) => c.userId));
+  const counts = { sent: 0, notSent: 0, toClosedPeer: 0 };
   const trafficEnds = trafficStarted + SECONDS * 1000;
   const due = () => Math.min(RATE * SECONDS, Math.floor(((now() - trafficStarted) / 1000) * RATE));
   await new Promise<void>((resolve) => {
@@ -568,16 +647,16 @@ try {
       while (slot < target) {
         const sender = senders[slot % senders.length];
         slot++;
-        if (!sender) throw new Error('no sender'); // never: there is one at least (checked above)
+        if (!sender) throw new Error('no sender'); // never: there is one at least (checked by the caller)
         if (sender.ws.readyState !== WebSocket.OPEN) {
-          notSent++;
+          counts.notSent++;
           continue;
         }
-        if (!partnerOpen.has(sender.peerId)) toClosedPeer++;
+        if (!partnerOpen.has(sender.peerId)) counts.toClosedPeer++;
         const text = now().toFixed(3);
-        inFlight.set(`${sender.userId}:${text}`, Number(text));
+        books.inFlight.set(`${sender.userId}:${text}`, Number(text));
         sender.ws.send(JSON.stringify({ message: text }));
-        sent++;
+        counts.sent++;
       }
       if (now() >= trafficEnds && slot >= RATE * SECONDS) {
         clearInterval(tick);
@@ -585,56 +664,102 @@ try {
       }
     }, 2);
   });
+  return counts;
+}
+
+/** The traffic, the drain (up to DRAIN_MS for what is still on its way), and what they cost the server. */
+async function runTraffic(server: ServerProcess, senders: Client[], open: Client[], books: Books) {
+  const probes = probeHealth(server.base);
+  const serverCpuBefore = cpuSeconds(server.pid);
+  const benchCpuBefore = process.cpuUsage();
+  const trafficStarted = now();
+  const counts = await sendAtRate(senders, open, books, trafficStarted);
   const sendingMs = now() - trafficStarted;
 
-  // Drain: up to DRAIN_MS for what is still on its way.
   const drainStarted = now();
-  while (inFlight.size > 0 && now() - drainStarted < DRAIN_MS) await sleep(50);
-  const serverCpuAfter = cpuSeconds(serverPid);
+  while (books.inFlight.size > 0 && now() - drainStarted < DRAIN_MS) await sleep(50);
+  const serverCpuAfter = cpuSeconds(server.pid);
   const drainEnded = now();
   const benchCpu = process.cpuUsage(benchCpuBefore);
   // The books close here: whatever arrives later is lost for this report.
-  booksClosed = true;
-  const lost = inFlight.size;
-  const rssTraffic = rssKiB(serverPid);
-  stopProbing.abort();
-  await probeLoop;
+  books.closed = true;
+  const lost = books.inFlight.size;
+  const rssTraffic = rssKiB(server.pid);
+  await probes.stop();
+  return {
+    ...counts,
+    lost,
+    trafficStarted,
+    sendingMs,
+    /** From the first message to the end of the drain. */
+    busyMs: drainEnded - trafficStarted,
+    serverCpuSeconds: serverCpuBefore !== undefined && serverCpuAfter !== undefined ? serverCpuAfter - serverCpuBefore : undefined,
+    benchCpu,
+    rssTraffic,
+    peakKiB: peakRssKiB(server.pid),
+    probes: probes.durations,
+  };
+}
+
+/** VmHWM: the most the process has held. */
+function peakRssKiB(pid: number): number | undefined {
+  try {
+    return Number(/^VmHWM:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+interface Outcome {
+  opening: Opening;
+  senders: Client[];
+  traffic: Awaited<ReturnType<typeof runTraffic>>;
+  books: Books;
+  rssBefore: number | undefined;
+  rssOpen: number | undefined;
+  stillOpenAtEnd: number;
+  serverWarnings: number;
+}
+
+function reportRows({
+  opening,
+  senders,
+  traffic,
+  books,
+  rssBefore,
+  rssOpen,
+  stillOpenAtEnd,
+  serverWarnings,
+}: Outcome): Array<[string, string]> {
+  const { open, openMs, failures } = opening;
+  const { sent, lost, probes } = traffic;
+  const { delivered } = books;
+  const sorted = Float64Array.from(books.latencies).sort();
   const probeSorted = Float64Array.from(probes).sort();
-  const peakKiB = (() => {
-    try {
-      return Number(/^VmHWM:\s+(\d+)/m.exec(readFileSync(`/proc/${serverPid}/status`, 'utf8'))?.[1]);
-    } catch {
-      return undefined;
-    }
-  })();
-
-  tearingDown = true;
-  const stillOpenAtEnd = clients.filter((c) => c.ws.readyState === WebSocket.OPEN).length;
-  for (const c of clients) c.ws.terminate();
-
-  // Report
-  const sorted = Float64Array.from(latencies).sort();
-  const windowMs = (lastDeliveryAt || now()) - trafficStarted;
-  const serverCpuSeconds = serverCpuBefore !== undefined && serverCpuAfter !== undefined ? serverCpuAfter - serverCpuBefore : undefined;
-  const serverCpuPct = serverCpuSeconds !== undefined ? (serverCpuSeconds / ((drainEnded - trafficStarted) / 1000)) * 100 : NaN;
-  const benchCpuPct = ((benchCpu.user + benchCpu.system) / 1000 / (drainEnded - trafficStarted)) * 100;
+  const windowMs = (books.lastDeliveryAt || now()) - traffic.trafficStarted;
+  const { serverCpuSeconds } = traffic;
+  const serverCpuPct = serverCpuSeconds !== undefined ? (serverCpuSeconds / (traffic.busyMs / 1000)) * 100 : NaN;
+  const benchCpuPct = ((traffic.benchCpu.user + traffic.benchCpu.system) / 1000 / traffic.busyMs) * 100;
   const perSocketKiB = rssBefore !== undefined && rssOpen !== undefined ? (rssOpen - rssBefore) / Math.max(1, open.length) : NaN;
 
   const rows: Array<[string, string]> = [
     ['database', PG_URL ? 'postgresql (throw-away database)' : 'pglite (embedded, in the server process)'],
     ['sockets open / asked', `${open.length} / ${SOCKETS}`],
     ['open time', `${(openMs / 1000).toFixed(2)} s (${BATCH} concurrent, ${Math.round(open.length / (openMs / 1000))} sockets/s)`],
-    ['sockets dropped during run', String(droppedAfterOpen)],
+    ['sockets dropped during run', String(books.droppedAfterOpen)],
     ['senders', `${senders.length} (every ${Math.round((senders.length / RATE) * 1000)} ms each)`],
-    ['messages sent', `${sent} in ${(sendingMs / 1000).toFixed(1)} s (target ${RATE}/s)`],
+    ['messages sent', `${sent} in ${(traffic.sendingMs / 1000).toFixed(1)} s (target ${RATE}/s)`],
     ['messages delivered (recipients)', String(delivered)],
     ['lost (not delivered within 5 s)', `${lost} (${sent ? ((lost / sent) * 100).toFixed(2) : '0.00'} %)`],
     ['delivered msgs/s', (delivered / (windowMs / 1000)).toFixed(1)],
     ['latency p50 / p99 / max', `${ms(percentile(sorted, 0.5))} / ${ms(percentile(sorted, 0.99))} / ${ms(sorted.at(-1) ?? NaN)} ms`],
-    ['echoes to senders', String(echoes)],
+    ['echoes to senders', String(books.echoes)],
     ['server RSS before / after open', `${mib(rssBefore)} / ${mib(rssOpen)}`],
     ['server memory per socket', `${ms(perSocketKiB)} KiB`],
-    ['server RSS after traffic / peak', `${mib(rssTraffic)} / ${mib(peakKiB)}`],
+    ['server RSS after traffic / peak', `${mib(traffic.rssTraffic)} / ${mib(traffic.peakKiB)}`],
     ['server CPU during traffic', `${ms(serverCpuPct)} % of one core`],
     [
       'server CPU per delivered message',
@@ -646,30 +771,81 @@ try {
     ],
     ['bench client CPU during traffic', `${ms(benchCpuPct)} % of one core`],
   ];
-  if (errorFrames) rows.push(['error frames', `${errorFrames} (${[...errorSamples].join(' | ')})`]);
-  if (duplicates) rows.push(['duplicate deliveries', String(duplicates)]);
-  if (unknown) rows.push(['unexpected frames', String(unknown)]);
-  if (notSent) rows.push(['sends skipped (socket closed)', String(notSent)]);
-  if (toClosedPeer) rows.push(['sent to a peer whose socket is not open', String(toClosedPeer)]);
-  if (failures.size) rows.push(['open failures', [...failures].map(([why, n]) => `${n}× ${why}`).join(', ')]);
+  // Only what went wrong, when it did.
+  if (books.errorFrames) rows.push(['error frames', `${books.errorFrames} (${[...books.errorSamples].join(' | ')})`]);
+  if (books.duplicates) rows.push(['duplicate deliveries', String(books.duplicates)]);
+  if (books.unknown) rows.push(['unexpected frames', String(books.unknown)]);
+  if (traffic.notSent) rows.push(['sends skipped (socket closed)', String(traffic.notSent)]);
+  if (traffic.toClosedPeer) rows.push(['sent to a peer whose socket is not open', String(traffic.toClosedPeer)]);
+  if (failures.size) rows.push(['open failures', describeFailures(failures)]);
   if (stillOpenAtEnd !== open.length) rows.push(['sockets open at the end', String(stillOpenAtEnd)]);
   if (serverWarnings) rows.push(['server warnings/errors logged', String(serverWarnings)]);
+  return rows;
+}
 
+function printReport(rows: Array<[string, string]>): void {
   const width = Math.max(...rows.map(([key]) => key.length));
   console.log('');
   console.log(`ws-fanout: ${SOCKETS} sockets, ${RATE} msg/s for ${SECONDS} s, node ${process.version}`);
   console.log(`${'-'.repeat(width)}  ${'-'.repeat(40)}`);
   for (const [key, value] of rows) console.log(`${key.padEnd(width)}  ${value}`);
   console.log('');
+}
 
+/** Exit status: 1 when more than MAX_LOSS of the messages were lost or not every socket opened. */
+function verdict(sent: number, lost: number, opened: number): number {
+  let exitCode = 0;
   if (!sent || lost / sent > MAX_LOSS) {
     console.error(`FAIL: ${lost} of ${sent} messages lost (> ${MAX_LOSS * 100} %)`);
     exitCode = 1;
   }
-  if (open.length < SOCKETS) {
-    console.error(`FAIL: only ${open.length} of ${SOCKETS} sockets opened`);
+  if (opened < SOCKETS) {
+    console.error(`FAIL: only ${opened} of ${SOCKETS} sockets opened`);
     exitCode = 1;
   }
+  return exitCode;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run
+
+async function run(): Promise<number> {
+  const startedServer = performance.now();
+  const readiness = await waitForServer(server);
+  log(`server ready in ${((performance.now() - startedServer) / 1000).toFixed(1)} s (by ${readiness}), ${server.base}`);
+  adoptServerProcess(server);
+
+  for (let i = 0; i < 5; i++) {
+    const response = await fetch(`${server.base}/healthz`, { signal: AbortSignal.timeout(5_000) });
+    if (!response.ok) throw new Error(`/healthz answered ${response.status}`);
+    await response.arrayBuffer();
+  }
+  await sleep(500);
+  const rssBefore = rssKiB(server.pid);
+
+  const books = newBooks();
+  const opening = await openSockets(server.port, books);
+  const rssOpen = rssKiB(server.pid);
+
+  const senders = chooseSenders(opening.open);
+  if (!senders.length) throw new Error('no socket is open: nothing to send on');
+  log(
+    `sending ${RATE} msg/s for ${SECONDS} s from ${senders.length} senders (one message every ${Math.round((senders.length / RATE) * 1000)} ms each)…`,
+  );
+  const traffic = await runTraffic(server, senders, opening.open, books);
+
+  books.tearingDown = true;
+  const stillOpenAtEnd = opening.clients.filter((c) => c.ws.readyState === WebSocket.OPEN).length;
+  for (const c of opening.clients) c.ws.terminate();
+
+  const serverWarnings = server.output.warnings;
+  printReport(reportRows({ opening, senders, traffic, books, rssBefore, rssOpen, stillOpenAtEnd, serverWarnings }));
+  return verdict(traffic.sent, traffic.lost, opening.open.length);
+}
+
+let exitCode: number;
+try {
+  exitCode = await run();
 } catch (error) {
   console.error('benchmark failed:', error instanceof Error ? error.message : error);
   exitCode = 1;
