@@ -25,13 +25,14 @@ export interface Following {
 type Resumable = { subscribe: SubscriptionResolver<any> };
 
 /** What a subscription delivers: its events' `data`. */
-export type EventOf<S extends Resumable> =
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- whatever the iterable's return and next types are
-  S extends { subscribe: SubscriptionResolver<infer Def> }
-    ? Def['output'] extends AsyncIterable<{ id: string; data: infer Data }, any, any>
-      ? Data
-      : never
-    : never;
+export type EventOf<S extends Resumable> = S extends { subscribe: SubscriptionResolver<infer Def> }
+  ? Def['output'] extends EventStream<infer Data>
+    ? Data
+    : never
+  : never;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- whatever the iterable's return and next types are
+type EventStream<Data> = AsyncIterable<{ id: string; data: Data }, any, any>;
 
 interface Callbacks {
   onStarted: () => void;
