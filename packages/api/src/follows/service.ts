@@ -6,7 +6,7 @@ import { COUNT_CAP, forgetFeedTallies } from '../posts/feed.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
 import { cardOf, nameOf, profileCard, type CardColumns } from '../posts/read.js';
 import { onlyRow } from '../invariant.js';
-import { userNotFound } from '../network/errors.js';
+import { requireActiveMember } from '../network/service.js';
 import { followingYourself } from './errors.js';
 
 const CARD_COLUMNS = [
@@ -21,13 +21,7 @@ const CARD_COLUMNS = [
 
 export async function follow(services: Services, viewer: Viewer, userId: number) {
   if (userId === viewer.id) throw followingYourself();
-  const target = await services.db
-    .selectFrom('users')
-    .select('id')
-    .where('id', '=', userId)
-    .where('is_active', '=', true)
-    .executeTakeFirst();
-  if (!target) throw userNotFound();
+  await requireActiveMember(services, userId);
   const message = `${await nameOf(services, viewer.id)} started following you.`;
   // Following twice is not an error, leaves one follow and tells the person once.
   const stored = await services.db.transaction().execute(async (trx) => {

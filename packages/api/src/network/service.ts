@@ -27,16 +27,21 @@ export const confirmedConnection = (a: number | RawBuilder<number>, b: number | 
 
 const displayName = (row: { first_name: string; last_name: string }) => `${row.first_name} ${row.last_name}`;
 
-/** Sends a request; one per pair whichever way it goes, kept by a unique index. */
-export async function requestConnection(services: Services, viewer: Viewer, userId: number) {
-  if (userId === viewer.id) throw connectingWithYourself();
-  const target = await services.db
+/** Refuses an unknown or deactivated member as the target of a follow or a connection request. */
+export async function requireActiveMember(services: Services, userId: number): Promise<void> {
+  const found = await services.db
     .selectFrom('users')
     .select('id')
     .where('id', '=', userId)
     .where('is_active', '=', true)
     .executeTakeFirst();
-  if (!target) throw userNotFound();
+  if (!found) throw userNotFound();
+}
+
+/** Sends a request; one per pair whichever way it goes, kept by a unique index. */
+export async function requestConnection(services: Services, viewer: Viewer, userId: number) {
+  if (userId === viewer.id) throw connectingWithYourself();
+  await requireActiveMember(services, userId);
   const message = `${await nameOf(services, viewer.id)} wants to connect with you.`;
   try {
     const { row, stored } = await services.db.transaction().execute(async (trx) => {

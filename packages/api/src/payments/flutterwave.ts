@@ -1,4 +1,5 @@
 import {
+  eventOf,
   fieldsOf,
   headerOf,
   PaymentProviderError,
@@ -75,12 +76,8 @@ export function flutterwaveProvider(options: FlutterwaveOptions): PaymentProvide
       const hash = headerOf(requestHeaders, 'verif-hash');
       if (!options.webhookHash || hash === undefined || !sameSecret(hash, options.webhookHash))
         return { kind: 'rejected', reason: 'verif-hash does not match' };
-      let event: Readonly<Record<string, unknown>>;
-      try {
-        event = fieldsOf(JSON.parse(rawBody.toString('utf8')));
-      } catch {
-        return { kind: 'ignored' };
-      }
+      const event = eventOf(rawBody);
+      if (!event) return { kind: 'ignored' };
       const id = fieldsOf(event.data).id;
       if (event.event !== 'charge.completed' || (typeof id !== 'number' && typeof id !== 'string')) return { kind: 'ignored' };
       return { kind: 'verify', id: String(id) };

@@ -96,6 +96,15 @@ export async function providerJson(what: string, url: string, init: RequestInit)
 }
 
 /** The fields of a parsed JSON value; none when it is not an object, so an odd answer reads as empty. */
+/** A webhook's JSON body as an object; undefined when it is not JSON, which a webhook ignores. */
+export function eventOf(rawBody: Buffer): Readonly<Record<string, unknown>> | undefined {
+  try {
+    return fieldsOf(JSON.parse(rawBody.toString('utf8')));
+  } catch {
+    return undefined;
+  }
+}
+
 export const fieldsOf = (value: unknown): Readonly<Record<string, unknown>> =>
   typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import {
+  eventOf,
   fieldsOf,
   headerOf,
   PaymentProviderError,
@@ -79,12 +80,8 @@ export function stripeProvider(options: StripeOptions): PaymentProvider {
       if (!options.webhookSecret) return { kind: 'rejected', reason: 'no STRIPE_WEBHOOK_SECRET' };
       const signed = verifyStripeSignature(rawBody, headerOf(headers, 'stripe-signature'), options.webhookSecret, options.now());
       if (!signed) return { kind: 'rejected', reason: 'Stripe-Signature does not match' };
-      let event: Readonly<Record<string, unknown>>;
-      try {
-        event = fieldsOf(JSON.parse(rawBody.toString('utf8')));
-      } catch {
-        return { kind: 'ignored' };
-      }
+      const event = eventOf(rawBody);
+      if (!event) return { kind: 'ignored' };
       const session = fieldsOf(event.data).object;
       // Completed (paid by card at once), or paid later by a delayed method.
       const settles = event.type === 'checkout.session.completed' || event.type === 'checkout.session.async_payment_succeeded';
