@@ -75,6 +75,14 @@ const MENTOR_SEARCH_WORDS = [
   'sales',
 ];
 
+/**
+ * What `search` (people search) looks for: name beginnings, names and companies of generate.ts's
+ * vocabularies, each in about 5 to 15 % of the members (a first or last name is 1 in 20, a company
+ * 1 in 15 of the career records), so that the matches grow with the data until the search's cap.
+ * The first one is the sample request's.
+ */
+const PEOPLE_SEARCH_WORDS = ['ngo', 'ade', 'okafor', 'tun', 'mensah', 'chi', 'flutterwave', 'kwa', 'andela', 'bello', 'paystack', 'zainab'];
+
 const json = { 'content-type': 'application/json' };
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 /** `items` rotated so that connection `client` starts at its own place. */
@@ -171,6 +179,19 @@ function recommendationScenarios(byEveryReader: EveryReader, readerToken: (n: nu
           headers: auth(readerToken(client + i)),
         })),
       check: expectPage(1),
+    },
+    {
+      name: 'search',
+      route: 'GET /user/search/?keyword=',
+      kind: 'read',
+      // Every connection walks the words from its own place, each request by the next reader.
+      requests: (client) =>
+        rotate(PEOPLE_SEARCH_WORDS, client, 5).map((word, i) => ({
+          method: 'GET',
+          path: `/user/search/?keyword=${encodeURIComponent(word)}`,
+          headers: auth(readerToken(client + i)),
+        })),
+      check: expectPage(4),
     },
   ];
 }

@@ -10,6 +10,7 @@ import { networkRouter } from './network/router.js';
 import { paymentsRouter } from './payments/router.js';
 import { postsRouter } from './posts/router.js';
 import { profileRouter } from './profiles/router.js';
+import { searchRouter } from './search/router.js';
 import { sessionsRouter } from './sessions/router.js';
 import { vaultRouter } from './vault/router.js';
 import { router } from './trpc.js';
@@ -17,6 +18,7 @@ import { router } from './trpc.js';
 export const appRouter = router({
   auth: authRouter,
   profile: profileRouter,
+  search: searchRouter,
   media: mediaRouter,
   posts: postsRouter,
   follows: followsRouter,

@@ -13,6 +13,7 @@ import * as mentorSessions from './migrations/0010_mentor_sessions.js';
 import * as payments from './migrations/0011_payments.js';
 import * as ledger from './migrations/0012_ledger.js';
 import * as profileResume from './migrations/0013_profile_resume.js';
+import * as peopleSearch from './migrations/0015_people_search.js';
 
 // Listed in code, not read from a folder: file-based discovery breaks under bundlers and vitest.
 const migrations: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0011_payments': payments,
   '0012_ledger': ledger,
   '0013_profile_resume': profileResume,
+  '0015_people_search': peopleSearch,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

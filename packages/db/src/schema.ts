@@ -73,6 +73,10 @@ export interface ProfilesTable {
   mentor_rating: ColumnType<number | null, never, never>;
   /** The user's industry while the user is an active mentor, else null: copied from users by triggers. */
   mentor_industry: ColumnType<string | null, never, never>;
+  /** Generated (migration 0015): the names folded, "first middle last", for people search. */
+  people_name: ColumnType<string | null, never, never>;
+  /** Generated: qualification, bio and summary folded, for people search. */
+  people_text: ColumnType<string | null, never, never>;
 }
 
 export interface SavedMentorsTable {
@@ -101,6 +105,8 @@ export interface ExperiencesTable {
   location: string;
   employment_type: string;
   detail: string;
+  /** Generated (migration 0015): the organization folded, for people search. */
+  organization_folded: ColumnType<string | null, never, never>;
 }
 
 export interface EducationsTable {
