@@ -7,6 +7,7 @@ import { startMailbox, type Mailbox } from './support/mailbox.js';
 import { PASSWORD, signUp, uniqueEmail } from './support/flows.js';
 import { dropDatabase, postgresUrl } from './support/postgres.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
+import { SEARCH_CAP } from '../../../packages/api/src/search/service.js';
 
 /**
  * Every list the API serves is read from indexes, whatever the size of the data: the server runs
@@ -21,7 +22,7 @@ import { startTestServer, type TestServer } from './support/test-server.js';
  * deployments use; PGlite serves one embedded user and would take minutes to load this data.
  */
 const BIG_TABLES =
-  /Seq Scan on (users|profiles|posts|post_likes|comments|follows|connections|notifications|chat_rooms|chat_messages|chat_reads|saved_mentors|mentor_sessions|mentor_session_invitees)\b/;
+  /Seq Scan on (users|profiles|posts|post_likes|comments|follows|connections|notifications|chat_rooms|chat_messages|chat_reads|saved_mentors|mentor_sessions|mentor_session_invitees|experiences)\b/;
 
 /** Who calls a list: the generated reader, a mentee with sessions, saved mentors and invitations, or a mentor with sessions. */
 type Caller = 'reader' | 'mentee' | 'mentor';
@@ -148,6 +149,12 @@ describe('list query plans at size M', () => {
         { query: 'text=supply&skills=Supply%20Chain&experience_level=executive&availability=weekdays', filled: true },
         { query: '', filled: true },
       ],
+      // People by a name beginning (the names' trigrams), a company (career records') and a bio word.
+      '/user/search/': [
+        { query: 'keyword=ngo', filled: true },
+        { query: 'keyword=flutterwave', filled: true },
+        { query: 'keyword=learning', filled: true },
+      ],
       '/mentor/save/': [{ query: '', as: 'mentee', filled: true }],
       '/post/by-mentors/': [
         { query: '', filled: true },
@@ -256,6 +263,7 @@ describe('list query plans at size M', () => {
       '/post/by-mentors/',
       '/mentor/sessions/',
       '/mentor/sessions/invited/',
+      '/user/search/',
     ])
       expect(paths).toContain(list);
     const offenders: string[] = [];
@@ -320,5 +328,41 @@ describe('list query plans at size M', () => {
       expect(scan.read, `${scan.node} ${scan.index ?? scan.relation}: ${described}`).toBeLessThanOrEqual(Math.max(2 * listed, 60));
     // The page itself: its entries of the industry's index, one more for the reader if listed.
     if (page) expect(Math.min(...onIndex.map((scan) => scan.read)), described).toBeLessThanOrEqual(page + 1);
+  });
+
+  /**
+   * People search reads its candidates from the trigram indexes of migration 0015 (names; bio,
+   * qualification and summary; companies of career records), at most SEARCH_CAP of each: no scan
+   * of members, profiles or career records reads more rows than that (with a margin for the
+   * trigram indexes' false positives), however many people match. `learning` is in nine bios in
+   * ten: the count stops at the cap. What is not bounded, and grows with the data: the bitmap
+   * index scans, which collect every match of the keyword's trigrams before any row is read
+   * (9,000 entries for `learning` at M; bench/RESULTS.md, "people search").
+   */
+  it.each([
+    { query: '/user/search/?keyword=ngo', index: 'profiles_people_name' },
+    { query: '/user/search/?keyword=flutterwave', index: 'experiences_organization_folded' },
+    { query: '/user/search/?keyword=data%20science', index: 'profiles_people_text' },
+    { query: '/user/search/?keyword=learning', index: 'profiles_people_text', capped: true },
+  ])('$query reads the people search indexes', async ({ query, index, capped }) => {
+    statements.length = 0;
+    const response = await api.get(query, { token: tokens.reader });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(response.body.results.length).toBe(4);
+    if (capped) expect(response.body.count).toBe(SEARCH_CAP);
+    const ran = statements.filter((statement) => /^\s*(select|with)\b/i.test(statement.sql));
+    const scans = (await Promise.all(ran.map((statement) => analyzedScans(statement.sql, statement.parameters)))).flat();
+    const described = JSON.stringify(scans);
+    expect(
+      scans.some((scan) => scan.index === index),
+      described,
+    ).toBe(true);
+    const ofPeople = scans.filter(
+      (scan) => scan.node !== 'Bitmap Index Scan' && /^(profiles|users|experiences)/.test(scan.relation ?? scan.index ?? ''),
+    );
+    for (const scan of ofPeople) {
+      expect(scan.node, described).not.toBe('Seq Scan');
+      expect(scan.read, `${scan.node} ${scan.index ?? scan.relation}: ${described}`).toBeLessThanOrEqual(2 * SEARCH_CAP);
+    }
   });
 });
