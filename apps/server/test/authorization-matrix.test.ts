@@ -136,12 +136,32 @@ describe("nobody acts on another user's objects", () => {
       post: (await t.api.post('/post/', { body: 'A post about building software' }, { token })).body.post_id,
       connection: (await t.api.post('/connection/', { connection: other.id }, { token })).body.id,
       chat: (await t.api.post('/chats/messages/', { user_id: other.id, message: 'private' }, { token })).body.chat_id,
+      job: (
+        await t.api.post(
+          '/job/',
+          {
+            title: 'Backend Developer',
+            organization: 'Acme',
+            employment_type: 'full_time',
+            work_type: 'remote',
+            country: 'Nigeria',
+            salary: '100',
+            overview: 'Build APIs',
+            description: 'Write TypeScript',
+            experience_level: 'mid',
+          },
+          { token },
+        )
+      ).body.id,
     };
     const comment = (await t.api.post('/post/comment/', { post: ids.post, body: 'mine' }, { token })).body.comment_id;
+    // An application to A's job, which only A (its poster) may read and move.
+    await t.api.post('/job/apply/', { job: ids.job }, { token: other.token });
+    const application = (await t.api.get('/job/apply/', { token: other.token })).body[0].id;
     // A notification of A's (B follows A), for B-the-stranger to try to mark read.
     await t.api.post('/follow/', { user_following: a.id }, { token: other.token });
     const notification = (await t.api.get('/notifications/', { token })).body.results[0].id;
-    for (const [name, id] of Object.entries({ ...ids, comment, notification })) expect(id, name).toEqual(expect.any(Number));
+    for (const [name, id] of Object.entries({ ...ids, comment, notification, application })) expect(id, name).toEqual(expect.any(Number));
 
     const attempts: Array<[string, string, Record<string, unknown>?]> = [
       ['PUT', '/user/update-experience/', { id: ids.experience, title: 'hijacked' }],
@@ -157,6 +177,10 @@ describe("nobody acts on another user's objects", () => {
       ['POST', '/connection/cancel/', { connection_id: ids.connection }],
       ['POST', '/connection/remove/', { connection_id: ids.connection }],
       ['GET', `/chats/messages/?chat_id=${ids.chat}`],
+      ['PUT', `/job/?job_id=${ids.job}`, { title: 'hijacked' }],
+      ['PUT', '/job/status/update/', { job: ids.job, status: 'closed' }],
+      ['GET', `/job/application/?job_id=${ids.job}`],
+      ['PUT', '/job/application/status/', { application, status: 'rejected' }],
     ];
     const before = await fingerprint();
     const wrong: string[] = [];

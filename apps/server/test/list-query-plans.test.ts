@@ -111,6 +111,25 @@ describe('list query plans at size M', () => {
     expect(chat.status, JSON.stringify(chat.body)).toBe(201);
     fixtures.chat = chat.body.chat_id;
     fixtures.chatMessage = chat.body.message_id;
+    // A job of the reader's with one application, for its applicants list.
+    const job = await api.post(
+      '/job/',
+      {
+        title: 'Backend Developer',
+        organization: 'Acme',
+        employment_type: 'full_time',
+        work_type: 'remote',
+        country: 'Nigeria',
+        salary: '100',
+        overview: 'Build APIs',
+        description: 'Write TypeScript',
+        experience_level: 'mid',
+      },
+      { token: tokens.reader },
+    );
+    expect(job.status, JSON.stringify(job.body)).toBe(201);
+    fixtures.readerJob = job.body.id;
+    expect((await api.post('/job/apply/', { job: job.body.id }, { token: tokens.mentee })).status).toBe(200);
   }, 240_000);
 
   afterAll(async () => {
@@ -135,6 +154,8 @@ describe('list query plans at size M', () => {
       '/notification-chat/notifications/': ['', 'page=2'],
       '/info/': ['title=tos'],
       '/info/choice-data/': ['field_name=industry'],
+      '/job/': ['', 'status=draft'],
+      '/job/application/': [`job_id=${fixtures.readerJob}`],
       // Mentors of the reader's industry, best rated first; search by text (trigrams), by skills
       // (the array index), by both with the other filters, and with no filter (every mentor).
       '/mentor/recommendation/': [

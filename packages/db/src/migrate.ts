@@ -13,6 +13,7 @@ import * as mentorSessions from './migrations/0010_mentor_sessions.js';
 import * as payments from './migrations/0011_payments.js';
 import * as ledger from './migrations/0012_ledger.js';
 import * as profileResume from './migrations/0013_profile_resume.js';
+import * as jobApplications from './migrations/0014_job_applications.js';
 import * as peopleSearch from './migrations/0015_people_search.js';
 
 // Listed in code, not read from a folder: file-based discovery breaks under bundlers and vitest.
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0011_payments': payments,
   '0012_ledger': ledger,
   '0013_profile_resume': profileResume,
+  '0014_job_applications': jobApplications,
   '0015_people_search': peopleSearch,
 };
 

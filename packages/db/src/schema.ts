@@ -254,6 +254,29 @@ export interface JobsTable {
   industry: string;
   experience_level: string;
   created_at: CreatedAt;
+  /** Null for jobs posted before deadlines existed: open until closed. */
+  application_deadline: ColumnType<string | null, string | null | undefined, string | null>;
+  status: ColumnType<JobStatus, JobStatus | undefined, JobStatus>;
+}
+
+export type JobStatus = 'active' | 'draft' | 'closed';
+export type ApplicationStatus = 'submitted' | 'reviewed' | 'shortlisted' | 'rejected' | 'hired';
+
+export interface JobApplicationsTable {
+  id: Generated<number>;
+  job_id: number;
+  applicant_id: number;
+  status: ColumnType<ApplicationStatus, ApplicationStatus | undefined, ApplicationStatus>;
+  cover_letter: string | null;
+  /** The URL of the PDF sent with the application; the applicant's profile résumé is shown when null. */
+  resume: string | null;
+  applied_at: CreatedAt;
+}
+
+export interface SavedJobsTable {
+  saver_id: number;
+  job_id: number;
+  saved_at: CreatedAt;
 }
 
 export interface JobIndustriesTable {
@@ -436,6 +459,8 @@ export interface Database {
   jobs: JobsTable;
   job_industries: JobIndustriesTable;
   job_preferences: JobPreferencesTable;
+  job_applications: JobApplicationsTable;
+  saved_jobs: SavedJobsTable;
   notifications: NotificationsTable;
   countries: CountriesTable;
   info_contents: InfoContentsTable;

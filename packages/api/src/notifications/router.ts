@@ -34,6 +34,8 @@ const NOTIFICATION_TYPES = new Set([
   'session_accepted',
   'session_rejected',
   'session_paid',
+  'job_application',
+  'application_status',
 ]);
 
 async function notificationPage(ctx: Context, userId: number, query: { page?: string | undefined; page_size?: string | undefined }) {

@@ -17,7 +17,9 @@ export interface NewNotification {
     | 'session_requested'
     | 'session_accepted'
     | 'session_rejected'
-    | 'session_paid';
+    | 'session_paid'
+    | 'job_application'
+    | 'application_status';
   message: string;
   data?: Record<string, unknown>;
 }
@@ -80,6 +82,11 @@ function notificationLink(
     case 'connection_accepted':
       return { page: 'Network', route: null, obj_id: null };
     case 'job':
+      return to('Job', 'job/?job_id=', 'job_id');
+    // The poster opens the job's applicants; the applicant the job.
+    case 'job_application':
+      return to('Job', 'job/application/?job_id=', 'job_id');
+    case 'application_status':
       return to('Job', 'job/?job_id=', 'job_id');
     // The web client opens its booked-sessions page, which needs no id.
     case 'session_requested':
