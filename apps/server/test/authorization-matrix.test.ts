@@ -153,6 +153,7 @@ describe("nobody acts on another user's objects", () => {
           { token },
         )
       ).body.id,
+      project: (await t.api.post('/project/', { title: 'Portfolio', description: 'Mine' }, { token })).body.id,
     };
     const comment = (await t.api.post('/post/comment/', { post: ids.post, body: 'mine' }, { token })).body.comment_id;
     // An application to A's job, which only A (its poster) may read and move.
@@ -181,6 +182,8 @@ describe("nobody acts on another user's objects", () => {
       ['PUT', '/job/status/update/', { job: ids.job, status: 'closed' }],
       ['GET', `/job/application/?job_id=${ids.job}`],
       ['PUT', '/job/application/status/', { application, status: 'rejected' }],
+      ['PUT', `/project/?portfolio_id=${ids.project}`, { title: 'hijacked' }],
+      ['DELETE', `/project/?portfolio_id=${ids.project}`],
     ];
     const before = await fingerprint();
     const wrong: string[] = [];

@@ -12,6 +12,7 @@ import {
   unsupportedMediaType,
   type ErrorBody,
 } from './errors.js';
+import { describeKinds } from './media/formats.js';
 import { invalidPage } from './pagination.js';
 import { appRouter } from './router.js';
 import type { Meta, SuccessStatus } from './trpc.js';
@@ -183,7 +184,7 @@ function documentUploads(operation: { requestBody?: unknown }, meta: Meta) {
     properties[field] = {
       type: 'string',
       format: 'binary',
-      description: `A file: ${kind === 'image' ? 'JPEG, PNG, WebP or GIF' : 'MP4, WebM or QuickTime'}`,
+      description: `A file: ${describeKinds(kind)}`,
     };
   }
 }

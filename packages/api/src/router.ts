@@ -8,6 +8,7 @@ import { mediaRouter } from './media/router.js';
 import { mentorsRouter } from './mentors/router.js';
 import { networkRouter } from './network/router.js';
 import { paymentsRouter } from './payments/router.js';
+import { portfolioRouter } from './portfolio/router.js';
 import { postsRouter } from './posts/router.js';
 import { profileRouter } from './profiles/router.js';
 import { searchRouter } from './search/router.js';
@@ -31,6 +32,7 @@ export const appRouter = router({
   sessions: sessionsRouter,
   payments: paymentsRouter,
   vault: vaultRouter,
+  portfolio: portfolioRouter,
 });
 
 export type AppRouter = typeof appRouter;

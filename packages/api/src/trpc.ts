@@ -4,7 +4,7 @@ import superjson from 'superjson';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { authenticate } from './auth/sessions.js';
 import type { Context } from './context.js';
-import type { MediaKind } from './media/formats.js';
+import type { MediaKinds } from './media/formats.js';
 import { apiError, describeError, notAdministrator, serviceUnavailable, tooManyRequests, type ErrorBody } from './errors.js';
 import { fieldWithNullCharacter, NULL_CHARACTERS } from './validation.js';
 
@@ -17,7 +17,7 @@ export type SuccessStatus = 200 | 201 | 202 | 204 | 206;
  */
 export type Meta = OpenApiMeta<{
   successStatus?: SuccessStatus;
-  uploads?: Record<string, MediaKind>;
+  uploads?: Record<string, MediaKinds>;
   errorExamples?: Record<number, ErrorBody[]>;
 }>;
 

@@ -437,6 +437,18 @@ export interface LedgerEntriesTable {
   currency: DefaultedText;
 }
 
+/** A portfolio project (migration 0016); `image` null shows the default image. */
+export interface ProjectsTable {
+  id: Generated<number>;
+  owner_id: number;
+  title: string;
+  description: string;
+  image: string | null;
+  download_material: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
   users: UsersTable;
   profiles: ProfilesTable;
@@ -475,6 +487,7 @@ export interface Database {
   fake_checkouts: FakeCheckoutsTable;
   ledger_transactions: LedgerTransactionsTable;
   ledger_entries: LedgerEntriesTable;
+  projects: ProjectsTable;
 }
 
 export type User = Selectable<UsersTable>;

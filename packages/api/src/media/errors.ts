@@ -1,12 +1,12 @@
 import { apiError, fieldError } from '../errors.js';
-import { KIND_DESCRIPTIONS, type MediaKind } from './formats.js';
+import { describeKinds, type MediaKinds } from './formats.js';
 
 /** Every refusal of a file or a file URL, worded once and filed under the field that carried it. */
 
 const megabytes = (bytes: number) => `${Math.round((bytes / 1_048_576) * 10) / 10} MB`;
 
-export const wrongType = (field: string, kind: MediaKind) =>
-  apiError('BAD_REQUEST', `${field}: upload ${KIND_DESCRIPTIONS[kind]}.`, { [field]: [`Upload ${KIND_DESCRIPTIONS[kind]}.`] });
+export const wrongType = (field: string, kinds: MediaKinds) =>
+  apiError('BAD_REQUEST', `${field}: upload ${describeKinds(kinds)}.`, { [field]: [`Upload ${describeKinds(kinds)}.`] });
 export const tooLarge = (field: string, maxBytes: number) =>
   apiError('PAYLOAD_TOO_LARGE', `${field}: the file is larger than ${megabytes(maxBytes)}.`, {
     [field]: [`The file is larger than ${megabytes(maxBytes)}.`],

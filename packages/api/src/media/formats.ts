@@ -36,11 +36,21 @@ export function sniffFormat(bytes: Buffer): MediaFormat | undefined {
   return undefined;
 }
 
-export const KIND_DESCRIPTIONS: Record<MediaKind, string> = {
+const KIND_DESCRIPTIONS: Record<MediaKind, string> = {
   image: 'an image (JPEG, PNG, WebP or GIF)',
   video: 'a video (MP4, WebM or QuickTime)',
   document: 'a PDF document',
 };
+
+/** The kinds a file field accepts: one, or several (a project's download may be a PDF or an image). */
+export type MediaKinds = MediaKind | readonly MediaKind[];
+
+export const kindsOf = (kinds: MediaKinds): readonly MediaKind[] => (typeof kinds === 'string' ? [kinds] : kinds);
+
+export const describeKinds = (kinds: MediaKinds) =>
+  kindsOf(kinds)
+    .map((kind) => KIND_DESCRIPTIONS[kind])
+    .join(' or ');
 
 export const mimeOfExtension = (ext: string): string | undefined =>
   ({

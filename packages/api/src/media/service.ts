@@ -4,7 +4,7 @@ import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from '@oslojs/
 import { digest } from '../auth/tokens.js';
 import type { Services } from '../context.js';
 import { foreignUrl, tooLarge, unknownUploadUrl, uploadCutShort, wrongType } from './errors.js';
-import { SNIFF_BYTES, sniffFormat, type MediaKind } from './formats.js';
+import { kindsOf, SNIFF_BYTES, sniffFormat, type MediaKind, type MediaKinds } from './formats.js';
 
 function maxBytesOf(services: Services, kind: MediaKind) {
   return { image: services.config.MAX_IMAGE_BYTES, video: services.config.MAX_VIDEO_BYTES, document: services.config.MAX_DOCUMENT_BYTES }[
@@ -45,17 +45,18 @@ function readHead(stream: Readable, length: number): Promise<{ head: Buffer; end
  * Streams an upload to storage under a fresh key, after checking by its first bytes that it is
  * the expected kind, and stopping it at the size limit. Nothing is stored when either check fails.
  */
-export async function storeUpload(services: Services, field: string, kind: MediaKind, stream: Readable, key?: string) {
+export async function storeUpload(services: Services, field: string, kinds: MediaKinds, stream: Readable, key?: string) {
   const { head, ended } = await readHead(stream, SNIFF_BYTES).catch((error: unknown) => {
     throw error instanceof UploadCutShort ? uploadCutShort(field) : error;
   });
   const format = sniffFormat(head);
   // A granted key names the format the client announced: the content must be that format.
-  if (!format || format.kind !== kind || (key !== undefined && !key.endsWith(`.${format.ext}`))) {
+  if (!format || !kindsOf(kinds).includes(format.kind) || (key !== undefined && !key.endsWith(`.${format.ext}`))) {
     stream.resume(); // drain what the client still sends
-    throw wrongType(field, kind);
+    throw wrongType(field, kinds);
   }
-  const maxBytes = maxBytesOf(services, kind);
+  // A field taking several kinds limits each file by the limit of the kind it is.
+  const maxBytes = maxBytesOf(services, format.kind);
   let received = 0;
   const body = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -74,7 +75,7 @@ export async function storeUpload(services: Services, field: string, kind: Media
     stream.once('error', (error) => body.destroy(error));
     stream.once('close', () => stream.readableEnded || body.destroy(new UploadCutShort()));
   }
-  const objectKey = key ?? `${kind}s/${randomUUID()}.${format.ext}`;
+  const objectKey = key ?? `${format.kind}s/${randomUUID()}.${format.ext}`;
   try {
     await services.storage.put(objectKey, body, format.mime);
   } catch (error) {
@@ -91,16 +92,17 @@ export async function storeUpload(services: Services, field: string, kind: Media
  * Accepts a media URL sent in place of a file: it must be one of our stored objects, of the
  * expected kind and within the size limit (presigned uploads are checked here, after the fact).
  */
-export async function checkStoredMedia(services: Services, field: string, kind: MediaKind, url: string): Promise<string> {
+export async function checkStoredMedia(services: Services, field: string, kinds: MediaKinds, url: string): Promise<string> {
   const key = services.storage.keyOf(url);
   if (!key) throw foreignUrl(field);
   const head = await services.storage.head(key, SNIFF_BYTES);
   if (!head) throw unknownUploadUrl(field);
   const format = sniffFormat(head.bytes);
-  const maxBytes = maxBytesOf(services, kind);
-  if (!format || format.kind !== kind || head.size > maxBytes) {
+  const accepted = format !== undefined && kindsOf(kinds).includes(format.kind);
+  const maxBytes = accepted ? maxBytesOf(services, format.kind) : 0;
+  if (!accepted || head.size > maxBytes) {
     await services.storage.delete(key);
-    throw format?.kind === kind ? tooLarge(field, maxBytes) : wrongType(field, kind);
+    throw accepted ? tooLarge(field, maxBytes) : wrongType(field, kinds);
   }
   return url;
 }

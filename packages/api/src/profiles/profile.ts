@@ -83,6 +83,7 @@ interface ProfileExtras {
   industry: string;
   followers: number;
   followings: number;
+  projects_count: number;
   can_message: boolean;
   can_follow: boolean;
   experience: RecordRows;
@@ -133,6 +134,7 @@ export async function retrieveProfile(services: Services, viewer: Viewer, rawUse
     select ${PROFILE_COLUMNS}, u.id, u.email, u.user_type, u.industry,
       (select count(*)::int from follows where following_id = u.id) as followers,
       (select count(*)::int from follows where follower_id = u.id) as followings,
+      (select count(*)::int from projects where owner_id = u.id) as projects_count,
       u.id <> ${viewer.id} and ${confirmedConnection(viewer.id, sql`u.id`)} as can_message,
       u.id <> ${viewer.id} and not exists (
         select 1 from follows f where f.follower_id = ${viewer.id} and f.following_id = u.id
@@ -156,6 +158,7 @@ export async function retrieveProfile(services: Services, viewer: Viewer, rawUse
     certification: row.certification,
     followers: row.followers,
     followings: row.followings,
+    projects_count: row.projects_count,
     can_message: row.can_message,
     can_follow: row.can_follow,
     ...(row.user_type === 'mentor' ? mentorPart(row, readRate(row.viewer_rate)) : {}),

@@ -160,6 +160,7 @@ export const fullProfile = personalProfile.extend({
   certification: z.array(certificationItem),
   followers: z.number().int(),
   followings: z.number().int(),
+  projects_count: z.number().int().describe('Portfolio projects of this person (listed by `GET /project/?user_id=`)'),
   can_message: z.boolean().describe('You and this person have a confirmed connection (never on your own profile)'),
   can_follow: z.boolean().describe('This is someone else whom you do not follow yet'),
   ...z.object(mentorProfile).partial().shape,
