@@ -363,6 +363,28 @@ describe('job lifecycle', () => {
     expect((await t.api.request('PUT', `/job/?job_id=${job.id}`, { work_type: 'underwater' }, { token: poster.token })).status).toBe(400);
   });
 
+  it('a draft notifies matching preferences when it is published, not before', async () => {
+    const poster = await person(t.api, t.mailbox);
+    const seeker = await person(t.api, t.mailbox);
+    const preference = {
+      title: 'backend developer',
+      employment_type: 'full_time',
+      work_type: 'remote',
+      industry: 'technology',
+      experience_level: 'senior',
+    };
+    expect((await t.api.request('PUT', '/job/preference/', preference, { token: seeker.token })).status).toBe(200);
+    const draft = await post(poster, { status: 'draft' });
+    const announced = () => notificationsOf(seeker, 'job').then((rows) => rows.filter((row) => (row.data as any).job_id === draft.id));
+    expect(await announced()).toEqual([]);
+    await t.api.request('PUT', '/job/status/update/', { job: draft.id, status: 'active' }, { token: poster.token });
+    expect(await announced()).toHaveLength(1);
+    // Closing and reopening announces nothing new.
+    await t.api.request('PUT', '/job/status/update/', { job: draft.id, status: 'closed' }, { token: poster.token });
+    await t.api.request('PUT', `/job/?job_id=${draft.id}`, { status: 'active' }, { token: poster.token });
+    expect(await announced()).toHaveLength(1);
+  });
+
   it('recommendations show only active jobs whose deadline has not passed', async () => {
     const poster = await person(t.api, t.mailbox);
     const reader = await person(t.api, t.mailbox);

@@ -95,7 +95,7 @@ export const jobsRouter = router({
         path: '/job/status/update/',
         summary: 'Publish, close or reopen a job you posted',
         description:
-          '`{"job": <id>, "status": "active" | "draft" | "closed"}`; any status may follow any other. Answers the job as lists show it.',
+          '`{"job": <id>, "status": "active" | "draft" | "closed"}`; any status may follow any other; publishing a draft notifies matching preferences as a new job does. Answers the job as lists show it.',
         errors: {
           400: answers('No such job, or an unknown status', jobErrors.unknownJob(99)),
           403: answers('The job is someone else’s', jobErrors.notYourJob()),

@@ -1,4 +1,4 @@
-import { sql, type JobStatus } from '@careernexus/db';
+import { sql, type Database, type JobStatus, type Transaction } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import { classifyIndustryLabels } from '../classifier/industry.js';
 import type { Context, Services } from '../context.js';
@@ -95,7 +95,6 @@ const titleWords = (title: string) =>
 export async function createJob(services: Services, viewer: Viewer, input: NewJob) {
   const labels = input.industry ? [input.industry] : classifyIndustryLabels(`${input.title}. ${input.overview}. ${input.description}`);
   const { industry: _given, ...fields } = input;
-  const message = `A new job matching your preference. ${input.title} at ${input.organization}. Apply now!`;
   const { job, stored } = await services.db.transaction().execute(async (trx) => {
     const job = await trx
       .insertInto('jobs')
@@ -107,31 +106,56 @@ export async function createJob(services: Services, viewer: Viewer, input: NewJo
       .insertInto('job_industries')
       .values(labels.map((industry) => ({ industry, job_id: job.id })))
       .execute();
-    // A draft or closed job is news to nobody yet.
-    if ((input.status ?? 'active') !== 'active') return { job, stored: [] };
-    const words = titleWords(input.title);
-    // Preferences of the same kind of job, in one of its industries, whose title words all appear in the job's title.
-    const matches = await sql<{ user_id: number }>`
-      select user_id from job_preferences p
-      where p.employment_type = ${input.employment_type} and p.work_type = ${input.work_type}
-        and p.experience_level = ${input.experience_level} and p.industry in (${sql.join(labels)})
-        and p.user_id <> ${viewer.id}
-        and not exists (
-          select 1 from unnest(regexp_split_to_array(lower(p.title), '[^a-z0-9]+')) as w(word)
-          where w.word <> '' and not (w.word = any(array[${sql.join(words)}]::text[])))`.execute(trx);
-    const stored = await storeNotifications(
-      trx,
-      matches.rows.map((row) => ({
-        userId: Number(row.user_id),
-        type: 'job' as const,
-        message,
-        data: { job_id: job.id, title: job.title, organization: job.organization },
-      })),
-    );
+    // A draft or closed job is news to nobody yet; a draft is announced when it is published.
+    const stored = job.status === 'active' ? await storeMatches(trx, { ...job, poster_id: viewer.id }) : [];
     return { job, stored };
   });
   await deliver(services, stored);
   return presentJob(job);
+}
+
+type Announced = Pick<JobRow, 'id' | 'title' | 'organization' | 'employment_type' | 'work_type' | 'experience_level' | 'industry'> & {
+  poster_id: number;
+};
+
+/** Stores a notification for everyone whose preference the job matches, inside the caller's transaction. */
+async function storeMatches(trx: Transaction<Database>, job: Announced) {
+  const labels = job.industry.split(',');
+  const words = titleWords(job.title);
+  // Preferences of the same kind of job, in one of its industries, whose title words all appear in the job's title.
+  const matches = await sql<{ user_id: number }>`
+    select user_id from job_preferences p
+    where p.employment_type = ${job.employment_type} and p.work_type = ${job.work_type}
+      and p.experience_level = ${job.experience_level} and p.industry in (${sql.join(labels)})
+      and p.user_id <> ${job.poster_id}
+      and not exists (
+        select 1 from unnest(regexp_split_to_array(lower(p.title), '[^a-z0-9]+')) as w(word)
+        where w.word <> '' and not (w.word = any(array[${sql.join(words)}]::text[])))`.execute(trx);
+  return storeNotifications(
+    trx,
+    matches.rows.map((row) => ({
+      userId: Number(row.user_id),
+      type: 'job' as const,
+      message: `A new job matching your preference. ${job.title} at ${job.organization}. Apply now!`,
+      data: { job_id: job.id, title: job.title, organization: job.organization },
+    })),
+  );
+}
+
+/** Changes a job's row; a draft becoming active is announced then, as a new job would be. */
+async function updateJob(
+  trx: Transaction<Database>,
+  jobId: number,
+  previous: JobStatus,
+  values: Partial<Omit<NewJob, 'industry'>> & { industry?: string },
+) {
+  const job = await trx
+    .updateTable('jobs')
+    .set(values)
+    .where('id', '=', jobId)
+    .returning(['id', 'title', 'organization', 'employment_type', 'work_type', 'experience_level', 'industry', 'poster_id', 'status'])
+    .executeTakeFirstOrThrow();
+  return previous === 'draft' && job.status === 'active' ? storeMatches(trx, job) : [];
 }
 
 export async function postedJobs(
@@ -174,10 +198,10 @@ export async function editJob(services: Services, viewer: Viewer, rawJobId: stri
   if (jobId === undefined) throw editJobUnknown();
   const { industry, ...fields } = changes;
   const textChanged = fields.title !== undefined || fields.overview !== undefined || fields.description !== undefined;
-  await services.db.transaction().execute(async (trx) => {
+  const stored = await services.db.transaction().execute(async (trx) => {
     const current = await trx
       .selectFrom('jobs')
-      .select(['poster_id', 'title', 'overview', 'description'])
+      .select(['poster_id', 'title', 'overview', 'description', 'status'])
       .where('id', '=', jobId)
       .forUpdate()
       .executeTakeFirst();
@@ -192,7 +216,6 @@ export async function editJob(services: Services, viewer: Viewer, rawJobId: stri
             )
           : undefined;
     const values = { ...fields, ...(labels ? { industry: labels.join(',') } : {}) };
-    if (Object.keys(values).length) await trx.updateTable('jobs').set(values).where('id', '=', jobId).execute();
     if (labels) {
       await trx.deleteFrom('job_industries').where('job_id', '=', jobId).execute();
       await trx
@@ -200,7 +223,9 @@ export async function editJob(services: Services, viewer: Viewer, rawJobId: stri
         .values(labels.map((label) => ({ industry: label, job_id: jobId })))
         .execute();
     }
+    return Object.keys(values).length ? updateJob(trx, jobId, current.status, values) : [];
   });
+  await deliver(services, stored);
   return onlyJob(await readJob(services, viewer.id, jobId));
 }
 
@@ -210,12 +235,15 @@ const onlyJob = <T>(job: T | undefined) => {
   return job;
 };
 
-/** Publishes, closes or reopens the poster's own job: any status to any other. */
+/** Publishes, closes or reopens the poster's own job: any status to any other; publishing a draft announces it. */
 export async function setJobStatus(services: Services, viewer: Viewer, jobId: number, status: JobStatus) {
-  const job = await services.db.selectFrom('jobs').select('poster_id').where('id', '=', jobId).executeTakeFirst();
-  if (!job) throw unknownJob(jobId);
-  if (job.poster_id !== viewer.id) throw notYourJob();
-  await services.db.updateTable('jobs').set({ status }).where('id', '=', jobId).where('poster_id', '=', viewer.id).execute();
+  const stored = await services.db.transaction().execute(async (trx) => {
+    const job = await trx.selectFrom('jobs').select(['poster_id', 'status']).where('id', '=', jobId).forUpdate().executeTakeFirst();
+    if (!job) throw unknownJob(jobId);
+    if (job.poster_id !== viewer.id) throw notYourJob();
+    return updateJob(trx, jobId, job.status, { status });
+  });
+  await deliver(services, stored);
   return onlyJob(await readJob(services, viewer.id, jobId));
 }
 
