@@ -17,8 +17,9 @@ export const searchRouter = router({
           '`?keyword=` matches part of a name (first, middle, last), the qualification, bio or summary, or a company of the career records; ' +
           'any case, accents ignored (`ngozi` finds Ngözi). Best matches first: a name equal to the keyword (`ngozi`, `ngozi okafor`), ' +
           'then a name beginning with it, then a match elsewhere; then by id. Deactivated members never appear; you do, as on LinkedIn. ' +
-          `At most ${SEARCH_CAP.toLocaleString('en')} people are ranked: beyond that \`count\` says ${SEARCH_CAP.toLocaleString('en')}, the pages end there, ` +
-          'and which of the many matches make the list follows the indexes, not the ranking (name matches are taken first). ' +
+          `At most ${SEARCH_CAP} people are listed and counted (${SEARCH_CAP / 4} pages of 4): beyond that \`count\` says about ${SEARCH_CAP}, the pages end there, ` +
+          `and which of the many matches make the list follows the indexes, not the ranking. Names come first: when ${SEARCH_CAP} names match, ` +
+          'the other fields are not searched; otherwise their matches follow the names. ' +
           'Paginated, **4 a page** by default, absolute links.',
         errors: {
           400: answers(

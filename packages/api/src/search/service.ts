@@ -11,10 +11,14 @@ export const MIN_KEYWORD_RUN = 3;
 export const MAX_KEYWORD_LENGTH = 100;
 
 /**
- * At most this many people are ranked and counted, as LinkedIn shows at most 1,000 results of a
- * search: a common keyword costs the same whatever the number of members.
+ * At most this many people are ranked and counted (25 pages of 4): a search is for finding someone
+ * by name, and a bounded list keeps a common keyword as cheap as a rare one. At 1,000 (LinkedIn's
+ * limit) ranking the candidates cost 10 times the feed's database time at size M
+ * (bench/RESULTS.md, "people search").
  */
-export const SEARCH_CAP = 1_000;
+export const SEARCH_CAP = 100;
+/** A member has about two career records: companies are read this many records a person. */
+const RECORDS_PER_PERSON = 2;
 
 /** Tiers of the ranking: a whole name, a name's beginning, anything else. */
 const EXACT_NAME = 0;
@@ -45,12 +49,12 @@ function keywordOf(raw: string | undefined): string {
 
 /**
  * One page of the people matching `keyword`, and their number (at most SEARCH_CAP), in one
- * statement. The candidates are read from the three trigram indexes of migration 0015 (names;
- * qualification, bio and summary; companies of career records), at most SEARCH_CAP from each, so
- * a keyword matching very many people reads a bounded number of rows; deactivated members are
- * dropped by the primary key of users. The candidates are ranked (a whole name equal to the
- * keyword, then a name beginning with it, then the rest; then by id) and the first SEARCH_CAP
- * kept: the count and every page come from that one list, so pages are stable.
+ * statement. Names first: up to SEARCH_CAP active members whose names contain the keyword, read
+ * from the names' trigram index and ranked from that text alone (a whole name equal to the
+ * keyword, then a name beginning with it, then the rest). Only when names give fewer than
+ * SEARCH_CAP are the qualification, bio and summary index and the companies index read (up to
+ * SEARCH_CAP people, and twice as many career records, from each). The first SEARCH_CAP by tier
+ * and id make the list: the count and every page come from it, so pages are stable.
  */
 async function readPeople(services: Services, keyword: string, offset: number, limit: number) {
   // Folded once per statement (sub-selects become InitPlans), not once per row.
@@ -59,22 +63,32 @@ async function readPeople(services: Services, keyword: string, offset: number, l
   const wholeName = sql`(select '% ' || cn_fold(${pattern}::text) || ' %')`;
   const nameStart = sql`(select '% ' || cn_fold(${pattern}::text) || '%')`;
   const { rows } = await sql<{ count: number; results: FoundRow[] }>`
-    with candidates as materialized (
-      select user_id from (select p.user_id from profiles p where p.people_name like ${anywhere} limit ${SEARCH_CAP}) by_name
-      union
-      select user_id from (select p.user_id from profiles p where p.people_text like ${anywhere} limit ${SEARCH_CAP}) by_text
-      union
-      select user_id from (select e.user_id from experiences e where e.organization_folded like ${anywhere} limit ${SEARCH_CAP}) by_company
-    ),
-    ranked as materialized (
+    with by_name as materialized (
       select p.user_id as id,
         case when ' ' || p.people_name || ' ' like ${wholeName} then ${EXACT_NAME}
              when ' ' || p.people_name like ${nameStart} then ${NAME_PREFIX}
              else ${OTHER_FIELD} end as tier
-      from candidates c
-      join users u on u.id = c.user_id and u.is_active
-      join profiles p on p.user_id = c.user_id
-      order by tier, p.user_id
+      from profiles p
+      join users u on u.id = p.user_id and u.is_active
+      where p.people_name like ${anywhere}
+      limit ${SEARCH_CAP}
+    ),
+    elsewhere as materialized (
+      select found.user_id as id
+      from (
+        (select p.user_id from profiles p where p.people_text like ${anywhere} limit ${SEARCH_CAP})
+        union
+        (select e.user_id from experiences e where e.organization_folded like ${anywhere} limit ${RECORDS_PER_PERSON * SEARCH_CAP})
+      ) found
+      join users u on u.id = found.user_id and u.is_active
+      -- A one-time filter: with a full list of names, the other indexes are not read at all.
+      where (select count(*) from by_name) < ${SEARCH_CAP}
+    ),
+    ranked as materialized (
+      select id, min(tier) as tier
+      from (select id, tier from by_name union all select id, ${OTHER_FIELD} from elsewhere) found
+      group by id
+      order by tier, id
       limit ${SEARCH_CAP}
     )
     select (select count(*)::int from ranked) as count,
