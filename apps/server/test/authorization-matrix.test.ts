@@ -6,6 +6,7 @@ import { useServer } from './support/fixture.js';
 import { PASSWORD } from './support/flows.js';
 import { decodeJwt } from './support/http.js';
 import { person, type Person } from './support/people.js';
+import { SAMPLE_JOB } from './support/samples.js';
 
 /**
  * Who may do what, checked across the whole contract: every operation the OpenAPI document marks
@@ -136,23 +137,7 @@ describe("nobody acts on another user's objects", () => {
       post: (await t.api.post('/post/', { body: 'A post about building software' }, { token })).body.post_id,
       connection: (await t.api.post('/connection/', { connection: other.id }, { token })).body.id,
       chat: (await t.api.post('/chats/messages/', { user_id: other.id, message: 'private' }, { token })).body.chat_id,
-      job: (
-        await t.api.post(
-          '/job/',
-          {
-            title: 'Backend Developer',
-            organization: 'Acme',
-            employment_type: 'full_time',
-            work_type: 'remote',
-            country: 'Nigeria',
-            salary: '100',
-            overview: 'Build APIs',
-            description: 'Write TypeScript',
-            experience_level: 'mid',
-          },
-          { token },
-        )
-      ).body.id,
+      job: (await t.api.post('/job/', SAMPLE_JOB, { token })).body.id,
       project: (await t.api.post('/project/', { title: 'Portfolio', description: 'Mine' }, { token })).body.id,
     };
     const comment = (await t.api.post('/post/comment/', { post: ids.post, body: 'mine' }, { token })).body.comment_id;

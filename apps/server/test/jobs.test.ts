@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { useServer } from './support/fixture.js';
+import { SAMPLE_JOB } from './support/samples.js';
 import { person, type Person } from './support/people.js';
 
 const t = useServer();
 
-const JOB = {
-  title: 'Senior Backend Developer',
-  organization: 'Paystack',
-  employment_type: 'full_time',
-  work_type: 'Remote',
-  country: 'Nigeria',
-  salary: '900,000NGN',
-  overview: 'Build the payment APIs and cloud software that thousands of developers rely on.',
-  description: 'You will design services, write code in TypeScript and review pull requests.',
-  experience_level: 'senior',
-};
+const JOB = SAMPLE_JOB;
 
 const PREFERENCE = {
   title: 'backend developer',

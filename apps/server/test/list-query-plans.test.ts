@@ -7,6 +7,7 @@ import { startMailbox, type Mailbox } from './support/mailbox.js';
 import { PASSWORD, signUp, uniqueEmail } from './support/flows.js';
 import { dropDatabase, postgresUrl } from './support/postgres.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
+import { SAMPLE_JOB } from './support/samples.js';
 import { SEARCH_CAP } from '../../../packages/api/src/search/service.js';
 
 /**
@@ -112,21 +113,7 @@ describe('list query plans at size M', () => {
     fixtures.chat = chat.body.chat_id;
     fixtures.chatMessage = chat.body.message_id;
     // A job of the reader's with one application, for its applicants list.
-    const job = await api.post(
-      '/job/',
-      {
-        title: 'Backend Developer',
-        organization: 'Acme',
-        employment_type: 'full_time',
-        work_type: 'remote',
-        country: 'Nigeria',
-        salary: '100',
-        overview: 'Build APIs',
-        description: 'Write TypeScript',
-        experience_level: 'mid',
-      },
-      { token: tokens.reader },
-    );
+    const job = await api.post('/job/', SAMPLE_JOB, { token: tokens.reader });
     expect(job.status, JSON.stringify(job.body)).toBe(201);
     fixtures.readerJob = job.body.id;
     expect((await api.post('/job/apply/', { job: job.body.id }, { token: tokens.mentee })).status).toBe(200);

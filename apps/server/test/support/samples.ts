@@ -33,3 +33,16 @@ export function multipart(fields: Record<string, string | { bytes: Buffer; filen
   }
   return form;
 }
+
+/** A job posting as the web client sends it; the classifier files it under technology. */
+export const SAMPLE_JOB = {
+  title: 'Senior Backend Developer',
+  organization: 'Paystack',
+  employment_type: 'full_time',
+  work_type: 'Remote',
+  country: 'Nigeria',
+  salary: '900,000NGN',
+  overview: 'Build the payment APIs and cloud software that thousands of developers rely on.',
+  description: 'You will design services, write code in TypeScript and review pull requests.',
+  experience_level: 'senior',
+};
