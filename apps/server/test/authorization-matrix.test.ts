@@ -204,8 +204,10 @@ describe('administrator operations refuse members', () => {
   it('names the administrator operations in the contract (their 403 documented)', () => {
     expect(administrative.map((operation) => `${operation.method} ${operation.path}`).sort()).toEqual([
       'DELETE /info/',
+      'DELETE /info/library/',
       'POST /info/',
       'POST /info/exchange-rate/set/',
+      'POST /info/library/',
       'PUT /info/',
       'PUT /info/country-permit/',
     ]);
@@ -219,8 +221,9 @@ describe('administrator operations refuse members', () => {
         'POST /info/': { title: 'terms', content: 'Members may not write this.' },
         'PUT /info/': { title: 'terms', content: 'Members may not change this.' },
         'POST /info/exchange-rate/set/': { country: 1, currency_name: 'Naira', currency_initials: 'NGN', exchange_rate: 1500 },
+        'POST /info/library/': { title: 'Members may not add this', description: 'd', tags: ['x'], file: 'https://example.com/a.pdf' },
       };
-      const path = operation.method === 'DELETE' ? `${operation.path}?title=terms` : operation.path;
+      const path = operation.method === 'DELETE' ? `${operation.path}?title=terms&content_id=1` : operation.path;
       const before = await fingerprint();
       const response = await send({ method: operation.method, path }, other.token, bodies[`${operation.method} ${operation.path}`]);
       expect(response.status).toBe(403);

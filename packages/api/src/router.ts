@@ -4,6 +4,7 @@ import { notificationsRouter } from './notifications/router.js';
 import { followsRouter } from './follows/router.js';
 import { infoRouter } from './info/router.js';
 import { jobsRouter } from './jobs/router.js';
+import { libraryRouter } from './info/library-router.js';
 import { mediaRouter } from './media/router.js';
 import { mentorsRouter } from './mentors/router.js';
 import { networkRouter } from './network/router.js';
@@ -33,6 +34,7 @@ export const appRouter = router({
   payments: paymentsRouter,
   vault: vaultRouter,
   portfolio: portfolioRouter,
+  library: libraryRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -16,6 +16,7 @@ import * as profileResume from './migrations/0013_profile_resume.js';
 import * as jobApplications from './migrations/0014_job_applications.js';
 import * as peopleSearch from './migrations/0015_people_search.js';
 import * as portfolioProjects from './migrations/0016_portfolio_projects.js';
+import * as library from './migrations/0018_library.js';
 
 // Listed in code, not read from a folder: file-based discovery breaks under bundlers and vitest.
 const migrations: Record<string, Migration> = {
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0014_job_applications': jobApplications,
   '0015_people_search': peopleSearch,
   '0016_portfolio_projects': portfolioProjects,
+  '0018_library': library,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -449,6 +449,16 @@ export interface ProjectsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface LibraryItemsTable {
+  id: Generated<number>;
+  title: string;
+  description: string;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  file: string;
+  created_at: CreatedAt;
+  created_by: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   profiles: ProfilesTable;
@@ -488,6 +498,7 @@ export interface Database {
   ledger_transactions: LedgerTransactionsTable;
   ledger_entries: LedgerEntriesTable;
   projects: ProjectsTable;
+  library_items: LibraryItemsTable;
 }
 
 export type User = Selectable<UsersTable>;

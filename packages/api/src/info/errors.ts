@@ -31,3 +31,20 @@ export const inexistentContent = () =>
 // Choice lists
 export const unknownChoiceField = (fieldNames: string[]) =>
   apiError('BAD_REQUEST', 'Invalid field name.', { error: 'Invalid field name.', Avalable_names: fieldNames });
+
+// The content library, in the original's words
+export const duplicateLibraryTitle = () => fieldError('title', 'A Library content with this title already exists.');
+export const TAGS_NOT_TEXTS = 'Tags must be a list of Texts.';
+/** `tags` is neither a list of texts nor (in a form) a JSON string holding one. */
+export const tagsNotTexts = () => fieldError('tags', TAGS_NOT_TEXTS);
+export const tagsOverLimits = (maxTags: number, maxLength: number) =>
+  fieldError('tags', `Send at most ${maxTags} tags of 1 to ${maxLength} characters each.`);
+/** `?content_id=` of a read that is not an id. */
+export const malformedLibraryContentId = () => keyedError('error', 'Invalid content id');
+export const unknownLibraryContent = () =>
+  apiError('NOT_FOUND', 'Invalid content id', { error: 'Invalid content id', detail: 'Invalid content id' });
+export const libraryContentIdMissing = () => keyedError('error', 'A content_id query parameter is required for this request');
+/** `?content_id=` of a deletion that is not an id. */
+export const malformedContentIdToDelete = () => keyedError('error', 'Invalid Content ID');
+export const unknownContentToDelete = () =>
+  apiError('NOT_FOUND', 'Invalid Content ID', { error: 'Invalid Content ID', detail: 'Invalid Content ID' });
