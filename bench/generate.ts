@@ -57,6 +57,9 @@ export const HOT_POSTS = 20;
 /** Chat rooms with this many messages exist in every size (HOT_ROOMS of them); the others have 30–60. */
 export const HOT_MESSAGES = 5_000;
 export const HOT_ROOMS = 8;
+/** Popular jobs: POPULAR_JOBS of them in every size, each applied for by about one member in 40 (S 22, M 225, L 2,250 or so). */
+export const POPULAR_JOBS = 10;
+export const POPULAR_JOB_APPLICANTS_PER_USER = 1 / 40;
 
 export interface GenerateOptions {
   /** postgres://… of the database to fill (created when missing). */
@@ -610,6 +613,8 @@ function loadSteps(users: number, posts: number, anchor: string): Step[] {
     connectionsStep(context),
     recordsStep(context),
     jobsStep(context),
+    jobActivityStep(context),
+    portfolioStep(context),
     chatStep(context),
     mentorshipStep(context),
     notificationsStep(context),
@@ -845,6 +850,93 @@ function jobsStep({ users, jobs }: LoadContext): Step {
   };
 }
 
+const APPLICATION_STATUSES = ['submitted', 'reviewed', 'shortlisted', 'rejected', 'hired'];
+const COVER_LETTERS = [
+  'I would love to bring my experience to your team and grow with it.',
+  'I have followed your organization for years and believe my skills fit this role well.',
+  'Please find my résumé attached; I am available to start within two weeks.',
+  'I led a similar project in my last role and would be glad to tell you more in an interview.',
+];
+const PROJECT_TITLES = [
+  'Farm yield dashboard',
+  'Mobile banking onboarding redesign',
+  'Community health outreach report',
+  'E-commerce storefront for a local brand',
+  'Bridge load analysis',
+  'Secondary school maths curriculum',
+  'Short documentary: Lagos at night',
+  'Public procurement transparency portal',
+  'Warehouse route optimisation',
+  'Brand campaign for a fintech launch',
+  'Open-source TypeScript API starter',
+  'Football academy performance tracker',
+];
+
+/**
+ * The applications of POPULAR_JOBS popular jobs (every `jobs / POPULAR_JOBS`-th, one member in 40
+ * each, drawn like likes: distinct by construction) and of every other member (not an employer: the
+ * posters are employers, so nobody applies to their own job): 1 to 4 jobs each, uniformly. Saved
+ * jobs: 1 to 4 per non-employer. Both are numbered in time order, after the job was posted (the jobs
+ * step posts job j `jobs - j` hours before now).
+ */
+function jobActivityStep({ users, jobs }: LoadContext): Step {
+  const popularEvery = Math.max(1, Math.floor(jobs / POPULAR_JOBS));
+  const popularApplicants = Math.ceil(users * POPULAR_JOB_APPLICANTS_PER_USER);
+  const since = (job: string, x: string, seed: number) => `now() - (${jobs} - ${job}) * interval '1 hour' * bench_u(${x}, ${seed})`;
+  return {
+    name: 'job activity',
+    after: ['jobs'],
+    sql: [
+      `insert into job_applications (job_id, applicant_id, status, cover_letter, applied_at)
+         select job, applicant, (${textArray(APPLICATION_STATUSES)})[1 + width_bucket(bench_u(x, 133), array[0.6, 0.75, 0.85, 0.95]::float8[])],
+           case when bench_u(x, 134) < 0.5 then ${pickText(COVER_LETTERS, 'x', 135)} end, ${since('job', 'x', 136)}
+         from (
+           select j as job, 1 + (j * 7919 + k * 104729) % ${users} as applicant, j * 1000003 + k as x
+           from generate_series(1::bigint, ${jobs}) j cross join lateral generate_series(0::bigint, ${popularApplicants - 1}) k
+           where j % ${popularEvery} = ${Math.min(1, popularEvery - 1)}
+           union all
+           select 1 + bench_i(u * 8 + k, 131, ${jobs}), u, -(u * 8 + k)
+           from generate_series(1::bigint, ${users}) u cross join lateral generate_series(0, bench_i(u, 130, 4)) k
+           where u % 10 <> 3
+         ) a
+         where applicant % 10 <> 3
+         order by 5
+         on conflict (job_id, applicant_id) do nothing`,
+      `insert into saved_jobs (saver_id, job_id, saved_at)
+         select u, 1 + bench_i(u * 8 + k, 141, ${jobs}), ${since(`(1 + bench_i(u * 8 + k, 141, ${jobs}))`, 'u * 8 + k', 142)}
+         from generate_series(1::bigint, ${users}) u cross join lateral generate_series(0, bench_i(u, 140, 4)) k
+         where u % 10 <> 3
+         on conflict do nothing`,
+    ],
+  };
+}
+
+/**
+ * Portfolios: 30 % of the members show projects, 1 to 16 each (a heavy tail: about one member in
+ * 28 has a full page of 10 or more), made over the last two years and numbered in time order.
+ */
+function portfolioStep({ users }: LoadContext): Step {
+  return {
+    name: 'portfolio',
+    after: ['users'],
+    sql: [
+      `insert into projects (owner_id, title, description, image, download_material, created_at, updated_at)
+         select u, title, title || ': what I built, the tools I used and what came of it.',
+           case when bench_u(x, 153) < 0.6 then 'https://media.bench.test/projects/' || x || '.jpg' end,
+           case when bench_u(x, 154) < 0.3 then 'https://media.bench.test/projects/' || x || '.pdf' end,
+           created, created
+         from (
+           select u, x, ${pickText(PROJECT_TITLES, 'x', 155)} as title, now() - interval '1 second' * bench_i(x, 152, 2 * 365 * 86400) as created
+           from generate_series(1::bigint, ${users}) u
+             cross join lateral generate_series(1, 1 + floor(15 * power(bench_u(u, 151), 4))::int) k
+             cross join lateral (select u * 32 + k as x) xx
+           where bench_u(u, 150) < 0.3
+         ) p
+         order by created`,
+    ],
+  };
+}
+
 function chatStep({ at }: LoadContext): Step {
   return {
     name: 'chat',
@@ -1053,6 +1145,12 @@ function vacuumSteps(): Step[] {
       sql: ['follows', 'connections'].map((t) => `vacuum (analyze) ${t}`),
     },
     { name: 'vacuum jobs', after: ['jobs'], sql: ['jobs', 'job_industries', 'job_preferences'].map((t) => `vacuum (analyze) ${t}`) },
+    {
+      name: 'vacuum job activity',
+      after: ['job activity'],
+      sql: ['job_applications', 'saved_jobs'].map((t) => `vacuum (analyze) ${t}`),
+    },
+    vacuum('projects', ['portfolio']),
     { name: 'vacuum chat', after: ['chat'], sql: ['chat_rooms', 'chat_messages', 'chat_reads'].map((t) => `vacuum (analyze) ${t}`) },
     {
       name: 'vacuum mentorship',
@@ -1086,6 +1184,9 @@ const DATA_TABLES = [
   'jobs',
   'job_industries',
   'job_preferences',
+  'job_applications',
+  'saved_jobs',
+  'projects',
   'notifications',
   'info_contents',
   'chat_rooms',
@@ -1223,6 +1324,9 @@ const COUNTED_TABLES = [
   'connections',
   'jobs',
   'job_preferences',
+  'job_applications',
+  'saved_jobs',
+  'projects',
   'notifications',
   'chat_rooms',
   'chat_messages',
@@ -1274,11 +1378,21 @@ export async function verifyCounters(url: string): Promise<string[]> {
       is_paid: `select count(*) as n from mentor_sessions where is_paid <> (price_minor = 0 or status = 'COMPLETED' or (status = 'ACCEPTED' and is_paid))`,
       session_price: `select count(*) as n from mentor_sessions s join profiles p on p.user_id = s.mentor_id where s.price_minor <> p.session_rate_minor`,
     };
+    // Nobody applies to their own job nor before it was posted; the popular jobs (the bench's
+    // applicants scenario) have a full page of applicants or more.
+    const jobChecks = {
+      own_applications: `select count(*) as n from job_applications a join jobs j on j.id = a.job_id where a.applicant_id = j.poster_id`,
+      applied_before_posting: `select count(*) as n from job_applications a join jobs j on j.id = a.job_id where a.applied_at < j.created_at`,
+      popular_jobs: `select count(*) as n from jobs j
+        where j.id % greatest(1, (select count(*) from jobs) / ${POPULAR_JOBS}) = least(1, (select count(*) from jobs) / ${POPULAR_JOBS} - 1)
+          and (select count(*) from job_applications a where a.job_id = j.id) < 10`,
+    };
     const problems: string[] = [];
     for (const [noun, group] of [
       ['posts', checks],
       ['rooms', roomChecks],
       ['rows', mentorChecks],
+      ['jobs', jobChecks],
     ] as const) {
       for (const [name, query] of Object.entries(group)) {
         const { rows } = await client.query<{ n: string }>(query);
@@ -1311,7 +1425,7 @@ async function main() {
     console.log(
       problems.length
         ? `counter problems: ${problems.join('; ')}`
-        : 'counters, feed keys, last_message_at, mentor ratings and session payments verified',
+        : 'counters, feed keys, last_message_at, mentor ratings, session payments and job applications verified',
     );
     if (problems.length) process.exitCode = 1;
   }

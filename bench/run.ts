@@ -19,7 +19,17 @@ import { fileURLToPath } from 'node:url';
 import { hashPassword } from '../packages/api/src/auth/passwords.js';
 import { createToken, newTokenId } from '../packages/api/src/auth/tokens.js';
 import { onlyRow, required } from '../packages/api/src/invariant.js';
-import { ensureDatabase, generate, HOT_COMMENTS, HOT_MESSAGES, isSizeName, SIZES, type GenerateResult, type SizeName } from './generate.js';
+import {
+  ensureDatabase,
+  generate,
+  HOT_COMMENTS,
+  HOT_MESSAGES,
+  isSizeName,
+  POPULAR_JOBS,
+  SIZES,
+  type GenerateResult,
+  type SizeName,
+} from './generate.js';
 import { scenarios, SIGNIN_EMAIL, SIGNIN_PASSWORD, type Fixtures, type Scenario } from './scenarios.js';
 
 type Request = autocannon.Request;
@@ -180,6 +190,9 @@ async function stopServerProcess(server: Server | undefined): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Fixtures: who reads, what is read
 
+/** A page of the applicants and portfolio lists (their default size). */
+const FULL_PAGE = 10;
+
 const PREFERRED_INDUSTRIES = ['technology', 'agriculture', 'health', 'banking', 'education', 'media', 'business', 'others'];
 
 type Mint = (userId: number) => string;
@@ -219,9 +232,29 @@ async function prepareFixtures(
     const profileTargets = await ids(`select id from users where id % $1 = 7 and email like 'user%' order by id limit 64`, [step]);
     const hotPosts = await ids(`select id from posts where comment_count = $1 order by id`, [HOT_COMMENTS]);
     const likedPosts = await ids(`select id from posts order by id desc limit 5000`);
-    if (!hotPosts.length || !profileTargets.length || !likedPosts.length || !hotRooms.length || chatReaders.length < 2)
+    const { popularJobs, portfolioOwners } = await findJobAndPortfolioFixtures(client, mint);
+    if (
+      !hotPosts.length ||
+      !profileTargets.length ||
+      !likedPosts.length ||
+      !hotRooms.length ||
+      chatReaders.length < 2 ||
+      !popularJobs.length ||
+      !portfolioOwners.length
+    )
       throw new Error(`size ${size}: fixtures missing`);
-    return { readers, chatReaders, hotRooms, likers: likerIds.map(mint), profileTargets, hotPosts, likedPosts, signinUser };
+    return {
+      readers,
+      chatReaders,
+      hotRooms,
+      likers: likerIds.map(mint),
+      profileTargets,
+      hotPosts,
+      likedPosts,
+      popularJobs,
+      portfolioOwners,
+      signinUser,
+    };
   } finally {
     await client.end();
   }
@@ -269,6 +302,28 @@ async function findChatFixtures(client: pg.Client, mint: Mint): Promise<Pick<Fix
     [hotRooms.map((room) => room.id)],
   );
   return { hotRooms, chatReaders: oneByIndustry(chatCandidates.rows, mint) };
+}
+
+/**
+ * The jobs with the most applicants (generate.ts's popular ones, a full page or more), each read
+ * by its poster; and members with a full page of portfolio projects or more.
+ */
+async function findJobAndPortfolioFixtures(client: pg.Client, mint: Mint): Promise<Pick<Fixtures, 'popularJobs' | 'portfolioOwners'>> {
+  const jobs = await client.query<{ id: string; poster: string }>(
+    `select j.id, j.poster_id as poster from jobs j
+       join (select job_id, count(*) as n from job_applications group by job_id having count(*) >= $1 order by n desc, job_id limit $2) a
+         on a.job_id = j.id
+       order by a.n desc, j.id`,
+    [FULL_PAGE, POPULAR_JOBS],
+  );
+  const owners = await client.query<{ id: string }>(
+    `select owner_id as id from projects group by owner_id having count(*) >= $1 order by owner_id limit 64`,
+    [FULL_PAGE],
+  );
+  return {
+    popularJobs: jobs.rows.map((row) => ({ id: Number(row.id), poster: Number(row.poster), token: mint(Number(row.poster)) })),
+    portfolioOwners: owners.rows.map((row) => Number(row.id)),
+  };
 }
 
 /** One user per industry: the preferred industries first, then others up to as many. */
@@ -640,6 +695,9 @@ function logFixtures(fixtures: Fixtures, log: (line: string) => void): void {
   log(`  readers: ${fixtures.readers.map((r) => `${r.id} (${r.industry})`).join(', ')}`);
   log(
     `  chat readers: ${fixtures.chatReaders.map((r) => `${r.id} (${r.industry})`).join(', ')}; hot rooms: ${fixtures.hotRooms.map((r) => `${r.id} (read by ${r.reader})`).join(', ')}`,
+  );
+  log(
+    `  popular jobs: ${fixtures.popularJobs.map((job) => `${job.id} (posted by ${job.poster})`).join(', ')}; portfolio owners: ${fixtures.portfolioOwners.length}`,
   );
 }
 

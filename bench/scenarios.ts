@@ -28,6 +28,10 @@ export interface Fixtures {
   profileTargets: number[];
   hotPosts: number[];
   likedPosts: number[];
+  /** The POPULAR_JOBS jobs with the most applicants (a full page or more), each with its poster's token. */
+  popularJobs: Array<{ id: number; poster: number; token: string }>;
+  /** Up to 64 members with a full page of portfolio projects or more. */
+  portfolioOwners: number[];
   signinUser: number;
 }
 
@@ -105,6 +109,7 @@ export function scenarios(fixtures: Fixtures): Scenario[] {
     ...postReadScenarios(fixtures, byEveryReader, readerToken),
     ...recommendationScenarios(byEveryReader, readerToken),
     ...inboxScenarios(fixtures, byEveryReader),
+    ...jobAndPortfolioScenarios(fixtures, byEveryReader, readerToken),
     ...writeScenarios(fixtures, readerTokens),
     signinScenario(),
   ];
@@ -233,6 +238,48 @@ function inboxScenarios(fixtures: Fixtures, byEveryReader: EveryReader): Scenari
   ];
 }
 
+/** Page size of the applicants and portfolio lists (their default). */
+const LIST_PAGE = 10;
+
+function jobAndPortfolioScenarios(fixtures: Fixtures, byEveryReader: EveryReader, readerToken: (n: number) => string): Scenario[] {
+  return [
+    {
+      name: 'applicants',
+      route: 'GET /job/application/?job_id=',
+      kind: 'read',
+      // Page 1 of a popular job's applicants, read by its poster.
+      requests: (client) =>
+        rotate(fixtures.popularJobs, client).map((job) => ({
+          method: 'GET',
+          path: `/job/application/?job_id=${job.id}`,
+          headers: auth(job.token),
+        })),
+      check: checkApplicantPage,
+    },
+    {
+      name: 'my-applications',
+      route: 'GET /job/apply/',
+      kind: 'read',
+      requests: byEveryReader('/job/apply/'),
+      check: checkMyApplications,
+    },
+    { name: 'saved-jobs', route: 'GET /job/save/', kind: 'read', requests: byEveryReader('/job/save/'), check: checkSavedJobs },
+    {
+      name: 'portfolio',
+      route: 'GET /project/?user_id=',
+      kind: 'read',
+      // Page 1 of a member's projects (a full page), each request by the next reader.
+      requests: (client) =>
+        rotate(fixtures.portfolioOwners, client, 7).map((owner, i) => ({
+          method: 'GET',
+          path: `/project/?user_id=${owner}`,
+          headers: auth(readerToken(client + i)),
+        })),
+      check: checkPortfolioPage,
+    },
+  ];
+}
+
 function writeScenarios(fixtures: Fixtures, readerTokens: string[]): Scenario[] {
   return [
     {
@@ -315,6 +362,38 @@ function checkNotificationPage(status: number, body: unknown): string | undefine
     'route' in first
     ? undefined
     : `not a notification: ${JSON.stringify(first)}`;
+}
+
+function checkApplicantPage(status: number, body: unknown): string | undefined {
+  const problem = expectPage(LIST_PAGE)(status, body);
+  if (problem) return problem;
+  const first = firstResult(body);
+  return typeof first.id === 'number' && typeof first.status === 'string' && typeof first.applied_at === 'string'
+    ? undefined
+    : `not an application: ${JSON.stringify(first)}`;
+}
+
+function checkMyApplications(status: number, body: unknown): string | undefined {
+  if (status !== 200) return `status ${status}`;
+  if (!Array.isArray(body) || body.length < 1) return `expected an application or more, got ${lengthOf(body)}`;
+  const first = body[0] as { status?: unknown; job?: { id?: unknown } };
+  return typeof first.status === 'string' && typeof first.job?.id === 'number' ? undefined : `not an application: ${JSON.stringify(first)}`;
+}
+
+function checkSavedJobs(status: number, body: unknown): string | undefined {
+  if (status !== 200) return `status ${status}`;
+  if (!Array.isArray(body) || body.length < 1) return `expected a saved job or more, got ${lengthOf(body)}`;
+  const job = (body[0] as { job?: { id?: unknown; is_saved?: unknown } }).job;
+  return typeof job?.id === 'number' && job.is_saved === true ? undefined : `not a saved job: ${JSON.stringify(body[0])}`;
+}
+
+function checkPortfolioPage(status: number, body: unknown): string | undefined {
+  const problem = expectPage(LIST_PAGE)(status, body);
+  if (problem) return problem;
+  const first = firstResult(body);
+  return typeof first.id === 'number' && typeof first.title === 'string' && typeof first.owner === 'number'
+    ? undefined
+    : `not a project: ${JSON.stringify(first)}`;
 }
 
 function checkRoomList(status: number, body: unknown): string | undefined {

@@ -17,16 +17,19 @@ import { SEARCH_CAP } from '../../../packages/api/src/search/service.js';
  * the person each list is for (a reader, a mentee, a mentor), and the generic plan of each
  * statement it ran is EXPLAINed. No plan may scan all of the members, their profiles, posts,
  * likes, comments, follows, connections, notifications, chat rooms, messages, read marks, saved
- * mentors, sessions or invitations.
+ * mentors, sessions, invitations, job applications, saved jobs or portfolio projects.
  *
  * In the PostgreSQL project only (vitest.config.ts): these are the plans of the server
  * deployments use; PGlite serves one embedded user and would take minutes to load this data.
  */
 const BIG_TABLES =
-  /Seq Scan on (users|profiles|posts|post_likes|comments|follows|connections|notifications|chat_rooms|chat_messages|chat_reads|saved_mentors|mentor_sessions|mentor_session_invitees|experiences)\b/;
+  /Seq Scan on (users|profiles|posts|post_likes|comments|follows|connections|notifications|chat_rooms|chat_messages|chat_reads|saved_mentors|mentor_sessions|mentor_session_invitees|experiences|job_applications|saved_jobs|projects)\b/;
 
-/** Who calls a list: the generated reader, a mentee with sessions, saved mentors and invitations, or a mentor with sessions. */
-type Caller = 'reader' | 'mentee' | 'mentor';
+/**
+ * Who calls a list: the generated reader, a mentee with sessions, saved mentors and invitations, a
+ * mentor with sessions, or the poster of a popular job (a full page of applicants and more).
+ */
+type Caller = 'reader' | 'mentee' | 'mentor' | 'poster';
 
 interface Call {
   query: string;
@@ -103,6 +106,24 @@ describe('list query plans at size M', () => {
     tokens.mentor = await signIn(mentor!);
     fixtures.joinable = mentor!.joinable;
 
+    // The poster of the job with the most applicants (generate.ts's popular jobs: 200 or more at
+    // M), and a member with more than a page of portfolio projects.
+    const popular = (
+      await sql<{ id: number; email: string; job: number }>`
+        select u.id, u.email, a.job_id as job from users u join jobs j on j.poster_id = u.id
+        join (select job_id, count(*) as n from job_applications group by job_id order by n desc, job_id limit 1) a on a.job_id = j.id`.execute(
+        db,
+      )
+    ).rows[0];
+    expect(popular, 'a generated job with applicants').toBeDefined();
+    tokens.poster = await signIn(popular!);
+    fixtures.popularJob = popular!.job;
+    fixtures.portfolioOwner = (
+      await sql<{
+        id: number;
+      }>`select owner_id as id from projects group by owner_id having count(*) > 10 order by owner_id limit 1`.execute(db)
+    ).rows[0]!.id;
+
     fixtures.reader = reader.id;
     fixtures.hotPost = (
       await sql<{ id: number }>`select id from posts where comment_count = ${HOT_COMMENTS} order by id limit 1`.execute(db)
@@ -142,7 +163,18 @@ describe('list query plans at size M', () => {
       '/info/': ['title=tos'],
       '/info/choice-data/': ['field_name=industry'],
       '/job/': ['', 'status=draft'],
-      '/job/application/': [`job_id=${fixtures.readerJob}`],
+      '/job/application/': [
+        `job_id=${fixtures.readerJob}`,
+        { query: `job_id=${fixtures.popularJob}`, as: 'poster', filled: true },
+        { query: `job_id=${fixtures.popularJob}&page=2`, as: 'poster', filled: true },
+      ],
+      // The generated reader applied for 1 to 4 jobs and saved 1 to 4.
+      '/job/apply/': [{ query: '', filled: true }],
+      '/job/save/': [{ query: '', filled: true }],
+      '/project/': [
+        { query: `user_id=${fixtures.portfolioOwner}`, filled: true },
+        { query: `user_id=${fixtures.portfolioOwner}&page=2`, filled: true },
+      ],
       // Mentors of the reader's industry, best rated first; search by text (trigrams), by skills
       // (the array index), by both with the other filters, and with no filter (every mentor).
       '/mentor/recommendation/': [
@@ -272,6 +304,10 @@ describe('list query plans at size M', () => {
       '/mentor/sessions/',
       '/mentor/sessions/invited/',
       '/user/search/',
+      '/job/application/',
+      '/job/apply/',
+      '/job/save/',
+      '/project/',
     ])
       expect(paths).toContain(list);
     const offenders: string[] = [];
@@ -380,6 +416,43 @@ describe('list query plans at size M', () => {
         elsewhere.every((scan) => scan.read === 0),
         described,
       ).toBe(true);
+    }
+  });
+  /**
+   * The job and portfolio lists read one person's (or one job's) entries of their own indexes: a
+   * page of a popular job's applicants its 10 newest entries of job_applications_by_job (its count
+   * every entry of the job, from the index alone), the caller's applications and saved jobs their
+   * own entries, a portfolio page its entries of projects_by_owner. No scan of these tables reads
+   * more than the list's own rows, whatever the size of the tables.
+   */
+  it.each([
+    {
+      query: () => `/job/application/?job_id=${fixtures.popularJob}`,
+      as: 'poster' as const,
+      table: 'job_applications',
+      index: 'job_applications_by_job',
+    },
+    { query: () => '/job/apply/', as: 'reader' as const, table: 'job_applications', index: 'job_applications_by_applicant' },
+    { query: () => '/job/save/', as: 'reader' as const, table: 'saved_jobs', index: 'saved_jobs_pkey' },
+    { query: () => `/project/?user_id=${fixtures.portfolioOwner}`, as: 'reader' as const, table: 'projects', index: 'projects_by_owner' },
+  ])('$index serves its list, reading only its own rows', async ({ query, as, table, index }) => {
+    statements.length = 0;
+    const response = await api.get(query(), { token: tokens[as] });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    const items = itemsOf(response.body) ?? [];
+    expect(items.length).toBeGreaterThan(0);
+    const listed = typeof response.body.count === 'number' ? (response.body.count as number) : items.length;
+    const ran = statements.filter((statement) => /^\s*(select|with)\b/i.test(statement.sql));
+    const scans = (await Promise.all(ran.map((statement) => analyzedScans(statement.sql, statement.parameters)))).flat();
+    const described = JSON.stringify(scans);
+    expect(
+      scans.some((scan) => scan.index === index),
+      described,
+    ).toBe(true);
+    const ofTable = scans.filter((scan) => scan.relation === table || scan.index?.startsWith(table));
+    for (const scan of ofTable) {
+      expect(scan.node, described).not.toBe('Seq Scan');
+      expect(scan.read, `${scan.node} ${scan.index ?? scan.relation}: ${described}`).toBeLessThanOrEqual(listed);
     }
   });
 });
