@@ -9,6 +9,7 @@ import { dropDatabase, postgresUrl } from './support/postgres.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { SAMPLE_JOB } from './support/samples.js';
 import { SEARCH_CAP } from '../../../packages/api/src/search/service.js';
+import { MENTOR_SEARCH_CAP, RATING_WALK_CAP } from '../../../packages/api/src/mentors/service.js';
 
 /**
  * Every list the API serves is read from indexes, whatever the size of the data: the server runs
@@ -335,18 +336,22 @@ describe('list query plans at size M', () => {
   /**
    * Mentor lists are read from the mentor-only indexes of profiles in rating order: a
    * recommendation page reads its few entries from the industry's part of the index (page 2: 8
-   * entries), its count the industry's part alone; a search reads its matches from the trigram or
-   * skills index, never every mentor (1,000 at M) nor the users table beyond primary keys. Each
-   * statement's generic plan is run with its own parameters (EXPLAIN ANALYZE) to count the rows
-   * each scan read.
+   * entries), its count the industry's part alone; a search reads at most MENTOR_SEARCH_CAP
+   * matches from the trigram or skills index, never every mentor (1,000 at M) nor the users table
+   * beyond primary keys. With fewer matches (`python`, 23 at M) the rating index is not walked at
+   * all; with the cap reached (`Leadership`, 159 at M, one mentor in six) the page's matches are
+   * found by walking the rating index: page 1 reads a few dozen entries, page 10 its 100 matches'
+   * worth, never more than RATING_WALK_CAP. Each statement's generic plan is run with its own
+   * parameters (EXPLAIN ANALYZE) to count the rows each scan read.
    */
   it.each([
     { query: '/mentor/recommendation/', index: 'profiles_mentors_by_industry', page: 4 },
     { query: '/mentor/recommendation/?page=2', index: 'profiles_mentors_by_industry', page: 8 },
-    { query: '/mentor/search/?text=python', index: 'profiles_search_text' },
-    { query: '/mentor/search/?text=Leadership', index: 'profiles_search_text' },
-    { query: '/mentor/search/?skills=python,sql', index: 'profiles_skills_folded' },
-  ])('$query reads the mentor index, not every mentor', async ({ query, index, page }) => {
+    { query: '/mentor/search/?text=python', index: 'profiles_search_text', walked: 0 },
+    { query: '/mentor/search/?text=Leadership', index: 'profiles_search_text', capped: true, walked: 100 },
+    { query: '/mentor/search/?text=Leadership&page=10', index: 'profiles_search_text', capped: true, walked: RATING_WALK_CAP },
+    { query: '/mentor/search/?skills=python,sql', index: 'profiles_skills_folded', walked: 0 },
+  ])('$query reads the mentor index, not every mentor', async ({ query, index, page, capped, walked }) => {
     const { db } = server.database;
     const mentors = (await sql<{ n: number }>`select count(*)::int as n from users where user_type = 'mentor' and is_active`.execute(db))
       .rows[0]!.n;
@@ -356,6 +361,7 @@ describe('list query plans at size M', () => {
     expect(response.body.results.length).toBeGreaterThan(0);
     const listed = response.body.count as number;
     expect(listed).toBeLessThan(mentors / 2);
+    if (capped) expect(listed).toBe(MENTOR_SEARCH_CAP);
     const ran = statements.filter((statement) => /^\s*(select|with)\b/i.test(statement.sql));
     const scans = (await Promise.all(ran.map((statement) => analyzedScans(statement.sql, statement.parameters)))).flat();
     const described = JSON.stringify(scans);
@@ -367,11 +373,23 @@ describe('list query plans at size M', () => {
     ).toBe(false);
     // No scan of members or profiles reads more than the list's own mentors: its count (the
     // matches, or the industry's mentors), with a margin for the trigram index's false positives.
-    const ofMembers = scans.filter((scan) => /^(profiles|users)/.test(scan.relation ?? scan.index ?? ''));
+    // A search's walk in rating order is bounded below instead.
+    const ofMembers = scans.filter(
+      (scan) =>
+        /^(profiles|users)/.test(scan.relation ?? scan.index ?? '') &&
+        !(walked !== undefined && scan.index === 'profiles_mentors_by_rating'),
+    );
     for (const scan of ofMembers)
       expect(scan.read, `${scan.node} ${scan.index ?? scan.relation}: ${described}`).toBeLessThanOrEqual(Math.max(2 * listed, 60));
     // The page itself: its entries of the industry's index, one more for the reader if listed.
     if (page) expect(Math.min(...onIndex.map((scan) => scan.read)), described).toBeLessThanOrEqual(page + 1);
+    // A search's walk in rating order: only once the cap is reached, and only as far as its page.
+    if (walked !== undefined) {
+      const walks = scans.filter((scan) => scan.index === 'profiles_mentors_by_rating');
+      expect(walks.length, described).toBeGreaterThan(0);
+      for (const walk of walks) expect(walk.read, described).toBeLessThanOrEqual(walked);
+      if (walked > 0) expect(Math.max(...walks.map((walk) => walk.read)), described).toBeGreaterThan(0);
+    }
   });
 
   /**

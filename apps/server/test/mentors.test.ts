@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from '@careernexus/db';
+import { MENTOR_SEARCH_CAP, RATING_WALK_CAP } from '../../../packages/api/src/mentors/service.js';
 import { useServer } from './support/fixture.js';
 import { PASSWORD, signUp, uniqueEmail } from './support/flows.js';
 import { codeOf } from './support/mailbox.js';
@@ -427,5 +428,78 @@ describe('search indexes', () => {
     for (const row of rows) expect(row.indexdef).toMatch(/WHERE \(mentor_industry IS NOT NULL\)$/);
     const folded = await sql<{ v: string }>`select cn_fold('Zoë ÉCOLE') as v`.execute(db());
     expect(folded.rows[0]!.v).toBe('zoe ecole');
+  });
+});
+
+describe('a search with more matches than its cap', () => {
+  /** Mentors written directly (sign-ups are too slow for hundreds), rated `rating_total / rating_count`, in id order. */
+  async function insertMentors(tag: string, rows: Array<{ bio: string; rating_total: number; rating_count: number }>) {
+    const inserted = await sql<{ id: number }>`
+      insert into users (email, password_hash, user_type, industry)
+      select ${tag} || '.' || i || '@example.test', 'not a hash', 'mentor', 'education' from generate_series(1, ${rows.length}::int) i
+      order by i returning id`.execute(db());
+    const ids = inserted.rows.map((row) => Number(row.id)).sort((a, b) => a - b);
+    await sql`
+      insert into profiles (user_id, bio, rating_total, rating_count)
+      select id, bio, rating_total, rating_count
+      from unnest(${ids}::bigint[], ${rows.map((row) => row.bio)}::text[], ${rows.map((row) => row.rating_total)}::int[], ${rows.map((row) => row.rating_count)}::int[])
+        as t(id, bio, rating_total, rating_count)`.execute(db());
+    return ids;
+  }
+  /** Every page of a search, as ids, checking the count and that the page after the last is a 404. */
+  async function allPages(token: string, query: string) {
+    const seen: number[] = [];
+    const pages = MENTOR_SEARCH_CAP / 10;
+    for (let page = 1; page <= pages; page += 1) {
+      const response = await t.api.get(`/mentor/search/?${query}&page=${page}`, { token });
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+      expect(response.body.count).toBe(MENTOR_SEARCH_CAP);
+      seen.push(...ids(response.body.results));
+    }
+    expect((await t.api.get(`/mentor/search/?${query}&page=${pages + 1}`, { token })).status).toBe(404);
+    return seen;
+  }
+  const ratedOrder = async (listed: number[]) =>
+    (
+      await db()
+        .selectFrom('profiles')
+        .select('user_id')
+        .where('user_id', 'in', listed)
+        .orderBy(sql`mentor_rating desc nulls last, user_id`)
+        .execute()
+    ).map((row) => Number(row.user_id));
+
+  it('counts to the cap and pages the best rated of all matches, then of the capped ones past a long walk', async () => {
+    const learner = await person(t.api, t.mailbox, 'media');
+    const tag = `capped.${process.pid}.${Date.now()}`;
+    // Five more than the cap; the best rated written last, so the index's first matches miss them.
+    const matching = await insertMentors(
+      `${tag}.m`,
+      Array.from({ length: MENTOR_SEARCH_CAP + 5 }, (_, i) =>
+        i >= MENTOR_SEARCH_CAP
+          ? { bio: 'Teaches quetzalcoatl lore', rating_total: 5, rating_count: 1 }
+          : { bio: 'Teaches quetzalcoatl lore', rating_total: 1 + (i % 4), rating_count: 1 },
+      ),
+    );
+    const bestFirst = await ratedOrder(matching);
+    const walked = await allPages(learner.token, 'text=quetzalcoatl');
+    expect(walked).toEqual(bestFirst.slice(0, MENTOR_SEARCH_CAP));
+    expect(walked.slice(0, 5)).toEqual(matching.slice(MENTOR_SEARCH_CAP));
+
+    // More better-rated mentors than the walk reads, none matching: the list is the capped
+    // matches, still in rating order, each once.
+    const ahead = await insertMentors(
+      `${tag}.a`,
+      Array.from({ length: RATING_WALK_CAP }, () => ({ bio: 'Teaches something else', rating_total: 11, rating_count: 2 })),
+    );
+    const fallback = await allPages(learner.token, 'text=quetzalcoatl');
+    expect(new Set(fallback).size).toBe(MENTOR_SEARCH_CAP);
+    expect(fallback.every((id) => matching.includes(id))).toBe(true);
+    expect(fallback).toEqual(await ratedOrder(fallback));
+
+    await db()
+      .deleteFrom('users')
+      .where('id', 'in', [...matching, ...ahead])
+      .execute();
   });
 });

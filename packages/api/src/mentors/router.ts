@@ -5,7 +5,7 @@ import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
 import * as schemas from './schemas.js';
 import * as mentorErrors from './errors.js';
-import { recommendMentors, saveMentor, savedMentors, searchMentors, unsaveMentor } from './service.js';
+import { MENTOR_SEARCH_CAP, RATING_WALK_CAP, recommendMentors, saveMentor, savedMentors, searchMentors, unsaveMentor } from './service.js';
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'mentors', protect: true });
 
@@ -35,7 +35,9 @@ export const mentorsRouter = router({
         description:
           'Mentors of any industry matching every parameter given (none: all mentors), best rated first. `text` matches part of a name, the bio, ' +
           'a skill or an area of expertise; `skills` (comma-separated) must all be among the mentor’s skills; both ignore case and accents. ' +
-          `\`experience_level\`: entry 0–2 years, mid 3–5, senior 6–10, executive 11 or more; \`availability\`: weekdays or weekends. Paginated (10 a page). ${CARD}`,
+          `\`experience_level\`: entry 0–2 years, mid 3–5, senior 6–10, executive 11 or more; \`availability\`: weekdays or weekends. Paginated (10 a page). ` +
+          `At most ${MENTOR_SEARCH_CAP} mentors are counted and listed: a \`count\` of ${MENTOR_SEARCH_CAP} means ${MENTOR_SEARCH_CAP} or more, and the list is then the matches ` +
+          `among the ${RATING_WALK_CAP.toLocaleString('en')} best-rated mentors followed by other matches in rating order (not necessarily the best rated of the rest). ${CARD}`,
         errors: {
           400: answers(
             'An unknown choice or a too long text',

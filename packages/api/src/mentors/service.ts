@@ -77,7 +77,7 @@ const MENTOR_ORDER = sql`p.mentor_rating desc nulls last, p.user_id`;
 
 /**
  * One statement for a page of mentors: `page` gives the page's mentor ids with their order `ord`,
- * `count` the number of the list's mentors (at most COUNT_CAP); `shared` are common table
+ * `count` the number of the list's mentors (capped); `shared` are common table
  * expressions both may read. It answers the count, the viewer's exchange rate and the cards.
  */
 async function readCards(
@@ -140,26 +140,41 @@ export interface SearchQuery {
 }
 
 /**
+ * A search counts and ranks at most this many of its matches (10 pages of 10): reading every match
+ * made a common word's search grow with the mentors (bench/RESULTS.md, "mentor recommendation and
+ * search"). Beyond it, `count` says MENTOR_SEARCH_CAP: "this many or more".
+ */
+export const MENTOR_SEARCH_CAP = 100;
+/**
+ * A page of a search with MENTOR_SEARCH_CAP matches or more walks at most this many mentors in rating
+ * order looking for its matches; a sparser word's later entries come from the capped matches.
+ */
+export const RATING_WALK_CAP = 1000;
+
+/**
  * Mentors of any industry matching every criterion given, best rated first. `text`: a part of the
  * names, bio, skills or areas of expertise; `skills`: each of them among the mentor's skills.
  * Both ignore case and accents and are read from mentor-only indexes (trigrams of the folded
  * text; the folded skills array: generated columns of profiles). Each combination of criteria is
  * its own statement text, so every prepared plan fits its filters.
  *
- * Cost: with text or skills, the matches are read from their index (each one's row checked, the
- * trigram index being lossy), at most COUNT_CAP of them, and ranked: the cost follows the number
- * of matches, bounded by COUNT_CAP. When more than COUNT_CAP mentors match, the count says
- * COUNT_CAP (as before) and the pages rank the first COUNT_CAP matches the index gives (in table
- * order), not the best rated of all of them: the price of the bound. Without text or skills, the
- * mentors are walked in rating order (the mentor index, never the whole of profiles), so the
- * first COUNT_CAP are the best rated.
+ * Cost, bounded whatever the number of mentors or matches: with text or skills, at most
+ * MENTOR_SEARCH_CAP matches are read from their index (each row checked, the trigram index being lossy):
+ * the count. Fewer than MENTOR_SEARCH_CAP: they are all the matches, and ranked. MENTOR_SEARCH_CAP or more:
+ * the page is found by walking the mentors in rating order (`profiles_mentors_by_rating`),
+ * testing each, until the page's `offset + size` matches are found, so a common word costs about
+ * `(offset + size) / its share of the mentors` rows and its pages are the best rated of all its
+ * matches. The walk stops after RATING_WALK_CAP mentors; the list is then the matches among them,
+ * followed by the capped matches rated below them. Either way every page is a slice of one list,
+ * so pages neither repeat nor skip a mentor. Without text or skills, the first MENTOR_SEARCH_CAP mentors
+ * passing the filters in rating order are the list.
  */
 export function searchMentors(ctx: Context, viewer: Viewer, query: SearchQuery) {
   const request = readPage(query);
-  const filters: RawBuilder<unknown>[] = [sql`p.mentor_industry is not null`];
+  const criteria: RawBuilder<unknown>[] = [];
   const text = query.text?.trim();
   if (text) {
-    filters.push(
+    criteria.push(
       // The pattern is a sub-select, folded once (an InitPlan), not for every row the index finds.
       sql`p.search_text like (select '%' || cn_fold(${likeEscaped(text)}::text) || '%')`,
     );
@@ -168,26 +183,48 @@ export function searchMentors(ctx: Context, viewer: Viewer, query: SearchQuery) 
     .split(',')
     .map((skill) => skill.trim())
     .filter(Boolean);
-  if (skills.length) filters.push(sql`p.skills_folded @> (select cn_fold_all(${skills}::text[]))`);
+  if (skills.length) criteria.push(sql`p.skills_folded @> (select cn_fold_all(${skills}::text[]))`);
   if (query.experience_level) {
     const [low, high] = EXPERIENCE_YEARS[query.experience_level];
-    filters.push(sql`p.years_of_experience between ${low} and ${high}`);
+    criteria.push(sql`p.years_of_experience between ${low} and ${high}`);
   }
-  if (query.availability) filters.push(sql`p.availability = ${query.availability}`);
-  const byIndexedCriterion = Boolean(text || skills.length);
-  const matches = sql`matches as materialized (
-    select p.user_id, p.mentor_rating from profiles p
-    where ${sql.join(filters, sql` and `)}
-    ${byIndexedCriterion ? sql`` : sql`order by ${MENTOR_ORDER}`}
-    limit ${COUNT_CAP})`;
+  if (query.availability) criteria.push(sql`p.availability = ${query.availability}`);
+  const matching = sql.join([sql`p.mentor_industry is not null`, ...criteria], sql` and `);
+  if (!text && !skills.length) {
+    // No indexed criterion: the mentor index in rating order is the list.
+    const listed = sql`listed as materialized (
+      select p.user_id, p.mentor_rating from profiles p where ${matching} order by ${MENTOR_ORDER} limit ${sql.lit(MENTOR_SEARCH_CAP)})`;
+    return mentorPage(ctx, viewer, request, (offset, limit) => ({
+      shared: listed,
+      count: sql<number>`select count(*)::int from listed`,
+      page: rankedPage(sql`listed`, offset, limit),
+    }));
+  }
+  const capped = sql`capped as materialized (
+    select p.user_id, p.mentor_rating from profiles p where ${matching} limit ${sql.lit(MENTOR_SEARCH_CAP)})`;
   return mentorPage(ctx, viewer, request, (offset, limit) => ({
-    shared: matches,
-    count: sql<number>`select count(*)::int from matches`,
-    page: sql<{ id: number; ord: number }>`
-      select p.user_id as id, row_number() over (order by ${MENTOR_ORDER}) as ord from matches p
-      order by ${MENTOR_ORDER} limit ${limit} offset ${offset}`,
+    shared: sql`${capped},
+    walked as materialized (
+      select w.user_id, w.mentor_rating
+      from (
+        select p.user_id, p.mentor_rating, ${sql.join(criteria, sql` and `)} as matches
+        from profiles p where p.mentor_industry is not null
+        order by ${MENTOR_ORDER} limit ${sql.lit(RATING_WALK_CAP)}
+      ) w
+      -- A one-time filter: with fewer than MENTOR_SEARCH_CAP matches, the capped ones are all of them.
+      where w.matches and (select count(*) from capped) >= ${sql.lit(MENTOR_SEARCH_CAP)}
+      limit ${offset + limit}
+    ),
+    listed as (select user_id, mentor_rating from capped union select user_id, mentor_rating from walked)`,
+    count: sql<number>`select count(*)::int from capped`,
+    page: rankedPage(sql`listed`, offset, limit),
   }));
 }
+
+/** Entries `offset` to `offset + limit` of a list of mentors (`user_id`, `mentor_rating`) in MENTOR_ORDER. */
+const rankedPage = (list: RawBuilder<unknown>, offset: number, limit: number) => sql<{ id: number; ord: number }>`
+  select p.user_id as id, row_number() over (order by ${MENTOR_ORDER}) as ord from ${list} p
+  order by ${MENTOR_ORDER} limit ${limit} offset ${offset}`;
 
 /** Cards of the given mentors, in the order given. */
 async function cardsOf(services: Services, viewer: Viewer, ids: number[]) {
