@@ -1,4 +1,4 @@
-import { isForeignKeyViolation, type ApplicationStatus } from '@careernexus/db';
+import { isForeignKeyViolation, sql, type ApplicationStatus } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Context, Services } from '../context.js';
 import { checkStoredMedia } from '../media/service.js';
@@ -156,17 +156,31 @@ export async function jobApplicants(ctx: Context, viewer: Viewer, query: { job_i
 
 const RECENT_APPLICATIONS = 5;
 
-/** The newest applications across the caller's jobs. */
+/**
+ * The newest applications across the caller's jobs: the newest few of each job, read backwards
+ * from its index, then the newest of those. Walking all applications newest first and keeping the
+ * caller's would read a number of rows that grows with everyone's applications.
+ */
 export async function recentApplicants(services: Services, viewer: Viewer) {
-  const rows = await services.db
-    .selectFrom('job_applications as a')
-    .innerJoin('jobs as j', 'j.id', 'a.job_id')
-    .innerJoin('profiles as p', 'p.user_id', 'a.applicant_id')
-    .select(['a.id', 'a.status', 'a.applied_at', 'a.job_id', 'j.title', 'p.first_name', 'p.last_name'])
-    .where('j.poster_id', '=', viewer.id)
-    .orderBy('a.id', 'desc')
-    .limit(RECENT_APPLICATIONS)
-    .execute();
+  const { rows } = await sql<{
+    id: number;
+    status: ApplicationStatus;
+    applied_at: Date;
+    job_id: number;
+    title: string;
+    first_name: string;
+    last_name: string;
+  }>`
+    select a.id, a.status, a.applied_at, a.job_id, j.title, p.first_name, p.last_name
+    from jobs j
+    cross join lateral (
+      select a.id, a.status, a.applied_at, a.job_id, a.applicant_id
+      from job_applications a where a.job_id = j.id order by a.id desc limit ${RECENT_APPLICATIONS}
+    ) a
+    join profiles p on p.user_id = a.applicant_id
+    where j.poster_id = ${viewer.id}
+    order by a.id desc
+    limit ${RECENT_APPLICATIONS}`.execute(services.db);
   return rows.map((row) => ({
     id: row.id,
     applicant: `${row.first_name} ${row.last_name}`,
