@@ -1,9 +1,8 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { createClient } from '@careernexus/sdk';
 import { describe, expect, it } from 'vitest';
 import { useServer } from './support/fixture.js';
 import { signUp } from './support/flows.js';
+import { storedMediaFiles } from './support/media-files.js';
 import { person } from './support/people.js';
 import { multipart, NOT_AN_IMAGE, PDF, PNG_1x1 } from './support/samples.js';
 
@@ -23,23 +22,8 @@ async function admin() {
 let titles = 0;
 const uniqueTitle = (label: string) => `${label} ${process.pid}.${++titles}`;
 
-async function sendForm(method: string, path: string, form: FormData, token: string) {
-  const response = await fetch(new URL(path, t.server.url), { method, headers: { authorization: `Bearer ${token}` }, body: form });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-function storedFiles(): string[] {
-  const root = join(t.server.dataDir, 'media');
-  try {
-    return readdirSync(root, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => join(entry.parentPath, entry.name))
-      .sort();
-  } catch {
-    return [];
-  }
-}
+const sendForm = (method: string, path: string, form: FormData, token: string) => t.api.request(method, path, form, { token });
+const storedFiles = () => storedMediaFiles(t.server.dataDir);
 
 async function createItem(title = uniqueTitle('CV guide'), tags = '["career", "cv"]') {
   const created = await sendForm(

@@ -1,8 +1,7 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { createClient } from '@careernexus/sdk';
 import { describe, expect, it } from 'vitest';
 import { useServer } from './support/fixture.js';
+import { storedMediaFiles } from './support/media-files.js';
 import { person, type Person } from './support/people.js';
 import { multipart, NOT_AN_IMAGE, PDF, PNG_1x1, pngOfSize } from './support/samples.js';
 
@@ -14,24 +13,8 @@ const png = (bytes: Buffer = PNG_1x1) => ({ bytes, filename: 'shot.png', type: '
 const pdf = { bytes: PDF, filename: 'deck.pdf', type: 'application/pdf' };
 
 /** A multipart request, as the web client sends projects with files. */
-async function sendForm(method: string, path: string, form: FormData, who: Person) {
-  const response = await fetch(new URL(path, t.server.url), { method, headers: { authorization: `Bearer ${who.token}` }, body: form });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-/** Every file in local media storage. */
-function storedFiles(): string[] {
-  const root = join(t.server.dataDir, 'media');
-  try {
-    return readdirSync(root, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => join(entry.parentPath, entry.name))
-      .sort();
-  } catch {
-    return [];
-  }
-}
+const sendForm = (method: string, path: string, form: FormData, who: Person) => t.api.request(method, path, form, { token: who.token });
+const storedFiles = () => storedMediaFiles(t.server.dataDir);
 
 async function create(who: Person, fields: Record<string, unknown> = {}) {
   const created = await t.api.post('/project/', { title: 'Bridge', description: 'A footbridge model', ...fields }, { token: who.token });

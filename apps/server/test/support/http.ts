@@ -26,13 +26,16 @@ export function restClient(baseUrl: string) {
   async function request<T = any>(
     method: string,
     path: string,
-    body?: Record<string, unknown>,
+    /** Fields encoded as `options.encoding` says, or a multipart form with files, sent as it is. */
+    body?: Record<string, unknown> | FormData,
     options: RequestOptions = {},
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let payload: string | FormData | undefined;
-    if (body !== undefined) {
+    if (body instanceof FormData)
+      payload = body; // fetch sets the multipart boundary itself
+    else if (body !== undefined) {
       const encoded = encode(body, options.encoding ?? 'json');
       payload = encoded.payload;
       if (encoded.type) headers['content-type'] ??= encoded.type;

@@ -1,11 +1,11 @@
-import { isForeignKeyViolation, sql, type UserType } from '@careernexus/db';
+import { isForeignKeyViolation, sql } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Services } from '../context.js';
 import { onlyRow, required } from '../invariant.js';
 import { userNotFound } from '../network/errors.js';
 import { confirmedConnection } from '../network/service.js';
 import { timestampFromJson } from '../platform/timestamps.js';
-import { profileCard } from '../posts/read.js';
+import { cardsOf, profileCard, type CardColumns } from '../posts/read.js';
 import { idFromQuery } from '../validation.js';
 import {
   blankMessage,
@@ -140,17 +140,6 @@ export async function listChats(services: Services, viewer: Viewer) {
   });
 }
 
-async function cardsOf(services: Services, userIds: number[]) {
-  if (!userIds.length) return new Map<number, ReturnType<typeof profileCard>>();
-  const rows = await services.db
-    .selectFrom('profiles as p')
-    .innerJoin('users as u', 'u.id', 'p.user_id')
-    .select(['p.user_id', 'p.first_name', 'p.last_name', 'p.middle_name', 'p.profile_photo', 'p.qualification', 'u.user_type'])
-    .where('p.user_id', 'in', userIds)
-    .execute();
-  return new Map(rows.map((row) => [row.user_id, profileCard(services, row.user_id, row)]));
-}
-
 /**
  * Opens a chat with a confirmed connection: the pair's room, made now (the caller its initiator)
  * or the one they already have. One statement, so two people initiating at once share one room.
@@ -176,15 +165,7 @@ export async function initiateChat(services: Services, viewer: Viewer, userId: n
   return { contributor: required(cards.get(userId), `the card of user ${userId}`), chat_id: Number(room_id) };
 }
 
-type CardRow = {
-  user_id: number;
-  first_name: string;
-  last_name: string;
-  middle_name: string;
-  profile_photo: string | null;
-  qualification: string;
-  user_type: UserType;
-};
+type CardRow = CardColumns & { user_id: number };
 
 /**
  * A room's messages newest first: `limit` of them older than the `before` message id (all of

@@ -4,20 +4,10 @@ import type { Context, Services } from '../context.js';
 import { paginate, readPage, resolvePage } from '../pagination.js';
 import { COUNT_CAP, forgetFeedTallies } from '../posts/feed.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
-import { cardOf, nameOf, profileCard, type CardColumns } from '../posts/read.js';
+import { CARD_COLUMNS, cardOf, nameOf, profileCard, type CardColumns } from '../posts/read.js';
 import { onlyRow } from '../invariant.js';
 import { requireActiveMember } from '../network/service.js';
 import { followingYourself } from './errors.js';
-
-const CARD_COLUMNS = [
-  'p.user_id',
-  'p.first_name',
-  'p.last_name',
-  'p.middle_name',
-  'p.profile_photo',
-  'p.qualification',
-  'u.user_type',
-] as const;
 
 export async function follow(services: Services, viewer: Viewer, userId: number) {
   if (userId === viewer.id) throw followingYourself();

@@ -12,7 +12,7 @@ import {
   unknownCriteria,
   userNotFound,
 } from './errors.js';
-import { nameOf } from '../posts/read.js';
+import { CARD_COLUMNS, nameOf } from '../posts/read.js';
 import { lastPageLink, paginate, readCountedPage, readPage } from '../pagination.js';
 import { onlyRow } from '../invariant.js';
 
@@ -79,17 +79,7 @@ export async function listConnections(services: Services, viewer: Viewer, direct
       ),
     )
     .innerJoin('users as u', 'u.id', 'p.user_id')
-    .select([
-      'c.id',
-      'c.status',
-      'p.user_id',
-      'p.first_name',
-      'p.last_name',
-      'p.middle_name',
-      'p.profile_photo',
-      'p.qualification',
-      'u.user_type',
-    ])
+    .select(['c.id', 'c.status', ...CARD_COLUMNS])
     .orderBy('c.id', 'desc');
   if (direction === 'confirmed')
     query = query

@@ -28,6 +28,31 @@ export function profileCard(services: Services, userId: number, row: CardColumns
   };
 }
 
+/** What a card is read from, with profiles as `p` and users as `u`. */
+export const CARD_COLUMNS = [
+  'p.user_id',
+  'p.first_name',
+  'p.last_name',
+  'p.middle_name',
+  'p.profile_photo',
+  'p.qualification',
+  'u.user_type',
+] as const;
+
+export type Card = ReturnType<typeof profileCard>;
+
+/** The cards of these users, by user id, in one statement. */
+export async function cardsOf(services: Services, userIds: readonly number[]): Promise<Map<number, Card>> {
+  if (!userIds.length) return new Map();
+  const rows = await services.db
+    .selectFrom('profiles as p')
+    .innerJoin('users as u', 'u.id', 'p.user_id')
+    .select(CARD_COLUMNS)
+    .where('p.user_id', 'in', [...new Set(userIds)])
+    .execute();
+  return new Map(rows.map((row) => [row.user_id, profileCard(services, row.user_id, row)]));
+}
+
 /** "<first> <last>", as notifications name people. */
 export async function nameOf(services: Services, userId: number) {
   const row = await services.db

@@ -6,7 +6,7 @@ import type { Context, Services } from '../context.js';
 import { required } from '../invariant.js';
 import { deliver, storeNotifications, type NewNotification } from '../notifications/service.js';
 import { paginate, readPage, resolvePage } from '../pagination.js';
-import { profileCard } from '../posts/read.js';
+import { cardsOf } from '../posts/read.js';
 import { unknownMentor } from '../mentors/errors.js';
 import { readRate, showPrice, viewerRateJson } from '../mentors/money.js';
 import { creditSessionEarning } from '../vault/ledger.js';
@@ -34,7 +34,6 @@ import { decide, isJoinable, joinRefusal, type SessionAction, type SessionRole, 
 import { instantIn, wallClockIn } from './time.js';
 
 type SessionRow = Selectable<Database['mentor_sessions']>;
-type Card = ReturnType<typeof profileCard>;
 
 const SESSION_COLUMNS = [
   'id',
@@ -63,17 +62,6 @@ async function viewpointOf(services: Services, userId: number) {
   const { rows } = await sql<{ timezone: string | null; rate: unknown }>`
     select (select timezone from profiles where user_id = ${userId}) as timezone, ${viewerRateJson(userId)} as rate`.execute(services.db);
   return { zone: rows[0]?.timezone ?? 'UTC', rate: readRate(rows[0]?.rate) };
-}
-
-async function cardsOf(services: Services, userIds: number[]) {
-  if (!userIds.length) return new Map<number, Card>();
-  const rows = await services.db
-    .selectFrom('profiles as p')
-    .innerJoin('users as u', 'u.id', 'p.user_id')
-    .select(['p.user_id', 'p.first_name', 'p.last_name', 'p.middle_name', 'p.profile_photo', 'p.qualification', 'u.user_type'])
-    .where('p.user_id', 'in', [...new Set(userIds)])
-    .execute();
-  return new Map(rows.map((row) => [row.user_id, profileCard(services, row.user_id, row)]));
 }
 
 /**
