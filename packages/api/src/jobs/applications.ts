@@ -12,7 +12,6 @@ import {
   applyingToOwnJob,
   deadlinePassed,
   jobClosed,
-  jobIsDraft,
   notYourJobsApplicants,
   statusTransitionRefused,
   unknownApplication,
@@ -46,10 +45,9 @@ export async function applyForJob(services: Services, viewer: Viewer, input: App
     .select((eb) => eb.cast<string | null>('application_deadline', 'text').as('deadline'))
     .where('id', '=', input.job)
     .executeTakeFirst();
-  // Another poster's draft is nobody else's business: as if it did not exist.
+  // Another poster's draft is nobody else's business: as if it did not exist (and your own is refused as yours).
   if (!job || (job.status === 'draft' && job.poster_id !== viewer.id)) throw unknownJob(input.job);
   if (job.poster_id === viewer.id) throw applyingToOwnJob();
-  if (job.status === 'draft') throw jobIsDraft();
   if (job.status === 'closed') throw jobClosed();
   if (job.deadline !== null && job.deadline < today(services)) throw deadlinePassed();
   const resume = input.resume === undefined ? null : await checkStoredMedia(services, 'resume', 'document', input.resume);

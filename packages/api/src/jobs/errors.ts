@@ -9,7 +9,6 @@ export const jobIdNotAnInteger = () => fieldError('job', 'A valid integer is req
 // Applying (§4.4): every refusal under `job`, as the web client shows `error.job[0]`.
 export const applyingToOwnJob = () => fieldError('job', 'You cannot apply for a job you posted.');
 export const jobClosed = () => fieldError('job', 'This job has been closed');
-export const jobIsDraft = () => fieldError('job', 'This job is not open for applications yet.');
 export const deadlinePassed = () => fieldError('job', 'No more applications are allowed for this job.');
 export const alreadyApplied = () => fieldError('job', 'You have already applied for this job.');
 

@@ -134,10 +134,9 @@ export const jobsRouter = router({
         errors: {
           ...mediaRefusals('resume', 'document'),
           400: answers(
-            'No such job, your own, a draft, closed, past its deadline, already applied, or a résumé that is not a PDF',
+            "No such job (another poster's draft included), your own, closed, past its deadline, already applied, or a résumé that is not a PDF",
             jobErrors.unknownJob(99),
             jobErrors.applyingToOwnJob(),
-            jobErrors.jobIsDraft(),
             jobErrors.jobClosed(),
             jobErrors.deadlinePassed(),
             jobErrors.alreadyApplied(),
