@@ -17,6 +17,7 @@ import * as jobApplications from './migrations/0014_job_applications.js';
 import * as peopleSearch from './migrations/0015_people_search.js';
 import * as portfolioProjects from './migrations/0016_portfolio_projects.js';
 import * as library from './migrations/0018_library.js';
+import * as accountSettings from './migrations/0019_account_settings.js';
 
 // Listed in code, not read from a folder: file-based discovery breaks under bundlers and vitest.
 const migrations: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0015_people_search': peopleSearch,
   '0016_portfolio_projects': portfolioProjects,
   '0018_library': library,
+  '0019_account_settings': accountSettings,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

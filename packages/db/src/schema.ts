@@ -13,7 +13,8 @@ export interface UsersTable {
   id: Generated<number>;
   /** Always stored lower-cased; unique. */
   email: string;
-  password_hash: string;
+  /** null: the account has no password (made by Google sign-in, or a company page); a reset can set one. */
+  password_hash: string | null;
   user_type: ColumnType<UserType, UserType | undefined, UserType>;
   industry: ColumnType<string, string | undefined, string>;
   role: ColumnType<UserRole, UserRole | undefined, UserRole>;
@@ -24,7 +25,20 @@ export interface UsersTable {
   password_reset_verified_at: NullableTimestamp;
   /** Tokens issued before this instant are refused (set by a password reset). */
   tokens_valid_after: NullableTimestamp;
+  /** Settings (GET/PUT /user/settings/), with the original's defaults. */
+  email_notify: DefaultedFlag;
+  push_notify: DefaultedFlag;
+  message_notify: DefaultedFlag;
+  weekly_summary: DefaultedFlag;
+  job_alerts: DefaultedFlag;
+  marketing: DefaultedFlag;
+  show_email: DefaultedFlag;
+  show_activity: DefaultedFlag;
+  show_location: DefaultedFlag;
 }
+
+/** A boolean column with a database default. */
+type DefaultedFlag = ColumnType<boolean, boolean | undefined, boolean>;
 
 /** A text column with a database default. */
 type DefaultedText = ColumnType<string, string | undefined, string>;

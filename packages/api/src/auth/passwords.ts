@@ -9,8 +9,9 @@ export const hashPassword = (password: string) => hash(password, ARGON2_OPTIONS)
 // Verified against when the account does not exist, so a wrong e-mail costs as long as a wrong password.
 let dummyHash: Promise<string> | undefined;
 
-export async function verifyPassword(passwordHash: string | undefined, password: string): Promise<boolean> {
-  if (passwordHash === undefined) {
+export async function verifyPassword(passwordHash: string | null | undefined, password: string): Promise<boolean> {
+  // No account, or one without a password: the same work as a real check, so timing tells nothing.
+  if (passwordHash === undefined || passwordHash === null) {
     await verify(await (dummyHash ??= hashPassword('not-a-real-password-0')), password).catch(() => false);
     return false;
   }
