@@ -477,7 +477,7 @@ describe('list query plans at size M', () => {
    * own entries, a portfolio page its entries of projects_by_owner. No scan of these tables reads
    * more than the list's own rows, whatever the size of the tables.
    */
-  it.each([
+  it.each<{ query: () => string; as: Caller; table: string; index: string }>([
     {
       query: () => `/job/application/?job_id=${fixtures.popularJob}`,
       as: 'poster' as const,
