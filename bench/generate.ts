@@ -615,6 +615,7 @@ function loadSteps(users: number, posts: number, anchor: string): Step[] {
     jobsStep(context),
     jobActivityStep(context),
     portfolioStep(context),
+    supportStep(context),
     chatStep(context),
     mentorshipStep(context),
     notificationsStep(context),
@@ -937,6 +938,45 @@ function portfolioStep({ users }: LoadContext): Step {
   };
 }
 
+/**
+ * Support: 15 % of the members opened tickets, 1 to 15 each (a heavy tail: about one member in
+ * 60 has a full page of 10 or more), over the last year, numbered in time order; the older a
+ * ticket, the likelier it is answered and resolved. Visitors left one corporate lead per twenty
+ * members.
+ */
+function supportStep({ users, at }: LoadContext): Step {
+  const categories = ['technical', 'payment', 'account', 'request', 'others'];
+  const priorities = ['low', 'medium', 'high', 'urgent'];
+  const services = ['hr_solutions', 'corporate_training', 'L&D', 'organizational_development'];
+  return {
+    name: 'support',
+    after: ['users'],
+    sql: [
+      `insert into support_tickets (user_id, category, priority, message, status, admin_response, created_at, updated_at)
+         select u, ${pickText(categories, 'x', 401)}, ${pickText(priorities, 'x', 402)},
+           'Ticket ' || x || ': something went wrong and I would like help with it.',
+           status, case when status <> 'pending' then 'Thank you, we are on it.' end, created, created
+         from (
+           select u, x, created,
+             case when age < 0.2 then 'pending' when age < 0.35 then 'in_progress' when age < 0.8 then 'resolved' else 'closed' end as status
+           from (
+             select u, x, bench_u(x, 403) as age, ${at} - interval '1 second' * floor(bench_u(x, 403) * 365 * 86400) as created
+             from generate_series(1::bigint, ${users}) u
+               cross join lateral generate_series(1, 1 + floor(14 * power(bench_u(u, 404), 4))::int) k
+               cross join lateral (select u * 16 + k as x) xx
+             where bench_u(u, 405) < 0.15
+           ) a
+         ) t
+         order by created`,
+      `insert into corporate_leads (full_name, email_address, phone_number, interested_services, package, created_at)
+         select 'Lead ' || l, 'lead' || l || '@company.bench.test', '+234 800 ' || lpad(l::text, 7, '0'),
+           array[${pickText(services, 'l', 406)}], ${pickText(['basic', 'premium', 'inclusive'], 'l', 407)},
+           ${at} - interval '1 second' * (${Math.ceil(users / 20)} - l) * 3600
+         from generate_series(1::bigint, ${Math.ceil(users / 20)}) l`,
+    ],
+  };
+}
+
 function chatStep({ at }: LoadContext): Step {
   return {
     name: 'chat',
@@ -1151,6 +1191,7 @@ function vacuumSteps(): Step[] {
       sql: ['job_applications', 'saved_jobs'].map((t) => `vacuum (analyze) ${t}`),
     },
     vacuum('projects', ['portfolio']),
+    { name: 'vacuum support', after: ['support'], sql: ['support_tickets', 'corporate_leads'].map((t) => `vacuum (analyze) ${t}`) },
     { name: 'vacuum chat', after: ['chat'], sql: ['chat_rooms', 'chat_messages', 'chat_reads'].map((t) => `vacuum (analyze) ${t}`) },
     {
       name: 'vacuum mentorship',
@@ -1187,6 +1228,8 @@ const DATA_TABLES = [
   'job_applications',
   'saved_jobs',
   'projects',
+  'support_tickets',
+  'corporate_leads',
   'notifications',
   'info_contents',
   'chat_rooms',
@@ -1327,6 +1370,8 @@ const COUNTED_TABLES = [
   'job_applications',
   'saved_jobs',
   'projects',
+  'support_tickets',
+  'corporate_leads',
   'notifications',
   'chat_rooms',
   'chat_messages',

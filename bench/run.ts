@@ -233,6 +233,7 @@ async function prepareFixtures(
     const hotPosts = await ids(`select id from posts where comment_count = $1 order by id`, [HOT_COMMENTS]);
     const likedPosts = await ids(`select id from posts order by id desc limit 5000`);
     const { popularJobs, portfolioOwners } = await findJobAndPortfolioFixtures(client, mint);
+    const { ticketOwners, adminToken } = await findSupportFixtures(client, mint);
     if (
       !hotPosts.length ||
       !profileTargets.length ||
@@ -240,7 +241,8 @@ async function prepareFixtures(
       !hotRooms.length ||
       chatReaders.length < 2 ||
       !popularJobs.length ||
-      !portfolioOwners.length
+      !portfolioOwners.length ||
+      !ticketOwners.length
     )
       throw new Error(`size ${size}: fixtures missing`);
     return {
@@ -253,6 +255,8 @@ async function prepareFixtures(
       likedPosts,
       popularJobs,
       portfolioOwners,
+      ticketOwners,
+      adminToken,
       signinUser,
     };
   } finally {
@@ -323,6 +327,24 @@ async function findJobAndPortfolioFixtures(client: pg.Client, mint: Mint): Promi
   return {
     popularJobs: jobs.rows.map((row) => ({ id: Number(row.id), poster: Number(row.poster), token: mint(Number(row.poster)) })),
     portfolioOwners: owners.rows.map((row) => Number(row.id)),
+  };
+}
+
+/**
+ * Members with a full page of support tickets or more, each with their token; and an
+ * administrator (a generated employer promoted, as `pnpm run set-role` would) for the ticket desk.
+ */
+async function findSupportFixtures(client: pg.Client, mint: Mint): Promise<Pick<Fixtures, 'ticketOwners' | 'adminToken'>> {
+  const owners = await client.query<{ id: string }>(
+    `select user_id as id from support_tickets group by user_id having count(*) >= $1 order by user_id limit 64`,
+    [FULL_PAGE],
+  );
+  const admin = await client.query<{ id: string }>(
+    `update users set role = 'admin' where id = (select min(id) from users where user_type = 'employer' and email like 'user%') returning id`,
+  );
+  return {
+    ticketOwners: owners.rows.map((row) => mint(Number(row.id))),
+    adminToken: mint(Number(onlyRow(admin.rows).id)),
   };
 }
 

@@ -32,6 +32,10 @@ export interface Fixtures {
   popularJobs: Array<{ id: number; poster: number; token: string }>;
   /** Up to 64 members with a full page of portfolio projects or more. */
   portfolioOwners: number[];
+  /** The tokens of up to 64 members with a full page of support tickets or more. */
+  ticketOwners: string[];
+  /** An administrator's token, for the ticket desk. */
+  adminToken: string;
   signinUser: number;
 }
 
@@ -110,6 +114,7 @@ export function scenarios(fixtures: Fixtures): Scenario[] {
     ...recommendationScenarios(byEveryReader, readerToken),
     ...inboxScenarios(fixtures, byEveryReader),
     ...jobAndPortfolioScenarios(fixtures, byEveryReader, readerToken),
+    ...supportScenarios(fixtures),
     ...writeScenarios(fixtures, readerTokens),
     signinScenario(),
   ];
@@ -276,6 +281,35 @@ function jobAndPortfolioScenarios(fixtures: Fixtures, byEveryReader: EveryReader
           headers: auth(readerToken(client + i)),
         })),
       check: checkPortfolioPage,
+    },
+  ];
+}
+
+/** The administrators' ticket filters, in turn: none, each alone, and two together. */
+const TICKET_DESK_QUERIES = ['', '?status=pending', '?priority=urgent', '?category=payment', '?status=resolved&category=account'];
+
+function supportScenarios(fixtures: Fixtures): Scenario[] {
+  return [
+    {
+      name: 'my-disputes',
+      route: 'GET /user/disputes/',
+      kind: 'read',
+      // Page 1 of a member's own tickets (a full page), each request by the next owner.
+      requests: (client) =>
+        rotate(fixtures.ticketOwners, client).map((token) => ({ method: 'GET', path: '/user/disputes/', headers: auth(token) })),
+      check: expectPage(LIST_PAGE),
+    },
+    {
+      name: 'admin-disputes',
+      route: 'GET /user/admin/disputes/',
+      kind: 'read',
+      requests: (client) =>
+        rotate(TICKET_DESK_QUERIES, client).map((query) => ({
+          method: 'GET',
+          path: `/user/admin/disputes/${query}`,
+          headers: auth(fixtures.adminToken),
+        })),
+      check: expectPage(LIST_PAGE),
     },
   ];
 }

@@ -139,6 +139,7 @@ describe("nobody acts on another user's objects", () => {
       chat: (await t.api.post('/chats/messages/', { user_id: other.id, message: 'private' }, { token })).body.chat_id,
       job: (await t.api.post('/job/', SAMPLE_JOB, { token })).body.id,
       project: (await t.api.post('/project/', { title: 'Portfolio', description: 'Mine' }, { token })).body.id,
+      ticket: (await t.api.post('/user/disputes/', { category: 'account', priority: 'high', message: 'private' }, { token })).body.id,
     };
     const comment = (await t.api.post('/post/comment/', { post: ids.post, body: 'mine' }, { token })).body.comment_id;
     // An application to A's job, which only A (its poster) may read and move.
@@ -169,6 +170,8 @@ describe("nobody acts on another user's objects", () => {
       ['PUT', '/job/application/status/', { application, status: 'rejected' }],
       ['PUT', `/project/?portfolio_id=${ids.project}`, { title: 'hijacked' }],
       ['DELETE', `/project/?portfolio_id=${ids.project}`],
+      // Tickets are changed by administrators only; members never name one.
+      ['PUT', '/user/admin/disputes/', { dispute: ids.ticket, status: 'closed', response: 'hijacked' }],
     ];
     const before = await fingerprint();
     const wrong: string[] = [];
@@ -182,6 +185,10 @@ describe("nobody acts on another user's objects", () => {
     // The sender of a connection request cannot accept it on the recipient's behalf.
     const bySender = await t.api.post('/connection/status/', { connection_id: ids.connection, status: 'Accept' }, { token });
     if (bySender.status < 400) wrong.push(`the sender accepted their own request: ${bySender.status}`);
+    // A member's tickets list is theirs alone.
+    const strangersTickets = await t.api.get('/user/disputes/', { token: stranger.token });
+    if (strangersTickets.body.results?.some((ticket: { id: number }) => ticket.id === ids.ticket))
+      wrong.push('a stranger lists A’s ticket');
     expect(wrong).toEqual([]);
     expect(await fingerprint()).toEqual(before);
   });
@@ -205,11 +212,15 @@ describe('administrator operations refuse members', () => {
     expect(administrative.map((operation) => `${operation.method} ${operation.path}`).sort()).toEqual([
       'DELETE /info/',
       'DELETE /info/library/',
+      'GET /user/admin/disputes/',
+      'GET /user/admin/disputes/summary/',
+      'GET /user/lead/register/',
       'POST /info/',
       'POST /info/exchange-rate/set/',
       'POST /info/library/',
       'PUT /info/',
       'PUT /info/country-permit/',
+      'PUT /user/admin/disputes/',
     ]);
   });
 
@@ -222,6 +233,7 @@ describe('administrator operations refuse members', () => {
         'PUT /info/': { title: 'terms', content: 'Members may not change this.' },
         'POST /info/exchange-rate/set/': { country: 1, currency_name: 'Naira', currency_initials: 'NGN', exchange_rate: 1500 },
         'POST /info/library/': { title: 'Members may not add this', description: 'd', tags: ['x'], file: 'https://example.com/a.pdf' },
+        'PUT /user/admin/disputes/': { dispute: 1, status: 'closed', response: 'Members may not answer tickets.' },
       };
       const path = operation.method === 'DELETE' ? `${operation.path}?title=terms&content_id=1` : operation.path;
       const before = await fingerprint();

@@ -24,13 +24,14 @@ import { MENTOR_SEARCH_CAP, RATING_WALK_CAP } from '../../../packages/api/src/me
  * deployments use; PGlite serves one embedded user and would take minutes to load this data.
  */
 const BIG_TABLES =
-  /Seq Scan on (users|profiles|posts|post_likes|comments|follows|connections|notifications|chat_rooms|chat_messages|chat_reads|saved_mentors|mentor_sessions|mentor_session_invitees|experiences|job_applications|saved_jobs|projects)\b/;
+  /Seq Scan on (users|profiles|posts|post_likes|comments|follows|connections|notifications|chat_rooms|chat_messages|chat_reads|saved_mentors|mentor_sessions|mentor_session_invitees|experiences|job_applications|saved_jobs|projects|support_tickets|corporate_leads)\b/;
 
 /**
  * Who calls a list: the generated reader, a mentee with sessions, saved mentors and invitations, a
- * mentor with sessions, or the poster of a popular job (a full page of applicants and more).
+ * mentor with sessions, the poster of a popular job (a full page of applicants and more), a
+ * member with a full page of support tickets, or an administrator (the ticket desk, the leads).
  */
-type Caller = 'reader' | 'mentee' | 'mentor' | 'poster';
+type Caller = 'reader' | 'mentee' | 'mentor' | 'poster' | 'ticketOwner' | 'admin';
 
 interface Call {
   query: string;
@@ -125,6 +126,18 @@ describe('list query plans at size M', () => {
       }>`select owner_id as id from projects group by owner_id having count(*) > 10 order by owner_id limit 1`.execute(db)
     ).rows[0]!.id;
 
+    // A generated member with more than a page of support tickets, and an administrator (the
+    // fresh account, promoted as `pnpm run set-role` would).
+    tokens.ticketOwner = await signIn(
+      (
+        await sql<{ id: number; email: string }>`
+          select u.id, u.email from users u
+          where u.id = (select user_id from support_tickets group by user_id having count(*) > 10 order by user_id limit 1)`.execute(db)
+      ).rows[0]!,
+    );
+    await sql`update users set role = 'admin' where email = ${fresh.email}`.execute(db);
+    tokens.admin = (await api.post('/user/signin/', { email: fresh.email, password: PASSWORD })).body.access;
+
     fixtures.reader = reader.id;
     fixtures.hotPost = (
       await sql<{ id: number }>`select id from posts where comment_count = ${HOT_COMMENTS} order by id limit 1`.execute(db)
@@ -212,6 +225,24 @@ describe('list query plans at size M', () => {
       // A mentor's own (the generated data has no payments: empty here).
       '/mentor/vault/': [{ query: '', as: 'mentor' }],
       '/mentor/vault/transactions/': [{ query: '', as: 'mentor' }],
+      // A member's own tickets; the administrators' desk with each filter; the leads.
+      '/user/disputes/': [
+        { query: '', as: 'ticketOwner', filled: true },
+        { query: 'status=resolved', as: 'ticketOwner' },
+      ],
+      '/user/admin/disputes/': [
+        { query: '', as: 'admin', filled: true },
+        { query: 'page=30', as: 'admin', filled: true },
+        { query: 'status=pending', as: 'admin', filled: true },
+        { query: 'priority=urgent', as: 'admin', filled: true },
+        { query: 'category=payment', as: 'admin', filled: true },
+        { query: 'status=resolved&priority=low&category=account', as: 'admin', filled: true },
+      ],
+      '/user/admin/disputes/summary/': [{ query: '', as: 'admin' }],
+      '/user/lead/register/': [
+        { query: '', as: 'admin', filled: true },
+        { query: 'page=5', as: 'admin', filled: true },
+      ],
     };
     return (byPath[path] ?? ['']).map((call) => (typeof call === 'string' ? { query: call } : call));
   };
@@ -309,6 +340,9 @@ describe('list query plans at size M', () => {
       '/job/apply/',
       '/job/save/',
       '/project/',
+      '/user/disputes/',
+      '/user/admin/disputes/',
+      '/user/lead/register/',
     ])
       expect(paths).toContain(list);
     const offenders: string[] = [];
@@ -443,7 +477,7 @@ describe('list query plans at size M', () => {
    * own entries, a portfolio page its entries of projects_by_owner. No scan of these tables reads
    * more than the list's own rows, whatever the size of the tables.
    */
-  it.each([
+  it.each<{ query: () => string; as: Caller; table: string; index: string }>([
     {
       query: () => `/job/application/?job_id=${fixtures.popularJob}`,
       as: 'poster' as const,
@@ -453,6 +487,7 @@ describe('list query plans at size M', () => {
     { query: () => '/job/apply/', as: 'reader' as const, table: 'job_applications', index: 'job_applications_by_applicant' },
     { query: () => '/job/save/', as: 'reader' as const, table: 'saved_jobs', index: 'saved_jobs_pkey' },
     { query: () => `/project/?user_id=${fixtures.portfolioOwner}`, as: 'reader' as const, table: 'projects', index: 'projects_by_owner' },
+    { query: () => '/user/disputes/', as: 'ticketOwner' as const, table: 'support_tickets', index: 'support_tickets_by_user' },
   ])('$index serves its list, reading only its own rows', async ({ query, as, table, index }) => {
     statements.length = 0;
     const response = await api.get(query(), { token: tokens[as] });

@@ -473,6 +473,34 @@ export interface LibraryItemsTable {
   created_by: number | null;
 }
 
+export type TicketCategory = 'technical' | 'payment' | 'account' | 'request' | 'others';
+export type TicketPriority = 'low' | 'medium' | 'high' | 'urgent';
+export type TicketStatus = 'pending' | 'in_progress' | 'resolved' | 'closed';
+
+/** A support ticket (migration 0024): a member's dispute, answered by an administrator. */
+export interface SupportTicketsTable {
+  id: Generated<number>;
+  user_id: number;
+  category: TicketCategory;
+  priority: TicketPriority;
+  message: string;
+  status: ColumnType<TicketStatus, TicketStatus | undefined, TicketStatus>;
+  admin_response: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** A corporate sales lead (migration 0024), left by a visitor; one per e-mail. */
+export interface CorporateLeadsTable {
+  id: Generated<number>;
+  full_name: string;
+  email_address: string;
+  phone_number: string;
+  interested_services: string[];
+  package: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   profiles: ProfilesTable;
@@ -513,6 +541,8 @@ export interface Database {
   ledger_entries: LedgerEntriesTable;
   projects: ProjectsTable;
   library_items: LibraryItemsTable;
+  support_tickets: SupportTicketsTable;
+  corporate_leads: CorporateLeadsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -19,7 +19,8 @@ export interface NewNotification {
     | 'session_rejected'
     | 'session_paid'
     | 'job_application'
-    | 'application_status';
+    | 'application_status'
+    | 'support_ticket';
   message: string;
   data?: Record<string, unknown>;
 }
@@ -88,6 +89,9 @@ function notificationLink(
       return to('Job', 'job/application/?job_id=', 'job_id');
     case 'application_status':
       return to('Job', 'job/?job_id=', 'job_id');
+    // The web client has no ticket screen a notification opens; the id says which ticket.
+    case 'support_ticket':
+      return { page: null, route: null, obj_id: id('dispute_id') };
     // The web client opens its booked-sessions page, which needs no id.
     case 'session_requested':
     case 'session_accepted':
