@@ -37,6 +37,8 @@ beforeAll(async () => {
     DATABASE_READ_URL: pair.replicaUrl,
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     REDIS_PREFIX: `cn-replica-${randomBytes(4).toString('hex')}`,
+    // One secret: a token signed by one process is good in the other.
+    JWT_SECRET: randomBytes(32).toString('hex'),
   };
   for (let i = 0; i < 2; i += 1) {
     const handle = await openDatabase({ url: pair.primaryUrl, poolSize: 5 });
