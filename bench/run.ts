@@ -36,6 +36,8 @@ type Request = autocannon.Request;
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const POSTGRES = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+/** A streaming replica of POSTGRES's server: the server reads from it (DATABASE_READ_URL), and its backends' CPU counts as PostgreSQL's. */
+const REPLICA = process.env.BENCH_REPLICA_URL;
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -127,6 +129,7 @@ async function startServerProcess(databaseUrl: string, secret: string, dataDir: 
       ...process.env,
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
+      ...(REPLICA ? { DATABASE_READ_URL: databaseUrl.replace(POSTGRES, REPLICA) } : {}),
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
@@ -413,6 +416,7 @@ const cpuMs = (before: Map<number, number>, after: Map<number, number>) =>
 interface CpuProbe {
   server: number;
   monitor: pg.Client;
+  replicaMonitor: pg.Client | undefined;
   database: string;
 }
 
@@ -473,7 +477,10 @@ async function checkSample(url: string, scenario: Scenario): Promise<string | un
 
 /** CPU ticks of the server's process group and of the bench database's backends, now. */
 async function cpuSnapshot(probe: CpuProbe) {
-  return { server: serverTicks(probe.server), database: await databaseTicks(probe.monitor, probe.database) };
+  const database = await databaseTicks(probe.monitor, probe.database);
+  // One machine: the replica's process ids do not collide with the primary's.
+  if (probe.replicaMonitor) for (const [pid, ticks] of await databaseTicks(probe.replicaMonitor, probe.database)) database.set(pid, ticks);
+  return { server: serverTicks(probe.server), database };
 }
 
 async function measure(
@@ -631,6 +638,7 @@ interface Run {
   dataDir: string;
   server?: Server;
   monitor?: pg.Client;
+  replicaMonitor?: pg.Client;
 }
 
 async function main() {
@@ -694,6 +702,7 @@ function cleanupOnce(run: Run): () => Promise<void> {
     (cleaning ??= (async () => {
       await stopServerProcess(run.server);
       await run.monitor?.end().catch(() => {});
+      await run.replicaMonitor?.end().catch(() => {});
       rmSync(run.dataDir, { recursive: true, force: true });
       if (run.options.keepDatabase) {
         run.log(`database kept: ${run.databaseUrl}`);
@@ -731,7 +740,9 @@ async function measureSize(run: Run, size: SizeName, fixtures: Fixtures, firstSi
   // The load leaves gigabytes of dirty pages at L. Written back now, they are not billed to
   // the first scenario's PostgreSQL CPU. Needs a superuser.
   await monitor.query('checkpoint').catch((error: Error) => log(`  no checkpoint after the load: ${error.message}`));
-  const probe: CpuProbe = { server: required(server.child.pid, 'the server process id'), monitor, database: run.database };
+  const replicaMonitor = REPLICA ? (run.replicaMonitor ??= await connectMonitor(REPLICA)) : undefined;
+  if (replicaMonitor) await replicaCaughtUp(monitor, replicaMonitor);
+  const probe: CpuProbe = { server: required(server.child.pid, 'the server process id'), monitor, replicaMonitor, database: run.database };
   const measurements: Measurement[] = [];
   for (const scenario of scenarios(fixtures)) {
     if (options.scenarios && !options.scenarios.has(scenario.name)) continue;
@@ -742,10 +753,21 @@ async function measureSize(run: Run, size: SizeName, fixtures: Fixtures, firstSi
   return measurements;
 }
 
-async function connectMonitor(): Promise<pg.Client> {
-  const monitor = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
+async function connectMonitor(server = POSTGRES): Promise<pg.Client> {
+  const monitor = new pg.Client({ connectionString: `${server}/postgres` });
   await monitor.connect();
   return monitor;
+}
+
+/** Waits until the replica has replayed everything loaded, so that it serves the same data. */
+async function replicaCaughtUp(primary: pg.Client, replica: pg.Client) {
+  const { rows } = await primary.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn');
+  const lsn = required(rows[0], 'the primary WAL position').lsn;
+  for (;;) {
+    const replayed = await replica.query<{ done: boolean }>('select pg_last_wal_replay_lsn() >= $1::pg_lsn as done', [lsn]);
+    if (replayed.rows[0]?.done) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createServices, type Config } from '@careernexus/api';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '@careernexus/db';
+import { migrateToLatest, openDatabase, openReadReplica, type DatabaseHandle } from '@careernexus/db';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { buildApp } from './app.js';
@@ -31,13 +31,24 @@ export async function startServer(config: Config, database?: DatabaseHandle): Pr
   const db = database ?? (await openConfiguredDatabase(config));
   const applied = await migrateToLatest(db.db);
   if (applied.length) log.info({ migrations: applied }, 'database migrated');
-  const services = createServices(config, db.db, log);
+  const replica = config.DATABASE_READ_URL
+    ? openReadReplica(
+        config.DATABASE_READ_URL,
+        db.db,
+        {
+          down: (reason, retryInMs) => log.warn({ reason, retryInMs }, 'read replica unreachable: reads go to the primary'),
+          back: () => log.info('read replica reachable again: reads go to it'),
+        },
+        { poolSize: config.DATABASE_POOL_SIZE, statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS },
+      )
+    : undefined;
+  const services = createServices(config, db.db, log, replica);
   const app = await buildApp({ services, ping: () => db.ping() });
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
-  log.info({ database: db.kind, mail: config.SMTP_URL ? 'smtp' : 'outbox' }, 'career nexus api ready');
+  log.info({ database: db.kind, readReplica: Boolean(replica), mail: config.SMTP_URL ? 'smtp' : 'outbox' }, 'career nexus api ready');
   let closing: Promise<void> | undefined;
   return {
     app,
@@ -54,6 +65,7 @@ export async function startServer(config: Config, database?: DatabaseHandle): Pr
         log.info('http server closed');
         await services.events.close();
         await services.mailer.drain(5_000);
+        await services.reads.close();
         await db.close();
         log.info('database closed');
       })()),

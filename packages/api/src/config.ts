@@ -47,6 +47,8 @@ const configSchema = z
     PUBLIC_URL: z.url().optional(),
     DATA_DIR: z.string().default('./.data'),
     DATABASE_URL: optionalText,
+    /** A streaming replica of DATABASE_URL for reads that tolerate a little lag (platform/reads.ts). */
+    DATABASE_READ_URL: optionalText,
     // About two connections per core: the usual rule for PostgreSQL, which runs one process per
     // connection. More only queue inside the database and switch contexts: on this project's 2-core
     // bench machine, 4 served the feed 20-30 % faster than 10, with less database CPU per request.
@@ -176,6 +178,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const config = result.data;
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
     throw new ConfigError('invalid configuration:\n  JWT_SECRET: must be set when NODE_ENV=production');
+  }
+  if (config.DATABASE_READ_URL && !config.DATABASE_URL) {
+    throw new ConfigError('invalid configuration:\n  DATABASE_READ_URL: a replica of PostgreSQL; set DATABASE_URL to its primary');
   }
   const publicUrl = (config.PUBLIC_URL ?? `http://${displayHost(config.HOST)}:${config.PORT}`).replace(/\/+$/, '');
   return {

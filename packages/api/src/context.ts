@@ -8,12 +8,16 @@ import type { RateLimiter } from './platform/rate-limiter.js';
 import type { ExpiringMap } from './platform/memo.js';
 import type { MediaStorage } from './platform/storage.js';
 import type { PaymentProviders } from './payments/provider.js';
+import type { ReadRouting } from './platform/reads.js';
 import type { VideoRooms } from './platform/video-rooms.js';
 import type { FeedTally } from './posts/feed.js';
 
 /** Everything a procedure may reach outside itself; built once per process. */
 export interface Services {
+  /** The primary: writes, transactions, a person's own data, auth. */
   db: Kysely<Database>;
+  /** Where reads that tolerate a little lag go: a replica, when configured (platform/reads.ts). */
+  reads: ReadRouting;
   config: Config;
   mailer: Mailer;
   limiter: RateLimiter;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Database, Kysely } from '@careernexus/db';
+import type { Database, Kysely, ReadReplica } from '@careernexus/db';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Services } from './context.js';
@@ -8,6 +8,7 @@ import { createMailer } from './platform/mailer.js';
 import { createMemoryRateLimiter } from './platform/rate-limiter.js';
 import { loadSecretKey } from './platform/secret.js';
 import { ExpiringMap } from './platform/memo.js';
+import { primaryOnly, replicaReads } from './platform/reads.js';
 import { localStorage, s3Storage, type MediaStorage } from './platform/storage.js';
 import { developmentVideoRooms, jaasVideoRooms, type VideoRooms } from './platform/video-rooms.js';
 import { FEED_TALLY_SECONDS } from './posts/feed.js';
@@ -16,10 +17,11 @@ import { flutterwaveProvider } from './payments/flutterwave.js';
 import type { PaymentProviders } from './payments/provider.js';
 import { stripeProvider } from './payments/stripe.js';
 
-/** Chooses each port's implementation from the configuration. */
-export function createServices(config: Config, db: Kysely<Database>, log: Logger): Services {
+/** Chooses each port's implementation from the configuration; `replica` is opened from DATABASE_READ_URL. */
+export function createServices(config: Config, db: Kysely<Database>, log: Logger, replica?: ReadReplica): Services {
   return {
     db,
+    reads: replica ? replicaReads(db, replica, { redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, log }) : primaryOnly(db),
     config,
     log,
     // First: a bad key stops the start before any connection is opened.

@@ -80,11 +80,14 @@ export const publicProcedure = t.procedure.use(({ ctx, getRawInput, next }) =>
 );
 
 // Authentication first: a caller without a valid token hears 401 whatever the input holds.
-export const authedProcedure = t.procedure.use(({ ctx, getRawInput, next }) =>
+export const authedProcedure = t.procedure.use(({ ctx, type, getRawInput, next }) =>
   mappingUnreachableDatabase(ctx, async () => {
     const viewer = await authenticate(ctx.services, ctx.authorization);
     await refuseNullCharacters(getRawInput);
-    return next({ ctx: { viewer } });
+    const result = await next({ ctx: { viewer } });
+    // Read-your-writes, for every write in one place: this person's lag-tolerant reads now wait for the replica to have it.
+    if (type === 'mutation') await ctx.services.reads.wrote(viewer.id);
+    return result;
   }),
 );
 

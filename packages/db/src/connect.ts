@@ -56,14 +56,21 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   };
 }
 
-const queryLog = (onQuery: DatabaseOptions['onQuery']) =>
+export const queryLog = (onQuery: DatabaseOptions['onQuery']) =>
   onQuery ? { log: (event: LogEvent) => onQuery(event.query.sql, event.query.parameters) } : {};
 
 function openPostgres(url: string, poolSize = 10, statementTimeoutMs = 0, onQuery?: DatabaseOptions['onQuery']) {
+  const pool = postgresPool(url, poolSize, statementTimeoutMs);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...queryLog(onQuery) });
+  return { db, kind: 'postgres' as const, dumpDataDir: undefined };
+}
+
+/** A pool of connections set up as the application needs them (also for a read replica). */
+export function postgresPool(url: string, poolSize = 10, statementTimeoutMs = 0, connectionTimeoutMs = 5_000) {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: connectionTimeoutMs,
     // Prepared statements (below) keep one plan per connection, made without parameter values.
     // Left to choose, PostgreSQL planned the feed afresh for every page at 1M posts (its generic
     // estimate looked dearer than the readers' first pages), which doubled its database cost.
@@ -89,8 +96,7 @@ function openPostgres(url: string, poolSize = 10, statementTimeoutMs = 0, onQuer
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   pool.on('connect', preparingStatements);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...queryLog(onQuery) });
-  return { db, kind: 'postgres' as const, dumpDataDir: undefined };
+  return pool;
 }
 
 /**

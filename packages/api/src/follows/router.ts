@@ -7,6 +7,7 @@ import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
 import * as followErrors from './errors.js';
 import { follow, followCards, followCounts, recommendations, unfollow } from './service.js';
+import { toleratingLag } from '../platform/reads.js';
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'follows', protect: true });
 const target = z.object({ user_following: idField.describe('The user id to follow or unfollow') });
@@ -107,5 +108,5 @@ export const followsRouter = router({
     )
     .input(z.object(pageInput))
     .output(envelope(profileCard))
-    .query(({ ctx, input }) => recommendations(ctx, ctx.viewer, input)),
+    .query(async ({ ctx, input }) => recommendations(await toleratingLag(ctx), ctx.viewer, input)),
 });

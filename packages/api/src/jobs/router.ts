@@ -8,6 +8,7 @@ import * as jobErrors from './errors.js';
 import { saveJob, savedJobs, unsaveJob } from './saved.js';
 import * as schemas from './schemas.js';
 import { createJob, editJob, getPreference, postedJobs, recommendedJobs, setJobStatus, setPreference } from './service.js';
+import { toleratingLag } from '../platform/reads.js';
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'jobs', protect: true });
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -119,7 +120,7 @@ export const jobsRouter = router({
     )
     .input(z.object({ page: schemas.postedInput.shape.page, page_size: schemas.postedInput.shape.page_size }))
     .output(schemas.jobPage)
-    .query(({ ctx, input }) => recommendedJobs(ctx, ctx.viewer, input)),
+    .query(async ({ ctx, input }) => recommendedJobs(await toleratingLag(ctx), ctx.viewer, input)),
 
   applyForJob: authedProcedure
     .meta({

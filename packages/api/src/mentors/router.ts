@@ -6,6 +6,7 @@ import { z } from '../validation.js';
 import * as schemas from './schemas.js';
 import * as mentorErrors from './errors.js';
 import { MENTOR_SEARCH_CAP, RATING_WALK_CAP, recommendMentors, saveMentor, savedMentors, searchMentors, unsaveMentor } from './service.js';
+import { toleratingLag } from '../platform/reads.js';
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'mentors', protect: true });
 
@@ -24,7 +25,7 @@ export const mentorsRouter = router({
     )
     .input(z.object(pageInput))
     .output(schemas.mentorPage)
-    .query(({ ctx, input }) => recommendMentors(ctx, ctx.viewer, input)),
+    .query(async ({ ctx, input }) => recommendMentors(await toleratingLag(ctx), ctx.viewer, input)),
 
   search: authedProcedure
     .meta(
@@ -48,7 +49,7 @@ export const mentorsRouter = router({
     )
     .input(schemas.searchInput)
     .output(schemas.mentorPage)
-    .query(({ ctx, input }) => searchMentors(ctx, ctx.viewer, input)),
+    .query(async ({ ctx, input }) => searchMentors(await toleratingLag(ctx), ctx.viewer, input)),
 
   save: authedProcedure
     .meta(

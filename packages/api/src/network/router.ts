@@ -14,6 +14,7 @@ import {
   recommendConnections,
   requestConnection,
 } from './service.js';
+import { toleratingLag } from '../platform/reads.js';
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'connections', protect: true });
 
@@ -189,5 +190,5 @@ export const networkRouter = router({
         }),
       ),
     )
-    .query(({ ctx, input }) => recommendConnections(ctx, ctx.viewer, input)),
+    .query(async ({ ctx, input }) => recommendConnections(await toleratingLag(ctx), ctx.viewer, input)),
 });

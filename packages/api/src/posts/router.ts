@@ -7,6 +7,7 @@ import { feed, followingFeed, mentorPosts, postsBy, savedPosts, singlePost, user
 import * as schemas from './schemas.js';
 import * as postErrors from './errors.js';
 import { createPost, deletePost, likeComment, likePost, repost, savePost, sharePost } from './write.js';
+import { toleratingLag } from '../platform/reads.js';
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'posts', protect: true });
 const NO_POST = { 404: answers('No such post', postErrors.postNotFound()) };
@@ -48,7 +49,10 @@ export const postsRouter = router({
     )
     .input(schemas.feedInput)
     .output(schemas.feedOutput)
-    .query(({ ctx, input }) => (input.post_id !== undefined ? singlePost(ctx, ctx.viewer, input.post_id) : feed(ctx, ctx.viewer, input))),
+    .query(async ({ ctx, input }) => {
+      const lagging = await toleratingLag(ctx);
+      return input.post_id !== undefined ? singlePost(lagging, ctx.viewer, input.post_id) : feed(lagging, ctx.viewer, input);
+    }),
 
   get: authedProcedure
     .input(z.object({ post_id: z.number().int().positive() }))
@@ -87,7 +91,7 @@ export const postsRouter = router({
     )
     .input(schemas.listInput)
     .output(schemas.postPage)
-    .query(({ ctx, input }) => followingFeed(ctx, ctx.viewer, input)),
+    .query(async ({ ctx, input }) => followingFeed(await toleratingLag(ctx), ctx.viewer, input)),
 
   mine: authedProcedure
     .meta(
@@ -113,7 +117,7 @@ export const postsRouter = router({
     )
     .input(schemas.listInput)
     .output(schemas.postPage)
-    .query(({ ctx, input }) => mentorPosts(ctx, ctx.viewer, input)),
+    .query(async ({ ctx, input }) => mentorPosts(await toleratingLag(ctx), ctx.viewer, input)),
 
   byUser: authedProcedure
     .meta(
@@ -127,7 +131,7 @@ export const postsRouter = router({
     )
     .input(schemas.byUserInput)
     .output(schemas.postPage)
-    .query(({ ctx, input }) => userPosts(ctx, ctx.viewer, input)),
+    .query(async ({ ctx, input }) => userPosts(await toleratingLag(ctx), ctx.viewer, input)),
 
   repost: authedProcedure
     .meta(

@@ -112,25 +112,29 @@ function personal(services: Services, row: Pick<ProfileRow, (typeof PERSONAL_COL
   };
 }
 
-/** A full profile: your own, or someone else's (which counts one view per viewer and day). */
-export async function retrieveProfile(services: Services, viewer: Viewer, rawUserId: string | undefined) {
+/**
+ * A full profile: your own, or someone else's (which counts one view per viewer and day).
+ * Someone else's may be read from `reads` (a replica, see platform/reads.ts); your own, and the
+ * view, go to the primary.
+ */
+export async function retrieveProfile(services: Services, viewer: Viewer, rawUserId: string | undefined, reads = services.db) {
   let userId = viewer.id;
   if (rawUserId !== undefined) {
     const requested = idFromQuery(rawUserId);
     if (requested === undefined) throw invalidUserId();
     userId = requested;
   }
-  // One statement: the profile, its three lists, the follow counts, what the viewer may do, and
-  // the view it records (one per viewer and day, never of oneself). Plain SQL: building it with
-  // the query builder was a fifth of the request's cost.
-  const { rows } = await sql<
-    Pick<ProfileRow, (typeof PERSONAL_COLUMNS)[number]> & MentorColumns & ProfileExtras & { viewer_rate: unknown }
-  >`
-    with view as (
-      insert into profile_views (viewer_id, viewed_id)
-      select ${viewer.id}::bigint, id from users where id = ${userId} and is_active and id <> ${viewer.id}
-      on conflict do nothing
-    )
+  const recordView = sql`
+    insert into profile_views (viewer_id, viewed_id)
+    select ${viewer.id}::bigint, id from users where id = ${userId} and is_active and id <> ${viewer.id}
+    on conflict do nothing`;
+  // On the primary, one statement: the profile, its three lists, the follow counts, what the
+  // viewer may do, and the view it records (never of oneself). Plain SQL: building it with the
+  // query builder was a fifth of the request's cost. From a replica, the view is written beside it.
+  const db = userId === viewer.id ? services.db : reads;
+  const [{ rows }] = await Promise.all([
+    sql<Pick<ProfileRow, (typeof PERSONAL_COLUMNS)[number]> & MentorColumns & ProfileExtras & { viewer_rate: unknown }>`
+    ${db === services.db ? sql`with view as (${recordView})` : sql``}
     select ${PROFILE_COLUMNS}, u.id, u.email, u.user_type, u.industry,
       (select count(*)::int from follows where following_id = u.id) as followers,
       (select count(*)::int from follows where follower_id = u.id) as followings,
@@ -144,7 +148,9 @@ export async function retrieveProfile(services: Services, viewer: Viewer, rawUse
       ${recordsJson(CERTIFICATION, sql`u.id`)} as certification,
       case when u.user_type = 'mentor' then ${viewerRateJson(viewer.id)} end as viewer_rate
     from users u join profiles p on p.user_id = u.id
-    where u.id = ${userId} and u.is_active`.execute(services.db);
+    where u.id = ${userId} and u.is_active`.execute(db),
+    db === services.db ? undefined : recordView.execute(services.db),
+  ]);
   const row = rows[0];
   if (!row) throw invalidUserId();
   return {

@@ -107,7 +107,9 @@ export const profileRouter = router({
     )
     .input(schemas.retrieveInput)
     .output(schemas.fullProfile)
-    .query(({ ctx, input }) => retrieveProfile(ctx.services, ctx.viewer, input.user_id)),
+    .query(async ({ ctx, input }) =>
+      retrieveProfile(ctx.services, ctx.viewer, input.user_id, await ctx.services.reads.forReader(ctx.viewer.id)),
+    ),
 
   update: authedProcedure
     .meta({

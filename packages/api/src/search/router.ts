@@ -3,6 +3,7 @@ import { authedProcedure, router } from '../trpc.js';
 import * as searchErrors from './errors.js';
 import { peoplePage, peopleSearchInput } from './schemas.js';
 import { MAX_KEYWORD_LENGTH, MIN_KEYWORD_RUN, SEARCH_CAP, searchPeople } from './service.js';
+import { toleratingLag } from '../platform/reads.js';
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'search', protect: true });
 
@@ -33,5 +34,5 @@ export const searchRouter = router({
     )
     .input(peopleSearchInput)
     .output(peoplePage)
-    .query(({ ctx, input }) => searchPeople(ctx, input)),
+    .query(async ({ ctx, input }) => searchPeople(await toleratingLag(ctx), input)),
 });
