@@ -233,6 +233,12 @@ async function prepareFixtures(
     const hotPosts = await ids(`select id from posts where comment_count = $1 order by id`, [HOT_COMMENTS]);
     const likedPosts = await ids(`select id from posts order by id desc limit 5000`);
     const { popularJobs, portfolioOwners } = await findJobAndPortfolioFixtures(client, mint);
+    // Company pages with more than a page of accepted members (generate.ts's organizations), the biggest first.
+    const organizations = await ids(
+      `select organization_id as id from organization_members where status = 'accepted'
+         group by organization_id having count(*) > $1 order by count(*) desc, organization_id limit 64`,
+      [FULL_PAGE],
+    );
     if (
       !hotPosts.length ||
       !profileTargets.length ||
@@ -240,7 +246,8 @@ async function prepareFixtures(
       !hotRooms.length ||
       chatReaders.length < 2 ||
       !popularJobs.length ||
-      !portfolioOwners.length
+      !portfolioOwners.length ||
+      !organizations.length
     )
       throw new Error(`size ${size}: fixtures missing`);
     return {
@@ -253,6 +260,7 @@ async function prepareFixtures(
       likedPosts,
       popularJobs,
       portfolioOwners,
+      organizations,
       signinUser,
     };
   } finally {
@@ -697,7 +705,7 @@ function logFixtures(fixtures: Fixtures, log: (line: string) => void): void {
     `  chat readers: ${fixtures.chatReaders.map((r) => `${r.id} (${r.industry})`).join(', ')}; hot rooms: ${fixtures.hotRooms.map((r) => `${r.id} (read by ${r.reader})`).join(', ')}`,
   );
   log(
-    `  popular jobs: ${fixtures.popularJobs.map((job) => `${job.id} (posted by ${job.poster})`).join(', ')}; portfolio owners: ${fixtures.portfolioOwners.length}`,
+    `  popular jobs: ${fixtures.popularJobs.map((job) => `${job.id} (posted by ${job.poster})`).join(', ')}; portfolio owners: ${fixtures.portfolioOwners.length}; organizations: ${fixtures.organizations.length}`,
   );
 }
 

@@ -24,13 +24,14 @@ import { MENTOR_SEARCH_CAP, RATING_WALK_CAP } from '../../../packages/api/src/me
  * deployments use; PGlite serves one embedded user and would take minutes to load this data.
  */
 const BIG_TABLES =
-  /Seq Scan on (users|profiles|posts|post_likes|comments|follows|connections|notifications|chat_rooms|chat_messages|chat_reads|saved_mentors|mentor_sessions|mentor_session_invitees|experiences|job_applications|saved_jobs|projects)\b/;
+  /Seq Scan on (users|profiles|posts|post_likes|comments|follows|connections|notifications|chat_rooms|chat_messages|chat_reads|saved_mentors|mentor_sessions|mentor_session_invitees|experiences|job_applications|saved_jobs|projects|linked_accounts|organization_members)\b/;
 
 /**
  * Who calls a list: the generated reader, a mentee with sessions, saved mentors and invitations, a
- * mentor with sessions, or the poster of a popular job (a full page of applicants and more).
+ * mentor with sessions, the poster of a popular job (a full page of applicants and more), or the
+ * creator of the company page with the most members.
  */
-type Caller = 'reader' | 'mentee' | 'mentor' | 'poster';
+type Caller = 'reader' | 'mentee' | 'mentor' | 'poster' | 'founder';
 
 interface Call {
   query: string;
@@ -125,6 +126,17 @@ describe('list query plans at size M', () => {
       }>`select owner_id as id from projects group by owner_id having count(*) > 10 order by owner_id limit 1`.execute(db)
     ).rows[0]!.id;
 
+    // The company page with the most accepted members (generate.ts's organizations), and its creator.
+    const company = (
+      await sql<{ id: number; founder: number; email: string }>`
+        select o.organization_id as id, l.main_account_id as founder, u.email from (
+          select organization_id, count(*) as n from organization_members where status = 'accepted' group by organization_id order by n desc, organization_id limit 1
+        ) o join linked_accounts l on l.child_id = o.organization_id join users u on u.id = l.main_account_id`.execute(db)
+    ).rows[0];
+    expect(company, 'a generated company page with members').toBeDefined();
+    fixtures.company = company!.id;
+    tokens.founder = await signIn({ id: company!.founder, email: company!.email });
+
     fixtures.reader = reader.id;
     fixtures.hotPost = (
       await sql<{ id: number }>`select id from posts where comment_count = ${HOT_COMMENTS} order by id limit 1`.execute(db)
@@ -172,6 +184,12 @@ describe('list query plans at size M', () => {
       // The generated reader applied for 1 to 4 jobs and saved 1 to 4.
       '/job/apply/': [{ query: '', filled: true }],
       '/job/save/': [{ query: '', filled: true }],
+      '/user/organization-members/': [
+        { query: `organization=${fixtures.company}`, filled: true },
+        { query: `organization=${fixtures.company}&page=2`, filled: true },
+        { query: `organization=${fixtures.company}&status=invited`, as: 'founder', filled: true },
+      ],
+      '/user/linked-accounts/': [{ query: '', as: 'founder', filled: true }],
       '/project/': [
         { query: `user_id=${fixtures.portfolioOwner}`, filled: true },
         { query: `user_id=${fixtures.portfolioOwner}&page=2`, filled: true },
@@ -309,6 +327,8 @@ describe('list query plans at size M', () => {
       '/job/apply/',
       '/job/save/',
       '/project/',
+      '/user/organization-members/',
+      '/user/linked-accounts/',
     ])
       expect(paths).toContain(list);
     const offenders: string[] = [];
@@ -437,22 +457,35 @@ describe('list query plans at size M', () => {
     }
   });
   /**
-   * The job and portfolio lists read one person's (or one job's) entries of their own indexes: a
+   * The job, portfolio and organization lists read one person's (or one job's) entries of their own indexes: a
    * page of a popular job's applicants its 10 newest entries of job_applications_by_job (its count
    * every entry of the job, from the index alone), the caller's applications and saved jobs their
-   * own entries, a portfolio page its entries of projects_by_owner. No scan of these tables reads
+   * own entries, a portfolio page its entries of projects_by_owner, a company's members (and their
+   * count) its entries of organization_members_by_status, linked accounts the caller's links. No scan of these tables reads
    * more than the list's own rows, whatever the size of the tables.
    */
   it.each([
     {
-      query: () => `/job/application/?job_id=${fixtures.popularJob}`,
+      query: (): string => `/job/application/?job_id=${fixtures.popularJob}`,
       as: 'poster' as const,
       table: 'job_applications',
       index: 'job_applications_by_job',
     },
-    { query: () => '/job/apply/', as: 'reader' as const, table: 'job_applications', index: 'job_applications_by_applicant' },
-    { query: () => '/job/save/', as: 'reader' as const, table: 'saved_jobs', index: 'saved_jobs_pkey' },
-    { query: () => `/project/?user_id=${fixtures.portfolioOwner}`, as: 'reader' as const, table: 'projects', index: 'projects_by_owner' },
+    { query: (): string => '/job/apply/', as: 'reader' as const, table: 'job_applications', index: 'job_applications_by_applicant' },
+    { query: (): string => '/job/save/', as: 'reader' as const, table: 'saved_jobs', index: 'saved_jobs_pkey' },
+    {
+      query: (): string => `/project/?user_id=${fixtures.portfolioOwner}`,
+      as: 'reader' as const,
+      table: 'projects',
+      index: 'projects_by_owner',
+    },
+    {
+      query: (): string => `/user/organization-members/?organization=${fixtures.company}`,
+      as: 'reader' as const,
+      table: 'organization_members',
+      index: 'organization_members_by_status',
+    },
+    { query: (): string => '/user/linked-accounts/', as: 'founder' as const, table: 'linked_accounts', index: 'linked_accounts_pkey' },
   ])('$index serves its list, reading only its own rows', async ({ query, as, table, index }) => {
     statements.length = 0;
     const response = await api.get(query(), { token: tokens[as] });

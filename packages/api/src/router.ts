@@ -1,6 +1,7 @@
 import { authRouter } from './auth/router.js';
 import { chatRouter } from './chat/router.js';
 import { notificationsRouter } from './notifications/router.js';
+import { organizationsRouter } from './organizations/router.js';
 import { followsRouter } from './follows/router.js';
 import { infoRouter } from './info/router.js';
 import { jobsRouter } from './jobs/router.js';
@@ -35,6 +36,7 @@ export const appRouter = router({
   vault: vaultRouter,
   portfolio: portfolioRouter,
   library: libraryRouter,
+  organizations: organizationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

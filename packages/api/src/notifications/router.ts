@@ -36,6 +36,7 @@ const NOTIFICATION_TYPES = new Set([
   'session_paid',
   'job_application',
   'application_status',
+  'organization_invitation',
 ]);
 
 async function notificationPage(ctx: Context, userId: number, query: { page?: string | undefined; page_size?: string | undefined }) {
