@@ -616,6 +616,7 @@ function loadSteps(users: number, posts: number, anchor: string): Step[] {
     jobActivityStep(context),
     portfolioStep(context),
     supportStep(context),
+    organizationsStep(context),
     chatStep(context),
     mentorshipStep(context),
     notificationsStep(context),
@@ -977,6 +978,36 @@ function supportStep({ users, at }: LoadContext): Step {
   };
 }
 
+/**
+ * Company pages: every employer (users 3, 13, 23, …) is a company page linked to the member before
+ * it. Each has 1 to 30 members (a tenth of them still invited), and every hundredth (3, 1003, …)
+ * a big staff of one member in fifty. (Their profiles keep the generated names: renaming a tenth
+ * of the members would change what the people-search scenarios find.)
+ */
+function organizationsStep({ users }: LoadContext): Step {
+  const companies = `select c from generate_series(3::bigint, ${users}, 10) c`;
+  return {
+    name: 'organizations',
+    after: ['users'],
+    sql: [
+      `insert into companies (user_id, company_type, company_size, website, email_verified)
+         select c, (array['startup', 'llc', 'corporation'])[1 + bench_i(c, 156, 3)], '11-50', 'company' || c || '.bench.test', bench_u(c, 157) < 0.5
+         from (${companies}) cs`,
+      `insert into linked_accounts (main_account_id, child_id) select c - 1, c from (${companies}) cs`,
+      `insert into organization_members (organization_id, member_id, status, accepted_at)
+         select c, m, status, case when status = 'accepted' then now() end
+         from (${companies}) cs
+           cross join lateral generate_series(1, case when c % 1000 = 3 then ${Math.floor(users / 50)} else 1 + bench_i(c, 158, 30)::int end) k
+           cross join lateral (
+             select 1 + bench_i(c * 8192 + k, 160, ${users}) as m,
+               case when bench_u(c * 8192 + k, 159) < 0.9 then 'accepted' else 'invited' end as status
+           ) mm
+         where m % 10 <> 3
+         on conflict do nothing`,
+    ],
+  };
+}
+
 function chatStep({ at }: LoadContext): Step {
   return {
     name: 'chat',
@@ -1192,6 +1223,11 @@ function vacuumSteps(): Step[] {
     },
     vacuum('projects', ['portfolio']),
     { name: 'vacuum support', after: ['support'], sql: ['support_tickets', 'corporate_leads'].map((t) => `vacuum (analyze) ${t}`) },
+    {
+      name: 'vacuum organizations',
+      after: ['organizations'],
+      sql: ['companies', 'linked_accounts', 'organization_members'].map((t) => `vacuum (analyze) ${t}`),
+    },
     { name: 'vacuum chat', after: ['chat'], sql: ['chat_rooms', 'chat_messages', 'chat_reads'].map((t) => `vacuum (analyze) ${t}`) },
     {
       name: 'vacuum mentorship',
@@ -1230,6 +1266,10 @@ const DATA_TABLES = [
   'projects',
   'support_tickets',
   'corporate_leads',
+  'companies',
+  'linked_accounts',
+  'account_switches',
+  'organization_members',
   'notifications',
   'info_contents',
   'chat_rooms',
@@ -1372,6 +1412,7 @@ const COUNTED_TABLES = [
   'projects',
   'support_tickets',
   'corporate_leads',
+  'organization_members',
   'notifications',
   'chat_rooms',
   'chat_messages',

@@ -237,6 +237,12 @@ async function prepareFixtures(
     const likedPosts = await ids(`select id from posts order by id desc limit 5000`);
     const { popularJobs, portfolioOwners } = await findJobAndPortfolioFixtures(client, mint);
     const { ticketOwners, adminToken } = await findSupportFixtures(client, mint);
+    // Company pages with more than a page of accepted members (generate.ts's organizations), the biggest first.
+    const organizations = await ids(
+      `select organization_id as id from organization_members where status = 'accepted'
+         group by organization_id having count(*) > $1 order by count(*) desc, organization_id limit 64`,
+      [FULL_PAGE],
+    );
     if (
       !hotPosts.length ||
       !profileTargets.length ||
@@ -245,7 +251,8 @@ async function prepareFixtures(
       chatReaders.length < 2 ||
       !popularJobs.length ||
       !portfolioOwners.length ||
-      !ticketOwners.length
+      !ticketOwners.length ||
+      !organizations.length
     )
       throw new Error(`size ${size}: fixtures missing`);
     return {
@@ -260,6 +267,7 @@ async function prepareFixtures(
       portfolioOwners,
       ticketOwners,
       adminToken,
+      organizations,
       signinUser,
     };
   } finally {
@@ -728,7 +736,7 @@ function logFixtures(fixtures: Fixtures, log: (line: string) => void): void {
     `  chat readers: ${fixtures.chatReaders.map((r) => `${r.id} (${r.industry})`).join(', ')}; hot rooms: ${fixtures.hotRooms.map((r) => `${r.id} (read by ${r.reader})`).join(', ')}`,
   );
   log(
-    `  popular jobs: ${fixtures.popularJobs.map((job) => `${job.id} (posted by ${job.poster})`).join(', ')}; portfolio owners: ${fixtures.portfolioOwners.length}`,
+    `  popular jobs: ${fixtures.popularJobs.map((job) => `${job.id} (posted by ${job.poster})`).join(', ')}; portfolio owners: ${fixtures.portfolioOwners.length}; organizations: ${fixtures.organizations.length}`,
   );
 }
 

@@ -36,6 +36,8 @@ export interface Fixtures {
   ticketOwners: string[];
   /** An administrator's token, for the ticket desk. */
   adminToken: string;
+  /** Up to 64 company pages with more than a page of members, the biggest first. */
+  organizations: number[];
   signinUser: number;
 }
 
@@ -282,6 +284,19 @@ function jobAndPortfolioScenarios(fixtures: Fixtures, byEveryReader: EveryReader
         })),
       check: checkPortfolioPage,
     },
+    {
+      name: 'org-members',
+      route: 'GET /user/organization-members/?organization=',
+      kind: 'read',
+      // Page 1 of a company page's members, each request by the next reader.
+      requests: (client) =>
+        rotate(fixtures.organizations, client, 7).map((organization, i) => ({
+          method: 'GET',
+          path: `/user/organization-members/?organization=${organization}`,
+          headers: auth(readerToken(client + i)),
+        })),
+      check: checkMembersPage,
+    },
   ];
 }
 
@@ -428,6 +443,15 @@ function checkPortfolioPage(status: number, body: unknown): string | undefined {
   return typeof first.id === 'number' && typeof first.title === 'string' && typeof first.owner === 'number'
     ? undefined
     : `not a project: ${JSON.stringify(first)}`;
+}
+
+function checkMembersPage(status: number, body: unknown): string | undefined {
+  const problem = expectPage(LIST_PAGE)(status, body);
+  if (problem) return problem;
+  const first = firstResult(body) as { member?: { id?: unknown; name?: unknown }; status?: unknown };
+  return typeof first.member?.id === 'number' && typeof first.member.name === 'string' && first.status === 'accepted'
+    ? undefined
+    : `not a member: ${JSON.stringify(first)}`;
 }
 
 function checkRoomList(status: number, body: unknown): string | undefined {

@@ -140,7 +140,25 @@ describe("nobody acts on another user's objects", () => {
       job: (await t.api.post('/job/', SAMPLE_JOB, { token })).body.id,
       project: (await t.api.post('/project/', { title: 'Portfolio', description: 'Mine' }, { token })).body.id,
       ticket: (await t.api.post('/user/disputes/', { category: 'account', priority: 'high', message: 'private' }, { token })).body.id,
+      company: (
+        await t.api.post(
+          '/user/corporate/signup/',
+          {
+            company_name: 'Acme Ltd',
+            company_email: `acme.${a.id}@matrix.test`,
+            company_type: 'startup',
+            company_size: '11-50',
+            industry: 'technology',
+            website: 'acme.io',
+            location: 'Lagos',
+            tagline: 'We build things',
+          },
+          { token },
+        )
+      ).body.id,
     };
+    // B invited to A's company page: only B may answer, only A (its owner) may manage its members.
+    expect((await t.api.post('/user/organization-members/', { member: other.id, organization: ids.company }, { token })).status).toBe(201);
     const comment = (await t.api.post('/post/comment/', { post: ids.post, body: 'mine' }, { token })).body.comment_id;
     // An application to A's job, which only A (its poster) may read and move.
     await t.api.post('/job/apply/', { job: ids.job }, { token: other.token });
@@ -172,6 +190,11 @@ describe("nobody acts on another user's objects", () => {
       ['DELETE', `/project/?portfolio_id=${ids.project}`],
       // Tickets are changed by administrators only; members never name one.
       ['PUT', '/user/admin/disputes/', { dispute: ids.ticket, status: 'closed', response: 'hijacked' }],
+      ['POST', '/user/switch-account/', { account: ids.company }],
+      ['POST', '/user/organization-members/', { member: stranger.id, organization: ids.company }],
+      ['DELETE', `/user/organization-members/?member_id=${other.id}&organization=${ids.company}`],
+      ['GET', `/user/organization-members/?organization=${ids.company}&status=invited`],
+      ['POST', '/user/organization-members/respond/', { organization: ids.company, accept: true }],
     ];
     const before = await fingerprint();
     const wrong: string[] = [];

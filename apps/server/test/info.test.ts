@@ -38,8 +38,20 @@ describe('choice data', () => {
     expect((await t.api.get('/info/choice-data/')).status).toBe(401);
     const names = await t.api.get('/info/choice-data/', { token: user.token });
     expect(names.body).toEqual({
-      field_names: ['industry', 'employment_type', 'user', 'employment_category', 'experience_level', 'work_type', 'timezones'],
+      field_names: [
+        'industry',
+        'employment_type',
+        'user',
+        'employment_category',
+        'experience_level',
+        'work_type',
+        'company_type',
+        'company_size',
+        'timezones',
+      ],
     });
+    const sizes = await t.api.get('/info/choice-data/?field_name=company_size', { token: user.token });
+    expect(sizes.body['Valid options']).toEqual(['1-10', '11-50', '51-200', '201-500', '501-1000', '1001-5000', '+5000']);
     const levels = await t.api.get('/info/choice-data/?field_name=experience_level', { token: user.token });
     expect(levels.body).toEqual({ field_name: 'experience_level', 'Valid options': ['entry', 'mid', 'senior', 'executive'] });
     const industry = await t.api.get('/info/choice-data/?field_name=industry', { token: user.token });

@@ -24,14 +24,15 @@ import { MENTOR_SEARCH_CAP, RATING_WALK_CAP } from '../../../packages/api/src/me
  * deployments use; PGlite serves one embedded user and would take minutes to load this data.
  */
 const BIG_TABLES =
-  /Seq Scan on (users|profiles|posts|post_likes|comments|follows|connections|notifications|chat_rooms|chat_messages|chat_reads|saved_mentors|mentor_sessions|mentor_session_invitees|experiences|job_applications|saved_jobs|projects|support_tickets|corporate_leads)\b/;
+  /Seq Scan on (users|profiles|posts|post_likes|comments|follows|connections|notifications|chat_rooms|chat_messages|chat_reads|saved_mentors|mentor_sessions|mentor_session_invitees|experiences|job_applications|saved_jobs|projects|support_tickets|corporate_leads|linked_accounts|organization_members)\b/;
 
 /**
  * Who calls a list: the generated reader, a mentee with sessions, saved mentors and invitations, a
  * mentor with sessions, the poster of a popular job (a full page of applicants and more), a
- * member with a full page of support tickets, or an administrator (the ticket desk, the leads).
+ * member with a full page of support tickets, an administrator (the ticket desk, the leads), or
+ * the creator of the company page with the most members.
  */
-type Caller = 'reader' | 'mentee' | 'mentor' | 'poster' | 'ticketOwner' | 'admin';
+type Caller = 'reader' | 'mentee' | 'mentor' | 'poster' | 'ticketOwner' | 'admin' | 'founder';
 
 interface Call {
   query: string;
@@ -137,6 +138,16 @@ describe('list query plans at size M', () => {
     );
     await sql`update users set role = 'admin' where email = ${fresh.email}`.execute(db);
     tokens.admin = (await api.post('/user/signin/', { email: fresh.email, password: PASSWORD })).body.access;
+    // The company page with the most accepted members (generate.ts's organizations), and its creator.
+    const company = (
+      await sql<{ id: number; founder: number; email: string }>`
+        select o.organization_id as id, l.main_account_id as founder, u.email from (
+          select organization_id, count(*) as n from organization_members where status = 'accepted' group by organization_id order by n desc, organization_id limit 1
+        ) o join linked_accounts l on l.child_id = o.organization_id join users u on u.id = l.main_account_id`.execute(db)
+    ).rows[0];
+    expect(company, 'a generated company page with members').toBeDefined();
+    fixtures.company = company!.id;
+    tokens.founder = await signIn({ id: company!.founder, email: company!.email });
 
     fixtures.reader = reader.id;
     fixtures.hotPost = (
@@ -185,6 +196,12 @@ describe('list query plans at size M', () => {
       // The generated reader applied for 1 to 4 jobs and saved 1 to 4.
       '/job/apply/': [{ query: '', filled: true }],
       '/job/save/': [{ query: '', filled: true }],
+      '/user/organization-members/': [
+        { query: `organization=${fixtures.company}`, filled: true },
+        { query: `organization=${fixtures.company}&page=2`, filled: true },
+        { query: `organization=${fixtures.company}&status=invited`, as: 'founder', filled: true },
+      ],
+      '/user/linked-accounts/': [{ query: '', as: 'founder', filled: true }],
       '/project/': [
         { query: `user_id=${fixtures.portfolioOwner}`, filled: true },
         { query: `user_id=${fixtures.portfolioOwner}&page=2`, filled: true },
@@ -343,6 +360,8 @@ describe('list query plans at size M', () => {
       '/user/disputes/',
       '/user/admin/disputes/',
       '/user/lead/register/',
+      '/user/organization-members/',
+      '/user/linked-accounts/',
     ])
       expect(paths).toContain(list);
     const offenders: string[] = [];
@@ -471,23 +490,36 @@ describe('list query plans at size M', () => {
     }
   });
   /**
-   * The job and portfolio lists read one person's (or one job's) entries of their own indexes: a
+   * The job, portfolio and organization lists read one person's (or one job's) entries of their own indexes: a
    * page of a popular job's applicants its 10 newest entries of job_applications_by_job (its count
    * every entry of the job, from the index alone), the caller's applications and saved jobs their
-   * own entries, a portfolio page its entries of projects_by_owner. No scan of these tables reads
+   * own entries, a portfolio page its entries of projects_by_owner, a company's members (and their
+   * count) its entries of organization_members_by_status, linked accounts the caller's links. No scan of these tables reads
    * more than the list's own rows, whatever the size of the tables.
    */
   it.each<{ query: () => string; as: Caller; table: string; index: string }>([
     {
-      query: () => `/job/application/?job_id=${fixtures.popularJob}`,
+      query: (): string => `/job/application/?job_id=${fixtures.popularJob}`,
       as: 'poster' as const,
       table: 'job_applications',
       index: 'job_applications_by_job',
     },
-    { query: () => '/job/apply/', as: 'reader' as const, table: 'job_applications', index: 'job_applications_by_applicant' },
-    { query: () => '/job/save/', as: 'reader' as const, table: 'saved_jobs', index: 'saved_jobs_pkey' },
-    { query: () => `/project/?user_id=${fixtures.portfolioOwner}`, as: 'reader' as const, table: 'projects', index: 'projects_by_owner' },
-    { query: () => '/user/disputes/', as: 'ticketOwner' as const, table: 'support_tickets', index: 'support_tickets_by_user' },
+    { query: (): string => '/job/apply/', as: 'reader' as const, table: 'job_applications', index: 'job_applications_by_applicant' },
+    { query: (): string => '/job/save/', as: 'reader' as const, table: 'saved_jobs', index: 'saved_jobs_pkey' },
+    {
+      query: (): string => `/project/?user_id=${fixtures.portfolioOwner}`,
+      as: 'reader' as const,
+      table: 'projects',
+      index: 'projects_by_owner',
+    },
+    {
+      query: (): string => `/user/organization-members/?organization=${fixtures.company}`,
+      as: 'reader' as const,
+      table: 'organization_members',
+      index: 'organization_members_by_status',
+    },
+    { query: (): string => '/user/linked-accounts/', as: 'founder' as const, table: 'linked_accounts', index: 'linked_accounts_pkey' },
+    { query: (): string => '/user/disputes/', as: 'ticketOwner' as const, table: 'support_tickets', index: 'support_tickets_by_user' },
   ])('$index serves its list, reading only its own rows', async ({ query, as, table, index }) => {
     statements.length = 0;
     const response = await api.get(query(), { token: tokens[as] });

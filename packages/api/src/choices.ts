@@ -29,6 +29,8 @@ export const CHOICES = {
   employment_category: ['full_time', 'part_time', 'contract', 'internship', 'freelance'],
   experience_level: ['entry', 'mid', 'senior', 'executive'],
   work_type: ['remote', 'hybrid', 'onsite'],
+  company_type: ['corporation', 'llc', 'partnership', 'sole_proprietor', 'non_profit', 'startup', 'public', 'private'],
+  company_size: ['1-10', '11-50', '51-200', '201-500', '501-1000', '1001-5000', '+5000'],
   timezones: TIME_ZONES,
 } as const;
 

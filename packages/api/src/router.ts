@@ -1,6 +1,7 @@
 import { authRouter } from './auth/router.js';
 import { chatRouter } from './chat/router.js';
 import { notificationsRouter } from './notifications/router.js';
+import { organizationsRouter } from './organizations/router.js';
 import { followsRouter } from './follows/router.js';
 import { infoRouter } from './info/router.js';
 import { jobsRouter } from './jobs/router.js';
@@ -37,6 +38,7 @@ export const appRouter = router({
   portfolio: portfolioRouter,
   library: libraryRouter,
   support: supportRouter,
+  organizations: organizationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -177,6 +177,12 @@ export interface RefreshTokensTable {
   issued_at: Timestamp;
   expires_at: Timestamp;
   revoked_at: NullableTimestamp;
+  /** The session: the first refresh token's jti, kept through rotation (migration 0023). */
+  session_id: string;
+  /** The session this one was switched from (POST /user/switch-account/): its sign-out ends this one. */
+  parent_session_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The access token issued with this refresh token (null before migration 0023). */
+  access_jti: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RevokedAccessTokensTable {
@@ -501,6 +507,40 @@ export interface CorporateLeadsTable {
   created_at: CreatedAt;
 }
 
+/** What only a company page has (migration 0023); its name, logo, tagline and location are in its profile. */
+export interface CompaniesTable {
+  user_id: number;
+  company_type: string;
+  company_size: string;
+  website: string;
+  email_verified: DefaultedFlag;
+  verification_digest: string | null;
+  created_at: CreatedAt;
+}
+
+export interface LinkedAccountsTable {
+  main_account_id: number;
+  child_id: number;
+  created_at: CreatedAt;
+}
+
+export interface AccountSwitchesTable {
+  id: Generated<number>;
+  user_id: number;
+  account_id: number;
+  switched_at: CreatedAt;
+}
+
+type MembershipStatus = 'invited' | 'accepted';
+
+export interface OrganizationMembersTable {
+  organization_id: number;
+  member_id: number;
+  status: ColumnType<MembershipStatus, MembershipStatus | undefined, MembershipStatus>;
+  invited_at: CreatedAt;
+  accepted_at: NullableTimestamp;
+}
+
 export interface Database {
   users: UsersTable;
   profiles: ProfilesTable;
@@ -543,6 +583,10 @@ export interface Database {
   library_items: LibraryItemsTable;
   support_tickets: SupportTicketsTable;
   corporate_leads: CorporateLeadsTable;
+  companies: CompaniesTable;
+  linked_accounts: LinkedAccountsTable;
+  account_switches: AccountSwitchesTable;
+  organization_members: OrganizationMembersTable;
 }
 
 export type User = Selectable<UsersTable>;

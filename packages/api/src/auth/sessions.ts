@@ -23,8 +23,22 @@ export interface Viewer {
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
+/**
+ * Where a pair of tokens belongs: a sign-in starts a session, a rotation continues one, and a
+ * switch into another account starts a session under the one it was switched from.
+ */
+interface SessionLineage {
+  session?: string | undefined;
+  parent?: string | null | undefined;
+}
+
 /** Records a refresh token (so it can be revoked) and derives an access token beside it. */
-export async function issueTokens(services: Services, userId: number, db: Kysely<Database> = services.db): Promise<TokenPair> {
+export async function issueTokens(
+  services: Services,
+  userId: number,
+  db: Kysely<Database> = services.db,
+  lineage: SessionLineage = {},
+): Promise<TokenPair> {
   const { config, secretKey } = services;
   const iat = seconds(services.now());
   const refreshClaims: TokenClaims = {
@@ -34,6 +48,7 @@ export async function issueTokens(services: Services, userId: number, db: Kysely
     jti: newTokenId(),
     user_id: userId,
   };
+  const accessClaims: TokenClaims = { token_type: 'access', exp: iat + config.ACCESS_TOKEN_TTL, iat, jti: newTokenId(), user_id: userId };
   await db
     .insertInto('refresh_tokens')
     .values({
@@ -41,10 +56,18 @@ export async function issueTokens(services: Services, userId: number, db: Kysely
       user_id: userId,
       issued_at: new Date(iat * 1000),
       expires_at: new Date(refreshClaims.exp * 1000),
+      session_id: lineage.session ?? refreshClaims.jti,
+      parent_session_id: lineage.parent ?? null,
+      access_jti: accessClaims.jti,
     })
     .execute();
-  const accessClaims: TokenClaims = { token_type: 'access', exp: iat + config.ACCESS_TOKEN_TTL, iat, jti: newTokenId(), user_id: userId };
   return { access: createToken(secretKey, accessClaims), refresh: createToken(secretKey, refreshClaims) };
+}
+
+/** The session an access token was issued in (undefined for tokens older than sessions). */
+export async function sessionOf(db: Kysely<Database>, accessJti: string) {
+  const row = await db.selectFrom('refresh_tokens').select('session_id').where('access_jti', '=', accessJti).executeTakeFirst();
+  return row?.session_id;
 }
 
 /**
@@ -121,28 +144,65 @@ export async function signin(services: Services, email: string, password: string
   return { ...(await issueTokens(services, user.id)), user: user.email };
 }
 
-/** Blacklists the refresh token and the access token that presented it. */
+/**
+ * Blacklists the refresh token and the access token that presented it, and ends the sessions
+ * switched into from this session (their refresh tokens and live access tokens): signing the
+ * person out signs out the company pages they opened from it, not the other way round.
+ */
 export async function signout(services: Services, viewer: Viewer, refreshToken: string) {
   const claims = verifyToken(services.secretKey, refreshToken, 'refresh', seconds(services.now()));
   if (!claims || claims.user_id !== viewer.id) throw invalidSignoutToken();
-  await services.db.transaction().execute(async (trx) => {
+  const ended = await services.db.transaction().execute(async (trx) => {
     const revoked = await trx
       .updateTable('refresh_tokens')
       .set({ revoked_at: services.now() })
       .where('jti', '=', claims.jti)
       .where('user_id', '=', viewer.id)
       .where('revoked_at', 'is', null)
+      .returning('session_id')
       .executeTakeFirst();
-    if (revoked.numUpdatedRows === 0n) throw invalidSignoutToken();
+    if (!revoked) throw invalidSignoutToken();
     await trx.deleteFrom('revoked_access_tokens').where('expires_at', '<', services.now()).execute();
     await trx
       .insertInto('revoked_access_tokens')
       .values({ jti: viewer.token.jti, user_id: viewer.id, expires_at: new Date(viewer.token.exp * 1000) })
       .onConflict((oc) => oc.column('jti').doNothing())
       .execute();
+    return endSwitchedSessions(services, trx, revoked.session_id);
   });
-  services.memo.viewers.deleteWhere((known) => known.token.jti === viewer.token.jti);
+  const forgotten = new Set([viewer.token.jti, ...ended]);
+  services.memo.viewers.deleteWhere((known) => forgotten.has(known.token.jti));
   return { status: 'Logged out' as const };
+}
+
+/** Ends the sessions switched into from `sessionId`; returns the access tokens it revoked. */
+async function endSwitchedSessions(services: Services, trx: Kysely<Database>, sessionId: string) {
+  const now = services.now();
+  const ttlMs = services.config.ACCESS_TOKEN_TTL * 1000;
+  // Every access token of those sessions still alive: one per refresh token issued within its lifetime.
+  const live = await trx
+    .selectFrom('refresh_tokens')
+    .select(['access_jti', 'user_id', 'issued_at'])
+    .where('parent_session_id', '=', sessionId)
+    .where('issued_at', '>', new Date(now.getTime() - ttlMs))
+    .execute();
+  const access = live.flatMap((row) =>
+    row.access_jti === null ? [] : [{ jti: row.access_jti, user_id: row.user_id, expires_at: new Date(row.issued_at.getTime() + ttlMs) }],
+  );
+  if (access.length) {
+    await trx
+      .insertInto('revoked_access_tokens')
+      .values(access)
+      .onConflict((oc) => oc.column('jti').doNothing())
+      .execute();
+  }
+  await trx
+    .updateTable('refresh_tokens')
+    .set({ revoked_at: now })
+    .where('parent_session_id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .execute();
+  return access.map((token) => token.jti);
 }
 
 /** Exchanges a live refresh token for a new pair; the old one is blacklisted (rotation). */
@@ -155,7 +215,7 @@ export async function rotateRefreshToken(services: Services, refreshToken: strin
       .set({ revoked_at: services.now() })
       .where('jti', '=', claims.jti)
       .where('revoked_at', 'is', null)
-      .returning('user_id')
+      .returning(['user_id', 'session_id', 'parent_session_id'])
       .executeTakeFirst();
     if (!revoked) throw refreshRefused();
     const user = await trx
@@ -164,7 +224,7 @@ export async function rotateRefreshToken(services: Services, refreshToken: strin
       .where('id', '=', revoked.user_id)
       .executeTakeFirst();
     if (!user?.is_active || issuedBefore(claims, user.tokens_valid_after)) throw refreshRefused();
-    return issueTokens(services, revoked.user_id, trx);
+    return issueTokens(services, revoked.user_id, trx, { session: revoked.session_id, parent: revoked.parent_session_id });
   });
 }
 

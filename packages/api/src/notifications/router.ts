@@ -37,6 +37,7 @@ const NOTIFICATION_TYPES = new Set([
   'job_application',
   'application_status',
   'support_ticket',
+  'organization_invitation',
 ]);
 
 async function notificationPage(ctx: Context, userId: number, query: { page?: string | undefined; page_size?: string | undefined }) {

@@ -20,7 +20,8 @@ export interface NewNotification {
     | 'session_paid'
     | 'job_application'
     | 'application_status'
-    | 'support_ticket';
+    | 'support_ticket'
+    | 'organization_invitation';
   message: string;
   data?: Record<string, unknown>;
 }
@@ -79,6 +80,9 @@ function notificationLink(
       return to('Post', 'post/?post_id=', 'post_id');
     case 'follow':
       return to('Profile', '/user/retrieve-profile/?user_id=', 'user_id');
+    // The invited person opens the company's page; answering is POST /user/organization-members/respond/.
+    case 'organization_invitation':
+      return to('Profile', '/user/retrieve-profile/?user_id=', 'organization');
     case 'connection_request':
     case 'connection_accepted':
       return { page: 'Network', route: null, obj_id: null };

@@ -60,7 +60,8 @@ export async function nameOf(services: Services, userId: number) {
     .select(['first_name', 'last_name'])
     .where('user_id', '=', userId)
     .executeTakeFirstOrThrow();
-  return `${row.first_name} ${row.last_name}`;
+  // A company page has no last name (its card carries the company name alone).
+  return `${row.first_name} ${row.last_name}`.trimEnd();
 }
 
 /** A post's columns as `postRows` reads them, through JSON: timestamps come as ISO strings. */

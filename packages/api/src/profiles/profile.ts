@@ -22,6 +22,7 @@ import {
   type Rate,
 } from '../mentors/money.js';
 import { MENTOR_FIELD_NAMES } from '../mentors/schemas.js';
+import { companyPage } from '../organizations/companies.js';
 
 type ProfileRow = Selectable<Database['profiles']>;
 
@@ -153,6 +154,9 @@ export async function retrieveProfile(services: Services, viewer: Viewer, rawUse
   ]);
   const row = rows[0];
   if (!row) throw invalidUserId();
+  // A company page answers its own shape (original-beyond-seed §6.3); an employer without one, a person's.
+  const company = row.user_type === 'employer' ? await companyPage(services, viewer, row.id) : undefined;
+  if (company) return company;
   return {
     id: row.id,
     ...(userId === viewer.id ? { email: row.email } : {}),

@@ -7,6 +7,7 @@ import { analytics, completion, retrieveProfile, setIndustry, updateProfile } fr
 import { CERTIFICATION, createRecord, deleteRecord, EDUCATION, EXPERIENCE, listRecords, updateRecord, type RecordKind } from './records.js';
 import * as profileErrors from './errors.js';
 import * as schemas from './schemas.js';
+import { companyProfile } from '../organizations/schemas.js';
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'profile', protect: true });
 
@@ -99,14 +100,15 @@ export const profileRouter = router({
         summary: 'Read a profile',
         description:
           'Your own profile, or with `?user_id=` another person’s (which counts one profile view per viewer and day). ' +
-          '`email` is only on your own profile.',
+          '`email` is only on your own profile. A company page (`POST /user/corporate/signup/`) answers the company’s shape instead: ' +
+          'its name, type, size, website, tagline, logo, `email_verified` and its first members.',
         errors: {
           404: answers('No such user', profileErrors.invalidUserId()),
         },
       }),
     )
     .input(schemas.retrieveInput)
-    .output(schemas.fullProfile)
+    .output(z.union([schemas.fullProfile, companyProfile]))
     .query(async ({ ctx, input }) =>
       retrieveProfile(ctx.services, ctx.viewer, input.user_id, await ctx.services.reads.forReader(ctx.viewer.id)),
     ),
