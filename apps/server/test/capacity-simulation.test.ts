@@ -1,0 +1,42 @@
+import { execFileSync } from 'node:child_process';
+import { expect, it } from 'vitest';
+import { NODE_WITH_TSX, ROOT } from './support/processes.js';
+
+// bench/simulate.ts, the capacity plan's model (docs/scaling.md), run as `pnpm simulate` runs it.
+function simulate(...args: string[]) {
+  const [node, ...flags] = NODE_WITH_TSX;
+  const output = execFileSync(node, [...flags, 'bench/simulate.ts', '--json', ...args], { cwd: ROOT, encoding: 'utf8' });
+  return JSON.parse(output) as { loads: Array<Record<string, any>> };
+}
+
+it('scales linearly with members when costs do not grow with the data, and more than linearly when they do', () => {
+  const [one] = simulate('--members', '1000000', '--flat').loads;
+  const [two] = simulate('--members', '2000000', '--flat').loads;
+  for (const measure of ['requestsPerDay', 'peakRps', 'apiCores', 'postgresReplicaCores', 'iops', 'storageGrowthGBPerDay', 'sockets']) {
+    expect(two![measure] / one![measure], measure).toBeCloseTo(2, 9);
+  }
+  const [grown] = simulate('--members', '2000000').loads;
+  expect(grown!.peakRps).toBeCloseTo(two!.peakRps, 9);
+  expect(grown!.postgresReplicaCores).toBeGreaterThan(two!.postgresReplicaCores);
+  expect(grown!.operations.peopleSearch.postgresCpuMs).toBeGreaterThan(two!.operations.peopleSearch.postgresCpuMs);
+  expect(grown!.operations.feed.postgresCpuMs).toBe(two!.operations.feed.postgresCpuMs);
+}, 30_000);
+
+it("keeps the plan's figures consistent with each other", () => {
+  const { loads } = simulate('--plan');
+  expect(loads.map((load) => load.members)).toEqual([100_000, 1_000_000, 10_000_000, 100_000_000]);
+  for (const load of loads) {
+    expect(load.averageRps).toBeCloseTo(load.requestsPerDay / 86_400, 6);
+    // The day's busiest minute is above its mean, by the hourly curve and the minute's burst.
+    expect(load.peakToAverage).toBeGreaterThan(1.5);
+    expect(load.peakToAverage).toBeLessThan(3);
+    const byOperation = Object.values(load.operations as Record<string, { peakRps: number }>).reduce((sum, op) => sum + op.peakRps, 0);
+    expect(byOperation).toBeCloseTo(load.peakRps, 6);
+    // Enough processes for the peak at the target utilisation, and never fewer than two.
+    expect(load.apiProcesses).toBeGreaterThanOrEqual(Math.max(2, load.apiCores / 0.6));
+    expect(load.databaseGBAfterAYear).toBeGreaterThan(365 * load.storageGrowthGBPerDay);
+  }
+  // Halving the share of a core each one may use doubles the processes needed at the largest size.
+  const [relaxed] = simulate('--members', '100000000', '--utilization', '0.3').loads;
+  expect(relaxed!.apiProcesses).toBeGreaterThanOrEqual(2 * loads[3]!.apiProcesses - 1);
+}, 30_000);
