@@ -125,7 +125,6 @@ interface Load {
   operations: Record<string, { peakRps: number; postgresCpuMs: number }>;
 }
 
-/** Replays the day minute by minute and keeps the busiest minute (per measure) and the day's totals. */
 /**
  * PostgreSQL CPU of a request at `members`: flat, or for an operation that grew from M to L in
  * the bench, that growth continued (a power law through the two measurements: doubling the members
@@ -138,6 +137,7 @@ function postgresCpuAt(cost: OperationCost, members: number): number {
   return sizes.M * (members / 10_000) ** exponent;
 }
 
+/** Replays the day minute by minute and keeps the busiest minute (per measure) and the day's totals. */
 function simulate(members: number, costs: CostModel, assumptions: Assumptions, flat: boolean): Load {
   const a = assumptions;
   const active = members * a.dailyActiveRatio;
