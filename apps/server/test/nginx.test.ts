@@ -163,8 +163,9 @@ describe.skipIf(!NGINX || !onPostgres)('nginx in front of two processes (docs/ng
         { 'x-forwarded-for': `10.9.${from.slice(-1)}.${Math.floor(Math.random() * 250)}` },
       );
     const statuses: number[] = [];
-    // Rate limits count per process until they are shared through Redis: at most twice the limit.
-    while (statuses.length < 2 * AUTH_RATE_LIMIT + 1 && !statuses.includes(429)) statuses.push(await signIn('127.0.0.2'));
+    // Counted per process (or, shared through Redis, in total): twice the limit at most, twice
+    // more if a window ends meanwhile.
+    while (statuses.length < 4 * AUTH_RATE_LIMIT + 1 && !statuses.includes(429)) statuses.push(await signIn('127.0.0.2'));
     expect(statuses.at(-1), JSON.stringify(statuses)).toBe(429);
     expect(new Set(statuses.slice(0, -1))).toEqual(new Set([400]));
     // Another client's address has its own budget: the limit was not nginx's address, nor the forged header's.
@@ -245,9 +246,9 @@ describe.skipIf(!NGINX || !onPostgres)('nginx in front of two processes (docs/ng
   }, 60_000);
 });
 
-/** Polls `check` until it gives a value (10 s at most). */
+/** Polls `check` until it gives a value (20 s at most: the machine may be busy). */
 async function eventually<T>(check: () => Promise<T | undefined>, failure: () => string): Promise<T> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 20_000;
   for (;;) {
     const found = await check();
     if (found !== undefined) return found;
