@@ -34,7 +34,7 @@ function whichNginx(): string | undefined {
 const AUTH_RATE_LIMIT = 4;
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const database = `cn_nginx_${randomBytes(4).toString('hex')}`;
-const prefix = mkdtempSync(join(tmpdir(), 'cn-nginx-'));
+let prefix = '';
 const processes: ServerProcess[] = [];
 let nginx: ChildProcess | undefined;
 let mailbox: Mailbox;
@@ -42,6 +42,7 @@ let base = '';
 
 describe.skipIf(!NGINX || !onPostgres)('nginx in front of two processes (docs/nginx/careernexus.conf)', () => {
   beforeAll(async () => {
+    prefix = mkdtempSync(join(tmpdir(), 'cn-nginx-'));
     mailbox = await startMailbox();
     await createDatabase(database);
     const nginxPort = await freePort();
@@ -102,7 +103,7 @@ describe.skipIf(!NGINX || !onPostgres)('nginx in front of two processes (docs/ng
     }
     await dropDatabase(database);
     await mailbox?.close();
-    rmSync(prefix, { recursive: true, force: true });
+    if (prefix) rmSync(prefix, { recursive: true, force: true });
   });
 
   const errorLog = () => (existsSync(join(prefix, 'error.log')) ? readFileSync(join(prefix, 'error.log'), 'utf8') : '');
