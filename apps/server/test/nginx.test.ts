@@ -1,0 +1,303 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { PASSWORD, signUp, uniqueEmail } from './support/flows.js';
+import { restClient } from './support/http.js';
+import { startMailbox, type Mailbox } from './support/mailbox.js';
+import { freePort } from './support/ports.js';
+import { createDatabase, dropDatabase, postgresUrl } from './support/postgres.js';
+import { ROOT, startServerProcess, type ServerProcess } from './support/processes.js';
+import { openSocket, wsUrl } from './support/sockets.js';
+
+// nginx (Debian's package; `.ci/run` installs it) in front of two real server processes, with
+// docs/nginx/careernexus.conf as it is: only its two per-deployment includes are written here.
+const NGINX = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'].find(existsSync) ?? whichNginx();
+const SITE_CONF = join(ROOT, 'docs/nginx/careernexus.conf');
+// Two processes share one database, which takes PostgreSQL: this file runs in the PostgreSQL project.
+const onPostgres = inject('databaseKind') === 'postgres';
+if (!NGINX && onPostgres) {
+  if (process.env.CI) throw new Error('nginx is missing in CI: .ci/run installs it (apt-get install -y nginx)');
+  console.warn('\n!! nginx is not installed: nginx.test.ts is skipped (apt-get install -y nginx runs it).\n');
+}
+
+function whichNginx(): string | undefined {
+  const found = spawnSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' });
+  return found.status === 0 ? found.stdout.trim() : undefined;
+}
+
+const AUTH_RATE_LIMIT = 4;
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const database = `cn_nginx_${randomBytes(4).toString('hex')}`;
+let prefix = '';
+const processes: ServerProcess[] = [];
+let nginx: ChildProcess | undefined;
+let mailbox: Mailbox;
+let base = '';
+
+describe.skipIf(!NGINX || !onPostgres)('nginx in front of two processes (docs/nginx/careernexus.conf)', () => {
+  beforeAll(async () => {
+    prefix = mkdtempSync(join(tmpdir(), 'cn-nginx-'));
+    mailbox = await startMailbox();
+    await createDatabase(database);
+    const nginxPort = await freePort();
+    base = `http://127.0.0.1:${nginxPort}`;
+    const shared = {
+      ...process.env,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+      DATABASE_URL: postgresUrl(database),
+      REDIS_URL,
+      REDIS_PREFIX: `cn-test-${randomBytes(4).toString('hex')}`,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      SMTP_URL: mailbox.url,
+      TRUST_PROXY: 'true',
+      AUTH_RATE_LIMIT: String(AUTH_RATE_LIMIT),
+      PUBLIC_URL: base,
+    } as Record<string, string>;
+    const upstreams: string[] = [];
+    for (const name of ['a', 'b']) {
+      const port = await freePort();
+      const dataDir = join(prefix, `data-${name}`);
+      // One after the other: the first one migrates the shared database.
+      processes.push(await startServerProcess({ ...shared, PORT: String(port), DATA_DIR: dataDir }));
+      upstreams.push(`server 127.0.0.1:${port} max_fails=3 fail_timeout=10s;`);
+    }
+
+    // What Debian's /etc/nginx/nginx.conf does around the site file, in a prefix of our own.
+    writeFileSync(join(prefix, 'careernexus-upstreams.conf'), `${upstreams.join('\n')}\n`);
+    writeFileSync(join(prefix, 'careernexus-listen.conf'), `listen 127.0.0.1:${nginxPort};\n`);
+    writeFileSync(
+      join(prefix, 'nginx.conf'),
+      [
+        'worker_processes 1;',
+        `pid ${join(prefix, 'nginx.pid')};`,
+        `error_log ${join(prefix, 'error.log')} warn;`,
+        'events { worker_connections 256; }',
+        `http { access_log ${join(prefix, 'access.log')}; include ${SITE_CONF}; }`,
+        '',
+      ].join('\n'),
+    );
+    chmodSync(prefix, 0o755); // nginx's workers (nobody, when started as root) write their temp files here
+    const conf = join(prefix, 'nginx.conf');
+    const check = spawnSync(NGINX ?? 'nginx', ['-t', '-p', prefix, '-e', join(prefix, 'error.log'), '-c', conf], { encoding: 'utf8' });
+    expect(check.status, check.stderr).toBe(0);
+    nginx = spawn(NGINX ?? 'nginx', ['-p', prefix, '-e', join(prefix, 'error.log'), '-c', conf, '-g', 'daemon off;'], { stdio: 'ignore' });
+    await eventually(
+      async () => (await accepts(nginxPort)) || undefined,
+      () => `nginx did not listen: ${errorLog()}`,
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    nginx?.kill('SIGQUIT');
+    for (const proc of processes) {
+      if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGTERM');
+      await proc.exited;
+    }
+    await dropDatabase(database);
+    await mailbox?.close();
+    if (prefix) rmSync(prefix, { recursive: true, force: true });
+  });
+
+  const errorLog = () => (existsSync(join(prefix, 'error.log')) ? readFileSync(join(prefix, 'error.log'), 'utf8') : '');
+  /** The requests a process logged ("incoming request") whose URL contains `marker`. */
+  const served = (proc: ServerProcess, method: string, marker: string) =>
+    proc
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"incoming request"') && line.includes(`"method":"${method}"`) && line.includes(marker)).length;
+
+  it('spreads requests over both processes', async () => {
+    const api = restClient(base);
+    const marker = `spread-${randomBytes(3).toString('hex')}`;
+    for (let i = 0; i < 20; i++) expect((await api.get(`/healthz?probe=${marker}`)).status).toBe(200);
+    const counts = processes.map((proc) => served(proc, 'GET', marker));
+    expect(counts[0]! + counts[1]!).toBe(20);
+    expect(Math.min(...counts)).toBeGreaterThanOrEqual(5);
+  });
+
+  it('carries WebSockets through, to sockets held by either process', async () => {
+    const api = restClient(base);
+    const alice = await signUp(api, mailbox);
+    const bob = await signUp(api, mailbox);
+    const aliceId = (await api.get('/user/me/', { token: alice.access })).body.id as number;
+    const bobId = (await api.get('/user/me/', { token: bob.access })).body.id as number;
+    const aliceChat = await openSocket(wsUrl(base, `/ws/chat/${bobId}/?token=${alice.access}`));
+    const bobChat = await openSocket(wsUrl(base, `/ws/chat/${aliceId}/?token=${bob.access}`));
+    const bobNotifications = await openSocket(wsUrl(base, `/ws/notification/?token=${bob.access}`));
+    try {
+      aliceChat.send({ message: 'Hello through nginx' });
+      for (const socket of [aliceChat, bobChat]) {
+        expect(await socket.next((frame) => frame.type === 'chat_message')).toMatchObject({
+          user_id: aliceId,
+          message: 'Hello through nginx',
+        });
+      }
+      const sent = await api.post('/chats/messages/', { user_id: aliceId, message: 'And back by REST' }, { token: bob.access });
+      expect(sent.status).toBe(201);
+      expect(await aliceChat.next((frame) => frame.type === 'chat_message')).toMatchObject({ user_id: bobId, message: 'And back by REST' });
+
+      expect((await api.post('/follow/', { user_following: bobId }, { token: alice.access })).status).toBeLessThan(300);
+      expect(await bobNotifications.next((frame) => frame.type !== 'pong')).toMatchObject({ obj_id: expect.anything() });
+    } finally {
+      aliceChat.close();
+      bobChat.close();
+      bobNotifications.close();
+    }
+  });
+
+  it("gives the server the client's address (X-Forwarded-For with TRUST_PROXY), not one the client wrote", async () => {
+    // 127.0.0.2 and 127.0.0.3 are two clients; nginx itself reaches the processes from 127.0.0.1.
+    const signIn = (from: string) =>
+      requestFrom(
+        from,
+        'POST',
+        '/user/signin/',
+        { email: uniqueEmail('xff'), password: PASSWORD },
+        { 'x-forwarded-for': `10.9.${from.slice(-1)}.${Math.floor(Math.random() * 250)}` },
+      );
+    const statuses: number[] = [];
+    // Counted per process (or, shared through Redis, in total): twice the limit at most, twice
+    // more if a window ends meanwhile.
+    while (statuses.length < 4 * AUTH_RATE_LIMIT + 1 && !statuses.includes(429)) statuses.push(await signIn('127.0.0.2'));
+    expect(statuses.at(-1), JSON.stringify(statuses)).toBe(429);
+    expect(new Set(statuses.slice(0, -1))).toEqual(new Set([400]));
+    // Another client's address has its own budget: the limit was not nginx's address, nor the forged header's.
+    expect(await signIn('127.0.0.3')).toBe(400);
+    const logged = processes.map((proc) => proc.output()).join('');
+    expect(logged).toContain('"ip":"127.0.0.2"');
+    expect(logged).not.toMatch(/"ip":"10\.9\./);
+  });
+
+  it('retries a GET on the other process when one dies mid-request, never a POST it may have acted on', async () => {
+    const api = restClient(base);
+    const author = await signUp(api, mailbox);
+    const tag = `retry-${randomBytes(3).toString('hex')}`;
+    const [a, b] = processes as [ServerProcess, ServerProcess];
+    const locker = new pg.Client({ connectionString: postgresUrl(database) });
+    await locker.connect();
+    // Requests waiting for the lock below (pg_locks: pg_stat_activity is one snapshot per transaction).
+    const waiting = async () =>
+      Number((await locker.query(`select count(*) as n from pg_locks where relation = 'posts'::regclass and not granted`)).rows[0].n);
+    let beforeAtB: number;
+    let heldByA: { gets: number; posts: number };
+    const gets: Array<Promise<number>> = [];
+    const posts: Array<Promise<number>> = [];
+    try {
+      // Every read and write of posts now waits in PostgreSQL, inside the process that took it.
+      await locker.query('begin');
+      await locker.query('lock table posts in access exclusive mode');
+      const before = served(a, 'POST', '/post/');
+      beforeAtB = served(b, 'POST', '/post/');
+      const atA = () => ({ gets: served(a, 'GET', tag), posts: served(a, 'POST', '/post/') - before });
+      // One at a time (read, write, write, read, …) until process A holds a read and a write:
+      // round-robin alternates the processes, so four requests do it.
+      for (let i = 0; i < 8 && (atA().gets === 0 || atA().posts === 0); i++) {
+        if (i % 4 === 0 || i % 4 === 3) gets.push(api.get(`/post/?probe=${tag}-${i}`, { token: author.access }).then((r) => r.status));
+        else posts.push(api.post('/post/', { body: `${tag} ${i}` }, { token: author.access }).then((r) => r.status));
+        await eventually(
+          async () => (await waiting()) > i || undefined,
+          () => `request ${i} did not reach PostgreSQL`,
+        );
+      }
+      heldByA = atA();
+      expect(heldByA.gets).toBeGreaterThan(0);
+      expect(heldByA.posts).toBeGreaterThan(0);
+
+      a.child.kill('SIGKILL');
+      await a.exited;
+      // nginx sends A's reads again to B, where they wait for the lock too.
+      await eventually(
+        () => Promise.resolve(served(b, 'GET', tag) === gets.length || undefined),
+        () => `the reads held by A were not sent to B: ${served(b, 'GET', tag)} of ${gets.length}`,
+      );
+    } finally {
+      await locker.query('rollback');
+      await locker.end();
+    }
+    const getStatuses = await Promise.all(gets);
+    const postStatuses = await Promise.all(posts);
+    expect(
+      getStatuses.every((status) => status === 200),
+      JSON.stringify(getStatuses),
+    ).toBe(true);
+    // A's writes failed (502): sent once, to a process that died holding them. B never saw them,
+    // and PostgreSQL may still have run them (A's backend waited for the lock, unaware that A
+    // was gone): sending them again would have written them twice.
+    const created = postStatuses.filter((status) => status === 201).length;
+    expect(postStatuses.filter((status) => status === 502).length, JSON.stringify(postStatuses)).toBe(heldByA.posts);
+    expect(created).toBe(posts.length - heldByA.posts);
+    expect(served(b, 'POST', '/post/') - beforeAtB).toBe(created);
+    expect(await storedTwice(tag)).toEqual([]);
+
+    // With A down, nothing can be sent to it: every request, writes included, goes to B.
+    const stored = await countPosts(tag);
+    for (let i = 0; i < 4; i++) {
+      expect((await api.get(`/post/?probe=${tag}-after-${i}`, { token: author.access })).status).toBe(200);
+      expect((await api.post('/post/', { body: `${tag} after ${i}` }, { token: author.access })).status).toBe(201);
+    }
+    expect(await countPosts(tag)).toBe(stored + 4);
+  }, 60_000);
+});
+
+/** Polls `check` until it gives a value (20 s at most: the machine may be busy). */
+async function eventually<T>(check: () => Promise<T | undefined>, failure: () => string): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const found = await check();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(failure());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Whether something accepts TCP connections on the port. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+async function queryTest<T>(text: string, values: unknown[]): Promise<T[]> {
+  const client = new pg.Client({ connectionString: postgresUrl(database) });
+  await client.connect();
+  try {
+    return (await client.query(text, values)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+const countPosts = async (tag: string) =>
+  Number((await queryTest<{ n: string }>('select count(*) as n from posts where body like $1', [`${tag} %`]))[0]?.n);
+
+/** Bodies of posts tagged `tag` stored more than once. */
+const storedTwice = (tag: string) => queryTest('select body from posts where body like $1 group by body having count(*) > 1', [`${tag} %`]);
+
+/** A JSON request to nginx from a given local address (127.0.0.0/8 is all the loopback's); resolves to its status. */
+function requestFrom(localAddress: string, method: string, path: string, body: unknown, headers: Record<string, string>): Promise<number> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      new URL(path, base),
+      { method, localAddress, headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
