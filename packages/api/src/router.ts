@@ -2,6 +2,7 @@ import { authRouter } from './auth/router.js';
 import { chatRouter } from './chat/router.js';
 import { notificationsRouter } from './notifications/router.js';
 import { followsRouter } from './follows/router.js';
+import { identityRouter } from './auth/identity-router.js';
 import { infoRouter } from './info/router.js';
 import { jobsRouter } from './jobs/router.js';
 import { libraryRouter } from './info/library-router.js';
@@ -19,6 +20,7 @@ import { router } from './trpc.js';
 
 export const appRouter = router({
   auth: authRouter,
+  identity: identityRouter,
   profile: profileRouter,
   search: searchRouter,
   media: mediaRouter,
