@@ -5,7 +5,7 @@ import { useServer } from './support/fixture.js';
 import { PASSWORD, signUp, uniqueEmail } from './support/flows.js';
 import { restClient } from './support/http.js';
 import { codeOf } from './support/mailbox.js';
-import { startOidcProvider, type OidcProvider } from './support/oidc-provider.js';
+import { googleSettings, startOidcProvider, type OidcProvider } from './support/oidc-provider.js';
 import { startTestServer } from './support/test-server.js';
 
 const SIGNIN_URL = 'https://www.career-nexus.example/login/';
@@ -16,13 +16,7 @@ const env: Record<string, string> = {};
 let provider: OidcProvider;
 beforeAll(async () => {
   provider = await startOidcProvider();
-  Object.assign(env, {
-    GOOGLE_CLIENT_ID: provider.clientId,
-    GOOGLE_CLIENT_SECRET: provider.clientSecret,
-    GOOGLE_REDIRECT_URL_SIGNIN: SIGNIN_URL,
-    GOOGLE_REDIRECT_URL_SIGNUP: SIGNUP_URL,
-    GOOGLE_ISSUER_URL: provider.issuer,
-  });
+  Object.assign(env, googleSettings(provider, { signin: SIGNIN_URL, signup: SIGNUP_URL }));
 });
 afterAll(() => provider?.close());
 const t = useServer(env);

@@ -114,3 +114,15 @@ export async function startOidcProvider() {
 }
 
 export type OidcProvider = Awaited<ReturnType<typeof startOidcProvider>>;
+
+/** The server settings that point Google sign-in at this provider. */
+export const googleSettings = (
+  provider: OidcProvider,
+  redirects = { signin: 'https://app.example/login/', signup: 'https://app.example/signup/' },
+) => ({
+  GOOGLE_CLIENT_ID: provider.clientId,
+  GOOGLE_CLIENT_SECRET: provider.clientSecret,
+  GOOGLE_REDIRECT_URL_SIGNIN: redirects.signin,
+  GOOGLE_REDIRECT_URL_SIGNUP: redirects.signup,
+  GOOGLE_ISSUER_URL: provider.issuer,
+});
