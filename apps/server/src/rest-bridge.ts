@@ -37,6 +37,12 @@ export const restBridge: FastifyPluginAsync<RestBridgeOptions> = async (app: Fas
 
   // The bridge reads an already-parsed body as JSON: hand it every accepted body that way.
   app.addHook('preHandler', async (request, reply) => {
+    // The bridge reads a DELETE's input from the query alone; a confirming password belongs in a
+    // body, out of URLs and access logs. A JSON or form body's fields join the query's, and win.
+    if (request.method === 'DELETE' && request.body && typeof request.body === 'object' && !Array.isArray(request.body)) {
+      request.query = { ...(request.query as Record<string, unknown>), ...(request.body as Record<string, unknown>) };
+      return;
+    }
     if (!BODY_METHODS.has(request.method)) return;
     if (request.isMultipart()) {
       // Refused before the body was read to its end: the rest of it must not be taken for the next request.

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { appRouter } from '@careernexus/api';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowCounts, tableNames } from './support/database-rows.js';
 import { useServer } from './support/fixture.js';
 import {
@@ -16,6 +16,7 @@ import {
   rawBadQuery,
   wrongContentType,
 } from './support/hostile.js';
+import { googleSettings, startOidcProvider, type OidcProvider } from './support/oidc-provider.js';
 import { person, type Person } from './support/people.js';
 import { PNG_1x1, MP4, NOT_AN_IMAGE } from './support/samples.js';
 import { openSocket, wsUrl } from './support/sockets.js';
@@ -212,12 +213,20 @@ function encodeBody(body: Body): { payload?: string | FormData; type?: string } 
   }
 }
 
-const t = useServer({
+// Google sign-in against a local provider, which refuses fuzzed codes (400) as Google would.
+const env: Record<string, string> = {
   LOG_LEVEL: process.env.FUZZ_LOG_LEVEL ?? 'silent',
   AUTH_RATE_LIMIT: '1000000',
   SIGNIN_FAILURES_PER_EMAIL: '1000000',
   RESET_CODE_GUESSES_PER_MINUTE: '1000000',
+};
+let provider: OidcProvider | undefined;
+beforeAll(async () => {
+  provider = await startOidcProvider();
+  Object.assign(env, googleSettings(provider));
 });
+afterAll(() => provider?.close());
+const t = useServer(env);
 let tables: string[];
 let me: Person;
 let other: Person;

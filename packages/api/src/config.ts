@@ -125,6 +125,16 @@ const configSchema = z
     /** Where a payer's browser is sent once a payment is settled or refused; unset, pages of this server. */
     PAYMENT_SUCCESS_URL: z.url().optional(),
     PAYMENT_FAILURE_URL: z.url().optional(),
+    /** Google sign-in (auth/google.ts): the OAuth client and the redirect URIs the web client uses; all four or none. */
+    GOOGLE_CLIENT_ID: optionalText,
+    GOOGLE_CLIENT_SECRET: optionalText,
+    GOOGLE_REDIRECT_URL_SIGNIN: z.url().optional(),
+    GOOGLE_REDIRECT_URL_SIGNUP: z.url().optional(),
+    /** The OpenID Connect issuer whose discovery document, keys and token endpoint are used (a stand-in in tests). */
+    GOOGLE_ISSUER_URL: z
+      .url()
+      .default('https://accounts.google.com')
+      .transform((url) => url.replace(/\/+$/, '')),
   })
   .superRefine(
     (config, ctx) => {
@@ -151,7 +161,23 @@ const configSchema = z
           message: 'set JITSI_PRIVATE_KEY or JITSI_PRIVATE_KEY_PATH, not both',
         });
       }
-      // Also beside other fields' errors (it reads only JITSI_*, which always parse), so one message names every problem.
+      const google = {
+        GOOGLE_CLIENT_ID: config.GOOGLE_CLIENT_ID,
+        GOOGLE_CLIENT_SECRET: config.GOOGLE_CLIENT_SECRET,
+        GOOGLE_REDIRECT_URL_SIGNIN: config.GOOGLE_REDIRECT_URL_SIGNIN,
+        GOOGLE_REDIRECT_URL_SIGNUP: config.GOOGLE_REDIRECT_URL_SIGNUP,
+      };
+      const googleMissing = Object.entries(google)
+        .filter(([, value]) => value === undefined)
+        .map(([name]) => name);
+      if (googleMissing.length && googleMissing.length < 4) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['GOOGLE_*'],
+          message: `Google sign-in is partly configured; also set ${googleMissing.join(', ')} (or unset all GOOGLE_*)`,
+        });
+      }
+      // Also beside other fields' errors (it reads only whether JITSI_* and GOOGLE_* are set), so one message names every problem.
     },
     { when: () => true },
   );

@@ -10,6 +10,7 @@ import type { MediaStorage } from './platform/storage.js';
 import type { PaymentProviders } from './payments/provider.js';
 import type { ReadRouting } from './platform/reads.js';
 import type { VideoRooms } from './platform/video-rooms.js';
+import type { Identity } from './platform/identity.js';
 import type { FeedTally } from './posts/feed.js';
 
 /** Everything a procedure may reach outside itself; built once per process. */
@@ -27,6 +28,8 @@ export interface Services {
   payments: PaymentProviders;
   /** Tokens for mentorship-session video rooms. */
   videoRooms: VideoRooms;
+  /** Google sign-in; undefined when GOOGLE_* are not set (its routes answer 503). */
+  google: Identity | undefined;
   log: Logger;
   /** HMAC key for tokens and code digests. */
   secretKey: Uint8Array;

@@ -77,6 +77,7 @@ export function buildOpenApiDocument(baseUrl: string): OpenAPIObject {
       operation.responses[String(status)] = status === 204 ? { description: success.description } : success;
     }
     documentUploads(operation, meta);
+    if (meta.deleteBody) documentDeleteBody(operation);
     for (const code of Object.keys(operation.responses)) if (Number(code) >= 400) delete operation.responses[code];
     for (const [code, error] of errorsOf(procedure, meta)) operation.responses[String(code)] = errorResponse(code, error);
   }
@@ -187,6 +188,28 @@ function documentUploads(operation: { requestBody?: unknown }, meta: Meta) {
       description: `A file: ${describeKinds(kind)}`,
     };
   }
+}
+
+/** A DELETE's query parameters shown as the JSON or form body they are sent in instead. */
+function documentDeleteBody(operation: { parameters?: unknown; requestBody?: unknown }) {
+  const parameters = (operation.parameters ?? []) as Array<{
+    in: string;
+    name: string;
+    required?: boolean;
+    description?: string;
+    schema?: object;
+  }>;
+  const fields = parameters.filter((parameter) => parameter.in === 'query');
+  const schema = {
+    type: 'object',
+    properties: Object.fromEntries(fields.map((field) => [field.name, { description: field.description, ...field.schema }])),
+    required: fields.filter((field) => field.required).map((field) => field.name),
+  };
+  operation.parameters = parameters.filter((parameter) => parameter.in !== 'query');
+  operation.requestBody = {
+    required: true,
+    content: { 'application/json': { schema }, 'application/x-www-form-urlencoded': { schema } },
+  };
 }
 
 /** The generator drops trailing slashes; show each path as documented (both forms are served). */

@@ -29,6 +29,8 @@ export interface RestRoute {
   protect?: boolean;
   /** A description alone where the document finds the examples itself. */
   errors?: Record<number, string | RouteError>;
+  /** A DELETE that takes its fields in a body (they are secrets, kept out of URLs and logs). */
+  deleteBody?: boolean;
 }
 
 /** Shorthand for a RouteError. */
@@ -42,6 +44,7 @@ export function rest(route: RestRoute): Meta {
   );
   return {
     successStatus: route.status ?? 200,
+    ...(route.deleteBody ? { deleteBody: true } : {}),
     errorExamples: Object.fromEntries(
       errors.map(([status, error]) => [status, (error.examples ?? []).map((example) => restErrorBody(describeError(example)))]),
     ),

@@ -3,6 +3,7 @@ import { chatRouter } from './chat/router.js';
 import { notificationsRouter } from './notifications/router.js';
 import { organizationsRouter } from './organizations/router.js';
 import { followsRouter } from './follows/router.js';
+import { identityRouter } from './auth/identity-router.js';
 import { infoRouter } from './info/router.js';
 import { jobsRouter } from './jobs/router.js';
 import { libraryRouter } from './info/library-router.js';
@@ -21,6 +22,7 @@ import { router } from './trpc.js';
 
 export const appRouter = router({
   auth: authRouter,
+  identity: identityRouter,
   profile: profileRouter,
   search: searchRouter,
   media: mediaRouter,

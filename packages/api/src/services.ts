@@ -11,6 +11,7 @@ import { ExpiringMap } from './platform/memo.js';
 import { primaryOnly, replicaReads } from './platform/reads.js';
 import { localStorage, s3Storage, type MediaStorage } from './platform/storage.js';
 import { developmentVideoRooms, jaasVideoRooms, type VideoRooms } from './platform/video-rooms.js';
+import { oidcIdentity } from './platform/identity.js';
 import { FEED_TALLY_SECONDS } from './posts/feed.js';
 import { fakeProvider } from './payments/fake.js';
 import { flutterwaveProvider } from './payments/flutterwave.js';
@@ -30,6 +31,11 @@ export function createServices(config: Config, db: Kysely<Database>, log: Logger
     limiter: createMemoryRateLimiter(),
     storage: createStorage(config),
     payments: createPaymentProviders(config, db, log),
+    // config.ts refuses a partial setup: the client id stands for all four settings.
+    google:
+      config.GOOGLE_CLIENT_ID && config.GOOGLE_CLIENT_SECRET
+        ? oidcIdentity({ issuer: config.GOOGLE_ISSUER_URL, clientId: config.GOOGLE_CLIENT_ID, clientSecret: config.GOOGLE_CLIENT_SECRET })
+        : undefined,
     events: config.REDIS_URL ? createRedisEventBus(config.REDIS_URL, config.REDIS_PREFIX, log) : createLocalEventBus(),
     secretKey: loadSecretKey(config),
     now: () => new Date(),

@@ -18,6 +18,8 @@ export type SuccessStatus = 200 | 201 | 202 | 204 | 206;
 export type Meta = OpenApiMeta<{
   successStatus?: SuccessStatus;
   uploads?: Record<string, MediaKinds>;
+  /** A DELETE whose fields are secrets (a password): documented as a body, which the REST bridge accepts for any DELETE. */
+  deleteBody?: boolean;
   errorExamples?: Record<number, ErrorBody[]>;
 }>;
 

@@ -7,7 +7,7 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 
 export type UserType = 'learner' | 'mentor' | 'employer';
 export type UserRole = 'member' | 'admin';
-export type OtpPurpose = 'signup' | 'reset';
+export type OtpPurpose = 'signup' | 'reset' | 'deletion';
 
 export interface UsersTable {
   id: Generated<number>;
@@ -35,6 +35,10 @@ export interface UsersTable {
   show_email: DefaultedFlag;
   show_activity: DefaultedFlag;
   show_location: DefaultedFlag;
+  /** The Google account (`sub`) that signs in to this one; unique (migration 0022). */
+  google_subject: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Set when the person deleted the account: the row stays, emptied, for what others keep (auth/deletion.ts). */
+  deleted_at: NullableTimestamp;
 }
 
 /** A boolean column with a database default. */

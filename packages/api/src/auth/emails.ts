@@ -51,3 +51,16 @@ export const resetMail = (config: Config, to: string, code: IssuedCode) =>
     code,
     `${config.PUBLIC_URL}/verify/${code.link}?purpose=reset`,
   );
+
+/** The code that confirms deleting a password-less account; no link: the deletion is asked for in the app. */
+export function deletionMail(config: Config, to: string, code: IssuedCode): MailMessage {
+  const intro = 'Someone signed in to your Career Nexus account asked to delete it, with everything in it.';
+  const expiry = `This code will expire in ${expiryText(config.OTP_TTL)}.`;
+  const warning = 'If you did not ask for this, do not share the code, and sign out of every device.';
+  const text = [intro, '', `Your code: ${code.otp}`, expiry, '', warning].join('\n');
+  const html = `<p>${escapeHtml(intro)}</p>
+<p style="font-size:24px;letter-spacing:4px"><strong>${code.otp}</strong></p>
+<p>${escapeHtml(expiry)}</p>
+<p>${escapeHtml(warning)}</p>`;
+  return { to, subject: 'Confirm deleting your account', text, html };
+}

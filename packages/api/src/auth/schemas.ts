@@ -77,3 +77,39 @@ export const meOutput = z.object({
   industry: z.string(),
   is_admin: z.boolean(),
 });
+
+const googleCode = z
+  .string()
+  .max(4096)
+  .nullish()
+  .transform((value) => value?.trim() || undefined)
+  .describe('The `code` Google sent the browser back with (authorization-code flow)');
+
+export const googleSignupInput = z.object({
+  code: googleCode,
+  user_type: z
+    .string()
+    .max(20)
+    .nullish()
+    .transform((value) => value ?? undefined)
+    .describe('`mentor` makes a mentor’s account; anything else, or nothing, a learner’s'),
+});
+export const googleSignupOutput = signedUp.extend({ user_id: z.number().int() });
+
+export const googleSigninInput = z.object({ code: googleCode });
+export const googleSigninOutput = z.object({
+  refresh: jwt,
+  access: jwt,
+  email: z.string(),
+  user: z.string().describe('Same as `email`'),
+  user_id: z.number().int(),
+  id: z.number().int().describe('Same as `user_id` (the original service used this key)'),
+  user_type: userTypeSchema,
+});
+
+export const deletionCodeOutput = z.object({ status: z.literal('Code sent'), email: z.string() });
+
+export const deleteAccountInput = z.object({
+  password: z.string().max(200).describe('The account’s password (accounts that have one)').optional(),
+  code: optionalText(20).describe('For an account without a password: the code mailed by `POST /user/me/deletion-code/`'),
+});

@@ -123,10 +123,13 @@ const isAdmin = (services: Services, email: string, role: UserRole) => role === 
 // that second too would also refuse the sign-in that usually follows a reset at once.
 const issuedBefore = (claims: TokenClaims, validAfter: Date | null) => validAfter !== null && claims.iat < seconds(validAfter);
 
-const FAILURE_WINDOW_SECONDS = 15 * 60;
+export const SIGNIN_FAILURE_WINDOW_SECONDS = 15 * 60;
+
+/** Wrong passwords for one e-mail are counted under this key (sign-in, account deletion). */
+export const signinFailuresKey = (email: string) => `signin-failures:${email}`;
 
 export async function signin(services: Services, email: string, password: string) {
-  const failuresKey = `signin-failures:${email}`;
+  const failuresKey = signinFailuresKey(email);
   const user = await services.db
     .selectFrom('users')
     .select(['id', 'email', 'password_hash', 'is_active'])
@@ -135,7 +138,7 @@ export async function signin(services: Services, email: string, password: string
   const passwordOk = await verifyPassword(user?.password_hash, password);
   if (!user || !passwordOk || !user.is_active) {
     // Counted per e-mail, so spreading guesses over many addresses does not help an attacker.
-    const verdict = services.limiter.hit(failuresKey, services.config.SIGNIN_FAILURES_PER_EMAIL, FAILURE_WINDOW_SECONDS);
+    const verdict = services.limiter.hit(failuresKey, services.config.SIGNIN_FAILURES_PER_EMAIL, SIGNIN_FAILURE_WINDOW_SECONDS);
     if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterSeconds);
     throw invalidCredentials();
   }
