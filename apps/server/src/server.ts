@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createServices, type Config } from '@careernexus/api';
+import { createServices, startWeeklyDigests, type Config } from '@careernexus/api';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '@careernexus/db';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
@@ -37,6 +37,7 @@ export async function startServer(config: Config, database?: DatabaseHandle): Pr
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  startWeeklyDigests(services);
   log.info({ database: db.kind, mail: config.SMTP_URL ? 'smtp' : 'outbox' }, 'career nexus api ready');
   let closing: Promise<void> | undefined;
   return {
@@ -53,6 +54,8 @@ export async function startServer(config: Config, database?: DatabaseHandle): Pr
         clearTimeout(lingering);
         log.info('http server closed');
         await services.events.close();
+        // Before the database closes: delayed e-mails and a digest run in progress use it.
+        await services.timers.stop();
         await services.mailer.drain(5_000);
         await db.close();
         log.info('database closed');

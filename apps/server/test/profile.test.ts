@@ -53,9 +53,10 @@ describe('retrieve-profile', () => {
     expect(Object.keys(response.body)).toEqual(expect.arrayContaining(PERSONAL_KEYS));
   });
 
-  it('shows another person’s profile by user id, without their e-mail, and counts the view once a day', async () => {
+  it('shows another person’s profile by user id, without their e-mail when they hide it, and counts the view once a day', async () => {
     const alice = await signUp(t.api, t.mailbox);
     const bob = await signUp(t.api, t.mailbox);
+    expect((await t.api.request('PUT', '/user/settings/', { show_email: false }, { token: alice.access })).status).toBe(200);
     const aliceId = (await t.api.get('/user/retrieve-profile/', { token: alice.access })).body.id;
     for (let i = 0; i < 2; i++) {
       const response = await t.api.get(`/user/retrieve-profile/?user_id=${aliceId}`, { token: bob.access });

@@ -9,6 +9,7 @@ import type { ExpiringMap } from './platform/memo.js';
 import type { MediaStorage } from './platform/storage.js';
 import type { PaymentProviders } from './payments/provider.js';
 import type { VideoRooms } from './platform/video-rooms.js';
+import type { Timers } from './platform/timers.js';
 import type { FeedTally } from './posts/feed.js';
 
 /** Everything a procedure may reach outside itself; built once per process. */
@@ -27,6 +28,8 @@ export interface Services {
   /** HMAC key for tokens and code digests. */
   secretKey: Uint8Array;
   now: () => Date;
+  /** Delayed and scheduled work of this process (settings' e-mails), stopped with it. */
+  timers: Timers;
   /** Per-process memory of derived values (see each one's owner). */
   memo: {
     /** By access token (auth/sessions.ts). */

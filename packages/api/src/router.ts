@@ -14,6 +14,7 @@ import { postsRouter } from './posts/router.js';
 import { profileRouter } from './profiles/router.js';
 import { searchRouter } from './search/router.js';
 import { sessionsRouter } from './sessions/router.js';
+import { settingsRouter } from './settings/router.js';
 import { vaultRouter } from './vault/router.js';
 import { router } from './trpc.js';
 
@@ -35,6 +36,7 @@ export const appRouter = router({
   vault: vaultRouter,
   portfolio: portfolioRouter,
   library: libraryRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,6 +8,7 @@ import { createMailer } from './platform/mailer.js';
 import { createMemoryRateLimiter } from './platform/rate-limiter.js';
 import { loadSecretKey } from './platform/secret.js';
 import { ExpiringMap } from './platform/memo.js';
+import { createTimers } from './platform/timers.js';
 import { localStorage, s3Storage, type MediaStorage } from './platform/storage.js';
 import { developmentVideoRooms, jaasVideoRooms, type VideoRooms } from './platform/video-rooms.js';
 import { FEED_TALLY_SECONDS } from './posts/feed.js';
@@ -31,6 +32,7 @@ export function createServices(config: Config, db: Kysely<Database>, log: Logger
     events: config.REDIS_URL ? createRedisEventBus(config.REDIS_URL, config.REDIS_PREFIX, log) : createLocalEventBus(),
     secretKey: loadSecretKey(config),
     now: () => new Date(),
+    timers: createTimers(log),
     memo: {
       viewers: new ExpiringMap(config.AUTH_MEMO_SECONDS * 1000, 20_000),
       feedTallies: new ExpiringMap(FEED_TALLY_SECONDS * 1000, 100_000),

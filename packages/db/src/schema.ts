@@ -35,6 +35,8 @@ export interface UsersTable {
   show_email: DefaultedFlag;
   show_activity: DefaultedFlag;
   show_location: DefaultedFlag;
+  /** The week (its Monday, UTC) whose weekly digest was claimed for this member (settings/digest.ts). */
+  digest_sent_for: ColumnType<string | null, never, string | null>;
 }
 
 /** A boolean column with a database default. */
@@ -204,6 +206,9 @@ export interface PostsTable {
   like_count: Counter;
   comment_count: Counter;
   share_count: Counter;
+  /** When the author was e-mailed about the post's first like / first comment by someone else (claimed once). */
+  first_like_mailed_at: ColumnType<Date | null, never, Date | null>;
+  first_comment_mailed_at: ColumnType<Date | null, never, Date | null>;
 }
 
 export interface FeedKeysTable {
@@ -357,6 +362,8 @@ export interface ChatReadsTable {
   room_id: number;
   user_id: number;
   last_read_id: ColumnType<number, number | undefined, number>;
+  /** When the member was last e-mailed about unread messages here (at most one an hour). */
+  mailed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export type SessionType = 'individual' | 'group';
