@@ -26,8 +26,9 @@ export default defineConfig(async () => {
   const required = process.env.TEST_POSTGRES === 'required';
   const withPostgres = required || (await postgresReachable());
   if (!withPostgres) console.warn('\n!! PostgreSQL is not reachable at 127.0.0.1:5432: running the PGlite project only.\n');
-  // The query-plan test reads PostgreSQL's plans on a 100k-post data set: PostgreSQL only.
-  const postgresOnly = ['apps/server/test/list-query-plans.test.ts'];
+  // The query-plan test reads PostgreSQL's plans on a 100k-post data set: PostgreSQL only. The
+  // weekly-digest test starts two server processes on one PostgreSQL database of its own.
+  const postgresOnly = ['apps/server/test/list-query-plans.test.ts', 'apps/server/test/weekly-digest.test.ts'];
   const project = (name: 'pglite' | 'postgres') => ({
     extends: true as const,
     test: { name, provide: { databaseKind: name }, ...(name === 'pglite' ? { exclude: postgresOnly } : {}) },
