@@ -362,6 +362,8 @@ export interface ChatReadsTable {
   room_id: number;
   user_id: number;
   last_read_id: ColumnType<number, number | undefined, number>;
+  /** The newest message shown to the member on the conversation's open socket: seen, though still unread. */
+  shown_id: ColumnType<number, number | undefined, number>;
   /** When the member was last e-mailed about unread messages here (at most one an hour). */
   mailed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }

@@ -298,11 +298,12 @@ export async function messagesSince(services: Services, viewer: Viewer, afterId:
   }));
 }
 
-/** The member has seen a message of the room (delivered to their open conversation socket): it is read. */
-export async function markSeen(services: Services, userId: number, roomId: number, messageId: number) {
+/**
+ * A message was shown to the member on the conversation's open socket: seen, so nobody e-mails
+ * them about it (settings/notices.ts); unread counts still wait for the conversation to be read.
+ */
+export async function markShown(services: Services, userId: number, roomId: number, messageId: number) {
   await sql`
-    insert into chat_reads (room_id, user_id, last_read_id) values (${roomId}, ${userId}, ${messageId})
-    on conflict (room_id, user_id) do update set last_read_id = greatest(chat_reads.last_read_id, excluded.last_read_id)`.execute(
-    services.db,
-  );
+    insert into chat_reads (room_id, user_id, shown_id) values (${roomId}, ${userId}, ${messageId})
+    on conflict (room_id, user_id) do update set shown_id = greatest(chat_reads.shown_id, excluded.shown_id)`.execute(services.db);
 }

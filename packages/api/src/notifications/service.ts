@@ -62,12 +62,18 @@ export type StoredNotification = Awaited<ReturnType<typeof storeNotifications>>[
  */
 export async function deliver(services: Services, stored: StoredNotification[]) {
   if (!stored.length) return;
+  const recipients = [...new Set(stored.map((n) => n.user_id))];
   const pushed = await services.db
     .selectFrom('users')
     .select('id')
-    .where('id', 'in', [...new Set(stored.map((n) => n.user_id))])
+    .where('id', 'in', recipients)
     .where('push_notify', '=', true)
-    .execute();
+    .execute()
+    // Stored already: without the settings, nothing is pushed rather than pushed against them.
+    .catch((error: unknown) => {
+      services.log.warn({ err: error }, 'notifications stored but not published: push settings unreadable');
+      return [];
+    });
   const allowed = new Set(pushed.map((row) => row.id));
   for (const notification of stored.filter((n) => allowed.has(n.user_id))) {
     await services.events

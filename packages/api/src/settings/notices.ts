@@ -27,8 +27,8 @@ export async function mailFirstReaction(services: Services, postId: number, acto
 }
 
 /**
- * After MESSAGE_MAIL_DELAY, e-mails the recipient of a chat message they have not read by then
- * (neither opened the conversation nor had it open on a socket, which marks it read), when
+ * After MESSAGE_MAIL_DELAY, e-mails the recipient of a chat message they have not seen by then
+ * (neither read the conversation nor had it open on a socket when it came), when
  * their `message_notify` allows: "offline" read from the database, so it holds whichever process
  * served them. At most one e-mail per conversation and member an hour, claimed by a conditional
  * upsert of their read mark. The delay lives in this process: if it stops first, that e-mail is
@@ -43,7 +43,8 @@ export function mailUnreadMessageLater(
       with due as (
         select u.id, u.email from users u
         where u.id = ${message.recipientId} and u.message_notify and u.is_active
-          and ${message.messageId} > coalesce((select last_read_id from chat_reads where room_id = ${message.roomId} and user_id = u.id), 0)
+          and ${message.messageId} > coalesce(
+            (select greatest(last_read_id, shown_id) from chat_reads where room_id = ${message.roomId} and user_id = u.id), 0)
       ),
       claimed as (
         insert into chat_reads (room_id, user_id, mailed_at)
