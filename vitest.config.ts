@@ -27,8 +27,13 @@ export default defineConfig(async () => {
   const withPostgres = required || (await postgresReachable());
   if (!withPostgres) console.warn('\n!! PostgreSQL is not reachable at 127.0.0.1:5432: running the PGlite project only.\n');
   // The query-plan test reads PostgreSQL's plans on a 100k-post data set: PostgreSQL only.
-  // The read-replica test makes its own PostgreSQL primary and replica: once is enough.
-  const postgresOnly = ['apps/server/test/list-query-plans.test.ts', 'apps/server/test/read-replica.test.ts'];
+  // The read-replica test makes its own PostgreSQL primary and replica, and the weekly-digest test
+  // starts two server processes on one PostgreSQL database of its own: once is enough.
+  const postgresOnly = [
+    'apps/server/test/list-query-plans.test.ts',
+    'apps/server/test/read-replica.test.ts',
+    'apps/server/test/weekly-digest.test.ts',
+  ];
   const project = (name: 'pglite' | 'postgres') => ({
     extends: true as const,
     test: { name, provide: { databaseKind: name }, ...(name === 'pglite' ? { exclude: postgresOnly } : {}) },

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createServices, type Config } from '@careernexus/api';
+import { createServices, startWeeklyDigests, type Config } from '@careernexus/api';
 import { migrateToLatest, openDatabase, openReadReplica, type DatabaseHandle } from '@careernexus/db';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
@@ -48,6 +48,7 @@ export async function startServer(config: Config, database?: DatabaseHandle): Pr
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  startWeeklyDigests(services);
   log.info({ database: db.kind, readReplica: Boolean(replica), mail: config.SMTP_URL ? 'smtp' : 'outbox' }, 'career nexus api ready');
   let closing: Promise<void> | undefined;
   return {
@@ -64,6 +65,8 @@ export async function startServer(config: Config, database?: DatabaseHandle): Pr
         clearTimeout(lingering);
         log.info('http server closed');
         await services.events.close();
+        // Before the database closes: delayed e-mails and a digest run in progress use it.
+        await services.timers.stop();
         await services.mailer.drain(5_000);
         await services.reads.close();
         await db.close();

@@ -5,6 +5,7 @@ import {
   authenticate,
   describeError,
   NOTIFICATION_TYPES,
+  markShown,
   sendMessage,
   serviceUnavailable,
   UNAVAILABLE_RETRY_AFTER_SECONDS,
@@ -169,6 +170,12 @@ async function prepareRawSocket(services: Services, route: RawRoute, token: stri
         if (!(await belongsHere(event))) return;
         if (socket) send(socket, event.payload);
         else pending.push(event.payload);
+        // The open conversation shows the other's message: nobody e-mails them about it (settings/notices.ts).
+        const { user_id: sender, chat_id: room, message_id: message } = event.payload;
+        if (route.kind === 'chat' && sender !== viewer.id)
+          await markShown(services, viewer.id, Number(room), Number(message)).catch((error: unknown) =>
+            services.log.warn({ err: error }, 'chat message shown but not marked so'),
+          );
       })
       // One event that could not be placed (the database away) must not stop the ones after it.
       .catch((error: unknown) => services.log.warn({ err: error }, 'event not delivered to a websocket'));

@@ -93,6 +93,10 @@ const configSchema = z
     RESET_CODE_GUESSES_PER_MINUTE: positiveInt(120),
     CORS_ORIGINS: list,
     ADMIN_EMAILS: list.transform((emails) => emails.map((email) => email.toLowerCase())),
+    /** How long a chat message stays unread before its recipient (with `message_notify` on) is e-mailed about it. */
+    MESSAGE_MAIL_DELAY: duration('2m'),
+    /** How often each process looks for members due their weekly digest (each is sent one per week whatever the processes). */
+    DIGEST_INTERVAL: duration('1h'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** `json` for machines; `pretty`, one short line per request, for people. Unset: pretty at a terminal outside production. */
     LOG_FORMAT: z.enum(['json', 'pretty']).optional(),

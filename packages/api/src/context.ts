@@ -11,6 +11,7 @@ import type { PaymentProviders } from './payments/provider.js';
 import type { ReadRouting } from './platform/reads.js';
 import type { VideoRooms } from './platform/video-rooms.js';
 import type { Identity } from './platform/identity.js';
+import type { Timers } from './platform/timers.js';
 import type { FeedTally } from './posts/feed.js';
 
 /** Everything a procedure may reach outside itself; built once per process. */
@@ -34,6 +35,8 @@ export interface Services {
   /** HMAC key for tokens and code digests. */
   secretKey: Uint8Array;
   now: () => Date;
+  /** Delayed and scheduled work of this process (settings' e-mails), stopped with it. */
+  timers: Timers;
   /** Per-process memory of derived values (see each one's owner). */
   memo: {
     /** By access token (auth/sessions.ts). */

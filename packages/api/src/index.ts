@@ -26,6 +26,7 @@ export type { Mailer, MailMessage } from './platform/mailer.js';
 export { feedQuery } from './posts/feed.js';
 export { post, UnbalancedLedgerError } from './vault/ledger.js';
 export { NOTIFICATION_TYPES } from './notifications/router.js';
-export { sendMessage } from './chat/service.js';
+export { markShown, sendMessage } from './chat/service.js';
+export { startWeeklyDigests } from './settings/digest.js';
 export { fakeCheckout, payFake, paymentReturn, receiveWebhook, stripeReturn } from './payments/service.js';
 export type { UserEvent, EventBus } from './platform/events.js';

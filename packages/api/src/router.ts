@@ -17,6 +17,7 @@ import { profileRouter } from './profiles/router.js';
 import { searchRouter } from './search/router.js';
 import { sessionsRouter } from './sessions/router.js';
 import { supportRouter } from './support/router.js';
+import { settingsRouter } from './settings/router.js';
 import { vaultRouter } from './vault/router.js';
 import { router } from './trpc.js';
 
@@ -41,6 +42,7 @@ export const appRouter = router({
   library: libraryRouter,
   support: supportRouter,
   organizations: organizationsRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,6 +9,7 @@ import { createMemoryRateLimiter } from './platform/rate-limiter.js';
 import { loadSecretKey } from './platform/secret.js';
 import { ExpiringMap } from './platform/memo.js';
 import { primaryOnly, replicaReads } from './platform/reads.js';
+import { createTimers } from './platform/timers.js';
 import { localStorage, s3Storage, type MediaStorage } from './platform/storage.js';
 import { developmentVideoRooms, jaasVideoRooms, type VideoRooms } from './platform/video-rooms.js';
 import { oidcIdentity } from './platform/identity.js';
@@ -39,6 +40,7 @@ export function createServices(config: Config, db: Kysely<Database>, log: Logger
     events: config.REDIS_URL ? createRedisEventBus(config.REDIS_URL, config.REDIS_PREFIX, log) : createLocalEventBus(),
     secretKey: loadSecretKey(config),
     now: () => new Date(),
+    timers: createTimers(log),
     memo: {
       viewers: new ExpiringMap(config.AUTH_MEMO_SECONDS * 1000, 20_000),
       feedTallies: new ExpiringMap(FEED_TALLY_SECONDS * 1000, 100_000),

@@ -25,7 +25,7 @@ export interface UsersTable {
   password_reset_verified_at: NullableTimestamp;
   /** Tokens issued before this instant are refused (set by a password reset). */
   tokens_valid_after: NullableTimestamp;
-  /** Settings (GET/PUT /user/settings/), with the original's defaults. */
+  /** Settings (GET/PUT /user/settings/), with the original's defaults except `show_email` (false). */
   email_notify: DefaultedFlag;
   push_notify: DefaultedFlag;
   message_notify: DefaultedFlag;
@@ -39,6 +39,8 @@ export interface UsersTable {
   google_subject: ColumnType<string | null, string | null | undefined, string | null>;
   /** Set when the person deleted the account: the row stays, emptied, for what others keep (auth/deletion.ts). */
   deleted_at: NullableTimestamp;
+  /** The week (its Monday, UTC) whose weekly digest was claimed for this member (settings/digest.ts). */
+  digest_sent_for: ColumnType<string | null, never, string | null>;
 }
 
 /** A boolean column with a database default. */
@@ -214,6 +216,9 @@ export interface PostsTable {
   like_count: Counter;
   comment_count: Counter;
   share_count: Counter;
+  /** When the author was e-mailed about the post's first like / first comment by someone else (claimed once). */
+  first_like_mailed_at: ColumnType<Date | null, never, Date | null>;
+  first_comment_mailed_at: ColumnType<Date | null, never, Date | null>;
 }
 
 export interface FeedKeysTable {
@@ -367,6 +372,10 @@ export interface ChatReadsTable {
   room_id: number;
   user_id: number;
   last_read_id: ColumnType<number, number | undefined, number>;
+  /** The newest message shown to the member on the conversation's open socket: seen, though still unread. */
+  shown_id: ColumnType<number, number | undefined, number>;
+  /** When the member was last e-mailed about unread messages here (at most one an hour). */
+  mailed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export type SessionType = 'individual' | 'group';

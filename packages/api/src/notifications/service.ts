@@ -31,18 +31,53 @@ export interface NewNotification {
  * transaction has committed, so nobody hears of something that was rolled back.
  */
 export async function storeNotifications(trx: Transaction<Database>, notifications: NewNotification[]) {
-  if (!notifications.length) return [];
+  const allowed = await withoutDeclinedJobAlerts(trx, notifications);
+  if (!allowed.length) return [];
   return trx
     .insertInto('notifications')
-    .values(notifications.map((n) => ({ user_id: n.userId, type: n.type, message: n.message, data: JSON.stringify(n.data ?? {}) })))
+    .values(allowed.map((n) => ({ user_id: n.userId, type: n.type, message: n.message, data: JSON.stringify(n.data ?? {}) })))
     .returning(['id', 'user_id', 'type', 'message', 'data', 'created_at'])
     .execute();
 }
 
+/**
+ * The notifications a member's `job_alerts` setting governs: new jobs matching their preference and
+ * status changes of their applications. A poster's news of an application is their hiring's, not
+ * an alert, and stays.
+ */
+const JOB_ALERTS: ReadonlySet<NewNotification['type']> = new Set(['job', 'application_status']);
+
+/** Leaves out job alerts for members whose `job_alerts` is off: not stored, not pushed. */
+async function withoutDeclinedJobAlerts(trx: Transaction<Database>, notifications: NewNotification[]) {
+  const alerted = notifications.filter((n) => JOB_ALERTS.has(n.type)).map((n) => n.userId);
+  if (!alerted.length) return notifications;
+  const declined = await trx.selectFrom('users').select('id').where('id', 'in', alerted).where('job_alerts', '=', false).execute();
+  const refused = new Set(declined.map((row) => row.id));
+  return notifications.filter((n) => !(JOB_ALERTS.has(n.type) && refused.has(n.userId)));
+}
+
 export type StoredNotification = Awaited<ReturnType<typeof storeNotifications>>[number];
 
+/**
+ * Publishes stored notifications to their recipients' sockets and subscriptions, except to members
+ * whose `push_notify` is off: theirs stay stored, to be read from the list.
+ */
 export async function deliver(services: Services, stored: StoredNotification[]) {
-  for (const notification of stored) {
+  if (!stored.length) return;
+  const recipients = [...new Set(stored.map((n) => n.user_id))];
+  const pushed = await services.db
+    .selectFrom('users')
+    .select('id')
+    .where('id', 'in', recipients)
+    .where('push_notify', '=', true)
+    .execute()
+    // Stored already: without the settings, nothing is pushed rather than pushed against them.
+    .catch((error: unknown) => {
+      services.log.warn({ err: error }, 'notifications stored but not published: push settings unreadable');
+      return [];
+    });
+  const allowed = new Set(pushed.map((row) => row.id));
+  for (const notification of stored.filter((n) => allowed.has(n.user_id))) {
     await services.events
       .publish({
         userId: notification.user_id,

@@ -6,6 +6,7 @@ import { timestampFromJson } from '../platform/timestamps.js';
 import { idFromQuery } from '../validation.js';
 import type { CommentNode } from './schemas.js';
 import { deliver, storeNotifications } from '../notifications/service.js';
+import { mailFirstReaction } from '../settings/notices.js';
 import { nameOf, profileCard } from './read.js';
 import { commentNotFound, postIdMissing, postNotFound } from './errors.js';
 
@@ -38,6 +39,8 @@ async function insertComment(services: Services, viewer: Viewer, postId: number,
       return { comment, stored };
     });
     await deliver(services, stored);
+    // A comment on someone else's post: perhaps its first, which its author may want by e-mail.
+    if (parentId === null) await mailFirstReaction(services, postId, viewer.id, 'comment');
     return comment;
   } catch (error) {
     if (isForeignKeyViolation(error)) throw parentId === null ? postNotFound() : commentNotFound();

@@ -5,6 +5,7 @@ import type { Services } from '../context.js';
 import type { MediaKind } from '../media/formats.js';
 import { checkStoredMedia } from '../media/service.js';
 import { deliver, storeNotifications, type NewNotification, type StoredNotification } from '../notifications/service.js';
+import { mailFirstReaction } from '../settings/notices.js';
 import { timestampFromJson } from '../platform/timestamps.js';
 import { onlyRow, required } from '../invariant.js';
 import { idFromQuery } from '../validation.js';
@@ -171,7 +172,11 @@ export async function likePost(services: Services, viewer: Viewer, postId: numbe
     });
   const row = onlyRow(rows);
   if (!row.found) throw postNotFound();
-  if (row.notification) await deliver(services, [{ ...row.notification, created_at: timestampFromJson(row.notification.created_at) }]);
+  if (row.notification) {
+    await deliver(services, [{ ...row.notification, created_at: timestampFromJson(row.notification.created_at) }]);
+    // A new like by someone else: perhaps the post's first, which its author may want by e-mail.
+    await mailFirstReaction(services, postId, viewer.id, 'like');
+  }
   return { post: postId, liked };
 }
 

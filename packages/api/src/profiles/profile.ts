@@ -1,6 +1,5 @@
 import { sql, type Database, type Kysely, type Selectable, type UserType } from '@careernexus/db';
 import type { Services } from '../context.js';
-import { onlyRow } from '../invariant.js';
 import { idFromQuery } from '../validation.js';
 import { isPermittedCallingCode } from '../info/service.js';
 import type { MediaKind } from '../media/formats.js';
@@ -10,6 +9,7 @@ import { confirmedConnection } from '../network/service.js';
 import { callingCodeNotPermitted, invalidUserId, mentorFieldsOnly, noExchangeRate, userTypeAlreadyChosen } from './errors.js';
 import { CERTIFICATION, EDUCATION, EXPERIENCE, recordsJson, type RecordRows } from './records.js';
 import { COMPLETION_ITEMS } from './schemas.js';
+import { analyticsPrivate } from '../settings/errors.js';
 import { ratingOf } from '../mentors/service.js';
 import {
   CENTRAL_CURRENCY,
@@ -80,6 +80,8 @@ function mentorPart(row: MentorColumns, viewerRate: Rate | null) {
 interface ProfileExtras {
   id: number;
   email: string;
+  show_email: boolean;
+  show_location: boolean;
   user_type: UserType;
   industry: string;
   followers: number;
@@ -136,7 +138,7 @@ export async function retrieveProfile(services: Services, viewer: Viewer, rawUse
   const [{ rows }] = await Promise.all([
     sql<Pick<ProfileRow, (typeof PERSONAL_COLUMNS)[number]> & MentorColumns & ProfileExtras & { viewer_rate: unknown }>`
     ${db === services.db ? sql`with view as (${recordView})` : sql``}
-    select ${PROFILE_COLUMNS}, u.id, u.email, u.user_type, u.industry,
+    select ${PROFILE_COLUMNS}, u.id, u.email, u.show_email, u.show_location, u.user_type, u.industry,
       (select count(*)::int from follows where following_id = u.id) as followers,
       (select count(*)::int from follows where follower_id = u.id) as followings,
       (select count(*)::int from projects where owner_id = u.id) as projects_count,
@@ -157,10 +159,13 @@ export async function retrieveProfile(services: Services, viewer: Viewer, rawUse
   // A company page answers its own shape (original-beyond-seed §6.3); an employer without one, a person's.
   const company = row.user_type === 'employer' ? await companyPage(services, viewer, row.id) : undefined;
   if (company) return company;
+  const own = userId === viewer.id;
   return {
     id: row.id,
-    ...(userId === viewer.id ? { email: row.email } : {}),
+    ...(own || row.show_email ? { email: row.email } : {}),
     ...personal(services, row),
+    // Hidden as an unset location is: empty.
+    ...(own || row.show_location ? {} : { location: '' }),
     user_type: row.user_type,
     industry: row.industry,
     experience: row.experience,
@@ -301,15 +306,22 @@ export async function setIndustry(
   return { industry: row.industry, user_type: row.user_type, email: row.email };
 }
 
-export async function analytics(services: Services, viewer: Viewer) {
-  const { rows } = await sql<{ total_posts: number; total_views: number; total_connections: number }>`
-    select
-      (select count(*) from posts where author_id = ${viewer.id})::int as total_posts,
-      (select count(*) from profile_views where viewed_id = ${viewer.id})::int as total_views,
+/** Your numbers, or with `?user_id=` another member's, whose `show_activity` must allow it (403 otherwise). */
+export async function analytics(services: Services, viewer: Viewer, rawUserId: string | undefined) {
+  const userId = rawUserId === undefined ? viewer.id : idFromQuery(rawUserId);
+  if (userId === undefined) throw invalidUserId();
+  const { rows } = await sql<{ shown: boolean; total_posts: number; total_views: number; total_connections: number }>`
+    select u.id = ${viewer.id} or u.show_activity as shown,
+      (select count(*) from posts where author_id = u.id)::int as total_posts,
+      (select count(*) from profile_views where viewed_id = u.id)::int as total_views,
       (select count(*) from connections
-        where status = 'accepted' and (requester_id = ${viewer.id} or recipient_id = ${viewer.id}))::int as total_connections
+        where status = 'accepted' and (requester_id = u.id or recipient_id = u.id))::int as total_connections
+    from users u where u.id = ${userId} and u.is_active
   `.execute(services.db);
-  return onlyRow(rows);
+  const row = rows[0];
+  if (!row) throw invalidUserId();
+  if (!row.shown) throw analyticsPrivate();
+  return { total_posts: row.total_posts, total_views: row.total_views, total_connections: row.total_connections };
 }
 
 const WEIGHTS: Record<(typeof COMPLETION_ITEMS)[number], number> = {

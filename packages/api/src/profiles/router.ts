@@ -6,6 +6,7 @@ import { z } from '../validation.js';
 import { analytics, completion, retrieveProfile, setIndustry, updateProfile } from './profile.js';
 import { CERTIFICATION, createRecord, deleteRecord, EDUCATION, EXPERIENCE, listRecords, updateRecord, type RecordKind } from './records.js';
 import * as profileErrors from './errors.js';
+import { analyticsPrivate } from '../settings/errors.js';
 import * as schemas from './schemas.js';
 import { companyProfile } from '../organizations/schemas.js';
 
@@ -100,7 +101,8 @@ export const profileRouter = router({
         summary: 'Read a profile',
         description:
           'Your own profile, or with `?user_id=` another person’s (which counts one profile view per viewer and day). ' +
-          '`email` is only on your own profile. A company page (`POST /user/corporate/signup/`) answers the company’s shape instead: ' +
+          'On another person’s profile, `email` is there only when their `show_email` setting allows, and `location` is empty unless their `show_location` allows. ' +
+          'A company page (`POST /user/corporate/signup/`) answers the company’s shape instead: ' +
           'its name, type, size, website, tagline, logo, `email_verified` and its first members.',
         errors: {
           404: answers('No such user', profileErrors.invalidUserId()),
@@ -168,12 +170,18 @@ export const profileRouter = router({
         method: 'GET',
         path: '/user/analytics/',
         summary: 'Your profile’s numbers',
-        description: 'Posts you wrote (reposts included), profile views by others (one per viewer and day), and confirmed connections.',
+        description:
+          'Posts you wrote (reposts included), profile views by others (one per viewer and day), and confirmed connections. ' +
+          'With `?user_id=`, another member’s numbers, when their `show_activity` setting allows (it is off by default): otherwise 403.',
+        errors: {
+          403: answers('That member keeps their analytics private', analyticsPrivate()),
+          404: answers('No such user', profileErrors.invalidUserId()),
+        },
       }),
     )
-    .input(z.void())
+    .input(schemas.retrieveInput)
     .output(schemas.analyticsOutput)
-    .query(({ ctx }) => analytics(ctx.services, ctx.viewer)),
+    .query(({ ctx, input }) => analytics(ctx.services, ctx.viewer, input.user_id)),
 
   completion: authedProcedure
     .meta(

@@ -152,7 +152,7 @@ export const retrieveInput = z.object({ user_id: z.string().optional() });
 
 export const fullProfile = personalProfile.extend({
   id: z.number().int().describe('The user id (≡ profile id)'),
-  email: z.string().optional().describe('Only on your own profile'),
+  email: z.string().optional().describe('On your own profile, and on others’ whose `show_email` allows'),
   user_type: z.string(),
   industry: z.string(),
   experience: z.array(experienceItem),
