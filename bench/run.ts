@@ -233,6 +233,9 @@ async function prepareFixtures(
     const hotPosts = await ids(`select id from posts where comment_count = $1 order by id`, [HOT_COMMENTS]);
     const likedPosts = await ids(`select id from posts order by id desc limit 5000`);
     const { popularJobs, portfolioOwners } = await findJobAndPortfolioFixtures(client, mint);
+    const newsletterReaders = (
+      await ids(`select user_id as id from newsletter_subscribers where user_id is not null order by user_id limit 64`)
+    ).map(mint);
     if (
       !hotPosts.length ||
       !profileTargets.length ||
@@ -240,7 +243,8 @@ async function prepareFixtures(
       !hotRooms.length ||
       chatReaders.length < 2 ||
       !popularJobs.length ||
-      !portfolioOwners.length
+      !portfolioOwners.length ||
+      !newsletterReaders.length
     )
       throw new Error(`size ${size}: fixtures missing`);
     return {
@@ -253,6 +257,7 @@ async function prepareFixtures(
       likedPosts,
       popularJobs,
       portfolioOwners,
+      newsletterReaders,
       signinUser,
     };
   } finally {

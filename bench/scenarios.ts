@@ -32,6 +32,8 @@ export interface Fixtures {
   popularJobs: Array<{ id: number; poster: number; token: string }>;
   /** Up to 64 members with a full page of portfolio projects or more. */
   portfolioOwners: number[];
+  /** Tokens of up to 64 members subscribed to the newsletter. */
+  newsletterReaders: string[];
   signinUser: number;
 }
 
@@ -277,6 +279,19 @@ function jobAndPortfolioScenarios(fixtures: Fixtures, byEveryReader: EveryReader
         })),
       check: checkPortfolioPage,
     },
+    {
+      name: 'newsletters',
+      route: 'GET /newsletter/',
+      kind: 'read',
+      // The newest newsletter and a page of the archive, pages 1 and 2 in turn, each request by the next subscriber.
+      requests: (client) =>
+        rotate(fixtures.newsletterReaders, client).map((token, i) => ({
+          method: 'GET',
+          path: i % 2 ? '/newsletter/?page=2' : '/newsletter/',
+          headers: auth(token),
+        })),
+      check: checkNewsletters,
+    },
   ];
 }
 
@@ -394,6 +409,16 @@ function checkPortfolioPage(status: number, body: unknown): string | undefined {
   return typeof first.id === 'number' && typeof first.title === 'string' && typeof first.owner === 'number'
     ? undefined
     : `not a project: ${JSON.stringify(first)}`;
+}
+
+/** Newsletters' archive page size (the route's default). */
+const NEWSLETTER_PAGE = 5;
+
+function checkNewsletters(status: number, body: unknown): string | undefined {
+  if (status !== 200) return `status ${status}`;
+  const { recent, archive } = body as { recent?: { id?: unknown }; archive?: unknown };
+  if (typeof recent?.id !== 'number') return `no recent newsletter: ${JSON.stringify(recent)}`;
+  return expectPage(NEWSLETTER_PAGE)(status, archive);
 }
 
 function checkRoomList(status: number, body: unknown): string | undefined {

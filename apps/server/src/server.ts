@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createServices, type Config } from '@careernexus/api';
+import { createServices, startNewsletterCourier, type Config } from '@careernexus/api';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '@careernexus/db';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
@@ -34,6 +34,7 @@ export async function startServer(config: Config, database?: DatabaseHandle): Pr
   const services = createServices(config, db.db, log);
   const app = await buildApp({ services, ping: () => db.ping() });
   await app.listen({ port: config.PORT, host: config.HOST });
+  const newsletterCourier = startNewsletterCourier(services);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
@@ -52,6 +53,7 @@ export async function startServer(config: Config, database?: DatabaseHandle): Pr
         await app.close();
         clearTimeout(lingering);
         log.info('http server closed');
+        await newsletterCourier.stop();
         await services.events.close();
         await services.mailer.drain(5_000);
         await db.close();

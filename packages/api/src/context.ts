@@ -5,6 +5,7 @@ import type { Viewer } from './auth/sessions.js';
 import type { EventBus } from './platform/events.js';
 import type { Mailer } from './platform/mailer.js';
 import type { RateLimiter } from './platform/rate-limiter.js';
+import type { Signal } from './platform/signal.js';
 import type { ExpiringMap } from './platform/memo.js';
 import type { MediaStorage } from './platform/storage.js';
 import type { PaymentProviders } from './payments/provider.js';
@@ -27,6 +28,8 @@ export interface Services {
   /** HMAC key for tokens and code digests. */
   secretKey: Uint8Array;
   now: () => Date;
+  /** Rung when newsletter mail is queued, so this process's courier starts at once (content/delivery.ts). */
+  newsletterQueued: Signal;
   /** Per-process memory of derived values (see each one's owner). */
   memo: {
     /** By access token (auth/sessions.ts). */

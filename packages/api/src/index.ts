@@ -27,5 +27,6 @@ export { feedQuery } from './posts/feed.js';
 export { post, UnbalancedLedgerError } from './vault/ledger.js';
 export { NOTIFICATION_TYPES } from './notifications/router.js';
 export { sendMessage } from './chat/service.js';
+export { startNewsletterCourier } from './content/delivery.js';
 export { fakeCheckout, payFake, paymentReturn, receiveWebhook, stripeReturn } from './payments/service.js';
 export type { UserEvent, EventBus } from './platform/events.js';

@@ -1,5 +1,6 @@
 import { authRouter } from './auth/router.js';
 import { chatRouter } from './chat/router.js';
+import { newsletterRouter } from './content/router.js';
 import { notificationsRouter } from './notifications/router.js';
 import { followsRouter } from './follows/router.js';
 import { infoRouter } from './info/router.js';
@@ -35,6 +36,7 @@ export const appRouter = router({
   vault: vaultRouter,
   portfolio: portfolioRouter,
   library: libraryRouter,
+  newsletters: newsletterRouter,
 });
 
 export type AppRouter = typeof appRouter;

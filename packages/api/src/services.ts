@@ -7,6 +7,7 @@ import { createLocalEventBus, createRedisEventBus } from './platform/events.js';
 import { createMailer } from './platform/mailer.js';
 import { createMemoryRateLimiter } from './platform/rate-limiter.js';
 import { loadSecretKey } from './platform/secret.js';
+import { createSignal } from './platform/signal.js';
 import { ExpiringMap } from './platform/memo.js';
 import { localStorage, s3Storage, type MediaStorage } from './platform/storage.js';
 import { developmentVideoRooms, jaasVideoRooms, type VideoRooms } from './platform/video-rooms.js';
@@ -31,6 +32,7 @@ export function createServices(config: Config, db: Kysely<Database>, log: Logger
     events: config.REDIS_URL ? createRedisEventBus(config.REDIS_URL, config.REDIS_PREFIX, log) : createLocalEventBus(),
     secretKey: loadSecretKey(config),
     now: () => new Date(),
+    newsletterQueued: createSignal(),
     memo: {
       viewers: new ExpiringMap(config.AUTH_MEMO_SECONDS * 1000, 20_000),
       feedTallies: new ExpiringMap(FEED_TALLY_SECONDS * 1000, 100_000),

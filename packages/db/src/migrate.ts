@@ -18,6 +18,7 @@ import * as peopleSearch from './migrations/0015_people_search.js';
 import * as portfolioProjects from './migrations/0016_portfolio_projects.js';
 import * as library from './migrations/0018_library.js';
 import * as accountSettings from './migrations/0019_account_settings.js';
+import * as newslettersAndShares from './migrations/0021_newsletters_and_shares.js';
 
 // Listed in code, not read from a folder: file-based discovery breaks under bundlers and vitest.
 const migrations: Record<string, Migration> = {
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '0016_portfolio_projects': portfolioProjects,
   '0018_library': library,
   '0019_account_settings': accountSettings,
+  '0021_newsletters_and_shares': newslettersAndShares,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -4,7 +4,7 @@ import type { IssuedCode } from './verification.js';
 
 const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 // The pattern matches only the entities' keys; `?? c` is never taken.
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 
 function expiryText(ttlSeconds: number) {
   const minutes = ttlSeconds / 60;
