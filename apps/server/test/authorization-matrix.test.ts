@@ -208,6 +208,7 @@ describe('administrator operations refuse members', () => {
       'POST /info/',
       'POST /info/exchange-rate/set/',
       'POST /info/library/',
+      'POST /newsletter/create/',
       'PUT /info/',
       'PUT /info/country-permit/',
     ]);
@@ -222,6 +223,7 @@ describe('administrator operations refuse members', () => {
         'PUT /info/': { title: 'terms', content: 'Members may not change this.' },
         'POST /info/exchange-rate/set/': { country: 1, currency_name: 'Naira', currency_initials: 'NGN', exchange_rate: 1500 },
         'POST /info/library/': { title: 'Members may not add this', description: 'd', tags: ['x'], file: 'https://example.com/a.pdf' },
+        'POST /newsletter/create/': { title: 'Members may not send this', content: 'To every subscriber.' },
       };
       const path = operation.method === 'DELETE' ? `${operation.path}?title=terms&content_id=1` : operation.path;
       const before = await fingerprint();
