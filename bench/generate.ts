@@ -617,6 +617,8 @@ function loadSteps(users: number, posts: number, anchor: string): Step[] {
     portfolioStep(context),
     supportStep(context),
     organizationsStep(context),
+    newslettersStep(context),
+    shareLinksStep(),
     chatStep(context),
     mentorshipStep(context),
     notificationsStep(context),
@@ -979,6 +981,32 @@ function supportStep({ users, at }: LoadContext): Step {
 }
 
 /**
+ * Newsletters: one a week, one for every 100 members (at least 20: S 20, M 100, L 1,000); 30 % of
+ * the members subscribed, and one confirmed e-mail address (one in ten still pending) for every
+ * five members. Nothing queued: every newsletter was delivered.
+ */
+function newslettersStep({ users }: LoadContext): Step {
+  const letters = Math.max(20, Math.round(users / 100));
+  return {
+    name: 'newsletters',
+    after: ['users'],
+    sql: [
+      `insert into newsletters (title, content, image, created_at)
+         select 'Career Nexus weekly #' || n, 'Jobs, mentors and posts worth reading this week. Issue ' || n || '.',
+           case when n % 3 = 0 then 'https://media.bench.test/newsletters/' || n || '.jpg' end,
+           now() - interval '7 days' * (${letters} - n)
+         from generate_series(1, ${letters}) n`,
+      `insert into newsletter_subscribers (user_id, confirmed_at)
+         select u, now() - interval '1 second' * bench_i(u, 161, 365 * 86400)
+         from generate_series(1::bigint, ${users}) u where bench_u(u, 160) < 0.3`,
+      `insert into newsletter_subscribers (email, confirmed_at)
+         select 'reader' || v || '@newsletter.bench.test', case when bench_u(v, 162) < 0.9 then now() - interval '1 day' end
+         from generate_series(1, ${Math.ceil(users / 5)}) v`,
+    ],
+  };
+}
+
+/**
  * Company pages: every employer (users 3, 13, 23, …) is a company page linked to the member before
  * it. Each has 1 to 30 members (a tenth of them still invited), and every hundredth (3, 1003, …)
  * a big staff of one member in fifty. (Their profiles keep the generated names: renaming a tenth
@@ -1004,6 +1032,18 @@ function organizationsStep({ users }: LoadContext): Step {
            ) mm
          where m % 10 <> 3
          on conflict do nothing`,
+    ],
+  };
+}
+
+/** One share link per post and sharer who shared it (the hash derived from the pair: unguessable enough for a bench). */
+function shareLinksStep(): Step {
+  return {
+    name: 'share links',
+    after: ['post_shares'],
+    sql: [
+      `insert into post_share_links (post_id, user_id, hash)
+         select distinct post_id, user_id, md5(post_id || ':' || user_id)::uuid::text from post_shares`,
     ],
   };
 }
@@ -1228,6 +1268,12 @@ function vacuumSteps(): Step[] {
       after: ['organizations'],
       sql: ['companies', 'linked_accounts', 'organization_members'].map((t) => `vacuum (analyze) ${t}`),
     },
+    {
+      name: 'vacuum newsletters',
+      after: ['newsletters'],
+      sql: ['newsletters', 'newsletter_subscribers'].map((t) => `vacuum (analyze) ${t}`),
+    },
+    vacuum('post_share_links', ['share links']),
     { name: 'vacuum chat', after: ['chat'], sql: ['chat_rooms', 'chat_messages', 'chat_reads'].map((t) => `vacuum (analyze) ${t}`) },
     {
       name: 'vacuum mentorship',
@@ -1270,6 +1316,10 @@ const DATA_TABLES = [
   'linked_accounts',
   'account_switches',
   'organization_members',
+  'newsletters',
+  'newsletter_subscribers',
+  'newsletter_deliveries',
+  'post_share_links',
   'notifications',
   'info_contents',
   'chat_rooms',

@@ -243,6 +243,9 @@ async function prepareFixtures(
          group by organization_id having count(*) > $1 order by count(*) desc, organization_id limit 64`,
       [FULL_PAGE],
     );
+    const newsletterReaders = (
+      await ids(`select user_id as id from newsletter_subscribers where user_id is not null order by user_id limit 64`)
+    ).map(mint);
     if (
       !hotPosts.length ||
       !profileTargets.length ||
@@ -252,7 +255,8 @@ async function prepareFixtures(
       !popularJobs.length ||
       !portfolioOwners.length ||
       !ticketOwners.length ||
-      !organizations.length
+      !organizations.length ||
+      !newsletterReaders.length
     )
       throw new Error(`size ${size}: fixtures missing`);
     return {
@@ -268,6 +272,7 @@ async function prepareFixtures(
       ticketOwners,
       adminToken,
       organizations,
+      newsletterReaders,
       signinUser,
     };
   } finally {

@@ -38,6 +38,8 @@ export interface Fixtures {
   adminToken: string;
   /** Up to 64 company pages with more than a page of members, the biggest first. */
   organizations: number[];
+  /** Tokens of up to 64 members subscribed to the newsletter. */
+  newsletterReaders: string[];
   signinUser: number;
 }
 
@@ -297,6 +299,19 @@ function jobAndPortfolioScenarios(fixtures: Fixtures, byEveryReader: EveryReader
         })),
       check: checkMembersPage,
     },
+    {
+      name: 'newsletters',
+      route: 'GET /newsletter/',
+      kind: 'read',
+      // The newest newsletter and a page of the archive, pages 1 and 2 in turn, each request by the next subscriber.
+      requests: (client) =>
+        rotate(fixtures.newsletterReaders, client).map((token, i) => ({
+          method: 'GET',
+          path: i % 2 ? '/newsletter/?page=2' : '/newsletter/',
+          headers: auth(token),
+        })),
+      check: checkNewsletters,
+    },
   ];
 }
 
@@ -452,6 +467,16 @@ function checkMembersPage(status: number, body: unknown): string | undefined {
   return typeof first.member?.id === 'number' && typeof first.member.name === 'string' && first.status === 'accepted'
     ? undefined
     : `not a member: ${JSON.stringify(first)}`;
+}
+
+/** Newsletters' archive page size (the route's default). */
+const NEWSLETTER_PAGE = 5;
+
+function checkNewsletters(status: number, body: unknown): string | undefined {
+  if (status !== 200) return `status ${status}`;
+  const { recent, archive } = body as { recent?: { id?: unknown }; archive?: unknown };
+  if (typeof recent?.id !== 'number') return `no recent newsletter: ${JSON.stringify(recent)}`;
+  return expectPage(NEWSLETTER_PAGE)(status, archive);
 }
 
 function checkRoomList(status: number, body: unknown): string | undefined {

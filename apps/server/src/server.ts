@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createServices, startWeeklyDigests, type Config } from '@careernexus/api';
+import { createServices, startNewsletterCourier, startWeeklyDigests, type Config } from '@careernexus/api';
 import { migrateToLatest, openDatabase, openReadReplica, type DatabaseHandle } from '@careernexus/db';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
@@ -45,6 +45,7 @@ export async function startServer(config: Config, database?: DatabaseHandle): Pr
   const services = createServices(config, db.db, log, replica);
   const app = await buildApp({ services, ping: () => db.ping() });
   await app.listen({ port: config.PORT, host: config.HOST });
+  const newsletterCourier = startNewsletterCourier(services);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
@@ -64,6 +65,7 @@ export async function startServer(config: Config, database?: DatabaseHandle): Pr
         await app.close();
         clearTimeout(lingering);
         log.info('http server closed');
+        await newsletterCourier.stop();
         await services.events.close();
         // Before the database closes: delayed e-mails and a digest run in progress use it.
         await services.timers.stop();

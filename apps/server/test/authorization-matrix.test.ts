@@ -241,6 +241,7 @@ describe('administrator operations refuse members', () => {
       'POST /info/',
       'POST /info/exchange-rate/set/',
       'POST /info/library/',
+      'POST /newsletter/create/',
       'PUT /info/',
       'PUT /info/country-permit/',
       'PUT /user/admin/disputes/',
@@ -257,6 +258,7 @@ describe('administrator operations refuse members', () => {
         'POST /info/exchange-rate/set/': { country: 1, currency_name: 'Naira', currency_initials: 'NGN', exchange_rate: 1500 },
         'POST /info/library/': { title: 'Members may not add this', description: 'd', tags: ['x'], file: 'https://example.com/a.pdf' },
         'PUT /user/admin/disputes/': { dispute: 1, status: 'closed', response: 'Members may not answer tickets.' },
+        'POST /newsletter/create/': { title: 'Members may not send this', content: 'To every subscriber.' },
       };
       const path = operation.method === 'DELETE' ? `${operation.path}?title=terms&content_id=1` : operation.path;
       const before = await fingerprint();

@@ -18,13 +18,14 @@ import { MENTOR_SEARCH_CAP, RATING_WALK_CAP } from '../../../packages/api/src/me
  * the person each list is for (a reader, a mentee, a mentor), and the generic plan of each
  * statement it ran is EXPLAINed. No plan may scan all of the members, their profiles, posts,
  * likes, comments, follows, connections, notifications, chat rooms, messages, read marks, saved
- * mentors, sessions, invitations, job applications, saved jobs or portfolio projects.
+ * mentors, sessions, invitations, job applications, saved jobs, portfolio projects, newsletter
+ * subscribers or share links.
  *
  * In the PostgreSQL project only (vitest.config.ts): these are the plans of the server
  * deployments use; PGlite serves one embedded user and would take minutes to load this data.
  */
 const BIG_TABLES =
-  /Seq Scan on (users|profiles|posts|post_likes|comments|follows|connections|notifications|chat_rooms|chat_messages|chat_reads|saved_mentors|mentor_sessions|mentor_session_invitees|experiences|job_applications|saved_jobs|projects|support_tickets|corporate_leads|linked_accounts|organization_members)\b/;
+  /Seq Scan on (users|profiles|posts|post_likes|comments|follows|connections|notifications|chat_rooms|chat_messages|chat_reads|saved_mentors|mentor_sessions|mentor_session_invitees|experiences|job_applications|saved_jobs|projects|support_tickets|corporate_leads|linked_accounts|organization_members|newsletter_subscribers|post_share_links)\b/;
 
 /**
  * Who calls a list: the generated reader, a mentee with sessions, saved mentors and invitations, a
@@ -39,6 +40,8 @@ interface Call {
   as?: Caller;
   /** The answer must list something, so that the statements that read the items run too. */
   filled?: boolean;
+  /** A 400 is the answer (a link's token that names nothing: its lookup still runs). */
+  refused?: boolean;
 }
 
 describe('list query plans at size M', () => {
@@ -48,6 +51,7 @@ describe('list query plans at size M', () => {
   let api: RestClient;
   const tokens: Partial<Record<Caller, string>> = {};
   const fixtures: Record<string, number> = {};
+  let shareHash = '';
 
   beforeAll(async () => {
     const name = `cn_plans_${randomBytes(6).toString('hex')}`;
@@ -163,6 +167,11 @@ describe('list query plans at size M', () => {
     expect(job.status, JSON.stringify(job.body)).toBe(201);
     fixtures.readerJob = job.body.id;
     expect((await api.post('/job/apply/', { job: job.body.id }, { token: tokens.mentee })).status).toBe(200);
+    // The reader subscribes to the newsletter (30 % of the generated members are) and shares the hot post.
+    await sql`insert into newsletter_subscribers (user_id, confirmed_at) values (${reader.id}, now()) on conflict do nothing`.execute(db);
+    const shared = await api.post('/post/share/', { post: fixtures.hotPost }, { token: tokens.reader });
+    expect(shared.status, JSON.stringify(shared.body)).toBe(201);
+    shareHash = shared.body.post_hash;
   }, 240_000);
 
   afterAll(async () => {
@@ -227,6 +236,11 @@ describe('list query plans at size M', () => {
         { query: 'keyword=learning', filled: true },
       ],
       '/mentor/save/': [{ query: '', as: 'mentee', filled: true }],
+      // The newest newsletter and archive pages (primary key), for a subscriber; a share page (its hash's unique index).
+      '/newsletter/': ['', 'page=2', 'page=last'],
+      '/post/share/': [`hash=${shareHash}`],
+      '/newsletter/confirm/': [{ query: 'token=no-such-token', refused: true }],
+      '/newsletter/unsubscribe/one-click/': [{ query: 'token=1.00000000000000000000000000000000', refused: true }],
       '/post/by-mentors/': [
         { query: '', filled: true },
         { query: 'page=3', filled: true },
@@ -362,16 +376,17 @@ describe('list query plans at size M', () => {
       '/user/lead/register/',
       '/user/organization-members/',
       '/user/linked-accounts/',
+      '/newsletter/',
     ])
       expect(paths).toContain(list);
     const offenders: string[] = [];
     let explained = 0;
     for (const path of paths) {
-      for (const { query, as = 'reader', filled } of calls(path)) {
+      for (const { query, as = 'reader', filled, refused } of calls(path)) {
         const target = query ? `${path}?${query}` : path;
         statements.length = 0;
         const response = await api.get(target, { token: tokens[as] });
-        expect([200, 404], `${target} (${as}): ${JSON.stringify(response.body)}`).toContain(response.status);
+        expect(refused ? [400] : [200, 404], `${target} (${as}): ${JSON.stringify(response.body)}`).toContain(response.status);
         if (filled)
           expect(itemsOf(response.body)?.length, `${target} (${as}) lists nothing: ${JSON.stringify(response.body)}`).toBeGreaterThan(0);
         const ran = statements.filter((statement) => /^\s*(select|with|insert|update|delete)\b/i.test(statement.sql));

@@ -245,7 +245,7 @@ describe('likes, saves, shares', () => {
 
     await t.api.post('/post/share/', { post: post_id }, { token: reader.token });
     const shared = await t.api.post('/post/share/', { post: String(post_id) }, { token: reader.token, encoding: 'form' });
-    expect(shared).toMatchObject({ status: 201, body: { post_id } });
+    expect(shared).toMatchObject({ status: 201, body: { post_id, post_hash: expect.any(String) } });
     expect((await t.api.get(`/post/?post_id=${post_id}`, { token: reader.token })).body.share_count).toBe(2);
   });
 });

@@ -5,6 +5,7 @@ import type { Viewer } from './auth/sessions.js';
 import type { EventBus } from './platform/events.js';
 import type { Mailer } from './platform/mailer.js';
 import type { RateLimiter } from './platform/rate-limiter.js';
+import type { Signal } from './platform/signal.js';
 import type { ExpiringMap } from './platform/memo.js';
 import type { MediaStorage } from './platform/storage.js';
 import type { PaymentProviders } from './payments/provider.js';
@@ -37,6 +38,8 @@ export interface Services {
   now: () => Date;
   /** Delayed and scheduled work of this process (settings' e-mails), stopped with it. */
   timers: Timers;
+  /** Rung when newsletter mail is queued, so this process's courier starts at once (content/delivery.ts). */
+  newsletterQueued: Signal;
   /** Per-process memory of derived values (see each one's owner). */
   memo: {
     /** By access token (auth/sessions.ts). */

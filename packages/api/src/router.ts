@@ -1,5 +1,6 @@
 import { authRouter } from './auth/router.js';
 import { chatRouter } from './chat/router.js';
+import { newsletterRouter } from './content/router.js';
 import { notificationsRouter } from './notifications/router.js';
 import { organizationsRouter } from './organizations/router.js';
 import { followsRouter } from './follows/router.js';
@@ -43,6 +44,7 @@ export const appRouter = router({
   support: supportRouter,
   organizations: organizationsRouter,
   settings: settingsRouter,
+  newsletters: newsletterRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,6 +7,7 @@ import { createLocalEventBus, createRedisEventBus } from './platform/events.js';
 import { createMailer } from './platform/mailer.js';
 import { createMemoryRateLimiter } from './platform/rate-limiter.js';
 import { loadSecretKey } from './platform/secret.js';
+import { createSignal } from './platform/signal.js';
 import { ExpiringMap } from './platform/memo.js';
 import { primaryOnly, replicaReads } from './platform/reads.js';
 import { createTimers } from './platform/timers.js';
@@ -41,6 +42,7 @@ export function createServices(config: Config, db: Kysely<Database>, log: Logger
     secretKey: loadSecretKey(config),
     now: () => new Date(),
     timers: createTimers(log),
+    newsletterQueued: createSignal(),
     memo: {
       viewers: new ExpiringMap(config.AUTH_MEMO_SECONDS * 1000, 20_000),
       feedTallies: new ExpiringMap(FEED_TALLY_SECONDS * 1000, 100_000),

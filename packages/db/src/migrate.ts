@@ -19,6 +19,7 @@ import * as portfolioProjects from './migrations/0016_portfolio_projects.js';
 import * as library from './migrations/0018_library.js';
 import * as accountSettings from './migrations/0019_account_settings.js';
 import * as settingsEffects from './migrations/0020_settings_effects.js';
+import * as newslettersAndShares from './migrations/0021_newsletters_and_shares.js';
 import * as googleIdentityAndDeletion from './migrations/0022_google_identity_and_deletion.js';
 import * as organizations from './migrations/0023_organizations.js';
 import * as support from './migrations/0024_support.js';
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '0018_library': library,
   '0019_account_settings': accountSettings,
   '0020_settings_effects': settingsEffects,
+  '0021_newsletters_and_shares': newslettersAndShares,
   '0022_google_identity_and_deletion': googleIdentityAndDeletion,
   '0023_organizations': organizations,
   '0024_support': support,

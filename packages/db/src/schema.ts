@@ -554,6 +554,45 @@ export interface OrganizationMembersTable {
   accepted_at: NullableTimestamp;
 }
 
+/** One stable share link per post and sharer (migration 0021); post_shares counts every share. */
+export interface PostShareLinksTable {
+  post_id: number;
+  user_id: number;
+  hash: string;
+  created_at: CreatedAt;
+}
+
+export interface NewslettersTable {
+  id: Generated<number>;
+  title: string;
+  content: string;
+  image: string | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+}
+
+/** A member (user_id) or a public e-mail address (email, pending until confirmed_at). */
+export interface NewsletterSubscribersTable {
+  id: Generated<number>;
+  user_id: number | null;
+  email: string | null;
+  confirm_digest: string | null;
+  confirmed_at: Date | null;
+  created_at: CreatedAt;
+}
+
+/** The delivery queue: one row per newsletter and address. */
+export interface NewsletterDeliveriesTable {
+  id: Generated<number>;
+  newsletter_id: number;
+  subscriber_id: number;
+  address: string;
+  attempts: Generated<number>;
+  not_before: Generated<Date>;
+  finished_at: Date | null;
+  skipped: Generated<boolean>;
+}
+
 export interface Database {
   users: UsersTable;
   profiles: ProfilesTable;
@@ -600,6 +639,10 @@ export interface Database {
   linked_accounts: LinkedAccountsTable;
   account_switches: AccountSwitchesTable;
   organization_members: OrganizationMembersTable;
+  post_share_links: PostShareLinksTable;
+  newsletters: NewslettersTable;
+  newsletter_subscribers: NewsletterSubscribersTable;
+  newsletter_deliveries: NewsletterDeliveriesTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -92,7 +92,8 @@ export async function deleteOwnAccount(
  * counters moved back), comment likes, saved mentors (both ways), saved jobs, job preferences,
  * applications, posted jobs (with their applications), portfolio projects, notifications (theirs, and others' about them), chat
  * read marks, session invitations, codes and tokens, support tickets, links to other accounts, account switches, organization
- * memberships (both ways) and, for a company page, its company details. Kept: comments in others' threads and chat
+ * memberships (both ways), share links, the newsletter subscription with its queued mail and, for a company page,
+ * its company details. Kept: comments in others' threads and chat
  * messages (shown from "Deleted member"), mentorship sessions (open unpaid ones cancelled),
  * payments and ledger entries; library items stay, unlinked from their author.
  */
@@ -166,6 +167,11 @@ async function eraseAccount(services: Services, trx: Transaction<Database>, user
     .where((eb) => eb.or([eb('organization_id', '=', userId), eb('member_id', '=', userId)]))
     .execute();
   await trx.deleteFrom('companies').where('user_id', '=', userId).execute();
+  await trx.deleteFrom('post_share_links').where('user_id', '=', userId).execute();
+  // The member's subscription, and with it (cascade) its queued mail, which holds the address. A
+  // subscription of the address from the public form is not the account's: it stays until unsubscribed.
+  await trx.deleteFrom('newsletter_subscribers').where('user_id', '=', userId).execute();
+  await trx.updateTable('newsletters').set({ created_by: null }).where('created_by', '=', userId).execute();
   await trx.updateTable('library_items').set({ created_by: null }).where('created_by', '=', userId).execute();
   // Sessions not yet held and not paid for cannot happen any more; paid ones stay as they are, for support to settle.
   await trx

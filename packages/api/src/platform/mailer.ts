@@ -9,11 +9,15 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
+  /** Extra header fields, e.g. List-Unsubscribe. */
+  headers?: Record<string, string>;
 }
 
 export interface Mailer {
   /** Queues a message and returns at once; delivery is retried in the background. */
   send(message: MailMessage): void;
+  /** Sends a message once and resolves when it was accepted (rejects when not): for callers that keep their own queue. */
+  deliver(message: MailMessage): Promise<void>;
   /** Waits (at most `timeoutMs`) for queued messages, for a clean shutdown. */
   drain(timeoutMs: number): Promise<void>;
 }
@@ -36,7 +40,7 @@ export function createMailer(options: MailerOptions): Mailer {
   const deliver = options.smtpUrl
     ? smtpDelivery(options.smtpUrl, options.from)
     : outboxDelivery(options.outboxDir, options.from, options.log);
-  return retryingMailer(deliver, options.log, options.retryDelaysMs ?? RETRY_DELAYS_MS);
+  return { ...retryingMailer(deliver, options.log, options.retryDelaysMs ?? RETRY_DELAYS_MS), deliver };
 }
 
 function smtpDelivery(url: string, from: string): Deliver {
@@ -64,7 +68,7 @@ function outboxDelivery(dir: string, from: string, log: Logger): Deliver {
   };
 }
 
-function retryingMailer(deliver: Deliver, log: Logger, retryDelaysMs: number[]): Mailer {
+function retryingMailer(deliver: Deliver, log: Logger, retryDelaysMs: number[]): Omit<Mailer, 'deliver'> {
   const pending = new Set<Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
 

@@ -7,6 +7,9 @@ import type { PostBody, PostFull } from './schemas.js';
 
 const NA = 'N/A';
 
+/** Who reads posts: the viewer flags are computed for this user id (0, no one, for anonymous pages). */
+type Reader = Pick<Viewer, 'id'>;
+
 export type CardColumns = {
   first_name: string;
   last_name: string;
@@ -120,7 +123,7 @@ export const cardOf = (userId: RawBuilder<number>) =>
  * SQL rather than the query builder: every feed page runs it, and building it was a visible part
  * of a page's cost.
  */
-function postRows(viewer: Viewer, ids: RawBuilder<number[]>) {
+function postRows(viewer: Reader, ids: RawBuilder<number[]>) {
   return sql<PostRow>`
     select p.id, p.author_id, p.body, p.pic1, p.pic2, p.pic3, p.video, p.article, p.created_at, p.industries,
       p.like_count, p.comment_count, p.share_count, p.is_repost,
@@ -247,7 +250,7 @@ function readPostRows(arrays: PostRowArrays): PostRow[] {
 }
 
 /** Full posts for the given ids, in the order given, as `viewer` sees them. */
-export async function postsByIds(services: Services, viewer: Viewer, ids: number[]): Promise<PostFull[]> {
+export async function postsByIds(services: Services, viewer: Reader, ids: number[]): Promise<PostFull[]> {
   if (!ids.length) return [];
   const { rows } = await sql<{ posts: PostRowArrays }>`select ${postRowsJson(postRows(viewer, sql`${ids}::bigint[]`))} as posts`.execute(
     services.db,
@@ -278,7 +281,7 @@ export async function readPostPage(services: Services, viewer: Viewer, page: Raw
 }
 
 /** The posts of a `postRowsJson` value in the order of `ids` (by default, the rows' own order). */
-export function toPosts(services: Services, viewer: Viewer, arrays: PostRowArrays, ids?: number[]): PostFull[] {
+export function toPosts(services: Services, viewer: Reader, arrays: PostRowArrays, ids?: number[]): PostFull[] {
   const rows = readPostRows(arrays);
   const byId = new Map<number, PostFull>();
   for (const row of rows) {

@@ -1,11 +1,12 @@
 import { mediaRefusals } from '../media/router.js';
 import { answers, rest, type RestRoute } from '../rest.js';
-import { authedProcedure, router } from '../trpc.js';
+import { authedProcedure, publicProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
 import { commentOn, commentTree, replyTo } from './comments.js';
 import { feed, followingFeed, mentorPosts, postsBy, savedPosts, singlePost, userPosts } from './lists.js';
 import * as schemas from './schemas.js';
 import * as postErrors from './errors.js';
+import { sharePage } from './share-page.js';
 import { createPost, deletePost, likeComment, likePost, repost, savePost, sharePost } from './write.js';
 import { toleratingLag } from '../platform/reads.js';
 
@@ -225,14 +226,36 @@ export const postsRouter = router({
         method: 'POST',
         path: '/post/share/',
         status: 201,
-        summary: 'Count a share',
-        description: 'Every call counts one share.',
+        summary: 'Share a post',
+        description:
+          'Every call counts one share. Answers `post_hash`, your link to the post’s public page (`GET /post/share/?hash=`): ' +
+          'one per post and sharer, the same on every call; it lasts as long as the post.',
         errors: NO_POST,
       }),
     )
     .input(schemas.postRef)
-    .output(z.object({ post_id: z.number().int() }))
+    .output(schemas.shareCreated)
     .mutation(({ ctx, input }) => sharePost(ctx.services, ctx.viewer, input.post)),
+
+  sharePage: publicProcedure
+    .meta(
+      rest({
+        method: 'GET',
+        path: '/post/share/',
+        tag: 'posts',
+        summary: 'A share’s public page',
+        description:
+          'No sign-in: `?hash=` (a `post_hash` from sharing) answers who shared the post and the post as anyone may see it — ' +
+          'its author’s card, body, media, counts and reposted parent. Nothing else: no e-mail, no post id, no article, no comments. ' +
+          'A hash that names no page (never drawn, or its post deleted) is a 400, as the original answers.',
+        errors: {
+          400: answers('No hash, or one that names no share page', postErrors.shareHashMissing(), postErrors.unknownShareHash()),
+        },
+      }),
+    )
+    .input(schemas.sharePageInput)
+    .output(schemas.sharePage)
+    .query(({ ctx, input }) => sharePage(ctx.services, input.hash)),
 
   comment: authedProcedure
     .meta(

@@ -124,3 +124,37 @@ export const commentNode: z.ZodType<CommentNode> = z.object({
 });
 
 export const savedItem = z.object({ post: postBody });
+
+export const shareCreated = z.object({
+  post_id: z.number().int(),
+  post_hash: z
+    .string()
+    .describe('Your link to the post’s public page (`GET /post/share/?hash=`): the same on every share of this post by you'),
+});
+
+export const sharePageInput = z.object({ hash: z.string().optional().describe('The `post_hash` of a share') });
+
+/** What a share page shows of a post: nothing private, no ids of posts, no reader flags. */
+const publicPostBody = postBody.pick({
+  profile: true,
+  body: true,
+  pic1: true,
+  pic2: true,
+  pic3: true,
+  video: true,
+  time_stamp: true,
+  removed: true,
+});
+
+export const sharePage = z.object({
+  shared_by: profileCard.describe('Who shared the post'),
+  post: publicPostBody.omit({ removed: true }).extend({
+    profile: profileCard.describe('The post’s author'),
+    time_stamp: z.date(),
+    parent: publicPostBody.nullable().describe('The reposted post, for a repost'),
+    like_count: z.number().int(),
+    comment_count: z.number().int(),
+    share_count: z.number().int(),
+  }),
+});
+export type SharePage = z.infer<typeof sharePage>;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { isForeignKeyViolation, sql, type Database, type Kysely, type Transaction } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import { classifyIndustryLabels } from '../classifier/industry.js';
@@ -194,18 +195,36 @@ export async function savePost(services: Services, viewer: Viewer, postId: numbe
   return { post_id: postId, saved };
 }
 
-/** Every share counts (the original's rule): no uniqueness here. */
+/**
+ * Every share counts (the original's rule: a post_shares row each), and answers the sharer's one
+ * stable link to the post's public page: drawn on the first share, the same one after.
+ */
 export async function sharePost(services: Services, viewer: Viewer, postId: number) {
   await requirePost(services.db, postId);
-  await inTransaction(services, postNotFound, async (trx) => {
+  const postHash = await inTransaction(services, postNotFound, async (trx) => {
     await trx.insertInto('post_shares').values({ post_id: postId, user_id: viewer.id }).execute();
     await trx
       .updateTable('posts')
       .set((eb) => ({ share_count: eb('share_count', '+', 1) }))
       .where('id', '=', postId)
       .execute();
+    const drawn = await trx
+      .insertInto('post_share_links')
+      .values({ post_id: postId, user_id: viewer.id, hash: randomUUID() })
+      .onConflict((oc) => oc.columns(['post_id', 'user_id']).doNothing())
+      .returning('hash')
+      .executeTakeFirst();
+    if (drawn) return drawn.hash;
+    // Drawn before (a concurrent first share has committed by now: the insert waited for it).
+    const existing = await trx
+      .selectFrom('post_share_links')
+      .select('hash')
+      .where('post_id', '=', postId)
+      .where('user_id', '=', viewer.id)
+      .executeTakeFirstOrThrow();
+    return existing.hash;
   });
-  return { post_id: postId };
+  return { post_id: postId, post_hash: postHash };
 }
 
 export async function likeComment(services: Services, viewer: Viewer, commentId: number, liked: boolean) {
