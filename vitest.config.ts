@@ -27,7 +27,13 @@ export default defineConfig(async () => {
   const withPostgres = required || (await postgresReachable());
   if (!withPostgres) console.warn('\n!! PostgreSQL is not reachable at 127.0.0.1:5432: running the PGlite project only.\n');
   // The query-plan test reads PostgreSQL's plans on a 100k-post data set: PostgreSQL only.
-  const postgresOnly = ['apps/server/test/list-query-plans.test.ts'];
+  // Server processes of their own, about processes rather than the database (and sharing one, which PGlite cannot): PostgreSQL only.
+  const postgresOnly = [
+    'apps/server/test/list-query-plans.test.ts',
+    'apps/server/test/shared-state.test.ts',
+    'apps/server/test/workers.test.ts',
+    'apps/server/test/drain.test.ts',
+  ];
   const project = (name: 'pglite' | 'postgres') => ({
     extends: true as const,
     test: { name, provide: { databaseKind: name }, ...(name === 'pglite' ? { exclude: postgresOnly } : {}) },

@@ -7,6 +7,7 @@ import type { Mailer } from './platform/mailer.js';
 import type { RateLimiter } from './platform/rate-limiter.js';
 import type { ExpiringMap } from './platform/memo.js';
 import type { MediaStorage } from './platform/storage.js';
+import type { Metrics } from './platform/metrics.js';
 import type { PaymentProviders } from './payments/provider.js';
 import type { VideoRooms } from './platform/video-rooms.js';
 import type { FeedTally } from './posts/feed.js';
@@ -24,6 +25,8 @@ export interface Services {
   /** Tokens for mentorship-session video rooms. */
   videoRooms: VideoRooms;
   log: Logger;
+  /** Prometheus counters and gauges, served at /metrics. */
+  metrics: Metrics;
   /** HMAC key for tokens and code digests. */
   secretKey: Uint8Array;
   now: () => Date;

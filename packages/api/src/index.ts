@@ -29,3 +29,5 @@ export { NOTIFICATION_TYPES } from './notifications/router.js';
 export { sendMessage } from './chat/service.js';
 export { fakeCheckout, payFake, paymentReturn, receiveWebhook, stripeReturn } from './payments/service.js';
 export type { UserEvent, EventBus } from './platform/events.js';
+export { publishRevocation } from './platform/events.js';
+export { registerPoolMetrics } from './platform/metrics.js';
