@@ -26,13 +26,16 @@ export default defineConfig(async () => {
   const required = process.env.TEST_POSTGRES === 'required';
   const withPostgres = required || (await postgresReachable());
   if (!withPostgres) console.warn('\n!! PostgreSQL is not reachable at 127.0.0.1:5432: running the PGlite project only.\n');
-  // The query-plan test reads PostgreSQL's plans on a 100k-post data set: PostgreSQL only.
-  // The read-replica test makes its own PostgreSQL primary and replica, and the weekly-digest test
-  // starts two server processes on one PostgreSQL database of its own: once is enough.
+  // The query-plan test reads PostgreSQL's plans on a 100k-post data set. The others run server
+  // processes (or a primary and a replica) of their own, about processes rather than the database,
+  // and share one database, which PGlite cannot: PostgreSQL only.
   const postgresOnly = [
     'apps/server/test/list-query-plans.test.ts',
     'apps/server/test/read-replica.test.ts',
     'apps/server/test/weekly-digest.test.ts',
+    'apps/server/test/shared-state.test.ts',
+    'apps/server/test/workers.test.ts',
+    'apps/server/test/drain.test.ts',
   ];
   const project = (name: 'pglite' | 'postgres') => ({
     extends: true as const,

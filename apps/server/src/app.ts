@@ -1,12 +1,13 @@
 import { UNAVAILABLE_RETRY_AFTER_SECONDS, type Context, type Services } from '@careernexus/api';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerBodyDepthLimit } from './body-depth.js';
 import { registerDocs } from './docs.js';
 import { handleTransportError, sendDetail } from './errors.js';
 import { registerUrlencodedParser } from './forms.js';
 import { registerMediaRoutes } from './media-routes.js';
+import { contextFor, registerMetrics } from './metrics.js';
 import { registerPaymentRoutes } from './payment-routes.js';
 import { restBridge } from './rest-bridge.js';
 import { registerStaticFiles } from './static-files.js';
@@ -15,12 +16,17 @@ import { registerWebSockets } from './websockets.js';
 
 export interface AppOptions {
   services: Services;
-  /** Checks the database for `/healthz`. */
+  /** Checks the database for `/healthz` and `/readyz`. */
   ping: () => Promise<void>;
+  /** True once the process is stopping: `/readyz` answers 503 so load balancers send work elsewhere. */
+  draining?: () => boolean;
 }
 
+/** A client's or proxy's request id is kept when it is a plain token, so one id follows a request across hops. */
+const SANE_REQUEST_ID = /^[\w.:@-]{1,128}$/;
+
 /** The whole HTTP face of the API: REST bridge, /trpc, docs and health, one fastify instance. */
-export async function buildApp({ services, ping }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ services, ping, draining = () => false }: AppOptions): Promise<FastifyInstance> {
   const { config } = services;
   // Seen by fastify as its base logger type, so the instance is the plain FastifyInstance.
   const loggerInstance: FastifyBaseLogger = services.log;
@@ -30,22 +36,28 @@ export async function buildApp({ services, ping }: AppOptions): Promise<FastifyI
     trustProxy: config.TRUST_PROXY,
     // Upload tokens in paths run to ~200 characters.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 512 },
-    // Request ids only tie log lines together; never trust a client-sent one.
-    genReqId: () => crypto.randomUUID(),
+    // In every log line of the request (fastify's child logger) and answered as X-Request-Id. A
+    // client-sent id only ties log lines together: it is never trusted for anything else.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    },
   });
 
-  const createContext = (request: FastifyRequest): Context => ({
-    services,
-    ip: request.ip,
-    authorization: request.headers.authorization,
-    url: `${request.protocol}://${request.host}${request.url}`,
-  });
+  const createContext = (request: FastifyRequest): Context =>
+    contextFor(request, {
+      services,
+      ip: request.ip,
+      authorization: request.headers.authorization,
+      url: `${request.protocol}://${request.host}${request.url}`,
+    });
 
   app.setErrorHandler(handleTransportError);
   app.setNotFoundHandler((_request, reply) => sendDetail(reply, 404, 'Not found.'));
   // Served over TLS (by a proxy in front) exactly when the public URL says so: only then is HSTS meant.
   const hsts = config.PUBLIC_URL.startsWith('https://');
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('X-Request-Id', request.id);
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('X-Frame-Options', 'DENY');
     reply.header('Referrer-Policy', 'no-referrer');
@@ -60,8 +72,8 @@ export async function buildApp({ services, ping }: AppOptions): Promise<FastifyI
     origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : true,
     credentials: true,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['authorization', 'content-type', 'x-temp-token', 'trpc-accept'],
-    exposedHeaders: ['Retry-After'],
+    allowedHeaders: ['authorization', 'content-type', 'x-temp-token', 'trpc-accept', 'x-request-id'],
+    exposedHeaders: ['Retry-After', 'X-Request-Id'],
     maxAge: 600,
   });
   // Plain text is no body any procedure takes: 415 rather than a confusing validation error.
@@ -72,18 +84,26 @@ export async function buildApp({ services, ping }: AppOptions): Promise<FastifyI
   const largestFile = Math.max(config.MAX_IMAGE_BYTES, config.MAX_VIDEO_BYTES, config.MAX_DOCUMENT_BYTES) + 1;
   await app.register(multipart, { limits: { fieldSize: config.BODY_LIMIT, fields: 100, files: 10, fileSize: largestFile } });
 
-  app.get('/healthz', async (_request, reply) => {
+  const unavailable = (reply: FastifyReply, body: Record<string, string>) =>
+    reply
+      .code(503)
+      .header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
+      .send({ ...body, message: body.detail });
+  const checkDatabase = async (reply: FastifyReply) => {
     try {
       await ping();
       return { status: 'ok', database: 'ok' };
     } catch {
-      const detail = 'The database cannot be reached.';
-      return reply
-        .code(503)
-        .header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
-        .send({ status: 'unavailable', database: 'unreachable', detail, message: detail });
+      return unavailable(reply, { status: 'unavailable', database: 'unreachable', detail: 'The database cannot be reached.' });
     }
-  });
+  };
+  // Liveness: the process answers and reaches its database.
+  app.get('/healthz', (_request, reply) => checkDatabase(reply));
+  // Readiness: the same, and 503 from the moment the process starts draining.
+  app.get('/readyz', (_request, reply) =>
+    draining() ? unavailable(reply, { status: 'draining', detail: 'This process is shutting down.' }) : checkDatabase(reply),
+  );
+  registerMetrics(app, services);
   await registerDocs(app, config.PUBLIC_URL);
   registerStaticFiles(app);
   if (!config.S3_BUCKET) await registerMediaRoutes(app, services);

@@ -15,6 +15,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastif
 import type { Readable } from 'node:stream';
 import { fastifyTRPCOpenApiPlugin } from 'trpc-to-openapi';
 import { restErrorBody } from './errors.js';
+import { nameOperation } from './metrics.js';
 import { readMultipartForm } from './forms.js';
 
 interface RestBridgeOptions {
@@ -98,8 +99,10 @@ export const restBridge: FastifyPluginAsync<RestBridgeOptions> = async (app: Fas
   await app.register(fastifyTRPCOpenApiPlugin, {
     router: appRouter,
     createContext: ({ req }: { req: unknown }) => createContext(req as FastifyRequest),
-    responseMeta: ({ paths, errors }: { paths?: readonly string[]; errors: readonly unknown[] }) =>
-      errors.length === 0 && paths?.[0] ? { status: successStatusOf(paths[0]) } : {},
+    responseMeta: ({ paths, errors, ctx }: { paths?: readonly string[]; errors: readonly unknown[]; ctx?: unknown }) => {
+      nameOperation(ctx, paths);
+      return errors.length === 0 && paths?.[0] ? { status: successStatusOf(paths[0]) } : {};
+    },
     onError: ({ error, req }: { error: TRPCError; req: unknown }) => {
       failures.set(req as object, error);
       if (error.code === 'INTERNAL_SERVER_ERROR') (req as FastifyRequest).log.error({ err: error.cause ?? error }, 'procedure failed');

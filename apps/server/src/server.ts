@@ -1,11 +1,13 @@
+import cluster from 'node:cluster';
 import { join } from 'node:path';
-import { createServices, startNewsletterCourier, startWeeklyDigests, type Config } from '@careernexus/api';
+import { createServices, registerPoolMetrics, startNewsletterCourier, startWeeklyDigests, type Config } from '@careernexus/api';
 import { migrateToLatest, openDatabase, openReadReplica, type DatabaseHandle } from '@careernexus/db';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { loggerOptions } from './logger.js';
 import { prettyDestination } from './pretty-log.js';
+import { shareMetricsWithPrimary } from './workers.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -24,13 +26,19 @@ export const openConfiguredDatabase = (config: Config) =>
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
   });
 
-/** Opens the database, migrates it and listens: everything `pnpm start` does. */
-export async function startServer(config: Config, database?: DatabaseHandle): Promise<RunningServer> {
+export function processLogger(config: Config) {
   const format = config.LOG_FORMAT ?? (process.stdout.isTTY && config.NODE_ENV !== 'production' ? 'pretty' : 'json');
-  const log = format === 'pretty' ? pino(loggerOptions(config.LOG_LEVEL), prettyDestination()) : pino(loggerOptions(config.LOG_LEVEL));
+  return format === 'pretty' ? pino(loggerOptions(config.LOG_LEVEL), prettyDestination()) : pino(loggerOptions(config.LOG_LEVEL));
+}
+
+/** Opens the database, migrates it (unless a primary did, `WORKERS`) and listens: everything `pnpm start` does. */
+export async function startServer(config: Config, database?: DatabaseHandle, { migrate = true } = {}): Promise<RunningServer> {
+  const log = processLogger(config);
   const db = database ?? (await openConfiguredDatabase(config));
-  const applied = await migrateToLatest(db.db);
-  if (applied.length) log.info({ migrations: applied }, 'database migrated');
+  if (migrate) {
+    const applied = await migrateToLatest(db.db);
+    if (applied.length) log.info({ migrations: applied }, 'database migrated');
+  }
   const replica = config.DATABASE_READ_URL
     ? openReadReplica(
         config.DATABASE_READ_URL,
@@ -43,14 +51,20 @@ export async function startServer(config: Config, database?: DatabaseHandle): Pr
       )
     : undefined;
   const services = createServices(config, db.db, log, replica);
-  const app = await buildApp({ services, ping: () => db.ping() });
+  if (db.poolStats) registerPoolMetrics(services.metrics, db.poolStats);
+  shareMetricsWithPrimary(services.metrics.registry);
+  let draining = false;
+  const app = await buildApp({ services, ping: () => db.ping(), draining: () => draining });
   await app.listen({ port: config.PORT, host: config.HOST });
   const newsletterCourier = startNewsletterCourier(services);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  // Every process runs it: the claim of each member's week in the database makes it send once.
   startWeeklyDigests(services);
-  log.info({ database: db.kind, readReplica: Boolean(replica), mail: config.SMTP_URL ? 'smtp' : 'outbox' }, 'career nexus api ready');
+  // Under WORKERS the primary says when the service is ready, once every worker listens.
+  const ready = cluster.isWorker ? 'worker ready' : 'career nexus api ready';
+  log.info({ database: db.kind, readReplica: Boolean(replica), mail: config.SMTP_URL ? 'smtp' : 'outbox' }, ready);
   let closing: Promise<void> | undefined;
   return {
     app,
@@ -58,10 +72,18 @@ export async function startServer(config: Config, database?: DatabaseHandle): Pr
     database: db,
     close: () =>
       (closing ??= (async () => {
+        // Draining: /readyz answers 503 from now on, so a load balancer stops sending work here
+        // while this process still serves what reaches it for DRAIN_DELAY_SECONDS.
+        draining = true;
+        if (config.DRAIN_DELAY_SECONDS > 0) {
+          log.info({ seconds: config.DRAIN_DELAY_SECONDS }, 'draining: /readyz answers 503');
+          await new Promise((resolve) => setTimeout(resolve, config.DRAIN_DELAY_SECONDS * 1000));
+        }
         // Keep-alive connections left idle by requests that finished after the close began
         // would hold it open until their timeout: give in-flight work a few seconds, then drop them.
         const lingering = setTimeout(() => app.server.closeAllConnections(), 5_000);
         lingering.unref();
+        // Stops accepting, closes WebSockets with 1012 (websockets.ts) and waits for in-flight requests.
         await app.close();
         clearTimeout(lingering);
         log.info('http server closed');
@@ -69,6 +91,7 @@ export async function startServer(config: Config, database?: DatabaseHandle): Pr
         await services.events.close();
         // Before the database closes: delayed e-mails and a digest run in progress use it.
         await services.timers.stop();
+        await services.limiter.close();
         await services.mailer.drain(5_000);
         await services.reads.close();
         await db.close();

@@ -5,6 +5,7 @@ import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { getErrorShape, transformTRPCResponse } from '@trpc/server/unstable-core-do-not-import';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { refusalOf } from './errors.js';
+import { nameOperation } from './metrics.js';
 
 /** `/trpc` for TypeScript clients: tRPC's own protocol and error shape, superjson-encoded. */
 export async function registerTrpcEndpoint(app: FastifyInstance, createContext: (request: FastifyRequest) => Context) {
@@ -14,7 +15,8 @@ export async function registerTrpcEndpoint(app: FastifyInstance, createContext: 
       router: appRouter,
       createContext: ({ req }) => createContext(req),
       // Rate limits tell clients when to come back on this face too.
-      responseMeta: ({ errors }) => {
+      responseMeta: ({ errors, paths, ctx }) => {
+        nameOperation(ctx, paths);
         const headers = Object.assign({}, ...errors.map((error) => describeError(error).headers)) as Record<string, string>;
         return Object.keys(headers).length ? { headers } : {};
       },

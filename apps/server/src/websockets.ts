@@ -25,6 +25,7 @@ const HEARTBEAT_MS = 30_000;
 
 /** Close codes in the 4xxx range that clients act on. */
 const CLOSE = { unauthorized: 4401, notFound: 4404, badRequest: 4400 } as const;
+const SERVICE_RESTART = 1012;
 
 type RawRoute = { kind: 'chat'; otherUserId: number } | { kind: 'jobs' } | { kind: 'notifications' };
 
@@ -63,6 +64,11 @@ export function registerWebSockets(app: FastifyInstance, services: Services) {
     },
   });
 
+  const countOpen = (ws: WebSocket, kind: RawRoute['kind'] | 'trpc') => {
+    services.metrics.openSockets.inc({ kind });
+    ws.once('close', () => services.metrics.openSockets.dec({ kind }));
+  };
+
   // Sockets that stop answering pings are dropped.
   const alive = new WeakSet<WebSocket>();
   const heartbeat = setInterval(() => {
@@ -82,6 +88,7 @@ export function registerWebSockets(app: FastifyInstance, services: Services) {
     if (url.pathname.replace(/\/+$/, '') === '/trpc') {
       trpc.handleUpgrade(request, socket, head, (ws) => {
         ws.on('error', (error) => services.log.debug({ reason: error.message }, 'websocket closed on error'));
+        countOpen(ws, 'trpc');
         trpc.emit('connection', ws, request);
       });
       return;
@@ -102,6 +109,7 @@ export function registerWebSockets(app: FastifyInstance, services: Services) {
           ws.on('error', (error) => services.log.debug({ reason: error.message }, 'websocket closed on error'));
           if ('refusal' in prepared) return ws.close(prepared.refusal.code, prepared.refusal.reason);
           alive.add(ws);
+          countOpen(ws, route.kind);
           ws.on('pong', () => alive.add(ws));
           prepared.attach(ws);
         });
@@ -116,11 +124,16 @@ export function registerWebSockets(app: FastifyInstance, services: Services) {
   };
   app.server.on('upgrade', onUpgrade);
 
-  app.addHook('onClose', async () => {
-    clearInterval(heartbeat);
+  // Before in-flight requests are waited for: 1012 "service restart" tells clients to reconnect at
+  // once (to another process) and resume by event id, while this one finishes its requests.
+  app.addHook('preClose', (done) => {
     app.server.off('upgrade', onUpgrade);
     trpcHandler.broadcastReconnectNotification();
-    for (const socket of [...raw.clients, ...trpc.clients]) socket.close(1001, 'server shutting down');
+    for (const socket of [...raw.clients, ...trpc.clients]) socket.close(SERVICE_RESTART, 'server restarting');
+    done();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(heartbeat);
     await Promise.all([new Promise((resolve) => raw.close(resolve)), new Promise((resolve) => trpc.close(resolve))]);
   });
 }

@@ -105,6 +105,15 @@ const configSchema = z
       .enum(['true', 'false', '1', '0'])
       .default('false')
       .transform((value) => value === 'true' || value === '1'),
+    /** Server processes `pnpm start` runs on one port (`auto`: one per core). */
+    WORKERS: z
+      .union([z.literal('auto'), z.coerce.number().int().min(1).max(256)])
+      .default(1)
+      .transform((workers) => (workers === 'auto' ? availableParallelism() : workers)),
+    /** Seconds a stopping process keeps serving (with /readyz 503) so load balancers take it out first. */
+    DRAIN_DELAY_SECONDS: z.coerce.number().min(0).max(120).default(0),
+    /** Bearer token `GET /metrics` requires; unset, /metrics is open (keep it off the public network). */
+    METRICS_TOKEN: optionalText,
     /** Jitsi as a Service tenant (`vpaas-magic-cookie-…`), its API key id and RSA private key (PEM, or a file). */
     JITSI_APP_ID: optionalText,
     JITSI_KEY_ID: optionalText,
@@ -181,6 +190,15 @@ const configSchema = z
           message: `Google sign-in is partly configured; also set ${googleMissing.join(', ')} (or unset all GOOGLE_*)`,
         });
       }
+      // Several processes share what one process alone may keep to itself: the database and the events.
+      if (config.WORKERS > 1 && !config.DATABASE_URL)
+        ctx.addIssue({ code: 'custom', path: ['WORKERS'], message: 'more than one worker needs DATABASE_URL (PGlite serves one process)' });
+      if (config.WORKERS > 1 && !config.REDIS_URL)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['WORKERS'],
+          message: 'more than one worker needs REDIS_URL (events, rate limits and sign-outs are shared through it)',
+        });
       // Also beside other fields' errors (it reads only whether JITSI_* and GOOGLE_* are set), so one message names every problem.
     },
     { when: () => true },

@@ -8,6 +8,7 @@ import type { RateLimiter } from './platform/rate-limiter.js';
 import type { Signal } from './platform/signal.js';
 import type { ExpiringMap } from './platform/memo.js';
 import type { MediaStorage } from './platform/storage.js';
+import type { Metrics } from './platform/metrics.js';
 import type { PaymentProviders } from './payments/provider.js';
 import type { ReadRouting } from './platform/reads.js';
 import type { VideoRooms } from './platform/video-rooms.js';
@@ -33,6 +34,8 @@ export interface Services {
   /** Google sign-in; undefined when GOOGLE_* are not set (its routes answer 503). */
   google: Identity | undefined;
   log: Logger;
+  /** Prometheus counters and gauges, served at /metrics. */
+  metrics: Metrics;
   /** HMAC key for tokens and code digests. */
   secretKey: Uint8Array;
   now: () => Date;

@@ -31,3 +31,5 @@ export { startWeeklyDigests } from './settings/digest.js';
 export { startNewsletterCourier } from './content/delivery.js';
 export { fakeCheckout, payFake, paymentReturn, receiveWebhook, stripeReturn } from './payments/service.js';
 export type { UserEvent, EventBus } from './platform/events.js';
+export { publishRevocation } from './platform/events.js';
+export { registerPoolMetrics } from './platform/metrics.js';

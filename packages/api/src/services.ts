@@ -5,7 +5,9 @@ import type { Config } from './config.js';
 import type { Services } from './context.js';
 import { createLocalEventBus, createRedisEventBus } from './platform/events.js';
 import { createMailer } from './platform/mailer.js';
-import { createMemoryRateLimiter } from './platform/rate-limiter.js';
+import { countingRefusals, createMemoryRateLimiter, createRedisRateLimiter } from './platform/rate-limiter.js';
+import { createMetrics } from './platform/metrics.js';
+import { applyRevocation, type Viewer } from './auth/sessions.js';
 import { loadSecretKey } from './platform/secret.js';
 import { createSignal } from './platform/signal.js';
 import { ExpiringMap } from './platform/memo.js';
@@ -22,15 +24,26 @@ import { stripeProvider } from './payments/stripe.js';
 
 /** Chooses each port's implementation from the configuration; `replica` is opened from DATABASE_READ_URL. */
 export function createServices(config: Config, db: Kysely<Database>, log: Logger, replica?: ReadReplica): Services {
+  // First: a bad key stops the start before any connection is opened.
+  const videoRooms = createVideoRooms(config, log);
+  const metrics = createMetrics();
+  const events = config.REDIS_URL ? createRedisEventBus(config.REDIS_URL, config.REDIS_PREFIX, log, metrics) : createLocalEventBus(metrics);
+  const viewers = new ExpiringMap<string, Viewer>(config.AUTH_MEMO_SECONDS * 1000, 20_000);
+  events.onRevocation((revocation) => applyRevocation(viewers, revocation));
   return {
     db,
     reads: replica ? replicaReads(db, replica, { redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, log }) : primaryOnly(db),
     config,
     log,
-    // First: a bad key stops the start before any connection is opened.
-    videoRooms: createVideoRooms(config, log),
-    mailer: createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: join(config.DATA_DIR, 'outbox'), log }),
-    limiter: createMemoryRateLimiter(),
+    videoRooms,
+    metrics,
+    mailer: createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: join(config.DATA_DIR, 'outbox'), log, metrics }),
+    limiter: countingRefusals(
+      config.REDIS_URL
+        ? createRedisRateLimiter(config.REDIS_URL, config.REDIS_PREFIX, log, () => metrics.rateLimitFallbacks.inc())
+        : createMemoryRateLimiter(),
+      (limit) => metrics.rateLimitRefusals.inc({ limit }),
+    ),
     storage: createStorage(config),
     payments: createPaymentProviders(config, db, log),
     // config.ts refuses a partial setup: the client id stands for all four settings.
@@ -38,13 +51,13 @@ export function createServices(config: Config, db: Kysely<Database>, log: Logger
       config.GOOGLE_CLIENT_ID && config.GOOGLE_CLIENT_SECRET
         ? oidcIdentity({ issuer: config.GOOGLE_ISSUER_URL, clientId: config.GOOGLE_CLIENT_ID, clientSecret: config.GOOGLE_CLIENT_SECRET })
         : undefined,
-    events: config.REDIS_URL ? createRedisEventBus(config.REDIS_URL, config.REDIS_PREFIX, log) : createLocalEventBus(),
+    events,
     secretKey: loadSecretKey(config),
     now: () => new Date(),
     timers: createTimers(log),
     newsletterQueued: createSignal(),
     memo: {
-      viewers: new ExpiringMap(config.AUTH_MEMO_SECONDS * 1000, 20_000),
+      viewers,
       feedTallies: new ExpiringMap(FEED_TALLY_SECONDS * 1000, 100_000),
     },
   };

@@ -41,8 +41,12 @@ const t = initTRPC
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+/** SQLSTATE query_canceled: here, a statement past DATABASE_STATEMENT_TIMEOUT_MS. */
+const STATEMENT_TIMEOUT = '57014';
+
 function refuseUnreachableDatabase(ctx: Context, cause: unknown) {
   if (!isDatabaseUnreachable(cause)) return;
+  if ((cause as { code?: unknown } | undefined)?.code === STATEMENT_TIMEOUT) ctx.services.metrics.statementTimeouts.inc();
   ctx.services.log.warn({ reason: (cause as Error | undefined)?.message }, 'database unreachable or too slow');
   throw serviceUnavailable();
 }
@@ -100,8 +104,8 @@ export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
 
 /** Refuses a client IP that called `bucket` more than AUTH_RATE_LIMIT times this minute. */
 export const limitPerIp = (bucket: string) =>
-  t.middleware(({ ctx, next }) => {
-    const verdict = ctx.services.limiter.hit(`${bucket}:ip:${ctx.ip}`, ctx.services.config.AUTH_RATE_LIMIT, 60);
+  t.middleware(async ({ ctx, next }) => {
+    const verdict = await ctx.services.limiter.hit(`${bucket}:ip:${ctx.ip}`, ctx.services.config.AUTH_RATE_LIMIT, 60);
     if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterSeconds);
     return next();
   });

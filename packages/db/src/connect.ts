@@ -36,19 +36,22 @@ export interface DatabaseHandle {
   close(): Promise<void>;
   /** PGlite only: the data directory as a tarball, to clone a migrated template quickly. */
   dumpDataDir?: () => Promise<Blob>;
+  /** PostgreSQL only (PGlite is one connection, no pool): the pool's connections now, and requests waiting for one. */
+  poolStats?: () => { total: number; idle: number; waiting: number };
 }
 
 // Ids are bigint columns; they stay far below 2^53, so plain numbers are exact and JSON-friendly.
 const parseInt8 = (value: string) => Number(value);
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
-  const { db, kind, dumpDataDir } = options.url
+  const { db, kind, dumpDataDir, poolStats } = options.url
     ? openPostgres(options.url, options.poolSize, options.statementTimeoutMs, options.onQuery)
-    : await openPGlite(options);
+    : { ...(await openPGlite(options)), poolStats: undefined };
   return {
     db,
     kind,
     ...(dumpDataDir ? { dumpDataDir } : {}),
+    ...(poolStats ? { poolStats } : {}),
     ping: async () => {
       await sql`select 1`.execute(db);
     },
@@ -62,7 +65,8 @@ export const queryLog = (onQuery: DatabaseOptions['onQuery']) =>
 function openPostgres(url: string, poolSize = 10, statementTimeoutMs = 0, onQuery?: DatabaseOptions['onQuery']) {
   const pool = postgresPool(url, poolSize, statementTimeoutMs);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...queryLog(onQuery) });
-  return { db, kind: 'postgres' as const, dumpDataDir: undefined };
+  const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+  return { db, kind: 'postgres' as const, dumpDataDir: undefined, poolStats };
 }
 
 /** A pool of connections set up as the application needs them (also for a read replica). */

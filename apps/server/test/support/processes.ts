@@ -22,14 +22,18 @@ export interface ServerProcess {
  * `pnpm start` in a process of its own, with the given environment (and extra node flags, for
  * measuring it); resolves once it is ready.
  */
-export async function startServerProcess(env: Record<string, string>, nodeFlags: readonly string[] = []): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  nodeFlags: readonly string[] = [],
+  readyWithinMs = 45_000,
+): Promise<ServerProcess> {
   const [node, ...flags] = NODE_WITH_TSX;
   const child = spawn(node, [...flags, ...nodeFlags, 'apps/server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 45_000;
+  const deadline = Date.now() + readyWithinMs;
   while (!output.includes('career nexus api ready')) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -48,7 +48,7 @@ export async function deleteOwnAccount(
   if (user.password_hash !== null) {
     if (!input.password) throw deletionPasswordMissing();
     if (!(await verifyPassword(user.password_hash, input.password))) {
-      const verdict = services.limiter.hit(
+      const verdict = await services.limiter.hit(
         signinFailuresKey(viewer.email),
         services.config.SIGNIN_FAILURES_PER_EMAIL,
         SIGNIN_FAILURE_WINDOW_SECONDS,
@@ -68,7 +68,7 @@ export async function deleteOwnAccount(
     if (await soleOwnerOfACompany(trx, viewer.id)) throw deletionLeavesCompanyOwnerless();
     return eraseAccount(services, trx, viewer.id, viewer.email);
   });
-  forgetAccount(services, viewer.id);
+  await forgetAccount(services, viewer.id);
   // The person's uploads go after the commit; a file that cannot be removed now is only unreferenced.
   await Promise.all(
     files.map(async (url) => {

@@ -13,7 +13,7 @@ import {
   weakPassword,
 } from './errors.js';
 import { hashPassword, passwordProblem } from './passwords.js';
-import { revokeAllSessions } from './sessions.js';
+import { forgetAccount, revokeAllSessions } from './sessions.js';
 import { checkCodeForEmail, checkLink, checkResetCode, consumeCode, issueCode, type CodeCheck } from './verification.js';
 
 export interface ForgetPasswordInput {
@@ -49,7 +49,7 @@ async function requestResetCode(services: Services, email: string) {
 
 /** A code without its e-mail could match anyone's: such guesses are also limited across all clients. */
 async function checkCodeAlone(services: Services, otp: string): Promise<CodeCheck> {
-  const verdict = services.limiter.hit('reset-code-guesses', services.config.RESET_CODE_GUESSES_PER_MINUTE, 60);
+  const verdict = await services.limiter.hit('reset-code-guesses', services.config.RESET_CODE_GUESSES_PER_MINUTE, 60);
   if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterSeconds);
   return checkResetCode(services, otp);
 }
@@ -95,5 +95,6 @@ async function changePassword(services: Services, email: string, password1: stri
     if (cleared.numUpdatedRows === 0n) throw resetNotVerified();
     await revokeAllSessions(services, user.id, trx);
   });
+  await forgetAccount(services, user.id);
   return { status: 'Password Changed' as const, email };
 }

@@ -1,5 +1,6 @@
 import { sql, type Database, type Kysely, type UserRole, type UserType } from '@careernexus/db';
 import type { Services } from '../context.js';
+import type { Revocation } from '../platform/events.js';
 import { invalidToken, notAuthenticated, tooManyRequests } from '../errors.js';
 import { accountInactive, accountNotFound, invalidCredentials, invalidSignoutToken, refreshRefused } from './errors.js';
 import { verifyPassword } from './passwords.js';
@@ -72,9 +73,9 @@ export async function sessionOf(db: Kysely<Database>, accessJti: string) {
 
 /**
  * The user behind an `Authorization: Bearer <access>` header, or a 401 saying why not. A token's
- * account is read once per `AUTH_MEMO_SECONDS` and process, not on every request: signing out
- * and password resets forget it at once in this process; other changes (a role, a deactivation,
- * a sign-out through another process) apply at most that late.
+ * account is read once per `AUTH_MEMO_SECONDS` and process, not on every request: a sign-out, a
+ * password reset or a change to the account is revoked on the event bus, which clears it in
+ * every process at once; while a process could miss revocations (Redis away) it reads every time.
  */
 export async function authenticate(services: Services, authorization: string | undefined): Promise<Viewer> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
@@ -82,7 +83,7 @@ export async function authenticate(services: Services, authorization: string | u
   const token = match[1];
   const now = seconds(services.now());
   // A token string already verified here is the same token: only its expiry can have changed.
-  const known = services.memo.viewers.get(token);
+  const known = services.events.hearsRevocations() ? services.memo.viewers.get(token) : undefined;
   if (known && known.token.exp > now) return known;
   const claims = verifyToken(services.secretKey, token, 'access', now);
   if (!claims) throw invalidToken();
@@ -138,11 +139,11 @@ export async function signin(services: Services, email: string, password: string
   const passwordOk = await verifyPassword(user?.password_hash, password);
   if (!user || !passwordOk || !user.is_active) {
     // Counted per e-mail, so spreading guesses over many addresses does not help an attacker.
-    const verdict = services.limiter.hit(failuresKey, services.config.SIGNIN_FAILURES_PER_EMAIL, SIGNIN_FAILURE_WINDOW_SECONDS);
+    const verdict = await services.limiter.hit(failuresKey, services.config.SIGNIN_FAILURES_PER_EMAIL, SIGNIN_FAILURE_WINDOW_SECONDS);
     if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterSeconds);
     throw invalidCredentials();
   }
-  services.limiter.reset(failuresKey);
+  await services.limiter.reset(failuresKey);
   await services.db.updateTable('users').set({ last_login: services.now() }).where('id', '=', user.id).execute();
   return { ...(await issueTokens(services, user.id)), user: user.email };
 }
@@ -173,8 +174,7 @@ export async function signout(services: Services, viewer: Viewer, refreshToken: 
       .execute();
     return endSwitchedSessions(services, trx, revoked.session_id);
   });
-  const forgotten = new Set([viewer.token.jti, ...ended]);
-  services.memo.viewers.deleteWhere((known) => forgotten.has(known.token.jti));
+  await Promise.all([viewer.token.jti, ...ended].map((tokenId) => services.events.revoke({ tokenId })));
   return { status: 'Logged out' as const };
 }
 
@@ -231,15 +231,25 @@ export async function rotateRefreshToken(services: Services, refreshToken: strin
   });
 }
 
-/** After a password change: every session of the user ends. */
+/** After a password change: every session of the user ends (call `forgetAccount` once committed). */
 export async function revokeAllSessions(services: Services, userId: number, db: Kysely<Database>) {
   const now = services.now();
   await db.updateTable('refresh_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
   await db.updateTable('users').set({ tokens_valid_after: now }).where('id', '=', userId).execute();
-  forgetAccount(services, userId);
 }
 
-/** After a change to what a Viewer carries (industry, type, role), or the end of its sessions. */
-export function forgetAccount(services: Services, userId: number) {
-  services.memo.viewers.deleteWhere((known) => known.id === userId);
+/**
+ * After a change to what a Viewer carries (industry, type, role, being active), or the end of its
+ * sessions: every process forgets the account. Call it after the change is committed, or another
+ * process could read the old row again and remember it.
+ */
+export async function forgetAccount(services: Services, userId: number) {
+  await services.events.revoke({ userId });
+}
+
+/** What a process's memo drops for a revocation heard on the event bus. */
+export function applyRevocation(viewers: Services['memo']['viewers'], revocation: Revocation) {
+  if ('all' in revocation) viewers.deleteWhere(() => true);
+  else if ('userId' in revocation) viewers.deleteWhere((known) => known.id === revocation.userId);
+  else viewers.deleteWhere((known) => known.token.jti === revocation.tokenId);
 }

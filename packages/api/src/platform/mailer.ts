@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
+import type { Metrics } from './metrics.js';
 
 export interface MailMessage {
   to: string;
@@ -33,6 +34,7 @@ export interface MailerOptions {
   outboxDir: string;
   log: Logger;
   retryDelaysMs?: number[];
+  metrics?: Pick<Metrics, 'mailPending' | 'mailFailures'>;
 }
 
 /** SMTP when a URL is configured, else `.eml` files in the outbox folder. */
@@ -40,7 +42,7 @@ export function createMailer(options: MailerOptions): Mailer {
   const deliver = options.smtpUrl
     ? smtpDelivery(options.smtpUrl, options.from)
     : outboxDelivery(options.outboxDir, options.from, options.log);
-  return { ...retryingMailer(deliver, options.log, options.retryDelaysMs ?? RETRY_DELAYS_MS), deliver };
+  return { ...retryingMailer(deliver, options.log, options.retryDelaysMs ?? RETRY_DELAYS_MS, options.metrics), deliver };
 }
 
 function smtpDelivery(url: string, from: string): Deliver {
@@ -68,32 +70,45 @@ function outboxDelivery(dir: string, from: string, log: Logger): Deliver {
   };
 }
 
-function retryingMailer(deliver: Deliver, log: Logger, retryDelaysMs: number[]): Omit<Mailer, 'deliver'> {
+function retryingMailer(
+  deliver: Deliver,
+  log: Logger,
+  retryDelaysMs: number[],
+  metrics?: MailerOptions['metrics'],
+): Omit<Mailer, 'deliver'> {
   const pending = new Set<Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
 
   const attempt = (message: MailMessage, failures: number) => {
-    const delivery = deliver(message).catch((error: unknown) => {
-      const delay = retryDelaysMs[failures];
-      const reason = error instanceof Error ? error.message : String(error);
-      if (delay === undefined) {
-        log.error({ subject: message.subject, attempts: failures + 1, reason }, 'mail could not be delivered; giving up');
-        return;
-      }
-      log.warn({ subject: message.subject, attempts: failures + 1, retryInMs: delay, reason }, 'mail delivery failed; will retry');
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        attempt(message, failures + 1);
-      }, delay);
-      timer.unref();
-      timers.add(timer);
-    });
+    const delivery = deliver(message).then(
+      () => metrics?.mailPending.dec(),
+      (error: unknown) => {
+        const delay = retryDelaysMs[failures];
+        const reason = error instanceof Error ? error.message : String(error);
+        metrics?.mailFailures.inc({ outcome: delay === undefined ? 'dropped' : 'retry' });
+        if (delay === undefined) {
+          metrics?.mailPending.dec();
+          log.error({ subject: message.subject, attempts: failures + 1, reason }, 'mail could not be delivered; giving up');
+          return;
+        }
+        log.warn({ subject: message.subject, attempts: failures + 1, retryInMs: delay, reason }, 'mail delivery failed; will retry');
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          attempt(message, failures + 1);
+        }, delay);
+        timer.unref();
+        timers.add(timer);
+      },
+    );
     pending.add(delivery);
     void delivery.finally(() => pending.delete(delivery));
   };
 
   return {
-    send: (message) => attempt(message, 0),
+    send: (message) => {
+      metrics?.mailPending.inc();
+      attempt(message, 0);
+    },
     async drain(timeoutMs) {
       const deadline = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
       await Promise.race([Promise.allSettled([...pending]), deadline]);

@@ -302,7 +302,7 @@ export async function setIndustry(
     }
     return updated;
   });
-  forgetAccount(services, viewer.id);
+  await forgetAccount(services, viewer.id);
   return { industry: row.industry, user_type: row.user_type, email: row.email };
 }
 
