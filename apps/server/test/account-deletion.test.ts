@@ -5,6 +5,7 @@ import { useServer } from './support/fixture.js';
 import { codeOf } from './support/mailbox.js';
 import { PASSWORD, signUp } from './support/flows.js';
 import { person } from './support/people.js';
+import { SAMPLE_COMPANY } from './support/samples.js';
 
 const t = useServer();
 
@@ -174,20 +175,7 @@ describe('DELETE /user/me/', () => {
   it('refuses the last owner of a company page until the page, switched into, is deleted with a mailed code', async () => {
     const alice = await person(t.api, t.mailbox);
     const companyEmail = `page.${alice.id}@deletion.test`;
-    const page = await t.api.post(
-      '/user/corporate/signup/',
-      {
-        company_name: 'Acme Ltd',
-        company_email: companyEmail,
-        company_type: 'startup',
-        company_size: '11-50',
-        industry: 'technology',
-        website: 'acme.io',
-        location: 'Lagos',
-        tagline: 'We build things',
-      },
-      { token: alice.token },
-    );
+    const page = await t.api.post('/user/corporate/signup/', { ...SAMPLE_COMPANY, company_email: companyEmail }, { token: alice.token });
     expect(page.status, JSON.stringify(page.body)).toBe(201);
 
     const refused = await deleteMe(alice.token, { password: PASSWORD });

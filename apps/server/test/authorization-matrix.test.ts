@@ -6,7 +6,7 @@ import { useServer } from './support/fixture.js';
 import { PASSWORD } from './support/flows.js';
 import { decodeJwt } from './support/http.js';
 import { person, type Person } from './support/people.js';
-import { SAMPLE_JOB } from './support/samples.js';
+import { SAMPLE_COMPANY, SAMPLE_JOB } from './support/samples.js';
 
 /**
  * Who may do what, checked across the whole contract: every operation the OpenAPI document marks
@@ -140,22 +140,8 @@ describe("nobody acts on another user's objects", () => {
       job: (await t.api.post('/job/', SAMPLE_JOB, { token })).body.id,
       project: (await t.api.post('/project/', { title: 'Portfolio', description: 'Mine' }, { token })).body.id,
       ticket: (await t.api.post('/user/disputes/', { category: 'account', priority: 'high', message: 'private' }, { token })).body.id,
-      company: (
-        await t.api.post(
-          '/user/corporate/signup/',
-          {
-            company_name: 'Acme Ltd',
-            company_email: `acme.${a.id}@matrix.test`,
-            company_type: 'startup',
-            company_size: '11-50',
-            industry: 'technology',
-            website: 'acme.io',
-            location: 'Lagos',
-            tagline: 'We build things',
-          },
-          { token },
-        )
-      ).body.id,
+      company: (await t.api.post('/user/corporate/signup/', { ...SAMPLE_COMPANY, company_email: `acme.${a.id}@matrix.test` }, { token }))
+        .body.id,
     };
     // B invited to A's company page: only B may answer, only A (its owner) may manage its members.
     expect((await t.api.post('/user/organization-members/', { member: other.id, organization: ids.company }, { token })).status).toBe(201);

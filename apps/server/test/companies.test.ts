@@ -5,7 +5,7 @@ import { PASSWORD, signUp } from './support/flows.js';
 import { decodeJwt } from './support/http.js';
 import { storedMediaFiles } from './support/media-files.js';
 import { person, type Person } from './support/people.js';
-import { multipart, NOT_AN_IMAGE, PNG_1x1, SAMPLE_JOB } from './support/samples.js';
+import { multipart, NOT_AN_IMAGE, PNG_1x1, SAMPLE_COMPANY, SAMPLE_JOB } from './support/samples.js';
 import { openSocket, wsUrl } from './support/sockets.js';
 
 const t = useServer();
@@ -13,15 +13,8 @@ const t = useServer();
 let counter = 0;
 const companyEmail = () => `hello.${process.pid}.${Date.now()}.${++counter}@Acme.example`;
 
-const COMPANY = {
-  company_name: 'Acme Ltd',
-  company_type: 'Startup',
-  company_size: '11-50',
-  industry: 'technology',
-  website: 'acme.io',
-  location: 'Lagos',
-  tagline: 'We build things',
-};
+// A choice in any letter case, as the web client's labels send it.
+const COMPANY = { ...SAMPLE_COMPANY, company_type: 'Startup' };
 
 /** A person who signs in with a password, so the test holds their refresh token too. */
 async function signedIn() {

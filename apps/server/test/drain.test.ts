@@ -4,11 +4,11 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PASSWORD, uniqueEmail } from './support/flows.js';
+import { PASSWORD } from './support/flows.js';
 import { restClient } from './support/http.js';
 import { freePort } from './support/ports.js';
 import { createDatabase, dropDatabase, postgresUrl } from './support/postgres.js';
-import { outboxCode, startServerProcess } from './support/processes.js';
+import { startServerProcess, signUpThroughOutbox } from './support/processes.js';
 import { openSocket, wsUrl } from './support/sockets.js';
 
 // A server process sent SIGTERM: /readyz turns 503 at once while it keeps serving for
@@ -57,17 +57,9 @@ it('drains on SIGTERM: /readyz 503 at once, the in-flight request completes, Web
     DRAIN_DELAY_SECONDS: '2',
   });
   const api = restClient(url);
-  const email = uniqueEmail('drain');
-  await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD });
-  const created = await api.post('/user/signup/', {
-    email,
-    password1: PASSWORD,
-    password2: PASSWORD,
-    otp: await outboxCode(dataDir, email),
-  });
-  expect(created.status).toBe(201);
+  const { email, access } = await signUpThroughOutbox(api, dataDir, 'drain');
 
-  const socket = await openSocket(wsUrl(url, `/ws/notification/?token=${created.body.access}`));
+  const socket = await openSocket(wsUrl(url, `/ws/notification/?token=${access}`));
   expect(socket.ws.readyState).toBe(socket.ws.OPEN);
   expect((await api.get('/readyz')).status).toBe(200);
   const inFlight = slowPost(url, '/user/signin/', JSON.stringify({ email, password: PASSWORD }));

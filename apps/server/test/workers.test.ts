@@ -4,12 +4,11 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PASSWORD, uniqueEmail } from './support/flows.js';
 import { restClient } from './support/http.js';
 import { sleep } from './support/load.js';
 import { freePort } from './support/ports.js';
 import { createDatabase, dropDatabase, postgresUrl } from './support/postgres.js';
-import { outboxCode, startServerProcess, type ServerProcess } from './support/processes.js';
+import { startServerProcess, type ServerProcess, signUpThroughOutbox } from './support/processes.js';
 import { waiter } from './support/wait.js';
 
 // `WORKERS=2`: one port, two server processes. Both serve; one killed mid-load loses no write it
@@ -104,16 +103,7 @@ it('serves from both workers; a worker killed mid-load loses no acknowledged wri
   expect(first && second && first !== second).toBe(true);
 
   const api = restClient(url);
-  const email = uniqueEmail('workers');
-  await api.post('/user/signup/', { email, password1: PASSWORD, password2: PASSWORD });
-  const created = await api.post('/user/signup/', {
-    email,
-    password1: PASSWORD,
-    password2: PASSWORD,
-    otp: await outboxCode(dataDir, email),
-  });
-  expect(created.status).toBe(201);
-  const token = created.body.access as string;
+  const token = (await signUpThroughOutbox(api, dataDir, 'workers')).access;
 
   // Writers post until told to stop; an acknowledged post is one answered 201 with its id.
   const acknowledged: number[] = [];

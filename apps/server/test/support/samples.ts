@@ -35,6 +35,17 @@ export function multipart(fields: Record<string, string | { bytes: Buffer; filen
 }
 
 /** A job posting as the web client sends it; the classifier files it under technology. */
+/** The fields of a company page (`POST /user/corporate/signup/`) but its e-mail, which must be unused. */
+export const SAMPLE_COMPANY = {
+  company_name: 'Acme Ltd',
+  company_type: 'startup',
+  company_size: '11-50',
+  industry: 'technology',
+  website: 'acme.io',
+  location: 'Lagos',
+  tagline: 'We build things',
+};
+
 export const SAMPLE_JOB = {
   title: 'Senior Backend Developer',
   organization: 'Paystack',
