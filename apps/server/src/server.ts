@@ -64,7 +64,7 @@ export async function startServer(config: Config, database?: DatabaseHandle, { m
   startWeeklyDigests(services);
   // Under WORKERS the primary says when the service is ready, once every worker listens.
   const ready = cluster.isWorker ? 'worker ready' : 'career nexus api ready';
-  log.info({ database: db.kind, readReplica: Boolean(replica), mail: config.SMTP_URL ? 'smtp' : 'outbox' }, ready);
+  log.info({ database: db.kind, ...(replica ? { readReplica: true } : {}), mail: config.SMTP_URL ? 'smtp' : 'outbox' }, ready);
   let closing: Promise<void> | undefined;
   return {
     app,
