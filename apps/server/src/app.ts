@@ -64,6 +64,10 @@ export async function buildApp({ services, ping, draining = () => false }: AppOp
     // JSON and stored media need no script, style or frame; /docs sets its own policy.
     if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
     if (hsts) reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    // Draining: each kept-alive connection ends with its next answer, so a proxy has none left when
+    // the process stops accepting; its next request then finds the port closed and goes to another
+    // process (POSTs too: nothing was sent), instead of a 503 on a closing connection.
+    if (draining()) reply.header('Connection', 'close');
     return payload;
   });
 
