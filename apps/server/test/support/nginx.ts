@@ -16,6 +16,7 @@ function whichNginx(): string | undefined {
 
 export interface Nginx {
   child: ChildProcess;
+  port: number;
   /** Its own folder (pid, logs, temp files, the includes); removed by stop(). */
   prefix: string;
   errorLog(): string;
@@ -61,6 +62,7 @@ export async function startNginx(port: number, upstreams: string[]): Promise<Ngi
   }
   return {
     child,
+    port,
     prefix,
     errorLog,
     async stop() {
