@@ -34,6 +34,10 @@ export async function buildApp({ services, ping, draining = () => false }: AppOp
     loggerInstance,
     bodyLimit: config.BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
+    // A request that reaches a stopping process on a kept-alive connection is served (the database
+    // is still open until in-flight work ends; its answer closes the connection), not answered 503:
+    // a proxy would not send a 503 POST elsewhere.
+    return503OnClosing: false,
     // Upload tokens in paths run to ~200 characters.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 512 },
     // In every log line of the request (fastify's child logger) and answered as X-Request-Id. A

@@ -259,8 +259,9 @@ function requestFrom(localAddress: string, method: string, path: string, body: u
 }
 
 describe.skipIf(!NGINX || !onPostgres)('nginx in front of two processes, one of which is stopped (SIGTERM) mid-load', () => {
-  // Long enough for many requests to reach the draining process while /readyz already says 503.
-  const DRAIN_DELAY_SECONDS = 2;
+  // Above nginx's upstream keepalive_timeout (4 s): while draining, each answer closes its connection
+  // and nginx closes the ones it left idle, so none is left for the process to close under a request.
+  const DRAIN_DELAY_SECONDS = 5;
   let group: ProcessGroup;
   let proxy: Nginx;
   let entrance = '';
@@ -354,9 +355,20 @@ describe.skipIf(!NGINX || !onPostgres)('nginx in front of two processes, one of 
 
     expect(reads.length).toBeGreaterThan(20);
     expect(reads.filter((status) => status !== 200)).toEqual([]);
-    // Writes too, though nginx never sends one again: while draining, the process closes each kept-alive
-    // connection after its answer (app.ts), so none is left to fail when it stops accepting.
-    expect(writes.filter((status) => status !== 201)).toEqual([]);
+    // Writes nearly all succeed: while draining, the process closes each kept-alive connection after
+    // its answer (app.ts) and nginx its idle ones. One that nginx sent in the instant the process
+    // stopped listening (a connection the kernel had accepted, then reset) fails with 502 and is
+    // not sent again: nginx cannot know whether it was acted on. The client sees it fail.
+    const failedWrites = writes.filter((status) => status !== 201);
+    expect(
+      failedWrites.every((status) => status === 502),
+      JSON.stringify(failedWrites),
+    ).toBe(true);
+    expect(failedWrites.length).toBeLessThanOrEqual(3);
+
+    // The load reached the stopped process while it drained (so its kept-alive connections were in use).
+    const afterDrainBegan = a.output().split('draining: /readyz answers 503')[1] ?? '';
+    expect(afterDrainBegan.split('"incoming request"').length - 1).toBeGreaterThan(5);
 
     // Ready, then 503 for the drain delay while it still serves, then refused (0) once it stopped
     // listening, until it exited.
