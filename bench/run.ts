@@ -1,5 +1,6 @@
 /**
- * `pnpm bench [-- --sizes S,M,L --seconds 15 --connections 32 --warmup 2 --scenarios feed,profile --keep-database]`
+ * `pnpm bench [-- --sizes S,M,L --seconds 15 --connections 32 --warmup 2 --scenarios feed,profile --keep-database]
+ *   [--workers 2 --through-nginx]`
  *
  * Creates a throwaway PostgreSQL database on 127.0.0.1:5432, fills it (bench/generate.ts), starts
  * ONE server process on it, and loads each scenario with autocannon (127.0.0.1 only, bounded in
@@ -30,6 +31,7 @@ import {
   type GenerateResult,
   type SizeName,
 } from './generate.js';
+import { startNginx, type Nginx } from '../apps/server/test/support/nginx.js';
 import { scenarios, SIGNIN_EMAIL, SIGNIN_PASSWORD, type Fixtures, type Scenario } from './scenarios.js';
 
 type Request = autocannon.Request;
@@ -49,6 +51,10 @@ interface Options {
   warmup: number;
   scenarios: Set<string> | undefined;
   keepDatabase: boolean;
+  /** WORKERS for the server (0: unset, one process); more than one shares limits through Redis. */
+  workers: number;
+  /** Load through nginx with docs/nginx/careernexus.conf in front of the server. */
+  throughNginx: boolean;
 }
 
 function readOptions(argv: string[]): Options {
@@ -79,6 +85,8 @@ function readOptions(argv: string[]): Options {
     warmup: number('--warmup', 2),
     scenarios: scenarios ? new Set(['ceiling', ...scenarios.split(',').map((name) => name.trim())]) : undefined,
     keepDatabase: args.includes('--keep-database'),
+    workers: Math.round(number('--workers', 0)),
+    throughNginx: args.includes('--through-nginx'),
   };
 }
 
@@ -117,7 +125,7 @@ function startCommandArgs(): string[] {
  * `career nexus api ready` — which LOG_LEVEL=warn does not print (it is an info line) — or on the
  * first 200 from /healthz, whichever comes first.
  */
-async function startServerProcess(databaseUrl: string, secret: string, dataDir: string): Promise<Server> {
+async function startServerProcess(databaseUrl: string, secret: string, dataDir: string, workers: number): Promise<Server> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -137,6 +145,11 @@ async function startServerProcess(databaseUrl: string, secret: string, dataDir: 
       AUTH_RATE_LIMIT: '1000000',
       SIGNIN_FAILURES_PER_EMAIL: '1000000',
       DATA_DIR: dataDir,
+      // Processes of one service share rate limits, revocations and events through Redis.
+      ...(workers > 0 ? { WORKERS: String(workers) } : {}),
+      ...(workers > 1
+        ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `cn-bench-${randomBytes(4).toString('hex')}` }
+        : {}),
     },
   });
   const output: string[] = [];
@@ -382,18 +395,18 @@ function oneByIndustry(rows: Array<{ id: string; industry: string }>, mint: Mint
 
 const TICK_MS = 10; // CLK_TCK = 100
 
-/** [process group, utime + stime in ticks] of a process, from /proc/<pid>/stat. */
-function procStat(pid: number): [number, number] | undefined {
+/** [process group, utime + stime in ticks, parent] of a process, from /proc/<pid>/stat. */
+function procStat(pid: number): [number, number, number] | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return [Number(fields[2]), Number(fields[11]) + Number(fields[12])];
+    return [Number(fields[2]), Number(fields[11]) + Number(fields[12]), Number(fields[1])];
   } catch {
     return undefined;
   }
 }
 
-/** CPU ticks of every process of the server's process group (tsx and its node child). */
+/** CPU ticks of every process of the server's process group (the primary and its WORKERS). */
 function serverTicks(group: number): Map<number, number> {
   const ticks = new Map<number, number>();
   let pids: string[];
@@ -405,6 +418,17 @@ function serverTicks(group: number): Map<number, number> {
   for (const name of pids) {
     const stat = procStat(Number(name));
     if (stat && stat[0] === group) ticks.set(Number(name), stat[1]);
+  }
+  return ticks;
+}
+
+/** CPU ticks of nginx: its master process and the workers it started. */
+function nginxTicks(master: number): Map<number, number> {
+  const ticks = new Map<number, number>();
+  for (const name of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    const pid = Number(name);
+    const stat = procStat(pid);
+    if (stat && (pid === master || stat[2] === master)) ticks.set(pid, stat[1]);
   }
   return ticks;
 }
@@ -431,6 +455,7 @@ interface CpuProbe {
   monitor: pg.Client;
   replicaMonitor: pg.Client | undefined;
   database: string;
+  nginx: number | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -450,6 +475,8 @@ interface Measurement {
   serverCpu: number | undefined;
   databaseCpu: number | undefined;
   clientCpu: number;
+  /** With --through-nginx: nginx's own CPU milliseconds per request, apart from the server's. */
+  nginxCpu: number | undefined;
 }
 
 async function sample(url: string, request: Request): Promise<{ status: number; body: unknown }> {
@@ -493,7 +520,7 @@ async function cpuSnapshot(probe: CpuProbe) {
   const database = await databaseTicks(probe.monitor, probe.database);
   // One machine: the replica's process ids do not collide with the primary's.
   if (probe.replicaMonitor) for (const [pid, ticks] of await databaseTicks(probe.replicaMonitor, probe.database)) database.set(pid, ticks);
-  return { server: serverTicks(probe.server), database };
+  return { server: serverTicks(probe.server), database, nginx: probe.nginx ? nginxTicks(probe.nginx) : undefined };
 }
 
 async function measure(
@@ -528,6 +555,7 @@ async function measure(
     serverCpu: after.server.size ? cpuMs(before.server, after.server) / served : undefined,
     databaseCpu: after.database.size ? cpuMs(before.database, after.database) / served : undefined,
     clientCpu: (client.user + client.system) / 1000 / served,
+    nginxCpu: before.nginx && after.nginx ? cpuMs(before.nginx, after.nginx) / served : undefined,
   };
   log(measurementLine(measurement));
   return measurement;
@@ -546,7 +574,8 @@ const cpu = (value: number | undefined) => (value === undefined ? '-' : value.to
 function measurementLine(m: Measurement): string {
   return (
     `  ${m.size} ${m.scenario.name}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, errors ${m.errors}, ` +
-    `non-2xx ${m.non2xx}${m.statuses ? ` (${m.statuses})` : ''}; CPU ms/req server ${cpu(m.serverCpu)}, postgres ${cpu(m.databaseCpu)}, autocannon ${cpu(m.clientCpu)}`
+    `non-2xx ${m.non2xx}${m.statuses ? ` (${m.statuses})` : ''}; CPU ms/req server ${cpu(m.serverCpu)}, postgres ${cpu(m.databaseCpu)}, autocannon ${cpu(m.clientCpu)}` +
+    (m.nginxCpu === undefined ? '' : `, nginx ${cpu(m.nginxCpu)}`)
   );
 }
 
@@ -566,6 +595,7 @@ function table(measurements: Measurement[], loads: GenerateResult[], options: Op
     `p50 / ${options.sizes[0]}`,
     'srv CPU ms/req',
     'pg CPU ms/req',
+    ...(options.throughNginx ? ['nginx CPU ms/req'] : []),
   ];
   const row = tableRow(measurements, options.sizes[0]);
   const regular = measurements.filter((m) => m.scenario.kind !== 'signin');
@@ -610,6 +640,7 @@ function tableRow(measurements: Measurement[], smallest: SizeName | undefined): 
       m.size !== smallest && p50Base ? `${(m.p50 / Math.max(p50Base, 1)).toFixed(2)}` : '-',
       cpu(m.serverCpu),
       cpu(m.databaseCpu),
+      ...(m.nginxCpu === undefined ? [] : [cpu(m.nginxCpu)]),
     ];
   };
 }
@@ -628,11 +659,17 @@ function alignColumns(header: string[], rows: Array<string[] | 'rule'>): string[
   return [line(header), rule, ...rows.map((r) => (r === 'rule' ? rule : line(r)))];
 }
 
+/** What answered: one process, or WORKERS (their CPU summed with the primary's), perhaps behind nginx. */
+function servedBy(options: Options): string {
+  const server = options.workers > 0 ? `WORKERS=${options.workers} (srv CPU: primary + workers)` : 'one server process';
+  return options.throughNginx ? `${server} behind nginx (docs/nginx/careernexus.conf)` : server;
+}
+
 function tableTitle(loads: GenerateResult[], options: Options, loadAverage: string): string[] {
   const cpus = os.cpus();
   return [
     `Career Nexus bench, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ` +
-      `node ${process.version}, ${options.connections} connections × ${options.seconds} s (warm-up ${options.warmup} s), one server process; ` +
+      `node ${process.version}, ${options.connections} connections × ${options.seconds} s (warm-up ${options.warmup} s), ${servedBy(options)}; ` +
       `load average ${loadAverage}`,
     `data loaded: ${loads.map((l) => `${l.size} ${l.seconds.toFixed(1)} s (${l.counts.users} users, ${l.counts.posts} posts, ${l.counts.post_likes} likes, ${l.counts.comments} comments)`).join('; ')}`,
   ];
@@ -650,6 +687,7 @@ interface Run {
   secret: string;
   dataDir: string;
   server?: Server;
+  nginx?: Nginx;
   monitor?: pg.Client;
   replicaMonitor?: pg.Client;
 }
@@ -713,6 +751,7 @@ function cleanupOnce(run: Run): () => Promise<void> {
   let cleaning: Promise<void> | undefined;
   return () =>
     (cleaning ??= (async () => {
+      await run.nginx?.stop();
       await stopServerProcess(run.server);
       await run.monitor?.end().catch(() => {});
       await run.replicaMonitor?.end().catch(() => {});
@@ -748,19 +787,27 @@ function logFixtures(fixtures: Fixtures, log: (line: string) => void): void {
 /** Every chosen scenario at one size, on the server (started with the first size). Sign-in runs at the first size only. */
 async function measureSize(run: Run, size: SizeName, fixtures: Fixtures, firstSize: boolean): Promise<Measurement[]> {
   const { options, log } = run;
-  const server = (run.server ??= await startServerProcess(run.databaseUrl, run.secret, run.dataDir));
+  const server = (run.server ??= await startServerProcess(run.databaseUrl, run.secret, run.dataDir, options.workers));
+  if (options.throughNginx) run.nginx ??= await startNginx(await freePort(), [server.url.replace('http://', '')]);
+  const url = run.nginx ? `http://127.0.0.1:${run.nginx.port}` : server.url;
   const monitor = (run.monitor ??= await connectMonitor());
   // The load leaves gigabytes of dirty pages at L. Written back now, they are not billed to
   // the first scenario's PostgreSQL CPU. Needs a superuser.
   await monitor.query('checkpoint').catch((error: Error) => log(`  no checkpoint after the load: ${error.message}`));
   const replicaMonitor = REPLICA ? (run.replicaMonitor ??= await connectMonitor(REPLICA)) : undefined;
   if (replicaMonitor) await replicaCaughtUp(monitor, replicaMonitor);
-  const probe: CpuProbe = { server: required(server.child.pid, 'the server process id'), monitor, replicaMonitor, database: run.database };
+  const probe: CpuProbe = {
+    server: required(server.child.pid, 'the server process id'),
+    monitor,
+    replicaMonitor,
+    database: run.database,
+    nginx: run.nginx?.child.pid,
+  };
   const measurements: Measurement[] = [];
   for (const scenario of scenarios(fixtures)) {
     if (options.scenarios && !options.scenarios.has(scenario.name)) continue;
     if (scenario.kind === 'signin' && !firstSize) continue;
-    measurements.push(await measure(server.url, size, scenario, options, probe, log));
+    measurements.push(await measure(url, size, scenario, options, probe, log));
     if (server.child.exitCode !== null) throw new Error(`the server died:\n${server.output.join('')}`);
   }
   return measurements;

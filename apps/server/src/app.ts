@@ -34,6 +34,10 @@ export async function buildApp({ services, ping, draining = () => false }: AppOp
     loggerInstance,
     bodyLimit: config.BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
+    // A request that reaches a stopping process on a kept-alive connection is served (the database
+    // is still open until in-flight work ends; its answer closes the connection), not answered 503:
+    // a proxy would not send a 503 POST elsewhere.
+    return503OnClosing: false,
     // Upload tokens in paths run to ~200 characters.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 512 },
     // In every log line of the request (fastify's child logger) and answered as X-Request-Id. A
@@ -64,6 +68,10 @@ export async function buildApp({ services, ping, draining = () => false }: AppOp
     // JSON and stored media need no script, style or frame; /docs sets its own policy.
     if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
     if (hsts) reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    // Draining: each kept-alive connection ends with its next answer, so a proxy has none left when
+    // the process stops accepting; its next request then finds the port closed and goes to another
+    // process (POSTs too: nothing was sent), instead of a 503 on a closing connection.
+    if (draining()) reply.header('Connection', 'close');
     return payload;
   });
 

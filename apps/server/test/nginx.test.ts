@@ -1,8 +1,6 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -12,13 +10,10 @@ import { restClient } from './support/http.js';
 import { startMailbox, type Mailbox } from './support/mailbox.js';
 import { freePort } from './support/ports.js';
 import { createDatabase, dropDatabase, postgresUrl } from './support/postgres.js';
-import { ROOT, startServerProcess, type ServerProcess } from './support/processes.js';
-import { openSocket, wsUrl } from './support/sockets.js';
+import { startNginx, NGINX, type Nginx } from './support/nginx.js';
+import { signUpThroughOutbox, startProcessGroup, startServerProcess, type ProcessGroup, type ServerProcess } from './support/processes.js';
+import { openSocket, wsUrl, type TestSocket } from './support/sockets.js';
 
-// nginx (Debian's package; `.ci/run` installs it) in front of two real server processes, with
-// docs/nginx/careernexus.conf as it is: only its two per-deployment includes are written here.
-const NGINX = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'].find(existsSync) ?? whichNginx();
-const SITE_CONF = join(ROOT, 'docs/nginx/careernexus.conf');
 // Two processes share one database, which takes PostgreSQL: this file runs in the PostgreSQL project.
 const onPostgres = inject('databaseKind') === 'postgres';
 if (!NGINX && onPostgres) {
@@ -26,17 +21,13 @@ if (!NGINX && onPostgres) {
   console.warn('\n!! nginx is not installed: nginx.test.ts is skipped (apt-get install -y nginx runs it).\n');
 }
 
-function whichNginx(): string | undefined {
-  const found = spawnSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' });
-  return found.status === 0 ? found.stdout.trim() : undefined;
-}
-
-const AUTH_RATE_LIMIT = 4;
+// Above the sign-ups and sign-ins the tests below make from 127.0.0.1, counted together through Redis.
+const AUTH_RATE_LIMIT = 8;
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const database = `cn_nginx_${randomBytes(4).toString('hex')}`;
 let prefix = '';
 const processes: ServerProcess[] = [];
-let nginx: ChildProcess | undefined;
+let nginx: Nginx | undefined;
 let mailbox: Mailbox;
 let base = '';
 
@@ -67,36 +58,13 @@ describe.skipIf(!NGINX || !onPostgres)('nginx in front of two processes (docs/ng
       const dataDir = join(prefix, `data-${name}`);
       // One after the other: the first one migrates the shared database.
       processes.push(await startServerProcess({ ...shared, PORT: String(port), DATA_DIR: dataDir }));
-      upstreams.push(`server 127.0.0.1:${port} max_fails=3 fail_timeout=10s;`);
+      upstreams.push(`127.0.0.1:${port}`);
     }
-
-    // What Debian's /etc/nginx/nginx.conf does around the site file, in a prefix of our own.
-    writeFileSync(join(prefix, 'careernexus-upstreams.conf'), `${upstreams.join('\n')}\n`);
-    writeFileSync(join(prefix, 'careernexus-listen.conf'), `listen 127.0.0.1:${nginxPort};\n`);
-    writeFileSync(
-      join(prefix, 'nginx.conf'),
-      [
-        'worker_processes 1;',
-        `pid ${join(prefix, 'nginx.pid')};`,
-        `error_log ${join(prefix, 'error.log')} warn;`,
-        'events { worker_connections 256; }',
-        `http { access_log ${join(prefix, 'access.log')}; include ${SITE_CONF}; }`,
-        '',
-      ].join('\n'),
-    );
-    chmodSync(prefix, 0o755); // nginx's workers (nobody, when started as root) write their temp files here
-    const conf = join(prefix, 'nginx.conf');
-    const check = spawnSync(NGINX ?? 'nginx', ['-t', '-p', prefix, '-e', join(prefix, 'error.log'), '-c', conf], { encoding: 'utf8' });
-    expect(check.status, check.stderr).toBe(0);
-    nginx = spawn(NGINX ?? 'nginx', ['-p', prefix, '-e', join(prefix, 'error.log'), '-c', conf, '-g', 'daemon off;'], { stdio: 'ignore' });
-    await eventually(
-      async () => (await accepts(nginxPort)) || undefined,
-      () => `nginx did not listen: ${errorLog()}`,
-    );
+    nginx = await startNginx(nginxPort, upstreams);
   }, 120_000);
 
   afterAll(async () => {
-    nginx?.kill('SIGQUIT');
+    await nginx?.stop();
     for (const proc of processes) {
       if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGTERM');
       await proc.exited;
@@ -106,7 +74,6 @@ describe.skipIf(!NGINX || !onPostgres)('nginx in front of two processes (docs/ng
     if (prefix) rmSync(prefix, { recursive: true, force: true });
   });
 
-  const errorLog = () => (existsSync(join(prefix, 'error.log')) ? readFileSync(join(prefix, 'error.log'), 'utf8') : '');
   /** The requests a process logged ("incoming request") whose URL contains `marker`. */
   const served = (proc: ServerProcess, method: string, marker: string) =>
     proc
@@ -258,17 +225,6 @@ async function eventually<T>(check: () => Promise<T | undefined>, failure: () =>
   }
 }
 
-/** Whether something accepts TCP connections on the port. */
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
-
 async function queryTest<T>(text: string, values: unknown[]): Promise<T[]> {
   const client = new pg.Client({ connectionString: postgresUrl(database) });
   await client.connect();
@@ -301,3 +257,184 @@ function requestFrom(localAddress: string, method: string, path: string, body: u
     req.end(payload);
   });
 }
+
+describe.skipIf(!NGINX || !onPostgres)('nginx in front of two processes, one of which is stopped (SIGTERM) mid-load', () => {
+  // Above nginx's upstream keepalive_timeout (4 s): while draining, each answer closes its connection
+  // and nginx closes the ones it left idle, so none is left for the process to close under a request.
+  const DRAIN_DELAY_SECONDS = 5;
+  let group: ProcessGroup;
+  let proxy: Nginx;
+  let entrance = '';
+  /** Ends what reconnects on its own (the chat receivers), also when the test failed. */
+  const stoppers: Array<() => void> = [];
+
+  beforeAll(async () => {
+    group = await startProcessGroup(2, {
+      REDIS_URL,
+      REDIS_PREFIX: `cn-test-${randomBytes(4).toString('hex')}`,
+      TRUST_PROXY: 'true',
+      LOG_FORMAT: 'json',
+      DRAIN_DELAY_SECONDS: String(DRAIN_DELAY_SECONDS),
+    });
+    const port = await freePort();
+    entrance = `http://127.0.0.1:${port}`;
+    proxy = await startNginx(
+      port,
+      group.urls.map((url) => url.replace('http://', '')),
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    stoppers.forEach((stop) => stop());
+    await proxy?.stop();
+    await group?.stop();
+  });
+
+  it('loses no idempotent request and no chat message, and /readyz turns 503 before the process stops', async () => {
+    const [a] = group.processes as [ServerProcess, ServerProcess];
+    const direct = restClient(group.urls[0]!);
+    const api = restClient(entrance);
+    const sender = await signUpThroughOutbox(direct, group.dirs[0]!, 'drain-sender');
+    const receiver = await signUpThroughOutbox(direct, group.dirs[0]!, 'drain-receiver');
+    const senderId = (await api.get('/user/me/', { token: sender.access })).body.id as number;
+    const receiverId = (await api.get('/user/me/', { token: receiver.access })).body.id as number;
+    const opening = await api.post('/chats/messages/', { user_id: receiverId, message: 'message 0' }, { token: sender.access });
+    expect(opening.status).toBe(201);
+    const chatId = opening.body.chat_id as number;
+
+    // Two receiving sockets, one after the other: round-robin puts them on different processes.
+    const receivers = [await chatReceiver(), await chatReceiver()];
+    receivers.forEach((r) => stoppers.push(() => r.stop()));
+
+    let loading = true;
+    const reads: number[] = [];
+    const writes: number[] = [];
+    // The opening message (it made the chat) is not expected on the sockets.
+    const sent: string[] = [];
+    const reader = async () => {
+      for (let i = 0; loading; i++) {
+        const path = i % 2 ? '/user/me/' : `/post/?probe=${i}`;
+        reads.push((await api.get(path, { token: sender.access })).status);
+      }
+    };
+    const writer = async () => {
+      for (let i = 0; loading; i++) writes.push((await api.post('/post/', { body: `drain ${i}` }, { token: sender.access })).status);
+    };
+    const chatter = async () => {
+      for (let i = 1; loading; i++) {
+        const message = `message ${i}`;
+        const posted = await api.post('/chats/messages/', { user_id: receiverId, message }, { token: sender.access });
+        // A failed POST is not retried by nginx (it may have been acted on): only what was accepted counts as sent.
+        if (posted.status === 201) sent.push(message);
+        else writes.push(posted.status);
+      }
+    };
+    const load = Promise.all([reader(), reader(), reader(), writer(), chatter()]);
+
+    // /readyz of the process that is stopped, asked directly (nginx does not route /readyz to one process).
+    const readiness: number[] = [];
+    let exited = false;
+    void a.exited.then(() => (exited = true));
+    const poll = (async () => {
+      while (!exited) {
+        const status = await fetch(`${group.urls[0]!}/readyz`)
+          .then((response) => response.status)
+          .catch(() => 0);
+        readiness.push(status);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    a.child.kill('SIGTERM');
+    await a.exited;
+    await poll;
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // the load goes on, all at B
+    loading = false;
+    await load;
+
+    expect(reads.length).toBeGreaterThan(20);
+    expect(reads.filter((status) => status !== 200)).toEqual([]);
+    // Writes nearly all succeed: while draining, the process closes each kept-alive connection after
+    // its answer (app.ts) and nginx its idle ones. One that nginx sent in the instant the process
+    // stopped listening (a connection the kernel had accepted, then reset) fails with 502 and is
+    // not sent again: nginx cannot know whether it was acted on. The client sees it fail.
+    const failedWrites = writes.filter((status) => status !== 201);
+    expect(
+      failedWrites.every((status) => status === 502),
+      JSON.stringify(failedWrites),
+    ).toBe(true);
+    expect(failedWrites.length).toBeLessThanOrEqual(3);
+
+    // The load reached the stopped process while it drained (so its kept-alive connections were in use).
+    const afterDrainBegan = a.output().split('draining: /readyz answers 503')[1] ?? '';
+    expect(afterDrainBegan.split('"incoming request"').length - 1).toBeGreaterThan(5);
+
+    // Ready, then 503 for the drain delay while it still serves, then refused (0) once it stopped
+    // listening, until it exited.
+    const statuses = readiness.join(' ');
+    expect(statuses).toMatch(/^(200 )+(503 ?)+(0 ?)*$/);
+
+    // Every receiver ends with every message sent (the ones accepted with 201), once each, in order; one of them was on the
+    // stopped process, closed with 1012 and reconnected.
+    const closes = await Promise.all(receivers.map((r) => r.finish(sent.length)));
+    expect(closes.flat()).toContain(1012);
+    for (const r of receivers) {
+      expect(r.messages()).toEqual(sent);
+      expect(r.repeated).toEqual([]);
+    }
+
+    /**
+     * A chat socket that reconnects after a close and fills the gap from the history. Messages are
+     * kept by id, as a chat client shows them: a message sent through the other process comes
+     * through Redis and can arrive a moment after a later one sent through this socket's process.
+     */
+    async function chatReceiver() {
+      const byId = new Map<number, string>();
+      const closes: number[] = [];
+      /** Messages one socket delivered more than once. */
+      const repeated: number[] = [];
+      let done = false;
+      const connect = async (): Promise<TestSocket> => {
+        const socket = await openSocket(wsUrl(entrance, `/ws/chat/${senderId}/?token=${receiver.access}`));
+        const seen = new Set<number>();
+        socket.ws.on('message', (data) => {
+          const frame = JSON.parse((data as Buffer).toString()) as { type: string; message_id: number; message: string };
+          if (frame.type !== 'chat_message') return;
+          if (seen.has(frame.message_id)) repeated.push(frame.message_id);
+          seen.add(frame.message_id);
+          byId.set(frame.message_id, frame.message);
+        });
+        void socket.closed.then(async ({ code }) => {
+          if (done) return;
+          closes.push(code);
+          current = await connect();
+          // Whatever was sent between the close and the new socket.
+          const history = await api.get(`/chats/messages/?chat_id=${chatId}`, { token: receiver.access });
+          for (const item of history.body as Array<{ message_id: number; message: string }>)
+            if (item.message_id !== opening.body.message_id) byId.set(item.message_id, item.message);
+        });
+        return socket;
+      };
+      let current = await connect();
+      const messages = () => [...byId.entries()].sort(([x], [y]) => x - y).map(([, message]) => message);
+      return {
+        messages,
+        repeated,
+        stop() {
+          done = true;
+          current.close();
+        },
+        async finish(count: number) {
+          await eventually(
+            () => Promise.resolve(byId.size >= count || undefined),
+            () => `received ${byId.size} of ${count} messages (closes ${JSON.stringify(closes)}): ${messages().join(', ')}`,
+          );
+          done = true;
+          current.close();
+          return closes;
+        },
+      };
+    }
+  }, 90_000);
+});
