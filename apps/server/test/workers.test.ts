@@ -99,8 +99,14 @@ function request(method: string, path: string, token: string, body?: unknown) {
 }
 
 it('serves from both workers; a worker killed mid-load loses no acknowledged write and is replaced', async () => {
-  const [first, second] = workerPids();
-  expect(first && second && first !== second).toBe(true);
+  // The primary says ready once both workers listen; their own "worker ready" lines come through
+  // the pipes a moment later.
+  const [first, second] = await waiter().until(
+    () => (workerPids().length === 2 ? workerPids() : undefined),
+    15_000,
+    () => `two workers never said ready:\n${server.output()}`,
+  );
+  expect(first).not.toBe(second);
 
   const api = restClient(url);
   const token = (await signUpThroughOutbox(api, dataDir, 'workers')).access;
