@@ -1,6 +1,6 @@
 /**
  * `pnpm bench [-- --sizes S,M,L --seconds 15 --connections 32 --warmup 2 --scenarios feed,profile --keep-database]
- *   [--workers 2 --through-nginx]`
+ *   [--workers 2 --through-nginx [--compare]]`
  *
  * Creates a throwaway PostgreSQL database on 127.0.0.1:5432, fills it (bench/generate.ts), starts
  * ONE server process on it, and loads each scenario with autocannon (127.0.0.1 only, bounded in
@@ -51,11 +51,20 @@ interface Options {
   warmup: number;
   scenarios: Set<string> | undefined;
   keepDatabase: boolean;
+  /** What answers the load. */
+  topology: Topology;
+  /** Also measure one process direct, alternating with `topology` scenario by scenario, and compare the two. */
+  compare: boolean;
+}
+
+interface Topology {
   /** WORKERS for the server (0: unset, one process); more than one shares limits through Redis. */
   workers: number;
   /** Load through nginx with docs/nginx/careernexus.conf in front of the server. */
   throughNginx: boolean;
 }
+
+const DIRECT: Topology = { workers: 0, throughNginx: false };
 
 function readOptions(argv: string[]): Options {
   const args = argv.filter((arg) => arg !== '--');
@@ -85,10 +94,18 @@ function readOptions(argv: string[]): Options {
     warmup: number('--warmup', 2),
     scenarios: scenarios ? new Set(['ceiling', ...scenarios.split(',').map((name) => name.trim())]) : undefined,
     keepDatabase: args.includes('--keep-database'),
-    workers: Math.round(number('--workers', 0)),
-    throughNginx: args.includes('--through-nginx'),
+    topology: { workers: Math.round(number('--workers', 0)), throughNginx: args.includes('--through-nginx') },
+    compare: args.includes('--compare'),
   };
 }
+
+/** `--compare` measures a topology against one process direct: without --workers or --through-nginx there is nothing to compare. */
+function checkOptions(options: Options): Options {
+  if (options.compare && sameTopology(options.topology, DIRECT)) throw new Error('--compare needs --workers N or --through-nginx');
+  return options;
+}
+
+const sameTopology = (a: Topology, b: Topology) => a.workers === b.workers && a.throughNginx === b.throughNginx;
 
 // ---------------------------------------------------------------------------------------------
 // Server process
@@ -464,6 +481,7 @@ interface CpuProbe {
 interface Measurement {
   size: SizeName;
   scenario: Scenario;
+  topology: Topology;
   rps: number;
   p50: number;
   p99: number;
@@ -523,12 +541,18 @@ async function cpuSnapshot(probe: CpuProbe) {
   return { server: serverTicks(probe.server), database, nginx: probe.nginx ? nginxTicks(probe.nginx) : undefined };
 }
 
+/** One topology, started: where the load goes and whose CPU is read. */
+interface Target {
+  topology: Topology;
+  url: string;
+  probe: CpuProbe;
+}
+
 async function measure(
-  url: string,
+  { topology, url, probe }: Target,
   size: SizeName,
   scenario: Scenario,
   options: Options,
-  probe: CpuProbe,
   log: (line: string) => void,
 ): Promise<Measurement> {
   const problem = await checkSample(url, scenario);
@@ -545,6 +569,7 @@ async function measure(
   const measurement: Measurement = {
     size,
     scenario,
+    topology,
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -557,7 +582,7 @@ async function measure(
     clientCpu: (client.user + client.system) / 1000 / served,
     nginxCpu: before.nginx && after.nginx ? cpuMs(before.nginx, after.nginx) / served : undefined,
   };
-  log(measurementLine(measurement));
+  log(measurementLine(measurement, options.compare));
   return measurement;
 }
 
@@ -571,9 +596,9 @@ function nonSuccessStatuses(result: autocannon.Result): string {
 
 const cpu = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(2));
 
-function measurementLine(m: Measurement): string {
+function measurementLine(m: Measurement, named: boolean): string {
   return (
-    `  ${m.size} ${m.scenario.name}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, errors ${m.errors}, ` +
+    `  ${m.size} ${m.scenario.name}${named ? ` (${topologyName(m.topology)})` : ''}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, errors ${m.errors}, ` +
     `non-2xx ${m.non2xx}${m.statuses ? ` (${m.statuses})` : ''}; CPU ms/req server ${cpu(m.serverCpu)}, postgres ${cpu(m.databaseCpu)}, autocannon ${cpu(m.clientCpu)}` +
     (m.nginxCpu === undefined ? '' : `, nginx ${cpu(m.nginxCpu)}`)
   );
@@ -582,7 +607,23 @@ function measurementLine(m: Measurement): string {
 // ---------------------------------------------------------------------------------------------
 // The table
 
-function table(measurements: Measurement[], loads: GenerateResult[], options: Options, loadAverage: string): string {
+/** The title, one table per topology measured, and with --compare the comparison of the two. */
+function report(measurements: Measurement[], loads: GenerateResult[], options: Options, loadAverage: string): string {
+  const topologies = options.compare ? [DIRECT, options.topology] : [options.topology];
+  const sections = topologies.flatMap((topology) => [
+    '',
+    ...(options.compare ? [`${servedBy(topology)}:`] : []),
+    ...table(
+      measurements.filter((m) => sameTopology(m.topology, topology)),
+      options.sizes[0],
+      topology.throughNginx,
+    ),
+  ]);
+  const comparison = options.compare ? ['', ...compareTable(measurements, options.topology)] : [];
+  return [...tableTitle(loads, options, loadAverage), ...sections, ...comparison].join('\n');
+}
+
+function table(measurements: Measurement[], smallest: SizeName | undefined, throughNginx: boolean): string[] {
   const header = [
     'size',
     'scenario',
@@ -592,12 +633,12 @@ function table(measurements: Measurement[], loads: GenerateResult[], options: Op
     'errors',
     'non-2xx',
     '% ceiling',
-    `p50 / ${options.sizes[0]}`,
+    `p50 / ${smallest}`,
     'srv CPU ms/req',
     'pg CPU ms/req',
-    ...(options.throughNginx ? ['nginx CPU ms/req'] : []),
+    ...(throughNginx ? ['nginx CPU ms/req'] : []),
   ];
-  const row = tableRow(measurements, options.sizes[0]);
+  const row = tableRow(measurements, smallest);
   const regular = measurements.filter((m) => m.scenario.kind !== 'signin');
   const signin = measurements.filter((m) => m.scenario.kind === 'signin');
   // Sizes are set apart by a rule, and sign-in (measured once) by another one.
@@ -614,11 +655,55 @@ function table(measurements: Measurement[], loads: GenerateResult[], options: Op
   }
   const [firstSignin] = signin;
   return [
-    ...tableTitle(loads, options, loadAverage),
-    '',
     ...alignColumns(header, rows),
     firstSignin ? `(sign-in is argon2-bound: measured once, at size ${firstSignin.size}, and not part of the targets)` : '',
-  ].join('\n');
+  ];
+}
+
+/** CPU milliseconds per request on the serving side: server processes, PostgreSQL and nginx. */
+const totalCpu = (m: Measurement) =>
+  m.serverCpu === undefined || m.databaseCpu === undefined ? undefined : m.serverCpu + m.databaseCpu + (m.nginxCpu ?? 0);
+
+/**
+ * Each scenario of `topology` against the same scenario on one process direct, measured back to
+ * back in this run (the first of the pair alternates), as ratios: topology / direct.
+ */
+function compareTable(measurements: Measurement[], topology: Topology): string[] {
+  const direct = new Map(measurements.filter((m) => sameTopology(m.topology, DIRECT)).map((m) => [`${m.size} ${m.scenario.name}`, m]));
+  const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || b === 0 ? undefined : a / b);
+  const times = (value: number | undefined) => (value === undefined ? '-' : `${value.toFixed(2)}×`);
+  const pairs = measurements
+    .filter((m) => sameTopology(m.topology, topology))
+    .flatMap((tested) => {
+      const base = direct.get(`${tested.size} ${tested.scenario.name}`);
+      return base ? [{ base, tested }] : [];
+    });
+  const rows = pairs.map(({ base, tested }) => [
+    tested.size,
+    tested.scenario.route,
+    times(ratio(tested.rps, base.rps)),
+    `${base.p50.toFixed(0)} → ${tested.p50.toFixed(0)}`,
+    `${base.p99.toFixed(0)} → ${tested.p99.toFixed(0)}`,
+    times(ratio(tested.serverCpu, base.serverCpu)),
+    times(ratio(tested.databaseCpu, base.databaseCpu)),
+    `${cpu(totalCpu(base))} → ${cpu(totalCpu(tested))}`,
+    times(ratio(totalCpu(tested), totalCpu(base))),
+  ]);
+  const totals = pairs.flatMap(({ base, tested }) => {
+    const r = ratio(totalCpu(tested), totalCpu(base));
+    return r === undefined || tested.scenario.kind === 'signin' ? [] : [r];
+  });
+  return [
+    `${servedBy(topology)} against one process direct (ratios: the first over the second; p50 and p99 in ms; CPU in ms per request):`,
+    ...alignColumns(['size', 'scenario', 'req/s', 'p50', 'p99', 'srv CPU', 'pg CPU', 'srv+pg+nginx CPU', 'CPU/req'], rows),
+    totals.length ? `median CPU per request, all scenarios but sign-in: ${times(median(totals))} of direct` : '',
+  ];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 /** The cells of a measurement: its share of the same size's ceiling, its p50 against the smallest size's. */
@@ -660,16 +745,21 @@ function alignColumns(header: string[], rows: Array<string[] | 'rule'>): string[
 }
 
 /** What answered: one process, or WORKERS (their CPU summed with the primary's), perhaps behind nginx. */
-function servedBy(options: Options): string {
-  const server = options.workers > 0 ? `WORKERS=${options.workers} (srv CPU: primary + workers)` : 'one server process';
-  return options.throughNginx ? `${server} behind nginx (docs/nginx/careernexus.conf)` : server;
+function servedBy(topology: Topology): string {
+  const server = topology.workers > 0 ? `WORKERS=${topology.workers} (srv CPU: primary + workers)` : 'one server process';
+  return topology.throughNginx ? `${server} behind nginx (docs/nginx/careernexus.conf)` : server;
 }
+
+/** A short name for log lines. */
+const topologyName = (topology: Topology) =>
+  [topology.workers > 0 ? `WORKERS=${topology.workers}` : 'one process', topology.throughNginx ? 'nginx' : 'direct'].join(', ');
 
 function tableTitle(loads: GenerateResult[], options: Options, loadAverage: string): string[] {
   const cpus = os.cpus();
   return [
     `Career Nexus bench, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ` +
-      `node ${process.version}, ${options.connections} connections × ${options.seconds} s (warm-up ${options.warmup} s), ${servedBy(options)}; ` +
+      `node ${process.version}, ${options.connections} connections × ${options.seconds} s (warm-up ${options.warmup} s), ` +
+      `${options.compare ? `${servedBy(options.topology)} and one process direct, scenario by scenario` : servedBy(options.topology)}; ` +
       `load average ${loadAverage}`,
     `data loaded: ${loads.map((l) => `${l.size} ${l.seconds.toFixed(1)} s (${l.counts.users} users, ${l.counts.posts} posts, ${l.counts.post_likes} likes, ${l.counts.comments} comments)`).join('; ')}`,
   ];
@@ -679,6 +769,13 @@ function tableTitle(loads: GenerateResult[], options: Options, loadAverage: stri
 // The run
 
 /** What the run holds: the server and the monitor are started with the first size. */
+/** A topology's processes: the server (a process group) and, when it is behind nginx, nginx. */
+interface Serving {
+  topology: Topology;
+  server: Server;
+  nginx: Nginx | undefined;
+}
+
 interface Run {
   options: Options;
   log: (line: string) => void;
@@ -686,14 +783,14 @@ interface Run {
   databaseUrl: string;
   secret: string;
   dataDir: string;
-  server?: Server;
-  nginx?: Nginx;
+  /** The topologies under load, started with the first size: one, or with --compare direct and the tested one. */
+  serving?: Serving[];
   monitor?: pg.Client;
   replicaMonitor?: pg.Client;
 }
 
 async function main() {
-  const options = readOptions(process.argv.slice(2));
+  const options = checkOptions(readOptions(process.argv.slice(2)));
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const database = `careernexus_bench_${process.pid}_${Date.now().toString(36)}`;
   const run: Run = {
@@ -738,9 +835,11 @@ async function main() {
       logFixtures(fixtures, log);
       measurements.push(...(await measureSize(run, size, fixtures, index === 0)));
     }
-    const problems = run.server?.output.join('').trim();
-    if (problems) log(`server output (warnings and errors):\n${problems.slice(-4000)}`);
-    console.log(table(measurements, loads, options, `${loadAtStart} at start, ${loadAverage()} at end (1, 5, 15 min)`));
+    for (const { topology, server } of run.serving ?? []) {
+      const problems = server.output.join('').trim();
+      if (problems) log(`server output (${topologyName(topology)}; warnings and errors):\n${problems.slice(-4000)}`);
+    }
+    console.log(report(measurements, loads, options, `${loadAtStart} at start, ${loadAverage()} at end (1, 5, 15 min)`));
   } finally {
     await cleanup();
   }
@@ -751,8 +850,10 @@ function cleanupOnce(run: Run): () => Promise<void> {
   let cleaning: Promise<void> | undefined;
   return () =>
     (cleaning ??= (async () => {
-      await run.nginx?.stop();
-      await stopServerProcess(run.server);
+      for (const { server, nginx } of run.serving ?? []) {
+        await nginx?.stop();
+        await stopServerProcess(server);
+      }
       await run.monitor?.end().catch(() => {});
       await run.replicaMonitor?.end().catch(() => {});
       rmSync(run.dataDir, { recursive: true, force: true });
@@ -787,30 +888,50 @@ function logFixtures(fixtures: Fixtures, log: (line: string) => void): void {
 /** Every chosen scenario at one size, on the server (started with the first size). Sign-in runs at the first size only. */
 async function measureSize(run: Run, size: SizeName, fixtures: Fixtures, firstSize: boolean): Promise<Measurement[]> {
   const { options, log } = run;
-  const server = (run.server ??= await startServerProcess(run.databaseUrl, run.secret, run.dataDir, options.workers));
-  if (options.throughNginx) run.nginx ??= await startNginx(await freePort(), [server.url.replace('http://', '')]);
-  const url = run.nginx ? `http://127.0.0.1:${run.nginx.port}` : server.url;
+  const serving = (run.serving ??= await startServing(run, options.compare ? [DIRECT, options.topology] : [options.topology]));
   const monitor = (run.monitor ??= await connectMonitor());
   // The load leaves gigabytes of dirty pages at L. Written back now, they are not billed to
   // the first scenario's PostgreSQL CPU. Needs a superuser.
   await monitor.query('checkpoint').catch((error: Error) => log(`  no checkpoint after the load: ${error.message}`));
   const replicaMonitor = REPLICA ? (run.replicaMonitor ??= await connectMonitor(REPLICA)) : undefined;
   if (replicaMonitor) await replicaCaughtUp(monitor, replicaMonitor);
-  const probe: CpuProbe = {
-    server: required(server.child.pid, 'the server process id'),
-    monitor,
-    replicaMonitor,
-    database: run.database,
-    nginx: run.nginx?.child.pid,
-  };
+  const targets: Target[] = serving.map(({ topology, server, nginx }) => ({
+    topology,
+    url: nginx ? `http://127.0.0.1:${nginx.port}` : server.url,
+    probe: {
+      server: required(server.child.pid, 'the server process id'),
+      monitor,
+      replicaMonitor,
+      database: run.database,
+      nginx: nginx?.child.pid,
+    },
+  }));
   const measurements: Measurement[] = [];
-  for (const scenario of scenarios(fixtures)) {
-    if (options.scenarios && !options.scenarios.has(scenario.name)) continue;
-    if (scenario.kind === 'signin' && !firstSize) continue;
-    measurements.push(await measure(url, size, scenario, options, probe, log));
-    if (server.child.exitCode !== null) throw new Error(`the server died:\n${server.output.join('')}`);
+  const chosen = scenarios(fixtures).filter(
+    (scenario) => (!options.scenarios || options.scenarios.has(scenario.name)) && (scenario.kind !== 'signin' || firstSize),
+  );
+  for (const [index, scenario] of chosen.entries()) {
+    // Compared topologies take turns going first, so a drift of the machine's speed does not favour one.
+    for (const target of index % 2 ? [...targets].reverse() : targets) {
+      measurements.push(await measure(target, size, scenario, options, log));
+    }
+    for (const { server } of serving) if (server.child.exitCode !== null) throw new Error(`the server died:\n${server.output.join('')}`);
   }
   return measurements;
+}
+
+/** Starts each topology's server (and nginx in front when asked) on the run's database. */
+async function startServing(run: Run, topologies: Topology[]): Promise<Serving[]> {
+  const serving: Serving[] = [];
+  for (const topology of topologies) {
+    const server = await startServerProcess(run.databaseUrl, run.secret, run.dataDir, topology.workers);
+    // Registered at once: a failure starting nginx still stops this server in the clean-up.
+    run.serving = serving;
+    const entry: Serving = { topology, server, nginx: undefined };
+    serving.push(entry);
+    if (topology.throughNginx) entry.nginx = await startNginx(await freePort(), [server.url.replace('http://', '')]);
+  }
+  return serving;
 }
 
 async function connectMonitor(server = POSTGRES): Promise<pg.Client> {

@@ -50,7 +50,9 @@ export async function buildApp({ services, ping, draining = () => false }: AppOp
 
   const createContext = (request: FastifyRequest): Context =>
     contextFor(request, {
-      services,
+      // What the procedures log carries this request's id, as fastify's own lines do. request.log
+      // is a child of services.log (loggerInstance), so it is the pino Logger Services names.
+      services: { ...services, log: request.log as Services['log'] },
       ip: request.ip,
       authorization: request.headers.authorization,
       url: `${request.protocol}://${request.host}${request.url}`,

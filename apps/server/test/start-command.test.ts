@@ -141,6 +141,35 @@ it('LOG_FORMAT=pretty: one short line per request and per other record, with not
   expect(server.output()).not.toMatch(/^\{/m);
 }, 60_000);
 
+it("puts the request id on the lines procedures log, as on fastify's own, and answers it as X-Request-Id", async () => {
+  const api = restClient(`http://127.0.0.1:${env.PORT}`);
+  // Google sign-in against an issuer that is not listening: the procedure logs why it answers 503.
+  const server = await startServerProcess({
+    ...env,
+    GOOGLE_CLIENT_ID: 'client-id',
+    GOOGLE_CLIENT_SECRET: 'client-secret',
+    GOOGLE_REDIRECT_URL_SIGNIN: 'http://127.0.0.1/signin',
+    GOOGLE_REDIRECT_URL_SIGNUP: 'http://127.0.0.1/signup',
+    GOOGLE_ISSUER_URL: `http://127.0.0.1:${await freePort()}`,
+  });
+  const given = await api.post('/user/google/signin/', { code: 'any' }, { headers: { 'x-request-id': 'edge-42.a' } });
+  const generated = await api.post('/user/google/signin/', { code: 'any' });
+  server.child.kill('SIGTERM');
+  expect(await server.exited).toBe(0);
+
+  expect([given.status, generated.status]).toEqual([503, 503]);
+  const records = server
+    .output()
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { msg: string; reqId?: string });
+  const unavailable = records.filter((record) => record.msg === 'google sign-in unavailable');
+  expect(unavailable.map((record) => record.reqId)).toEqual(['edge-42.a', generated.headers.get('x-request-id')]);
+  expect(given.headers.get('x-request-id')).toBe('edge-42.a');
+  // The same id on fastify's completion line of that request, so the lines of one request join up.
+  expect(records).toContainEqual(expect.objectContaining({ msg: 'request completed', reqId: 'edge-42.a' }));
+}, 60_000);
+
 it('refuses to start in production without JWT_SECRET, naming the problem', () => {
   const result = spawnSync(NODE_WITH_TSX[0], [...NODE_WITH_TSX.slice(1), 'apps/server/src/main.ts'], {
     cwd: ROOT,
