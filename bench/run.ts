@@ -48,6 +48,8 @@ interface Options {
   sizes: SizeName[];
   seconds: number;
   connections: number;
+  /** Requests per second over all connections (0: as fast as the server answers). */
+  rate: number;
   warmup: number;
   scenarios: Set<string> | undefined;
   keepDatabase: boolean;
@@ -91,6 +93,7 @@ function readOptions(argv: string[]): Options {
     sizes: ordered,
     seconds: number('--seconds', 15),
     connections: Math.max(1, Math.round(number('--connections', 32))),
+    rate: Math.round(number('--rate', 0)),
     warmup: number('--warmup', 2),
     scenarios: scenarios ? new Set(['ceiling', ...scenarios.split(',').map((name) => name.trim())]) : undefined,
     keepDatabase: args.includes('--keep-database'),
@@ -514,11 +517,12 @@ async function sample(url: string, request: Request): Promise<{ status: number; 
   return { status: response.status, body };
 }
 
-async function load(url: string, scenario: Scenario, seconds: number, connections: number, firstClient: number) {
+async function load(url: string, scenario: Scenario, seconds: number, { connections, rate }: Options, firstClient: number) {
   let client = firstClient;
   return autocannon({
     url,
     connections,
+    ...(rate > 0 ? { overallRate: rate } : {}),
     duration: seconds,
     timeout: 10,
     requests: scenario.requests(firstClient),
@@ -557,10 +561,10 @@ async function measure(
 ): Promise<Measurement> {
   const problem = await checkSample(url, scenario);
   if (problem) log(`  ${size} ${scenario.name}: sample response: ${problem}`);
-  if (options.warmup > 0) await load(url, scenario, options.warmup, options.connections, options.connections);
+  if (options.warmup > 0) await load(url, scenario, options.warmup, options, options.connections);
   const before = await cpuSnapshot(probe);
   const clientBefore = process.cpuUsage();
-  const result = await load(url, scenario, options.seconds, options.connections, 0);
+  const result = await load(url, scenario, options.seconds, options, 0);
   const client = process.cpuUsage(clientBefore);
   const after = await cpuSnapshot(probe);
   // autocannon stops sending at the deadline; let the server finish what it accepted (sign-in queues on argon2).
@@ -758,7 +762,7 @@ function tableTitle(loads: GenerateResult[], options: Options, loadAverage: stri
   const cpus = os.cpus();
   return [
     `Career Nexus bench, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ` +
-      `node ${process.version}, ${options.connections} connections × ${options.seconds} s (warm-up ${options.warmup} s), ` +
+      `node ${process.version}, ${options.connections} connections${options.rate ? ` at ${options.rate} req/s` : ''} × ${options.seconds} s (warm-up ${options.warmup} s), ` +
       `${options.compare ? `${servedBy(options.topology)} and one process direct, scenario by scenario` : servedBy(options.topology)}; ` +
       `load average ${loadAverage}`,
     `data loaded: ${loads.map((l) => `${l.size} ${l.seconds.toFixed(1)} s (${l.counts.users} users, ${l.counts.posts} posts, ${l.counts.post_likes} likes, ${l.counts.comments} comments)`).join('; ')}`,
