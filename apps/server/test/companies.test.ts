@@ -222,6 +222,51 @@ describe('company pages', () => {
     // Signing in again works as before.
     expect((await t.api.post('/user/signin/', { email: owner.email, password: PASSWORD })).status).toBe(200);
   });
+
+  it('ends the whole chain when the person signs out: person → company → a company that company created, at every depth', async () => {
+    const owner = await signedIn();
+    const first = await companyOf(owner);
+    const asFirst = await switchTo(owner, first.id);
+    // A company page may create a page of its own and switch into it: the chain goes one level deeper.
+    const second = await companyOf({ id: first.id, email: first.email, token: asFirst.access });
+    const asSecond = await switchTo({ token: asFirst.access }, second.id);
+    expect(asSecond.user_id).toBe(second.id);
+    // The deepest session rotates: its new pair still hangs under the first company's session.
+    const rotated = await t.api.post('/user/token/refresh/', { refresh: asSecond.refresh });
+    expect(rotated.status).toBe(200);
+    // Each token is read once before the sign-out, so a process that remembered it must hear the revocation.
+    for (const access of [asFirst.access, asSecond.access, rotated.body.access]) {
+      expect((await t.api.get('/user/me/', { token: access })).status).toBe(200);
+    }
+    // Another sign-in of the same person is a separate session: it survives.
+    const elsewhere = await t.api.post('/user/signin/', { email: owner.email, password: PASSWORD });
+    expect(elsewhere.status).toBe(200);
+
+    const out = await t.api.post('/user/signout/', { refresh: owner.refresh }, { token: owner.token });
+    expect(out.status).toBe(202);
+    for (const access of [owner.token, asFirst.access, asSecond.access, rotated.body.access]) {
+      expect((await t.api.get('/user/me/', { token: access })).status).toBe(401);
+    }
+    for (const refresh of [asFirst.refresh, rotated.body.refresh]) {
+      expect((await t.api.post('/user/token/refresh/', { refresh })).status).toBe(401);
+    }
+    expect((await t.api.get('/user/me/', { token: elsewhere.body.access })).body.id).toBe(owner.id);
+    expect((await t.api.post('/user/token/refresh/', { refresh: elsewhere.body.refresh })).status).toBe(200);
+  });
+
+  it('signing out the middle of a chain ends what was switched into from it, and leaves the session above alone', async () => {
+    const owner = await signedIn();
+    const first = await companyOf(owner);
+    const asFirst = await switchTo(owner, first.id);
+    const second = await companyOf({ id: first.id, email: first.email, token: asFirst.access });
+    const asSecond = await switchTo({ token: asFirst.access }, second.id);
+    const out = await t.api.post('/user/signout/', { refresh: asFirst.refresh }, { token: asFirst.access });
+    expect(out.status).toBe(202);
+    expect((await t.api.get('/user/me/', { token: asSecond.access })).status).toBe(401);
+    expect((await t.api.post('/user/token/refresh/', { refresh: asSecond.refresh })).status).toBe(401);
+    expect((await t.api.get('/user/me/', { token: owner.token })).body.id).toBe(owner.id);
+    expect((await t.api.post('/user/token/refresh/', { refresh: owner.refresh })).status).toBe(200);
+  });
 });
 
 describe('organization members', () => {

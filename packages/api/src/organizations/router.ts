@@ -89,7 +89,8 @@ export const organizationsRouter = router({
         summary: 'Switch to a linked account',
         description:
           '`{"account": <user id>}` of a linked account: fresh tokens for it, without its password. Every switch is recorded. ' +
-          'Signing out the session you switched from (`POST /user/signout/`) ends the session switched into; signing out that one leaves yours alone.',
+          'Signing out the session you switched from (`POST /user/signout/`) ends the session switched into, and any switched into from that one in turn; ' +
+          'signing out that one leaves yours alone.',
         errors: {
           400: answers('Your own account', orgErrors.switchToSelf()),
           403: answers('No link joins you to that account (or it is unknown or closed); nothing changes', orgErrors.accountNotLinked()),
