@@ -400,4 +400,72 @@ describe('organization members', () => {
     const invitations = await t.api.get(`/user/organization-members/?organization=${company.id}&status=invited`, { token: owner.token });
     expect(invitations.body.count).toBe(0);
   });
+
+  it('leaves deactivated accounts out of member lists, counts and linked accounts, and shows them again once reactivated', async () => {
+    const owner = await person(t.api, t.mailbox);
+    const coOwner = await person(t.api, t.mailbox);
+    const company = await companyOf(owner);
+    const asCompany = await switchTo(owner, company.id);
+    const members = [await person(t.api, t.mailbox), await person(t.api, t.mailbox), await person(t.api, t.mailbox)];
+    for (const member of members) {
+      await t.api.post('/user/organization-members/', { member: member.id, organization: company.id }, { token: owner.token });
+    }
+    for (const member of members.slice(0, 2)) {
+      const accepted = await t.api.post(
+        '/user/organization-members/respond/',
+        { organization: company.id, accept: true },
+        { token: member.token },
+      );
+      expect(accepted.status).toBe(200);
+    }
+    // A second person linked to the page, as a hand-over would leave it.
+    await t.server.database.db.insertInto('linked_accounts').values({ main_account_id: coOwner.id, child_id: company.id }).execute();
+    const [leaving, staying, invitee] = members as [Person, Person, Person];
+
+    const view = async () => {
+      const accepted = await t.api.get(`/user/organization-members/?organization=${company.id}&page_size=1`, { token: owner.token });
+      const invited = await t.api.get(`/user/organization-members/?organization=${company.id}&status=invited`, { token: owner.token });
+      const profile = await t.api.get(`/user/retrieve-profile/?user_id=${company.id}`, { token: owner.token });
+      const linked = await t.api.get('/user/linked-accounts/', { token: asCompany.access });
+      return {
+        count: accepted.body.count,
+        // page_size=1: the count decides whether a next page is offered.
+        next: accepted.body.next !== null,
+        first: accepted.body.results.map((row: any) => row.member.id),
+        invited: invited.body.results.map((row: any) => row.member.id),
+        invitedCount: invited.body.count,
+        profileCount: profile.body.members_count,
+        profileMembers: profile.body.members.map((row: any) => row.member.id),
+        linked: linked.body.map((row: any) => row.account.id),
+      };
+    };
+    const all = {
+      count: 2,
+      next: true,
+      first: [Math.max(leaving.id, staying.id)],
+      invited: [invitee.id],
+      invitedCount: 1,
+      profileCount: 2,
+      profileMembers: [leaving.id, staying.id].sort((a, b) => b - a),
+      linked: [owner.id, coOwner.id],
+    };
+    expect(await view()).toEqual(all);
+
+    const setActive = (ids: number[], active: boolean) =>
+      t.server.database.db.updateTable('users').set({ is_active: active }).where('id', 'in', ids).execute();
+    await setActive([leaving.id, invitee.id, coOwner.id], false);
+    expect(await view()).toEqual({
+      count: 1,
+      next: false,
+      first: [staying.id],
+      invited: [],
+      invitedCount: 0,
+      profileCount: 1,
+      profileMembers: [staying.id],
+      linked: [owner.id],
+    });
+    // Hidden, not removed: reactivated, they are listed again.
+    await setActive([leaving.id, invitee.id, coOwner.id], true);
+    expect(await view()).toEqual(all);
+  });
 });

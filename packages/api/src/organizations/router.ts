@@ -73,7 +73,7 @@ export const organizationsRouter = router({
         path: '/user/linked-accounts/',
         summary: 'Your linked accounts',
         description:
-          'The other side of every link of yours, oldest first: the company pages you created, or, signed in as a company page, the accounts that created it. ' +
+          'The other side of every link of yours, oldest first, deactivated accounts left out: the company pages you created, or, signed in as a company page, the accounts that created it. ' +
           'A bare list of `{"account": {id, name, profile_photo, extras}}` (`extras`: the tagline of a company, else the qualification).',
       }),
     )
@@ -107,7 +107,7 @@ export const organizationsRouter = router({
         method: 'GET',
         path: '/user/organization-members/',
         summary: 'An organization’s members',
-        description: `Accepted members, highest user id first, paginated (10 a page); any signed-in member may read them. With \`?status=invited\`, the invitations not yet answered (owners only). ${ORGANIZATION}`,
+        description: `Accepted members (deactivated accounts left out, in the count too), highest user id first, paginated (10 a page); any signed-in member may read them. With \`?status=invited\`, the invitations not yet answered (owners only). ${ORGANIZATION}`,
         errors: {
           403: answers(
             'Invitations are for owners; or no organization named and you are none',
