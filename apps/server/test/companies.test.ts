@@ -222,6 +222,51 @@ describe('company pages', () => {
     // Signing in again works as before.
     expect((await t.api.post('/user/signin/', { email: owner.email, password: PASSWORD })).status).toBe(200);
   });
+
+  it('ends the whole chain when the person signs out: person → company → a company that company created, at every depth', async () => {
+    const owner = await signedIn();
+    const first = await companyOf(owner);
+    const asFirst = await switchTo(owner, first.id);
+    // A company page may create a page of its own and switch into it: the chain goes one level deeper.
+    const second = await companyOf({ id: first.id, email: first.email, token: asFirst.access });
+    const asSecond = await switchTo({ token: asFirst.access }, second.id);
+    expect(asSecond.user_id).toBe(second.id);
+    // The deepest session rotates: its new pair still hangs under the first company's session.
+    const rotated = await t.api.post('/user/token/refresh/', { refresh: asSecond.refresh });
+    expect(rotated.status).toBe(200);
+    // Each token is read once before the sign-out, so a process that remembered it must hear the revocation.
+    for (const access of [asFirst.access, asSecond.access, rotated.body.access]) {
+      expect((await t.api.get('/user/me/', { token: access })).status).toBe(200);
+    }
+    // Another sign-in of the same person is a separate session: it survives.
+    const elsewhere = await t.api.post('/user/signin/', { email: owner.email, password: PASSWORD });
+    expect(elsewhere.status).toBe(200);
+
+    const out = await t.api.post('/user/signout/', { refresh: owner.refresh }, { token: owner.token });
+    expect(out.status).toBe(202);
+    for (const access of [owner.token, asFirst.access, asSecond.access, rotated.body.access]) {
+      expect((await t.api.get('/user/me/', { token: access })).status).toBe(401);
+    }
+    for (const refresh of [asFirst.refresh, rotated.body.refresh]) {
+      expect((await t.api.post('/user/token/refresh/', { refresh })).status).toBe(401);
+    }
+    expect((await t.api.get('/user/me/', { token: elsewhere.body.access })).body.id).toBe(owner.id);
+    expect((await t.api.post('/user/token/refresh/', { refresh: elsewhere.body.refresh })).status).toBe(200);
+  });
+
+  it('signing out the middle of a chain ends what was switched into from it, and leaves the session above alone', async () => {
+    const owner = await signedIn();
+    const first = await companyOf(owner);
+    const asFirst = await switchTo(owner, first.id);
+    const second = await companyOf({ id: first.id, email: first.email, token: asFirst.access });
+    const asSecond = await switchTo({ token: asFirst.access }, second.id);
+    const out = await t.api.post('/user/signout/', { refresh: asFirst.refresh }, { token: asFirst.access });
+    expect(out.status).toBe(202);
+    expect((await t.api.get('/user/me/', { token: asSecond.access })).status).toBe(401);
+    expect((await t.api.post('/user/token/refresh/', { refresh: asSecond.refresh })).status).toBe(401);
+    expect((await t.api.get('/user/me/', { token: owner.token })).body.id).toBe(owner.id);
+    expect((await t.api.post('/user/token/refresh/', { refresh: owner.refresh })).status).toBe(200);
+  });
 });
 
 describe('organization members', () => {
@@ -354,5 +399,73 @@ describe('organization members', () => {
     expect(declined.body.status).toBe('declined');
     const invitations = await t.api.get(`/user/organization-members/?organization=${company.id}&status=invited`, { token: owner.token });
     expect(invitations.body.count).toBe(0);
+  });
+
+  it('leaves deactivated accounts out of member lists, counts and linked accounts, and shows them again once reactivated', async () => {
+    const owner = await person(t.api, t.mailbox);
+    const coOwner = await person(t.api, t.mailbox);
+    const company = await companyOf(owner);
+    const asCompany = await switchTo(owner, company.id);
+    const members = [await person(t.api, t.mailbox), await person(t.api, t.mailbox), await person(t.api, t.mailbox)];
+    for (const member of members) {
+      await t.api.post('/user/organization-members/', { member: member.id, organization: company.id }, { token: owner.token });
+    }
+    for (const member of members.slice(0, 2)) {
+      const accepted = await t.api.post(
+        '/user/organization-members/respond/',
+        { organization: company.id, accept: true },
+        { token: member.token },
+      );
+      expect(accepted.status).toBe(200);
+    }
+    // A second person linked to the page, as a hand-over would leave it.
+    await t.server.database.db.insertInto('linked_accounts').values({ main_account_id: coOwner.id, child_id: company.id }).execute();
+    const [leaving, staying, invitee] = members as [Person, Person, Person];
+
+    const view = async () => {
+      const accepted = await t.api.get(`/user/organization-members/?organization=${company.id}&page_size=1`, { token: owner.token });
+      const invited = await t.api.get(`/user/organization-members/?organization=${company.id}&status=invited`, { token: owner.token });
+      const profile = await t.api.get(`/user/retrieve-profile/?user_id=${company.id}`, { token: owner.token });
+      const linked = await t.api.get('/user/linked-accounts/', { token: asCompany.access });
+      return {
+        count: accepted.body.count,
+        // page_size=1: the count decides whether a next page is offered.
+        next: accepted.body.next !== null,
+        first: accepted.body.results.map((row: any) => row.member.id),
+        invited: invited.body.results.map((row: any) => row.member.id),
+        invitedCount: invited.body.count,
+        profileCount: profile.body.members_count,
+        profileMembers: profile.body.members.map((row: any) => row.member.id),
+        linked: linked.body.map((row: any) => row.account.id),
+      };
+    };
+    const all = {
+      count: 2,
+      next: true,
+      first: [Math.max(leaving.id, staying.id)],
+      invited: [invitee.id],
+      invitedCount: 1,
+      profileCount: 2,
+      profileMembers: [leaving.id, staying.id].sort((a, b) => b - a),
+      linked: [owner.id, coOwner.id],
+    };
+    expect(await view()).toEqual(all);
+
+    const setActive = (ids: number[], active: boolean) =>
+      t.server.database.db.updateTable('users').set({ is_active: active }).where('id', 'in', ids).execute();
+    await setActive([leaving.id, invitee.id, coOwner.id], false);
+    expect(await view()).toEqual({
+      count: 1,
+      next: false,
+      first: [staying.id],
+      invited: [],
+      invitedCount: 0,
+      profileCount: 1,
+      profileMembers: [staying.id],
+      linked: [owner.id],
+    });
+    // Hidden, not removed: reactivated, they are listed again.
+    await setActive([leaving.id, invitee.id, coOwner.id], true);
+    expect(await view()).toEqual(all);
   });
 });

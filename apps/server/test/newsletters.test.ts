@@ -287,4 +287,53 @@ describe('newsletters', () => {
     await allDelivered(failed.id);
     expect(t.mailbox.received.filter((mail) => mail.to.includes(reader))).toEqual([]);
   });
+
+  it('the courier deletes settled rows older than 30 days, a backlog of them in several batches, and keeps recent and unsettled rows', async () => {
+    // The queue's states, set up directly: one row per address, under a newsletter of their own.
+    const { rows } = await sql<{ letter: number; subscriber: number }>`
+      with letter as (insert into newsletters (title, content) values (${uniqueTitle('Long ago')}, 'Old news') returning id),
+        subscriber as (insert into newsletter_subscribers (email, confirmed_at) values (${uniqueEmail('pruned')}, now()) returning id)
+      select letter.id as letter, subscriber.id as subscriber from letter, subscriber`.execute(db());
+    const { letter, subscriber } = rows[0]!;
+    const states: Record<string, { attempts: number; notBefore: string; finishedAt: string | null; skipped?: boolean }> = {
+      'sent-31-days-ago': { attempts: 1, notBefore: '-31 days', finishedAt: '-31 days' },
+      'skipped-31-days-ago': { attempts: 1, notBefore: '-31 days', finishedAt: '-31 days', skipped: true },
+      'given-up-31-days-ago': { attempts: 5, notBefore: '-31 days', finishedAt: null },
+      'sent-29-days-ago': { attempts: 1, notBefore: '-29 days', finishedAt: '-29 days' },
+      'given-up-yesterday': { attempts: 5, notBefore: '-1 day', finishedAt: null },
+      'failed-retry-due-in-an-hour': { attempts: 2, notBefore: '1 hour', finishedAt: null },
+      'pending-due-tomorrow': { attempts: 0, notBefore: '1 day', finishedAt: null },
+    };
+    for (const [address, state] of Object.entries(states)) {
+      await sql`
+        insert into newsletter_deliveries (newsletter_id, subscriber_id, address, attempts, not_before, finished_at, skipped)
+        values (${letter}, ${subscriber}, ${address}, ${state.attempts}, now() + ${state.notBefore}::interval,
+          now() + ${state.finishedAt}::interval, ${state.skipped ?? false})`.execute(db());
+    }
+    // More old sent rows than one prune deletes (1,000).
+    await sql`
+      insert into newsletter_deliveries (newsletter_id, subscriber_id, address, attempts, not_before, finished_at)
+      select ${letter}, ${subscriber}, 'backlog-' || n, 1, now() - interval '40 days', now() - interval '40 days'
+      from generate_series(1, 2500) n`.execute(db());
+
+    // Publishing wakes the courier; its rounds delete the backlog one batch after another, without
+    // waiting for its idle poll (15 s) between batches.
+    const started = Date.now();
+    const woken = await publish();
+    const remaining = async () =>
+      (
+        await sql<{ address: string }>`
+          select address from newsletter_deliveries where newsletter_id = ${letter} order by address`.execute(db())
+      ).rows.map((row) => row.address);
+    const kept = ['failed-retry-due-in-an-hour', 'given-up-yesterday', 'pending-due-tomorrow', 'sent-29-days-ago'];
+    for (;;) {
+      const left = await remaining();
+      if (left.length === kept.length) break;
+      if (Date.now() - started > 10_000) throw new Error(`${left.length} rows left: ${left.slice(0, 10).join(', ')}…`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await remaining()).toEqual(kept);
+    // The newsletter that woke it went out as usual.
+    await allDelivered(woken.id);
+  });
 });

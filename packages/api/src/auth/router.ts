@@ -96,7 +96,7 @@ export const authRouter = router({
         summary: 'Sign out',
         description:
           'Blacklists the refresh token and revokes the access token that made the request. Sessions switched into from this one ' +
-          '(`POST /user/switch-account/`) end with it; signing out a session you switched into leaves the one you switched from alone.',
+          '(`POST /user/switch-account/`), and from those in turn, end with it; signing out a session you switched into leaves the one you switched from alone.',
         errors: { 400: answers('Invalid, expired or already used refresh token', authErrors.invalidSignoutToken()) },
       }),
     )

@@ -149,9 +149,10 @@ export async function signin(services: Services, email: string, password: string
 }
 
 /**
- * Blacklists the refresh token and the access token that presented it, and ends the sessions
- * switched into from this session (their refresh tokens and live access tokens): signing the
- * person out signs out the company pages they opened from it, not the other way round.
+ * Blacklists the refresh token and the access token that presented it, and ends every session
+ * switched into from this session, and from those in turn (their refresh tokens and live access
+ * tokens): signing the person out signs out the company pages they opened from it, however
+ * deep, not the other way round.
  */
 export async function signout(services: Services, viewer: Viewer, refreshToken: string) {
   const claims = verifyToken(services.secretKey, refreshToken, 'refresh', seconds(services.now()));
@@ -178,15 +179,33 @@ export async function signout(services: Services, viewer: Viewer, refreshToken: 
   return { status: 'Logged out' as const };
 }
 
-/** Ends the sessions switched into from `sessionId`; returns the access tokens it revoked. */
+/**
+ * The sessions switched into from `sessionId`, from those, and so on. Sessions form a tree (each
+ * switch starts a new session under an existing one); `union` would end even a cycle.
+ */
+async function switchedSessionsUnder(trx: Kysely<Database>, sessionId: string) {
+  const { rows } = await sql<{ session_id: string }>`
+    with recursive switched (session_id) as (
+      select session_id from refresh_tokens where parent_session_id = ${sessionId}
+      union
+      select r.session_id from refresh_tokens r join switched s on r.parent_session_id = s.session_id
+    )
+    select session_id from switched`.execute(trx);
+  return rows.map((row) => row.session_id);
+}
+
+/** Ends the sessions switched into from `sessionId`, at any depth; returns the access tokens it revoked. */
 async function endSwitchedSessions(services: Services, trx: Kysely<Database>, sessionId: string) {
   const now = services.now();
   const ttlMs = services.config.ACCESS_TOKEN_TTL * 1000;
+  // Every token of a switched session names its parent session (kept through rotation): reading
+  // by parent uses the index refresh_tokens_parent_session.
+  const parents = [sessionId, ...(await switchedSessionsUnder(trx, sessionId))];
   // Every access token of those sessions still alive: one per refresh token issued within its lifetime.
   const live = await trx
     .selectFrom('refresh_tokens')
     .select(['access_jti', 'user_id', 'issued_at'])
-    .where('parent_session_id', '=', sessionId)
+    .where('parent_session_id', 'in', parents)
     .where('issued_at', '>', new Date(now.getTime() - ttlMs))
     .execute();
   const access = live.flatMap((row) =>
@@ -202,7 +221,7 @@ async function endSwitchedSessions(services: Services, trx: Kysely<Database>, se
   await trx
     .updateTable('refresh_tokens')
     .set({ revoked_at: now })
-    .where('parent_session_id', '=', sessionId)
+    .where('parent_session_id', 'in', parents)
     .where('revoked_at', 'is', null)
     .execute();
   return access.map((token) => token.jti);

@@ -14,6 +14,14 @@ const MAX_ATTEMPTS = 5;
 const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000];
 /** How often an idle courier looks for work queued by another process or left by a dead one. */
 const IDLE_POLL_MS = 15_000;
+/**
+ * How long settled rows (sent, skipped, or given up) stay in the queue: long enough to answer
+ * "did my newsletter reach this address?" for the last issues, after which a row is only weight
+ * (one per recipient and newsletter, forever). Unsettled rows stay whatever their age.
+ */
+const SETTLED_RETENTION_MS = 30 * 24 * 3_600_000;
+/** Settled rows a courier deletes per round: one short statement between two batches of sends. */
+const PRUNE_BATCH_SIZE = 1_000;
 
 interface ClaimedRow {
   id: number;
@@ -107,6 +115,27 @@ async function sendOne(services: Services, row: ClaimedRow, letter: { title: str
   await db.updateTable('newsletter_deliveries').set({ finished_at: services.now() }).where('id', '=', row.id).execute();
 }
 
+/**
+ * Deletes up to PRUNE_BATCH_SIZE settled rows older than SETTLED_RETENTION_MS, through the index
+ * newsletter_deliveries_settled (migration 0025), whose predicate and expression are written the
+ * same here. Couriers of other processes skip the rows one is deleting instead of waiting.
+ * Returns how many it deleted.
+ */
+async function pruneSettledBatch(services: Services): Promise<number> {
+  const cutoff = new Date(services.now().getTime() - SETTLED_RETENTION_MS);
+  // `= any(array(…))`, not `in (…)`: the rows are then found by primary key; with `in` PostgreSQL
+  // 15 planned a hash join over a scan of the whole queue.
+  const result = await sql`
+    delete from newsletter_deliveries where id = any(array(
+      select id from newsletter_deliveries
+      where (finished_at is not null or attempts >= ${sql.lit(MAX_ATTEMPTS)}) and coalesce(finished_at, not_before) < ${cutoff}
+      order by coalesce(finished_at, not_before), id
+      limit ${PRUNE_BATCH_SIZE}
+      for update skip locked
+    ))`.execute(services.db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
 export interface NewsletterCourier {
   /** Finishes the sends in flight, hands the rest of its batch back, and stops. */
   stop(): Promise<void>;
@@ -114,20 +143,23 @@ export interface NewsletterCourier {
 
 /**
  * The server process's newsletter courier: sends due rows batch after batch, then sleeps until
- * mail is queued here (`services.newsletterQueued`) or IDLE_POLL_MS pass. Several processes may
- * each run one: claims skip rows another holds.
+ * mail is queued here (`services.newsletterQueued`) or IDLE_POLL_MS pass. After each round it
+ * deletes one bounded batch of old settled rows, so pruning keeps pace without holding up sends.
+ * Several processes may each run one: claims and prunes skip rows another holds.
  */
 export function startNewsletterCourier(services: Services): NewsletterCourier {
   let stopped = false;
   const running = (async () => {
     while (!stopped) {
-      let claimed = 0;
+      let busy = false;
       try {
-        claimed = await deliverDueBatch(services, () => stopped);
+        busy = (await deliverDueBatch(services, () => stopped)) > 0;
+        // A full batch pruned leaves more to prune: come back at once, sending first as ever.
+        if (!stopped && (await pruneSettledBatch(services)) === PRUNE_BATCH_SIZE) busy = true;
       } catch (error) {
         services.log.warn({ reason: error instanceof Error ? error.message : String(error) }, 'newsletter courier round failed');
       }
-      if (!claimed && !stopped) await services.newsletterQueued.wait(IDLE_POLL_MS);
+      if (!busy && !stopped) await services.newsletterQueued.wait(IDLE_POLL_MS);
     }
   })();
   return {

@@ -26,14 +26,20 @@ type Status = 'invited' | 'accepted';
 /** The members a company page's profile shows: the first of its list, and how many there are. */
 const PREVIEW_SIZE = 10;
 
-/** One page of an organization’s members (or invitations), highest user id first, from organization_members_by_status. */
+/**
+ * One page of an organization’s members (or invitations), highest user id first, from
+ * organization_members_by_status. Deactivated accounts are left out here and in `countMembers`
+ * alike, so a page and its count agree; their rows stay, and they are back when reactivated.
+ */
 async function membersOf(db: Kysely<Database>, organizationId: number, status: Status, offset: number, size: number) {
   return db
-    .selectFrom('organization_members')
-    .select('member_id')
-    .where('organization_id', '=', organizationId)
-    .where('status', '=', status)
-    .orderBy('member_id', 'desc')
+    .selectFrom('organization_members as m')
+    .innerJoin('users as u', 'u.id', 'm.member_id')
+    .select('m.member_id')
+    .where('m.organization_id', '=', organizationId)
+    .where('m.status', '=', status)
+    .where('u.is_active', '=', true)
+    .orderBy('m.member_id', 'desc')
     .limit(size)
     .offset(offset)
     .execute();
@@ -41,7 +47,8 @@ async function membersOf(db: Kysely<Database>, organizationId: number, status: S
 
 async function countMembers(db: Kysely<Database>, organizationId: number, status: Status) {
   const { rows } = await sql<{ count: number }>`
-    select count(*)::int as count from organization_members where organization_id = ${organizationId} and status = ${status}`.execute(db);
+    select count(*)::int as count from organization_members m join users u on u.id = m.member_id
+    where m.organization_id = ${organizationId} and m.status = ${status} and u.is_active`.execute(db);
   return onlyRow(rows).count;
 }
 

@@ -73,7 +73,7 @@ export const organizationsRouter = router({
         path: '/user/linked-accounts/',
         summary: 'Your linked accounts',
         description:
-          'The other side of every link of yours, oldest first: the company pages you created, or, signed in as a company page, the accounts that created it. ' +
+          'The other side of every link of yours, oldest first, deactivated accounts left out: the company pages you created, or, signed in as a company page, the accounts that created it. ' +
           'A bare list of `{"account": {id, name, profile_photo, extras}}` (`extras`: the tagline of a company, else the qualification).',
       }),
     )
@@ -89,7 +89,8 @@ export const organizationsRouter = router({
         summary: 'Switch to a linked account',
         description:
           '`{"account": <user id>}` of a linked account: fresh tokens for it, without its password. Every switch is recorded. ' +
-          'Signing out the session you switched from (`POST /user/signout/`) ends the session switched into; signing out that one leaves yours alone.',
+          'Signing out the session you switched from (`POST /user/signout/`) ends the session switched into, and any switched into from that one in turn; ' +
+          'signing out that one leaves yours alone.',
         errors: {
           400: answers('Your own account', orgErrors.switchToSelf()),
           403: answers('No link joins you to that account (or it is unknown or closed); nothing changes', orgErrors.accountNotLinked()),
@@ -106,7 +107,7 @@ export const organizationsRouter = router({
         method: 'GET',
         path: '/user/organization-members/',
         summary: 'An organization’s members',
-        description: `Accepted members, highest user id first, paginated (10 a page); any signed-in member may read them. With \`?status=invited\`, the invitations not yet answered (owners only). ${ORGANIZATION}`,
+        description: `Accepted members (deactivated accounts left out, in the count too), highest user id first, paginated (10 a page); any signed-in member may read them. With \`?status=invited\`, the invitations not yet answered (owners only). ${ORGANIZATION}`,
         errors: {
           403: answers(
             'Invitations are for owners; or no organization named and you are none',
