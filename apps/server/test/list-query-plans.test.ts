@@ -348,6 +348,12 @@ describe('list query plans at size M', () => {
       }
     });
 
+  /** The scans of every read among the statements (selects), each run with its own parameters. */
+  const scansOf = async (ran: typeof statements) => {
+    const reads = ran.filter((statement) => /^\s*(select|with)\b/i.test(statement.sql));
+    return (await Promise.all(reads.map((statement) => analyzedScans(statement.sql, statement.parameters)))).flat();
+  };
+
   it('runs generic plans on PostgreSQL', async () => {
     const { rows } = await sql<{ plan_cache_mode: string }>`show plan_cache_mode`.execute(server.database.db);
     expect(rows[0]!.plan_cache_mode).toBe('force_generic_plan');
@@ -430,8 +436,7 @@ describe('list query plans at size M', () => {
     const listed = response.body.count as number;
     expect(listed).toBeLessThan(mentors / 2);
     if (capped) expect(listed).toBe(MENTOR_SEARCH_CAP);
-    const ran = statements.filter((statement) => /^\s*(select|with)\b/i.test(statement.sql));
-    const scans = (await Promise.all(ran.map((statement) => analyzedScans(statement.sql, statement.parameters)))).flat();
+    const scans = await scansOf(statements);
     const described = JSON.stringify(scans);
     const onIndex = scans.filter((scan) => scan.index === index);
     expect(onIndex.length, described).toBeGreaterThan(0);
@@ -482,8 +487,7 @@ describe('list query plans at size M', () => {
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     expect(response.body.results.length).toBe(4);
     if (capped) expect(response.body.count).toBe(SEARCH_CAP);
-    const ran = statements.filter((statement) => /^\s*(select|with)\b/i.test(statement.sql));
-    const scans = (await Promise.all(ran.map((statement) => analyzedScans(statement.sql, statement.parameters)))).flat();
+    const scans = await scansOf(statements);
     const described = JSON.stringify(scans);
     expect(
       scans.some((scan) => scan.index === index),
@@ -542,8 +546,7 @@ describe('list query plans at size M', () => {
     const items = itemsOf(response.body) ?? [];
     expect(items.length).toBeGreaterThan(0);
     const listed = typeof response.body.count === 'number' ? (response.body.count as number) : items.length;
-    const ran = statements.filter((statement) => /^\s*(select|with)\b/i.test(statement.sql));
-    const scans = (await Promise.all(ran.map((statement) => analyzedScans(statement.sql, statement.parameters)))).flat();
+    const scans = await scansOf(statements);
     const described = JSON.stringify(scans);
     expect(
       scans.some((scan) => scan.index === index),

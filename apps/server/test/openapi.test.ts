@@ -224,6 +224,7 @@ describe('error examples are what the server answers', () => {
     expectDocumented('/follow/', 'post', await api().post('/follow/', { user_following: someone.id }, as), 400);
     expectDocumented('/user/experience/', 'delete', await api().request('DELETE', '/user/experience/', undefined, as), 400);
     expectDocumented('/connection/recommendation/', 'get', await api().get('/connection/recommendation/', as), 400);
+    expectDocumented('/user/disputes/', 'get', await api().get('/user/disputes/?status=open', as), 400);
     expectDocumented('/job/', 'post', await api().post('/job/', {}, as), 400);
     // An operation without input takes none, whatever the query string says: no 400 to document.
     expect((await api().get('/user/me/?page=x', as)).status).toBe(200);

@@ -83,10 +83,14 @@ describe('support tickets', () => {
     expect(page2.body.previous).toBe(`${t.server.url}/user/disputes/`);
     expect((await t.api.get('/user/disputes/', { token: stranger.token })).body.count).toBe(1);
 
-    // A bad status names the field; a blank one is no filter.
+    // A bad status names the field and carries the original's `error` too, for clients of either shape; a blank one is no filter.
     const bad = await t.api.get('/user/disputes/?status=open', { token: member.token });
     expect(bad.status).toBe(400);
-    expect(bad.body.status).toEqual(['"open" is not a valid choice.']);
+    expect(bad.body).toEqual({
+      error: 'Invalid status parameter',
+      status: ['"open" is not a valid choice.'],
+      message: 'status: "open" is not a valid choice.',
+    });
     expect((await t.api.get('/user/disputes/?status=', { token: member.token })).body.count).toBe(11);
 
     // Administrators see everyone's, filtered.

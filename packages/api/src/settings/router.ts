@@ -2,12 +2,12 @@ import { rest, type RestRoute } from '../rest.js';
 import { timezoneField } from '../timezones.js';
 import { authedProcedure, router } from '../trpc.js';
 import { z } from '../validation.js';
-import { readSettings, updateSettings, type SETTING_FLAGS } from './service.js';
+import { type Flag, readSettings, SETTING_FLAGS, updateSettings } from './service.js';
 
 const route = (route: Omit<RestRoute, 'tag' | 'protect'>) => rest({ ...route, tag: 'settings', protect: true });
 
 /** What each setting does, as the document shows it. */
-const EFFECTS: Record<(typeof SETTING_FLAGS)[number], string> = {
+const EFFECTS: Record<Flag, string> = {
   email_notify: 'e-mail me when a post of mine gets its first like and its first comment from someone else (default false)',
   push_notify: 'push my notifications live to my sockets and subscriptions; they are stored either way (default true)',
   message_notify:
@@ -27,29 +27,14 @@ const flag = z.preprocess((value) => {
   return text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : value;
 }, z.boolean());
 
-const settingsInput = z.object({
-  email_notify: flag.optional().describe(EFFECTS.email_notify),
-  push_notify: flag.optional().describe(EFFECTS.push_notify),
-  message_notify: flag.optional().describe(EFFECTS.message_notify),
-  weekly_summary: flag.optional().describe(EFFECTS.weekly_summary),
-  job_alerts: flag.optional().describe(EFFECTS.job_alerts),
-  marketing: flag.optional().describe(EFFECTS.marketing),
-  show_email: flag.optional().describe(EFFECTS.show_email),
-  show_activity: flag.optional().describe(EFFECTS.show_activity),
-  show_location: flag.optional().describe(EFFECTS.show_location),
-  timezone: timezoneField.optional(),
-});
+/** One field per setting, in SETTING_FLAGS order, each described by what it does. */
+const settingFields = <Field extends z.ZodType>(field: Field) =>
+  Object.fromEntries(SETTING_FLAGS.map((name) => [name, field.describe(EFFECTS[name])])) as Record<Flag, Field>;
+
+const settingsInput = z.object({ ...settingFields(flag.optional()), timezone: timezoneField.optional() });
 
 const settingsOutput = z.object({
-  email_notify: z.boolean().describe(EFFECTS.email_notify),
-  push_notify: z.boolean().describe(EFFECTS.push_notify),
-  message_notify: z.boolean().describe(EFFECTS.message_notify),
-  weekly_summary: z.boolean().describe(EFFECTS.weekly_summary),
-  job_alerts: z.boolean().describe(EFFECTS.job_alerts),
-  marketing: z.boolean().describe(EFFECTS.marketing),
-  show_email: z.boolean().describe(EFFECTS.show_email),
-  show_activity: z.boolean().describe(EFFECTS.show_activity),
-  show_location: z.boolean().describe(EFFECTS.show_location),
+  ...settingFields(z.boolean()),
   timezone: z.string().describe('Your profile’s IANA time zone (UTC by default)'),
 });
 

@@ -13,7 +13,7 @@ export const SETTING_FLAGS = [
   'show_location',
 ] as const;
 
-type Flag = (typeof SETTING_FLAGS)[number];
+export type Flag = (typeof SETTING_FLAGS)[number];
 export type SettingsChanges = Partial<Record<Flag, boolean>> & { timezone?: string | undefined };
 
 const COLUMNS = [...SETTING_FLAGS.map((flag) => `u.${flag}` as const), 'p.timezone'] as const;

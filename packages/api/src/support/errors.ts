@@ -1,4 +1,5 @@
-import { detailError, fieldError, nonFieldError } from '../errors.js';
+import type { TRPCError } from '@trpc/server';
+import { apiError, describeError, detailError, fieldError, nonFieldError } from '../errors.js';
 
 /** Every refusal of the support services, worded once: the services throw them and the routes document them. */
 
@@ -19,3 +20,12 @@ export const statusTransitionRefused = (from: string, to: string, allowed: reado
 
 /** A lead's e-mail is unique (in the database): the original's words and key. */
 export const leadEmailTaken = () => fieldError('email_address', 'This email already exists');
+
+/**
+ * A `?status=` of your tickets not among the options, as the input's validation refused it (the field key),
+ * with the original's `{"error": "Invalid status parameter"}` beside it: clients of either shape read it (compat C3).
+ */
+export const statusFilterRefused = (validation: TRPCError) => {
+  const { message, body } = describeError(validation);
+  return apiError('BAD_REQUEST', message, { error: 'Invalid status parameter', ...body });
+};

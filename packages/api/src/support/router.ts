@@ -1,3 +1,4 @@
+import { TRPCError } from '@trpc/server';
 import { notAdministrator, tooManyRequests } from '../errors.js';
 import { answers, rest, type RestRoute } from '../rest.js';
 import { z } from '../validation.js';
@@ -38,9 +39,26 @@ export const supportRouter = router({
         path: '/user/disputes/',
         summary: 'Your support tickets',
         description:
-          'Yours only, newest first, 10 a page; `?status=` keeps the tickets in that status (another value is a 400 naming `status`).',
+          'Yours only, newest first, 10 a page; `?status=` keeps the tickets in that status (another value is a 400 naming `status`, ' +
+          'with the original’s `error` key too).',
+        errors: {
+          400: answers(
+            'A status not among the options',
+            supportErrors.statusFilterRefused(
+              new TRPCError({ code: 'BAD_REQUEST', cause: schemas.myTicketsInput.safeParse({ status: 'open' }).error }),
+            ),
+          ),
+        },
       }),
     )
+    // Around the input's validation, which answers the field key alone.
+    .use(async ({ next }) => {
+      const result = await next();
+      const refused = result.ok ? undefined : result.error;
+      if (refused?.cause instanceof z.ZodError && refused.cause.issues.some((issue) => issue.path[0] === 'status'))
+        throw supportErrors.statusFilterRefused(refused);
+      return result;
+    })
     .input(schemas.myTicketsInput)
     .output(schemas.ticketPage)
     .query(({ ctx, input }) => myTickets(ctx, ctx.viewer, input)),
