@@ -24,12 +24,10 @@ const MEDIA_COLUMNS = [
 
 /** The ones of `urls` some row still names, in one statement. */
 async function stillNamed(services: Services, urls: string[]): Promise<Set<string>> {
-  const lookups = MEDIA_COLUMNS.map(
-    ([table, column]) =>
-      sql<{
-        url: string;
-      }>`select ${sql.ref(column)} as url from ${sql.table(table)} where ${sql.ref(column)} = any(${urls}::text[]) and ${sql.ref(column)} <> ''`,
-  );
+  const lookups = MEDIA_COLUMNS.map(([table, column]) => {
+    const named = sql.ref(column);
+    return sql`select ${named} as url from ${sql.table(table)} where ${named} = any(${urls}::text[]) and ${named} <> ''`;
+  });
   const { rows } = await sql<{ url: string }>`${sql.join(lookups, sql` union `)}`.execute(services.db);
   return new Set(rows.map((row) => row.url));
 }
