@@ -5,7 +5,7 @@ import { useServer } from './support/fixture.js';
 import { codeOf } from './support/mailbox.js';
 import { PASSWORD, signUp } from './support/flows.js';
 import { person } from './support/people.js';
-import { SAMPLE_COMPANY } from './support/samples.js';
+import { multipart, PDF, PNG_1x1, SAMPLE_COMPANY, SAMPLE_JOB } from './support/samples.js';
 
 const t = useServer();
 
@@ -145,6 +145,33 @@ describe('DELETE /user/me/', () => {
     const me = await t.api.get('/user/me/', { token: reborn.access });
     expect(me.body.email).toBe(alice.email);
     expect(me.body.id).not.toBe(alice.id);
+  });
+
+  it('removes the files of the rows it erased, except one another member’s row still names', async () => {
+    const alice = await person(t.api, t.mailbox);
+    const bob = await person(t.api, t.mailbox);
+    const png = (name: string) => ({ bytes: PNG_1x1, filename: name, type: 'image/png' });
+    const status = async (url: string) => (await fetch(url)).status;
+    const photo = await t.api.request('PUT', '/user/profile-update/', multipart({ profile_photo: png('me.png') }), { token: alice.token });
+    const post = await t.api.request('POST', '/post/', multipart({ body: 'Pictures', pic1: png('a.png'), pic2: png('b.png') }), {
+      token: alice.token,
+    });
+    expect(post.status, JSON.stringify(post.body)).toBe(201);
+    // Bob's photo is Alice's second picture; Bob's résumé lives only on his application to Alice's job.
+    expect((await t.api.request('PUT', '/user/profile-update/', { profile_photo: post.body.pic2 }, { token: bob.token })).status).toBe(201);
+    const job = await t.api.post('/job/', SAMPLE_JOB, { token: alice.token });
+    expect(job.status, JSON.stringify(job.body)).toBe(201);
+    const cv = { bytes: PDF, filename: 'cv.pdf', type: 'application/pdf' };
+    expect(
+      (await t.api.request('POST', '/job/apply/', multipart({ job: String(job.body.id), resume: cv }), { token: bob.token })).status,
+    ).toBe(200);
+    const resume = (await t.api.get('/job/apply/', { token: bob.token })).body[0].resume as string;
+    const erased = [photo.body.profile_photo as string, post.body.pic1 as string, resume];
+    for (const url of [...erased, post.body.pic2]) expect(await status(url), url).toBe(200);
+
+    expect((await deleteMe(alice.token, { password: PASSWORD })).status).toBe(204);
+    for (const url of erased) expect(await status(url), url).toBe(404);
+    expect(await status(post.body.pic2)).toBe(200);
   });
 
   it('runs in one transaction: a failure half-way leaves everything as it was', async () => {

@@ -210,9 +210,12 @@ describe('content library', () => {
     expect((await t.api.request('DELETE', '/info/library/?content_id=x', undefined, { token })).body).toMatchObject({
       error: 'Invalid Content ID',
     });
+    expect((await fetch(item.file)).status).toBe(200);
     const deleted = await t.api.request('DELETE', `/info/library/?content_id=${item.id}`, undefined, { token });
     expect(deleted.status).toBe(204);
     expect((await t.api.get(`/info/library/?content_id=${item.id}`, { token: member.token })).status).toBe(404);
+    // Its file left storage with it.
+    expect((await fetch(item.file)).status).toBe(404);
     const again = await t.api.request('DELETE', `/info/library/?content_id=${item.id}`, undefined, { token });
     expect(again.status).toBe(404);
     expect(again.body).toMatchObject({ error: 'Invalid Content ID' });

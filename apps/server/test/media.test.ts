@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from '@careernexus/db';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp } from './support/flows.js';
@@ -211,5 +212,103 @@ describe.each(Object.keys(storages) as Array<keyof typeof storages>)('media on %
       expect(response.status, url).toBe(400);
       expect(response.body.profile_photo).toEqual([expect.any(String)]);
     }
+  });
+
+  describe('files no row names any more leave storage', () => {
+    const png = (name: string) => ({ bytes: PNG_1x1, filename: name, type: 'image/png' });
+    const statusOf = async (url: string) => (await fetch(url)).status;
+    const keyOf = (url: string) => url.split('/').pop()!;
+    const newPerson = async () => (await signUp(api, mailbox)).access;
+    const photoOf = async (as: string) => (await api.get('/user/retrieve-profile/', { token: as })).body.profile_photo as string;
+
+    async function setPhoto(as: string, name: string) {
+      const response = await api.request('PUT', '/user/profile-update/', multipart({ profile_photo: png(name) }), { token: as });
+      expect(response.status, JSON.stringify(response.body)).toBe(201);
+      return response.body.profile_photo as string;
+    }
+
+    async function postWithMedia(as: string) {
+      const response = await api.request(
+        'POST',
+        '/post/',
+        multipart({ body: 'Our new office', pic1: png('office.png'), video: { bytes: MP4, filename: 'tour.mp4', type: 'video/mp4' } }),
+        { token: as },
+      );
+      expect(response.status, JSON.stringify(response.body)).toBe(201);
+      return response.body as { post_id: number; pic1: string; video: string };
+    }
+
+    it('replacing a profile photo removes the old file once the new one is saved', async () => {
+      const me = await newPerson();
+      const old = await setPhoto(me, 'old.png');
+      expect(await statusOf(old)).toBe(200);
+      const replacement = await setPhoto(me, 'new.png');
+      expect(replacement).not.toBe(old);
+      expect(await statusOf(old)).toBe(404);
+      expect(await statusOf(replacement)).toBe(200);
+      expect(storedKeys()).not.toContain(keyOf(old));
+      // Sending the same URL again changes nothing and removes nothing.
+      expect((await api.request('PUT', '/user/profile-update/', { profile_photo: replacement }, { token: me })).status).toBe(201);
+      expect(await statusOf(replacement)).toBe(200);
+    });
+
+    it('deleting a post removes its files', async () => {
+      const me = await newPerson();
+      const post = await postWithMedia(me);
+      expect(await statusOf(post.pic1)).toBe(200);
+      expect((await api.request('DELETE', `/post/?post_id=${post.post_id}`, undefined, { token: me })).status).toBe(204);
+      expect(await statusOf(post.pic1)).toBe(404);
+      expect(await statusOf(post.video)).toBe(404);
+      expect(storedKeys()).not.toContain(keyOf(post.pic1));
+    });
+
+    it('keeps a file another row still names, until the last one lets it go', async () => {
+      const author = await newPerson();
+      const fan = await newPerson();
+      const post = await postWithMedia(author);
+      // Any media field takes the URL of a file uploaded here: the fan's photo is the post's picture.
+      expect((await api.request('PUT', '/user/profile-update/', { profile_photo: post.pic1 }, { token: fan })).status).toBe(201);
+      expect((await api.request('DELETE', `/post/?post_id=${post.post_id}`, undefined, { token: author })).status).toBe(204);
+      expect(await statusOf(post.pic1)).toBe(200);
+      expect(await statusOf(post.video)).toBe(404);
+      await setPhoto(fan, 'own.png');
+      expect(await statusOf(post.pic1)).toBe(404);
+    });
+
+    it('never removes a file some row names when its URL is refused for another field', async () => {
+      const author = await newPerson();
+      const post = await postWithMedia(author);
+      const refused = await api.request('PUT', '/user/profile-update/', { resume: post.pic1 }, { token: await newPerson() });
+      expect(refused.status).toBe(400);
+      expect(refused.body.resume).toEqual(['Upload a PDF document.']);
+      expect(await statusOf(post.pic1)).toBe(200);
+    });
+
+    it('a write that fails keeps the old file, and the new upload goes', async () => {
+      const me = await newPerson();
+      const old = await setPhoto(me, 'old.png');
+      const myId = (await api.get('/user/retrieve-profile/', { token: me })).body.id as number;
+      const before = storedKeys();
+      // The database refuses this one profile's update, after the new file was stored.
+      const db = server.database.db;
+      await sql
+        .raw(`create function cn_test_refuse_media() returns trigger language plpgsql as $$ begin raise exception 'refused'; end $$`)
+        .execute(db);
+      await sql
+        .raw(
+          `create trigger cn_test_refuse_media before update on profiles for each row when (new.user_id = ${myId}) execute function cn_test_refuse_media()`,
+        )
+        .execute(db);
+      try {
+        const refused = await api.request('PUT', '/user/profile-update/', multipart({ profile_photo: png('new.png') }), { token: me });
+        expect(refused.status).toBe(500);
+      } finally {
+        await sql.raw('drop trigger cn_test_refuse_media on profiles').execute(db);
+        await sql.raw('drop function cn_test_refuse_media()').execute(db);
+      }
+      expect(await photoOf(me)).toBe(old);
+      expect(await statusOf(old)).toBe(200);
+      expect(storedKeys()).toEqual(before);
+    });
   });
 });

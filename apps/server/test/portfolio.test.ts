@@ -230,6 +230,35 @@ describe('portfolio projects', () => {
     expect((await t.api.request('DELETE', `/project/?portfolio_id=${created.id}`, undefined, { token: owner.token })).status).toBe(404);
   });
 
+  it('removes a project’s replaced and deleted files from storage', async () => {
+    const owner = await person(t.api, t.mailbox);
+    const status = async (url: string) => (await fetch(url)).status;
+    const first = await sendForm(
+      'POST',
+      '/project/',
+      multipart({ title: 'Kiln', description: 'Clay', image: png(), download_material: pdf }),
+      owner,
+    );
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const { id, image, download_material: material } = first.body as { id: number; image: string; download_material: string };
+
+    // A new image replaces the old one; the untouched download stays.
+    const edited = await sendForm('PUT', `/project/?portfolio_id=${id}`, multipart({ image: png() }), owner);
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    expect(await status(image)).toBe(404);
+    expect(await status(edited.body.image)).toBe(200);
+    expect(await status(material)).toBe(200);
+    // Removing the download (null) removes its file.
+    expect((await t.api.request('PUT', '/project/', { portfolio_id: id, download_material: null }, { token: owner.token })).status).toBe(
+      200,
+    );
+    expect(await status(material)).toBe(404);
+
+    expect((await t.api.request('DELETE', `/project/?portfolio_id=${id}`, undefined, { token: owner.token })).status).toBe(204);
+    expect(await status(edited.body.image)).toBe(404);
+    expect(storedFiles().some((file) => file.endsWith(edited.body.image.split('/').pop()))).toBe(false);
+  });
+
   it('counts a member’s projects on their profile', async () => {
     const owner = await person(t.api, t.mailbox);
     const reader = await person(t.api, t.mailbox);

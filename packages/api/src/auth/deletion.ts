@@ -1,6 +1,7 @@
 import { sql, type Database, type OtpCode, type Transaction } from '@careernexus/db';
 import type { Services } from '../context.js';
 import { tooManyRequests } from '../errors.js';
+import { removeUnusedMedia } from '../media/cleanup.js';
 import { required } from '../invariant.js';
 import { deletionMail } from './emails.js';
 import {
@@ -69,14 +70,8 @@ export async function deleteOwnAccount(
     return eraseAccount(services, trx, viewer.id, viewer.email);
   });
   await forgetAccount(services, viewer.id);
-  // The person's uploads go after the commit; a file that cannot be removed now is only unreferenced.
-  await Promise.all(
-    files.map(async (url) => {
-      const key = services.storage.keyOf(url);
-      if (key)
-        await services.storage.delete(key).catch((error: unknown) => services.log.warn({ err: error, key }, 'could not delete a file'));
-    }),
-  );
+  // The person's uploads go after the commit, unless others' rows still name them.
+  await removeUnusedMedia(services, files);
 }
 
 /**
@@ -84,7 +79,8 @@ export async function deleteOwnAccount(
  * personal, what others or the books need. The users row stays as an empty tombstone (inactive,
  * e-mail freed, no password, no Google account) with a profile named "Deleted member", so others'
  * threads, chats, sessions, payments and ledger entries still read. Returns the URLs of the
- * person's uploaded files, to remove from storage once committed.
+ * files its removed rows named (the person's uploads, and applicants' résumés sent to the person's
+ * jobs), to remove from storage once committed.
  *
  * Per table — removed: profile details, experiences, educations, certifications, profile views
  * (both ways), follows and connections (both ways), the person's posts (with the likes, saves,
@@ -102,9 +98,10 @@ async function eraseAccount(services: Services, trx: Transaction<Database>, user
   const { rows: files } = await sql<{ url: string }>`
     select url from (
       select unnest(array[profile_photo, cover_photo, resume, nullif(intro_video, '')]) as url from profiles where user_id = ${userId}
-      union all select unnest(array[pic1, pic2, pic3, video, article]) from posts where author_id = ${userId}
+      union all select unnest(array[pic1, pic2, pic3, video]) from posts where author_id = ${userId}
       union all select unnest(array[image, download_material]) from projects where owner_id = ${userId}
       union all select resume from job_applications where applicant_id = ${userId}
+      union all select a.resume from job_applications a join jobs j on j.id = a.job_id where j.poster_id = ${userId}
     ) uploads where url is not null`.execute(trx);
 
   // Counters on others' posts and comments move back with the rows that made them.

@@ -1,6 +1,7 @@
 import { isUniqueViolation, sql } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Context, Services } from '../context.js';
+import { removeUnusedMedia } from '../media/cleanup.js';
 import { checkStoredMedia } from '../media/service.js';
 import type { MediaKinds } from '../media/formats.js';
 import { paginate, readPage, resolvePage } from '../pagination.js';
@@ -106,6 +107,7 @@ export async function deleteLibraryItem(services: Services, rawId: string | unde
   if (text === undefined) throw libraryContentIdMissing();
   const id = idFromQuery(text);
   if (id === undefined) throw malformedContentIdToDelete();
-  const deleted = await services.db.deleteFrom('library_items').where('id', '=', id).executeTakeFirst();
-  if (deleted.numDeletedRows === 0n) throw unknownContentToDelete();
+  const deleted = await services.db.deleteFrom('library_items').where('id', '=', id).returning('file').executeTakeFirst();
+  if (!deleted) throw unknownContentToDelete();
+  await removeUnusedMedia(services, [deleted.file]);
 }

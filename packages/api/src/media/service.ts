@@ -3,6 +3,7 @@ import { Transform, type Readable } from 'node:stream';
 import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from '@oslojs/encoding';
 import { digest } from '../auth/tokens.js';
 import type { Services } from '../context.js';
+import { removeUnusedMedia } from './cleanup.js';
 import { foreignUrl, tooLarge, unknownUploadUrl, uploadCutShort, wrongType } from './errors.js';
 import { kindsOf, SNIFF_BYTES, sniffFormat, type MediaKind, type MediaKinds } from './formats.js';
 
@@ -101,7 +102,9 @@ export async function checkStoredMedia(services: Services, field: string, kinds:
   const accepted = format !== undefined && kindsOf(kinds).includes(format.kind);
   const maxBytes = accepted ? maxBytesOf(services, format.kind) : 0;
   if (!accepted || head.size > maxBytes) {
-    await services.storage.delete(key);
+    // A granted upload that is not what it claimed goes; a file some row names (sent for the
+    // wrong field) stays.
+    await removeUnusedMedia(services, [url]);
     throw accepted ? tooLarge(field, maxBytes) : wrongType(field, kinds);
   }
   return url;

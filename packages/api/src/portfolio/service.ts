@@ -2,6 +2,7 @@ import type { Selectable, Database } from '@careernexus/db';
 import { sql } from '@careernexus/db';
 import type { Viewer } from '../auth/sessions.js';
 import type { Context, Services } from '../context.js';
+import { removeUnusedMedia } from '../media/cleanup.js';
 import { checkStoredMedia } from '../media/service.js';
 import { paginate, readPage, resolvePage } from '../pagination.js';
 import { idFromQuery } from '../validation.js';
@@ -144,15 +145,15 @@ export async function createProject(
   return shown(services, row);
 }
 
-/** The id of a project the viewer owns: a stranger's is 403, none 404, nothing changed. */
-async function ownedProjectId(services: Services, viewer: Viewer, raw: string | number | undefined) {
+/** A project the viewer owns: a stranger's is 403, none 404, nothing changed. */
+async function ownedProject(services: Services, viewer: Viewer, raw: string | number | undefined) {
   const text = given(raw);
   if (text === undefined) throw portfolioIdMissing();
   const id = idOf(text, malformedPortfolioId);
   const row = await findProject(services, id);
   if (!row) throw unknownProject();
   if (row.owner_id !== viewer.id) throw notYourProject();
-  return id;
+  return row;
 }
 
 /** Changes the fields sent of one of your projects; the others keep their values. */
@@ -162,7 +163,7 @@ export async function updateProject(
   input: { portfolio_id?: string | number | undefined; title?: string | undefined; description?: string | undefined } & FileFields,
 ) {
   const { portfolio_id: rawId, ...fields } = input;
-  const id = await ownedProjectId(services, viewer, rawId);
+  const project = await ownedProject(services, viewer, rawId);
   const files = await checkedFiles(services, fields);
   const changes = Object.fromEntries(
     Object.entries({ title: fields.title, description: fields.description, ...files }).filter(([, value]) => value !== undefined),
@@ -170,16 +171,26 @@ export async function updateProject(
   const row = await services.db
     .updateTable('projects')
     .set({ ...changes, updated_at: services.now() })
-    .where('id', '=', id)
+    .where('id', '=', project.id)
     .where('owner_id', '=', viewer.id)
     .returning(['id', 'owner_id', 'title', 'description', 'image', 'download_material', 'created_at', 'updated_at'])
     .executeTakeFirst();
   // Deleted meanwhile.
   if (!row) throw unknownProject();
+  await removeUnusedMedia(services, [
+    files.image !== undefined ? project.image : null,
+    files.download_material !== undefined ? project.download_material : null,
+  ]);
   return shown(services, row);
 }
 
 export async function deleteProject(services: Services, viewer: Viewer, rawId: string | undefined) {
-  const id = await ownedProjectId(services, viewer, rawId);
-  await services.db.deleteFrom('projects').where('id', '=', id).where('owner_id', '=', viewer.id).execute();
+  const { id } = await ownedProject(services, viewer, rawId);
+  const deleted = await services.db
+    .deleteFrom('projects')
+    .where('id', '=', id)
+    .where('owner_id', '=', viewer.id)
+    .returning(['image', 'download_material'])
+    .executeTakeFirst();
+  if (deleted) await removeUnusedMedia(services, [deleted.image, deleted.download_material]);
 }

@@ -4,6 +4,7 @@ import type { Viewer } from '../auth/sessions.js';
 import { classifyIndustryLabels } from '../classifier/industry.js';
 import type { Services } from '../context.js';
 import type { MediaKind } from '../media/formats.js';
+import { removeUnusedMedia } from '../media/cleanup.js';
 import { checkStoredMedia } from '../media/service.js';
 import { deliver, storeNotifications, type NewNotification, type StoredNotification } from '../notifications/service.js';
 import { mailFirstReaction } from '../settings/notices.js';
@@ -118,8 +119,14 @@ export async function deletePost(services: Services, viewer: Viewer, rawId: stri
   if (rawId === undefined || rawId.trim() === '') throw postIdMissing();
   const postId = idFromQuery(rawId);
   if (postId === undefined) throw postNotFound();
-  const deleted = await services.db.deleteFrom('posts').where('id', '=', postId).where('author_id', '=', viewer.id).executeTakeFirst();
-  if (deleted.numDeletedRows === 0n) throw postNotFound();
+  const deleted = await services.db
+    .deleteFrom('posts')
+    .where('id', '=', postId)
+    .where('author_id', '=', viewer.id)
+    .returning(['pic1', 'pic2', 'pic3', 'video'])
+    .executeTakeFirst();
+  if (!deleted) throw postNotFound();
+  await removeUnusedMedia(services, [deleted.pic1, deleted.pic2, deleted.pic3, deleted.video]);
 }
 
 type CounterTable = 'posts' | 'comments';

@@ -3,6 +3,7 @@ import type { Services } from '../context.js';
 import { idFromQuery } from '../validation.js';
 import { isPermittedCallingCode } from '../info/service.js';
 import type { MediaKind } from '../media/formats.js';
+import { removeUnusedMedia } from '../media/cleanup.js';
 import { checkStoredMedia } from '../media/service.js';
 import { forgetAccount, type Viewer } from '../auth/sessions.js';
 import { confirmedConnection } from '../network/service.js';
@@ -228,6 +229,7 @@ export async function updateProfile(services: Services, viewer: Viewer, input: P
   }
   const defaults = { profile_photo: services.config.DEFAULT_PROFILE_PHOTO_URL, cover_photo: services.config.DEFAULT_COVER_PHOTO_URL };
   const values: Record<string, string | string[] | number | null> = {};
+  const replacedFiles: Array<string | null> = [];
   if (sessionRate !== undefined) {
     let rate: Rate | null;
     if (rateCurrency !== undefined) {
@@ -249,6 +251,7 @@ export async function updateProfile(services: Services, viewer: Viewer, input: P
     if (kind && value !== current[field as keyof typeof MEDIA_KINDS]) {
       // Sending the default photo back means "no photo of my own".
       values[field] = value === defaults[field as keyof typeof defaults] ? null : await checkStoredMedia(services, field, kind, value);
+      replacedFiles.push(current[field as keyof typeof MEDIA_KINDS]);
     } else {
       values[field] = value;
     }
@@ -261,6 +264,7 @@ export async function updateProfile(services: Services, viewer: Viewer, input: P
         .returningAll()
         .executeTakeFirstOrThrow()
     : current;
+  await removeUnusedMedia(services, replacedFiles);
   if (!isMentor) return personal(services, row);
   return { ...personal(services, row), ...mentorPart(row, await rateForCallingCode(services.db, row.country_code)) };
 }
