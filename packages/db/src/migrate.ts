@@ -23,6 +23,7 @@ import * as newslettersAndShares from './migrations/0021_newsletters_and_shares.
 import * as googleIdentityAndDeletion from './migrations/0022_google_identity_and_deletion.js';
 import * as organizations from './migrations/0023_organizations.js';
 import * as support from './migrations/0024_support.js';
+import * as unreadMessageSweep from './migrations/0026_unread_message_sweep.js';
 
 // Listed in code, not read from a folder: file-based discovery breaks under bundlers and vitest.
 const migrations: Record<string, Migration> = {
@@ -49,6 +50,7 @@ const migrations: Record<string, Migration> = {
   '0022_google_identity_and_deletion': googleIdentityAndDeletion,
   '0023_organizations': organizations,
   '0024_support': support,
+  '0026_unread_message_sweep': unreadMessageSweep,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
