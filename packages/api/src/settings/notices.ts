@@ -63,26 +63,31 @@ export function startUnreadMessageMails(services: Services) {
 async function mailUnseenMessages(services: Services, from: Date, until: Date) {
   const { rows } = await sql<{ email: string; sender_id: number }>`
     with sent as (
+      -- Each side's newest message of each conversation in the window. The room, the recipient
+      -- and the read mark are looked up per conversation (subqueries, not joins the planner
+      -- could turn into scans of every room and member): the window holds few, the tables many.
       select m.room_id, m.sender_id, max(m.id) as last_id,
-        case when m.sender_id = r.user_low then r.user_high else r.user_low end as recipient_id
-      from chat_messages m join chat_rooms r on r.id = m.room_id
+        (select case when m.sender_id = r.user_low then r.user_high else r.user_low end from chat_rooms r where r.id = m.room_id)
+          as recipient_id
+      from chat_messages m
       where m.created_at > ${from} and m.created_at <= ${until}
-      group by m.room_id, m.sender_id, r.user_low, r.user_high
+      group by m.room_id, m.sender_id
     ),
     due as (
-      select s.room_id, s.sender_id, u.id, u.email from sent s join users u on u.id = s.recipient_id
-      where u.message_notify and u.is_active
-        and s.last_id > coalesce(
-          (select greatest(last_read_id, shown_id) from chat_reads where room_id = s.room_id and user_id = u.id), 0)
+      select room_id, sender_id, recipient_id,
+        (select email from users where id = recipient_id and message_notify and is_active) as email
+      from sent
+      where last_id > coalesce(
+        (select greatest(last_read_id, shown_id) from chat_reads where room_id = sent.room_id and user_id = sent.recipient_id), 0)
     ),
     claimed as (
       insert into chat_reads (room_id, user_id, mailed_at)
-      select room_id, id, now() from due
+      select room_id, recipient_id, now() from due where email is not null
       on conflict (room_id, user_id) do update set mailed_at = excluded.mailed_at
         where chat_reads.mailed_at is null or chat_reads.mailed_at <= excluded.mailed_at - interval '1 hour'
       returning room_id, user_id
     )
-    select d.email, d.sender_id from due d join claimed c on c.room_id = d.room_id and c.user_id = d.id`.execute(services.db);
+    select d.email, d.sender_id from due d join claimed c on c.room_id = d.room_id and c.user_id = d.recipient_id`.execute(services.db);
   for (const recipient of rows) {
     try {
       services.mailer.send(unreadMessageMail(services.config, recipient.email, await nameOf(services, Number(recipient.sender_id))));
