@@ -33,6 +33,7 @@ export default defineConfig(async () => {
     'apps/server/test/list-query-plans.test.ts',
     'apps/server/test/read-replica.test.ts',
     'apps/server/test/weekly-digest.test.ts',
+    'apps/server/test/unread-message-mail.test.ts',
     'apps/server/test/shared-state.test.ts',
     'apps/server/test/workers.test.ts',
     'apps/server/test/drain.test.ts',

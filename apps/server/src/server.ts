@@ -1,6 +1,13 @@
 import cluster from 'node:cluster';
 import { join } from 'node:path';
-import { createServices, registerPoolMetrics, startNewsletterCourier, startWeeklyDigests, type Config } from '@careernexus/api';
+import {
+  createServices,
+  registerPoolMetrics,
+  startNewsletterCourier,
+  startUnreadMessageMails,
+  startWeeklyDigests,
+  type Config,
+} from '@careernexus/api';
 import { migrateToLatest, openDatabase, openReadReplica, type DatabaseHandle } from '@careernexus/db';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
@@ -60,8 +67,9 @@ export async function startServer(config: Config, database?: DatabaseHandle, { m
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
-  // Every process runs it: the claim of each member's week in the database makes it send once.
+  // Every process runs them: claims in the database (a member's week, a conversation's hour) make each send once.
   startWeeklyDigests(services);
+  startUnreadMessageMails(services);
   // Under WORKERS the primary says when the service is ready, once every worker listens.
   const ready = cluster.isWorker ? 'worker ready' : 'career nexus api ready';
   log.info({ database: db.kind, ...(replica ? { readReplica: true } : {}), mail: config.SMTP_URL ? 'smtp' : 'outbox' }, ready);
@@ -89,7 +97,7 @@ export async function startServer(config: Config, database?: DatabaseHandle, { m
         log.info('http server closed');
         await newsletterCourier.stop();
         await services.events.close();
-        // Before the database closes: delayed e-mails and a digest run in progress use it.
+        // Before the database closes: a sweep or digest run in progress uses it.
         await services.timers.stop();
         await services.limiter.close();
         await services.mailer.drain(5_000);

@@ -8,6 +8,7 @@ import { PASSWORD, signUp, uniqueEmail } from './support/flows.js';
 import { dropDatabase, postgresUrl } from './support/postgres.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { SAMPLE_JOB } from './support/samples.js';
+import { waiter } from './support/wait.js';
 import { SEARCH_CAP } from '../../../packages/api/src/search/service.js';
 import { MENTOR_SEARCH_CAP, RATING_WALK_CAP } from '../../../packages/api/src/mentors/service.js';
 
@@ -358,6 +359,23 @@ describe('list query plans at size M', () => {
     const { rows } = await sql<{ plan_cache_mode: string }>`show plan_cache_mode`.execute(server.database.db);
     expect(rows[0]!.plan_cache_mode).toBe('force_generic_plan');
   });
+
+  /**
+   * The unread-message e-mail sweep every process runs (settings/notices.ts, at start and every
+   * MESSAGE_MAIL_INTERVAL) reads the messages of its time window from chat_messages_by_time, and
+   * the rooms, members and read marks by their keys: its cost follows the window, not the tables.
+   * Its statement is taken from those the server ran since it started (the GET test below clears them).
+   */
+  it('sweeps unseen chat messages from the time index', async () => {
+    const sweep = await waiter().until(
+      () => statements.find((statement) => /from chat_messages m\s+where m.created_at >/.test(statement.sql)),
+      45_000,
+      () => 'the server ran no unread-message sweep',
+    );
+    const plan = await genericPlan(sweep.sql, sweep.parameters.length);
+    expect(plan, plan).toMatch(/chat_messages_by_time/);
+    expect(plan, plan).not.toMatch(BIG_TABLES);
+  }, 60_000);
 
   it('reads every GET list from indexes', async () => {
     const document = (await api.get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };

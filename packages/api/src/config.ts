@@ -95,6 +95,8 @@ const configSchema = z
     ADMIN_EMAILS: list.transform((emails) => emails.map((email) => email.toLowerCase())),
     /** How long a chat message stays unread before its recipient (with `message_notify` on) is e-mailed about it. */
     MESSAGE_MAIL_DELAY: duration('2m'),
+    /** How often each process looks for chat messages unseen for MESSAGE_MAIL_DELAY (each is mailed once whatever the processes). */
+    MESSAGE_MAIL_INTERVAL: duration('30s'),
     /** How often each process looks for members due their weekly digest (each is sent one per week whatever the processes). */
     DIGEST_INTERVAL: duration('1h'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

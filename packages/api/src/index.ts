@@ -28,6 +28,7 @@ export { post, UnbalancedLedgerError } from './vault/ledger.js';
 export { NOTIFICATION_TYPES } from './notifications/router.js';
 export { markShown, sendMessage } from './chat/service.js';
 export { startWeeklyDigests } from './settings/digest.js';
+export { startUnreadMessageMails } from './settings/notices.js';
 export { startNewsletterCourier } from './content/delivery.js';
 export { fakeCheckout, payFake, paymentReturn, receiveWebhook, stripeReturn } from './payments/service.js';
 export type { UserEvent, EventBus } from './platform/events.js';

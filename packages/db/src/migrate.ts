@@ -24,6 +24,7 @@ import * as googleIdentityAndDeletion from './migrations/0022_google_identity_an
 import * as organizations from './migrations/0023_organizations.js';
 import * as support from './migrations/0024_support.js';
 import * as newsletterQueueRetention from './migrations/0025_newsletter_queue_retention.js';
+import * as unreadMessageSweep from './migrations/0026_unread_message_sweep.js';
 import * as mediaReferences from './migrations/0027_media_references.js';
 
 // Listed in code, not read from a folder: file-based discovery breaks under bundlers and vitest.
@@ -52,6 +53,7 @@ const migrations: Record<string, Migration> = {
   '0023_organizations': organizations,
   '0024_support': support,
   '0025_newsletter_queue_retention': newsletterQueueRetention,
+  '0026_unread_message_sweep': unreadMessageSweep,
   '0027_media_references': mediaReferences,
 };
 

@@ -6,7 +6,6 @@ import { userNotFound } from '../network/errors.js';
 import { confirmedConnection } from '../network/service.js';
 import { timestampFromJson } from '../platform/timestamps.js';
 import { cardsOf, profileCard, type CardColumns } from '../posts/read.js';
-import { mailUnreadMessageLater } from '../settings/notices.js';
 import { idFromQuery } from '../validation.js';
 import {
   blankMessage,
@@ -48,9 +47,9 @@ export async function sendMessage(services: Services, viewer: Viewer, otherUserI
   // One statement: the pair's room (made by the first message), the message, and the sender's
   // read mark. For an unknown or inactive peer nothing is written.
   const pair = pairOf(viewer.id, otherUserId);
-  let stored: { id: number; room_id: number; created_at: Date; mail_if_unread: boolean } | undefined;
+  let stored: { id: number; room_id: number; created_at: Date } | undefined;
   try {
-    const { rows } = await sql<{ id: number; room_id: number; created_at: Date; mail_if_unread: boolean }>`
+    const { rows } = await sql<{ id: number; room_id: number; created_at: Date }>`
       with room as (
         insert into chat_rooms (user_low, user_high, initiator_id, last_message_at)
         select ${pair.user_low}, ${pair.user_high}, ${viewer.id}, now()
@@ -68,8 +67,7 @@ export async function sendMessage(services: Services, viewer: Viewer, otherUserI
         select room_id, ${viewer.id}, id from message
         on conflict (room_id, user_id) do update set last_read_id = excluded.last_read_id
       )
-      select id, room_id, created_at, (select message_notify from users where id = ${otherUserId}) as mail_if_unread
-      from message`.execute(services.db);
+      select id, room_id, created_at from message`.execute(services.db);
     stored = rows[0];
   } catch (error) {
     // The peer was deleted between the check and the insert.
@@ -91,8 +89,6 @@ export async function sendMessage(services: Services, viewer: Viewer, otherUserI
       .publish({ userId, type: 'chat_message', payload: { ...event } })
       .catch((error: unknown) => services.log.warn({ err: error }, 'chat message stored but not published'));
   }
-  if (stored.mail_if_unread)
-    mailUnreadMessageLater(services, { roomId: event.chat_id, messageId: event.message_id, senderId: viewer.id, recipientId: otherUserId });
   return event;
 }
 

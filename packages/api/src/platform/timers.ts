@@ -1,13 +1,11 @@
 import type { Logger } from 'pino';
 
 /**
- * Work a process does later or on a schedule (delayed e-mails, the weekly digest), stopped with
+ * Work a process does on a schedule (the unread-message e-mails, the weekly digest), stopped with
  * the process: `stop` cancels what has not started and waits for what runs, so nothing touches a
  * closed database. A task that fails is logged; the schedule goes on.
  */
 export interface Timers {
-  /** Runs `task` once, `ms` from now. */
-  after(ms: number, name: string, task: () => Promise<void>): void;
   /** Runs `task` now and then every `ms`, never two runs at once. */
   every(ms: number, name: string, task: () => Promise<void>): void;
   stop(): Promise<void>;
@@ -35,9 +33,6 @@ export function createTimers(log: Logger): Timers {
   };
 
   return {
-    after(ms, name, task) {
-      schedule(ms, () => void run(name, task));
-    },
     every(ms, name, task) {
       const tick = () => void run(name, task).then(() => schedule(ms, tick));
       schedule(0, tick);

@@ -11,7 +11,7 @@ const EFFECTS: Record<Flag, string> = {
   email_notify: 'e-mail me when a post of mine gets its first like and its first comment from someone else (default false)',
   push_notify: 'push my notifications live to my sockets and subscriptions; they are stored either way (default true)',
   message_notify:
-    'e-mail me about a chat message I have not seen (read, or had its conversation open on a socket) after MESSAGE_MAIL_DELAY (2 minutes by default), at most once per conversation an hour (default false)',
+    'e-mail me about a chat message I have not seen (read, or had its conversation open on a socket) after MESSAGE_MAIL_DELAY (2 minutes by default; sent within MESSAGE_MAIL_INTERVAL, 30 seconds, after that), at most once per conversation an hour, even if a server stops meanwhile (default false)',
   weekly_summary: 'send me a weekly digest: new followers, connection requests and reactions to my posts (default false)',
   job_alerts: 'notify me of new jobs matching my preferences and of status changes of my applications (default true)',
   marketing: 'send me newsletters (default false)',
