@@ -971,6 +971,9 @@ function supportStep({ users, at }: LoadContext): Step {
            ) a
          ) t
          order by created`,
+      // The desk summary's tallies: their trigger is off in the generator's sessions (session_replication_role).
+      `insert into support_ticket_tallies (category, status, count)
+         select category, status, count(*) from support_tickets group by category, status`,
       `insert into corporate_leads (full_name, email_address, phone_number, interested_services, package, created_at)
          select 'Lead ' || l, 'lead' || l || '@company.bench.test', '+234 800 ' || lpad(l::text, 7, '0'),
            array[${pickText(services, 'l', 406)}], ${pickText(['basic', 'premium', 'inclusive'], 'l', 407)},
@@ -1311,6 +1314,7 @@ const DATA_TABLES = [
   'saved_jobs',
   'projects',
   'support_tickets',
+  'support_ticket_tallies',
   'corporate_leads',
   'companies',
   'linked_accounts',
@@ -1495,6 +1499,8 @@ export async function verifyCounters(url: string): Promise<string[]> {
       share_count: `select count(*) as n from posts p where share_count <> (select count(*) from post_shares s where s.post_id = p.id)`,
       feed_keys: `select count(*) as n from posts p where (select count(*) from feed_keys k where k.post_id = p.id and k.key like 'industry:%') <> array_length(string_to_array(p.industries, ','), 1)`,
       mentor_keys: `select count(*) as n from posts p join users u on u.id = p.author_id where (u.user_type = 'mentor') <> exists (select 1 from feed_keys k where k.post_id = p.id and k.key = 'mentor')`,
+      ticket_tallies: `select count(*) as n from (select category, status, count(*) as count from support_tickets group by 1, 2) t
+        full join support_ticket_tallies y using (category, status) where t.count is distinct from nullif(y.count, 0)`,
     };
     // A room's last_message_at is its last message's time (computed, like the counters, by the same function).
     const roomChecks = {

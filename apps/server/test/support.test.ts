@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { useServer } from './support/fixture.js';
-import { signUp, uniqueEmail } from './support/flows.js';
+import { PASSWORD, signUp, uniqueEmail } from './support/flows.js';
 import { restClient } from './support/http.js';
 import { person, type Person } from './support/people.js';
 import { openSocket, wsUrl, type TestSocket } from './support/sockets.js';
@@ -149,6 +149,22 @@ describe('support tickets', () => {
     const reopened = await answer({ dispute: first.id, status: 'in_progress' });
     expect(reopened.body.status).toBe('in_progress');
     expect((await ticketNotifications(member)).at(-1)?.message).toBe(`Your support ticket #${first.id} is now in progress.`);
+
+    // The summary follows every move (pending → … → in_progress) and refused ones change nothing.
+    const moved = await summary();
+    expect(moved.by_status.pending - after.by_status.pending).toBe(-1);
+    expect(moved.by_status.in_progress - after.by_status.in_progress).toBe(1);
+    expect(moved.by_status.resolved - after.by_status.resolved).toBe(0);
+    expect(moved.by_status.closed - after.by_status.closed).toBe(0);
+    expect(moved.account).toBe(after.account);
+    // Deleting the account removes its 11 tickets from the summary too; the stranger's stays.
+    const deleted = await t.api.request('DELETE', '/user/me/', { password: PASSWORD }, { token: member.token });
+    expect(deleted.status, JSON.stringify(deleted.body)).toBe(204);
+    const gone = await summary();
+    expect(after.account - gone.account).toBe(1);
+    expect(after.payment - gone.payment).toBe(10);
+    expect(moved.by_status.pending - gone.by_status.pending).toBe(10);
+    expect(moved.by_status.in_progress - gone.by_status.in_progress).toBe(1);
   });
 
   it('refuses bad input naming the field, an unknown ticket and an empty change, writing nothing', async () => {

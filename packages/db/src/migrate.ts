@@ -26,6 +26,7 @@ import * as support from './migrations/0024_support.js';
 import * as newsletterQueueRetention from './migrations/0025_newsletter_queue_retention.js';
 import * as unreadMessageSweep from './migrations/0026_unread_message_sweep.js';
 import * as mediaReferences from './migrations/0027_media_references.js';
+import * as supportTicketTallies from './migrations/0028_support_ticket_tallies.js';
 
 // Listed in code, not read from a folder: file-based discovery breaks under bundlers and vitest.
 const migrations: Record<string, Migration> = {
@@ -55,6 +56,7 @@ const migrations: Record<string, Migration> = {
   '0025_newsletter_queue_retention': newsletterQueueRetention,
   '0026_unread_message_sweep': unreadMessageSweep,
   '0027_media_references': mediaReferences,
+  '0028_support_ticket_tallies': supportTicketTallies,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -509,6 +509,14 @@ export interface SupportTicketsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** Tickets per category and status (migration 0028), kept by a trigger on support_tickets; read-only here. */
+export interface SupportTicketTalliesTable {
+  category: TicketCategory;
+  status: TicketStatus;
+  /** bigint: pg returns it as a string. */
+  count: ColumnType<string, never, never>;
+}
+
 /** A corporate sales lead (migration 0024), left by a visitor; one per e-mail. */
 export interface CorporateLeadsTable {
   id: Generated<number>;
@@ -634,6 +642,7 @@ export interface Database {
   projects: ProjectsTable;
   library_items: LibraryItemsTable;
   support_tickets: SupportTicketsTable;
+  support_ticket_tallies: SupportTicketTalliesTable;
   corporate_leads: CorporateLeadsTable;
   companies: CompaniesTable;
   linked_accounts: LinkedAccountsTable;

@@ -94,12 +94,11 @@ export const allTickets = (
   input: Omit<TicketFilters, 'user'> & { page?: string | undefined; page_size?: string | undefined },
 ) => ticketPage(ctx, input, input);
 
-/** Tickets per category and per status, counted from the (category, status) index. */
+/** Tickets per category and per status, from the tallies a trigger keeps (migration 0028): 20 rows at most. */
 export async function ticketSummary(services: Services): Promise<TicketSummary> {
   const rows = await services.db
-    .selectFrom('support_tickets')
-    .select(['category', 'status', sql<number>`count(*)::int`.as('count')])
-    .groupBy(['category', 'status'])
+    .selectFrom('support_ticket_tallies')
+    .select(['category', 'status', sql<number>`count::int`.as('count')])
     .execute();
   const byCategory = Object.fromEntries(TICKET_CATEGORIES.map((category) => [category, 0])) as Record<Ticket['category'], number>;
   const byStatus = Object.fromEntries(TICKET_STATUSES.map((status) => [status, 0])) as Record<TicketStatus, number>;
